@@ -1,0 +1,36 @@
+# 车主CRM — two commands on a fresh machine: `make run` and `make test`.
+SHELL := /bin/bash
+PY := .venv/bin/python
+STAMP := .venv/.installed
+
+.PHONY: run test lint bench install browser clean
+
+$(STAMP): requirements.lock
+	@test -x $(PY) || python3 -m venv .venv
+	@$(PY) -m pip install -q --upgrade pip >/dev/null
+	$(PY) -m pip install -q --require-hashes -r requirements.lock
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+# Debian's Chromium drives the browser tests (never `playwright install`: no download here).
+browser:
+	@command -v chromium >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; fi; }
+
+run: $(STAMP)
+	$(PY) bin/dev.py run
+
+test: $(STAMP) browser
+	DEV_DATABASE=chezhu_testhost $(PY) bin/dev.py exec -- $(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	.venv/bin/ruff check .
+	.venv/bin/mypy .
+
+bench: $(STAMP)
+	DEV_DATABASE=chezhu_bench $(PY) bin/dev.py exec -- $(PY) -m benchmarks $(NAME)
+
+clean:
+	rm -rf .venv .data staticfiles

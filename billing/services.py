@@ -1,0 +1,6 @@
+"""Billing writes."""
+
+
+def subscription_sync_quantity(*, group_id: int) -> None:
+    """No subscription yet: nothing to align."""
+    return None

@@ -1,0 +1,13 @@
+"""Test settings: the real PostgreSQL and Redis, fast hashing, no throttling surprises."""
+
+from .base import *  # noqa: F403
+from .base import DATABASES, env
+
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", "django.contrib.auth.hashers.Argon2PasswordHasher"]
+DATABASES["default"]["CONN_MAX_AGE"] = 0
+DATABASES["default"]["TEST"] = {"NAME": env("TEST_DB_NAME", default="test_chezhu")}
+SITE_PORT = ""
+AXES_FAILURE_LIMIT = 5
+ALLOWED_HOSTS = ["*"]
+TENANT_QUERY_GUARD = True

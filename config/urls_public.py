@@ -1,0 +1,33 @@
+"""Base domain: sign-in, HQ, platform admin, the HQ API."""
+
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from hq.api.stores import StoreListCreate
+from hq.views import stores as hq_stores
+from tenants.views import public
+
+hq_patterns = (
+    [
+        path("", hq_stores.store_list, name="stores"),
+        path("stores/new/", hq_stores.store_add, name="store_add"),
+        path("stores/<int:store_id>/status/", hq_stores.store_status, name="store_status"),
+    ],
+    "hq",
+)
+
+urlpatterns = [
+    path("", public.home, name="home"),
+    path("signin/", public.signin, name="signin"),
+    path("signout/", public.signout, name="signout"),
+    path("switch/<int:store_id>/", public.switch_store, name="switch_store"),
+    path("invite/<uuid:token>/", public.invitation, name="invitation"),
+    path("healthz", public.healthz, name="healthz"),
+    path("hq/", include(hq_patterns)),
+    path("api/hq/stores/", StoreListCreate.as_view(), name="api_hq_stores"),
+    path("api/schema/", SpectacularAPIView.as_view(urlconf="config.urls_public"), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api_docs"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]

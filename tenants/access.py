@@ -1,0 +1,169 @@
+"""The one access check for store pages and API calls, and the one for HQ pages.
+
+Being signed in is not being allowed in: a store request needs an active membership of *this*
+store whose role allows the action. Anything else is 404, the same answer as "no such thing".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar, cast
+
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from rest_framework.permissions import BasePermission
+from rest_framework.request import Request
+
+from .models import DealerGroup, GroupMembership, Store, StoreMembership
+from .roles import READ_ONLY_PERMS, GroupRole, role_allows
+
+F = TypeVar("F", bound=Callable[..., HttpResponse])
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+
+
+def store_membership(request: HttpRequest) -> StoreMembership | None:
+    """The signed-in user's active membership of the store this request is for (memoised)."""
+    if hasattr(request, "_store_membership"):
+        return request._store_membership  # type: ignore[no-any-return]
+    store: Store | None = getattr(request, "tenant", None)
+    user = getattr(request, "user", None)
+    membership = None
+    if store is not None and user is not None and user.is_authenticated:
+        membership = (
+            StoreMembership.objects.select_related("store", "store__group", "user")
+            .filter(user=user, store=store, is_active=True)
+            .first()
+        )
+    request._store_membership = membership  # type: ignore[attr-defined]
+    return membership
+
+
+def read_only_reason(store: Store) -> str | None:
+    """Why this store accepts no changes now, or None. Suspension, or the group's billing lapsed."""
+    if store.status == Store.Status.SUSPENDED:
+        return "本门店已被集团暂停，当前为只读状态：可以查看，不能修改。"
+    from billing.selectors import group_is_read_only
+
+    if group_is_read_only(store.group_id):
+        return "集团订阅付款逾期已超过宽限期，门店暂为只读状态，恢复付款后立即恢复。"
+    return None
+
+
+def check_store_access(request: HttpRequest, perm: str) -> StoreMembership:
+    """Return the membership if the user may do `perm` here; raise Http404 otherwise."""
+    membership = store_membership(request)
+    if membership is None or not role_allows(membership.role, perm):
+        raise Http404("页面不存在")
+    return membership
+
+
+class StoreReadOnly(Exception):
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def check_store_writable(request: HttpRequest, perm: str) -> None:
+    if request.method in SAFE_METHODS or perm in READ_ONLY_PERMS:
+        return
+    store = cast(Store, request.tenant)  # type: ignore[attr-defined]
+    reason = read_only_reason(store)
+    if reason:
+        raise StoreReadOnly(reason)
+
+
+def store_view(perm: str) -> Callable[[F], F]:
+    """Decorate every store page with the action it performs."""
+
+    def decorator(view: F) -> F:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if getattr(request, "tenant", None) is None:
+                raise Http404("页面不存在")
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.build_absolute_uri(), _signin_url(request))
+            request.member = check_store_access(request, perm)  # type: ignore[attr-defined]
+            try:
+                check_store_writable(request, perm)
+            except StoreReadOnly as exc:
+                return render(request, "tenants/read_only.html", {"reason": exc.reason}, status=403)
+            return view(request, *args, **kwargs)
+
+        wrapped.store_access = perm  # type: ignore[attr-defined]
+        return cast(F, wrapped)
+
+    return decorator
+
+
+def _signin_url(request: HttpRequest) -> str:
+    port = request.get_port()
+    port_part = f":{port}" if port not in ("80", "443") else ""
+    return f"{request.scheme}://{settings.BASE_DOMAIN}{port_part}/signin/"
+
+
+class HasStorePerm(BasePermission):
+    """DRF: the view's `store_perm` must be allowed to the caller at this store."""
+
+    message = "未找到。"
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        perm = getattr(view, "store_perm", None)
+        if perm is None or getattr(request, "tenant", None) is None:
+            raise Http404
+        if not request.user or not request.user.is_authenticated:
+            return False  # DRF answers 401: sign in or send a token
+        request.member = check_store_access(request, perm)  # type: ignore[attr-defined]
+        check_store_writable(request, perm)
+        return True
+
+
+# ---------------------------------------------------------------- HQ
+
+def hq_membership(request: HttpRequest, *, admin: bool = False) -> GroupMembership:
+    """The HQ membership of the signed-in user for the group they are looking at; 404 otherwise."""
+    user = request.user
+    if not user.is_authenticated or getattr(request, "tenant", None) is not None:
+        raise Http404("页面不存在")
+    memberships = list(GroupMembership.objects.select_related("group").filter(user=user))
+    wanted = request.GET.get("group") or request.session.get("hq_group")
+    membership = next((m for m in memberships if m.group.code == wanted), memberships[0] if memberships else None)
+    if membership is None or (admin and membership.role != GroupRole.HQ_ADMIN):
+        raise Http404("页面不存在")
+    return membership
+
+
+def hq_view(*, admin: bool = False) -> Callable[[F], F]:
+    def decorator(view: F) -> F:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            membership = hq_membership(request, admin=admin)
+            request.hq_membership = membership  # type: ignore[attr-defined]
+            request.hq_group = membership.group  # type: ignore[attr-defined]
+            return view(request, *args, **kwargs)
+
+        wrapped.hq_access = "admin" if admin else "member"  # type: ignore[attr-defined]
+        return cast(F, wrapped)
+
+    return decorator
+
+
+class IsHqMember(BasePermission):
+    """DRF: caller is HQ of a group; `hq_admin_only` on the view narrows to admins."""
+
+    message = "未找到。"
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        admin = getattr(view, "hq_admin_only", False) and request.method not in SAFE_METHODS
+        membership = hq_membership(request, admin=admin)
+        request.hq_group = membership.group  # type: ignore[attr-defined]
+        request.hq_membership = membership  # type: ignore[attr-defined]
+        return True
+
+
+def group_for_hq(request: HttpRequest) -> DealerGroup:
+    return cast(DealerGroup, request.hq_group)  # type: ignore[attr-defined]

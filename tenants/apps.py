@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class TenantsConfig(AppConfig):
+    name = "tenants"
+    verbose_name = "集团与门店"
+
+    def ready(self) -> None:
+        from . import celery_guard  # noqa: F401  (connects the schema guard to Celery task hooks)

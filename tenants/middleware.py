@@ -1,0 +1,49 @@
+"""Routes a request to its store's schema by host name, or to the public site on the base domain."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.db import connection
+from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import set_urlconf
+from django_tenants.middleware.main import TenantMainMiddleware
+
+from . import guard
+from .models import Store
+
+
+class StoreMiddleware(TenantMainMiddleware):
+    """django-tenants' host routing, plus: archived stores are not served, and the schema guard
+    is told which store this request serves."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        super().__init__(get_response)
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.process_request(request)
+        if response is not None:
+            return response
+        tenant = getattr(request, "tenant", None)
+        token = guard.set_serving(tenant.schema_name if tenant is not None else None)
+        try:
+            return self.get_response(request)
+        finally:
+            guard.reset_serving(token)
+            connection.set_schema_to_public()
+
+    def get_tenant(self, domain_model, hostname):  # type: ignore[no-untyped-def]
+        domain = domain_model.objects.select_related("tenant", "tenant__group").get(domain=hostname)
+        if domain.tenant.status == Store.Status.ARCHIVED:
+            raise domain_model.DoesNotExist
+        return domain.tenant
+
+    def no_tenant_found(self, request: HttpRequest, hostname: str) -> None:
+        base = settings.BASE_DOMAIN
+        if hostname in (base, f"hq.{base}", "127.0.0.1", "testserver"):
+            request.tenant = None  # type: ignore[attr-defined]
+            request.urlconf = settings.PUBLIC_SCHEMA_URLCONF  # type: ignore[attr-defined]
+            set_urlconf(request.urlconf)  # type: ignore[attr-defined]
+            return None
+        raise Http404("未找到该门店")

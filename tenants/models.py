@@ -1,0 +1,181 @@
+"""Public schema: dealer groups, stores (tenants), domains, users and memberships."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_tenants.models import DomainMixin, TenantMixin
+
+from .roles import GroupRole, StoreRole
+from .validators import validate_cn_mobile
+
+
+class DealerGroup(models.Model):
+    """集团: a dealer group, the paying customer; owns stores and policy templates."""
+
+    name = models.CharField(_("集团名称"), max_length=100, unique=True)
+    code = models.SlugField(_("集团代码"), max_length=40, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("经销商集团")
+        verbose_name_plural = _("经销商集团")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Store(TenantMixin):
+    """门店: one 4S store, one PostgreSQL schema."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("营业中")
+        SUSPENDED = "suspended", _("已暂停(只读)")
+        ARCHIVED = "archived", _("已归档")
+
+    group = models.ForeignKey(DealerGroup, on_delete=models.PROTECT, related_name="stores")
+    name = models.CharField(_("门店名称"), max_length=100)
+    slug = models.SlugField(_("门店标识"), max_length=40, unique=True)
+    status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.ACTIVE)
+    brands = models.JSONField(_("经营品牌"), default=list, blank=True)
+    city = models.CharField(_("城市"), max_length=50)
+    address = models.CharField(_("地址"), max_length=200, blank=True)
+    # {"mon": ["08:30", "18:00"], ...}; the SLA calendar reads it.
+    working_hours = models.JSONField(_("营业时间"), default=dict, blank=True)
+    # Makes a re-submitted onboarding request return the store it already created.
+    onboarding_key = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    # Schemas are created by tenants.services.onboarding inside the same transaction.
+    auto_create_schema = False
+    auto_drop_schema = False
+
+    class Meta:
+        verbose_name = _("门店")
+        verbose_name_plural = _("门店")
+        indexes = [models.Index(fields=["group", "status"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_read_only(self) -> bool:
+        return self.status == self.Status.SUSPENDED
+
+
+class Domain(DomainMixin):
+    class Meta:
+        verbose_name = _("域名")
+        verbose_name_plural = _("域名")
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def create_user(self, email: str = "", password: str | None = None, **extra: object) -> User:
+        email = self.normalize_email(email) if email else ""
+        user = self.model(email=email or None, **extra)
+        user.set_password(password)
+        user.full_clean(exclude=["password"])
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str = "", password: str | None = None, **extra: object) -> User:
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        return self.create_user(email, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person who signs in with a mobile number or an e-mail address."""
+
+    email = models.EmailField(_("电子邮箱"), unique=True, null=True, blank=True)
+    mobile = models.CharField(
+        _("手机号"), max_length=11, unique=True, null=True, blank=True, validators=[validate_cn_mobile]
+    )
+    name = models.CharField(_("姓名"), max_length=50)
+    is_active = models.BooleanField(_("启用"), default=True)
+    is_staff = models.BooleanField(_("平台运营"), default=False)
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["name"]
+
+    class Meta:
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(email__isnull=False) | models.Q(mobile__isnull=False),
+                name="user_has_email_or_mobile",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name or self.email or self.mobile or str(self.pk)
+
+    def get_full_name(self) -> str:
+        return self.name
+
+    def get_short_name(self) -> str:
+        return self.name
+
+
+class GroupMembership(models.Model):
+    """An HQ user of a dealer group (集团总部)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="group_memberships")
+    group = models.ForeignKey(DealerGroup, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("角色"), max_length=20, choices=GroupRole.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "group"], name="uniq_group_member")]
+
+
+class StoreMembership(models.Model):
+    """A staff member of one store, with one role."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="store_memberships")
+    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("岗位"), max_length=24, choices=StoreRole.choices)
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "store"], name="uniq_store_member")]
+        indexes = [models.Index(fields=["store", "role"])]
+
+
+class Invitation(models.Model):
+    """A one-time link that lets a new staff member set a password and join a store."""
+
+    token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="invitations")
+    role = models.CharField(max_length=24, choices=StoreRole.choices)
+    name = models.CharField(max_length=50)
+    mobile = models.CharField(max_length=11, blank=True)
+    email = models.EmailField(blank=True)
+    invited_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+
+
+class ApiToken(models.Model):
+    """An API token issued for one store; refused at every other store."""
+
+    key_hash = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(max_length=8)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=60, default="api")
+    created_at = models.DateTimeField(default=timezone.now)
+    revoked_at = models.DateTimeField(null=True, blank=True)

@@ -1,0 +1,132 @@
+"""Base-domain pages: sign-in, sign-out, store switching, invitations, health."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.db import connection
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods
+
+from ..errors import DomainError
+from ..handoff import handoff_ticket
+from ..selectors import groups_for_user, stores_for_user
+from ..services.accounts import invitation_accept, invitation_get_open
+from ..services.onboarding import store_domain, store_url
+
+
+class SignInForm(forms.Form):
+    username = forms.CharField(label="手机号或邮箱", max_length=120)
+    password = forms.CharField(label="密码", widget=forms.PasswordInput)
+
+
+@require_http_methods(["GET", "POST"])
+def signin(request: HttpRequest) -> HttpResponse:
+    form = SignInForm(request.POST or None)
+    next_url = request.POST.get("next") or request.GET.get("next", "")
+    if request.method == "POST" and form.is_valid():
+        user = authenticate(request, username=form.cleaned_data["username"], password=form.cleaned_data["password"])
+        if user is not None:
+            login(request, user, backend="tenants.auth.MobileOrEmailBackend")
+            return _after_signin(request, next_url)
+        form.add_error(None, "手机号/邮箱或密码不正确。")
+    return render(request, "tenants/signin.html", {"form": form, "next": next_url})
+
+
+def _after_signin(request: HttpRequest, next_url: str) -> HttpResponse:
+    if next_url and url_has_allowed_host_and_scheme(next_url, allowed_hosts={settings.BASE_DOMAIN}):
+        return redirect(next_url)
+    # A store URL (from a store page that sent the user here): hand over to that store.
+    for store in stores_for_user(request.user):  # type: ignore[arg-type]
+        if next_url.startswith(store_url(store)) or f"//{store_domain(store.slug)}" in next_url:
+            return redirect("switch_store", store_id=store.pk)
+    return redirect("home")
+
+
+def signout(request: HttpRequest) -> HttpResponse:
+    logout(request)
+    return redirect("signin")
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    groups = groups_for_user(request.user)  # type: ignore[arg-type]
+    stores = stores_for_user(request.user)  # type: ignore[arg-type]
+    if groups and not stores:
+        return redirect("hq:stores")
+    if len(stores) == 1 and not groups:
+        return redirect("switch_store", store_id=stores[0].pk)
+    return render(
+        request, "tenants/choose.html", {"stores": [(s, store_url(s)) for s in stores], "groups": groups}
+    )
+
+
+@login_required
+def switch_store(request: HttpRequest, store_id: int) -> HttpResponse:
+    """Sign the user in at another of their stores (see tenants.handoff)."""
+    store = next((s for s in stores_for_user(request.user) if s.pk == store_id), None)  # type: ignore[arg-type]
+    if store is None:
+        raise Http404("页面不存在")
+    ticket = handoff_ticket(user=request.user, store=store)  # type: ignore[arg-type]
+    return redirect(f"{store_url(store)}auth/handoff/?{urlencode({'ticket': ticket})}")
+
+
+class AcceptForm(forms.Form):
+    name = forms.CharField(label="姓名", max_length=50)
+    password = forms.CharField(label="设置密码", widget=forms.PasswordInput, help_text="至少 12 位")
+    password2 = forms.CharField(label="再次输入密码", widget=forms.PasswordInput)
+
+    def clean(self) -> dict:  # type: ignore[type-arg]
+        data = super().clean() or {}
+        if data.get("password") and data.get("password") != data.get("password2"):
+            self.add_error("password2", "两次输入的密码不一致。")
+        return data
+
+
+@require_http_methods(["GET", "POST"])
+def invitation(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        invite = invitation_get_open(token)
+    except DomainError as exc:
+        return render(request, "tenants/invitation.html", {"error": exc.message}, status=404)
+    signed_in = request.user.is_authenticated
+    form = AcceptForm(request.POST or None, initial={"name": invite.name})
+    if request.method == "POST":
+        try:
+            if signed_in:
+                invitation_accept(token=token, user=request.user)  # type: ignore[arg-type]
+                return redirect("switch_store", store_id=invite.store_id)
+            if form.is_valid():
+                user = invitation_accept(
+                    token=token, name=form.cleaned_data["name"], password=form.cleaned_data["password"]
+                )
+                login(request, user, backend="tenants.auth.MobileOrEmailBackend")
+                return redirect("switch_store", store_id=invite.store_id)
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+    return render(request, "tenants/invitation.html", {"invite": invite, "form": form, "signed_in": signed_in})
+
+
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Database and Redis reachability, for load balancers and `make run`."""
+    checks: dict[str, str] = {}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        checks["database"] = "ok"
+    except Exception as exc:  # noqa: BLE001 - reported, not raised
+        checks["database"] = f"error: {exc.__class__.__name__}"
+    try:
+        cache.set("healthz", "1", 5)
+        checks["redis"] = "ok" if cache.get("healthz") == "1" else "error: no echo"
+    except Exception as exc:  # noqa: BLE001
+        checks["redis"] = f"error: {exc.__class__.__name__}"
+    healthy = all(v == "ok" for v in checks.values())
+    return JsonResponse({"status": "ok" if healthy else "degraded", **checks}, status=200 if healthy else 503)

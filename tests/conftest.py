@@ -1,0 +1,172 @@
+"""Fixtures every test can use. Real PostgreSQL and Redis; no mocks of our own parts."""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test import Client
+from django_tenants.utils import schema_context, tenant_context
+
+from tenants.models import Store, User
+
+from .world import PASSWORD, World, build_world
+
+
+@pytest.fixture(scope="session")
+def world(django_db_setup: Any, django_db_blocker: Any) -> World:
+    """Two groups, three stores and users of every role, committed once per test database."""
+    with django_db_blocker.unblock():
+        return build_world()
+
+
+@pytest.fixture(autouse=True)
+def _clean_state() -> Iterator[None]:
+    connection.set_schema_to_public()
+    yield
+    connection.set_schema_to_public()
+
+
+@pytest.fixture(autouse=True)
+def _reset_axes(request: pytest.FixtureRequest) -> Iterator[None]:
+    yield
+    if "db" in request.fixturenames or "world" in request.fixturenames:
+        try:
+            from axes.utils import reset
+
+            reset()
+        except Exception:  # noqa: BLE001 - db may be blocked for this test
+            pass
+
+
+def client_for(user: User | None, host: str = "localhost") -> Client:
+    """A test client signed in as `user` (or anonymous), talking to `host`."""
+    client = Client(HTTP_HOST=host)
+    if user is not None:
+        client.force_login(user, backend="tenants.auth.MobileOrEmailBackend")
+    return client
+
+
+@pytest.fixture
+def make_client(world: World, db: Any) -> Any:
+    def make(user_key: str | None, store: Store | None = None) -> Client:
+        user = world.user(user_key) if user_key else None
+        return client_for(user, world.host(store) if store is not None else "localhost")
+
+    return make
+
+
+@pytest.fixture
+def in_store(world: World, db: Any) -> Any:
+    """`with in_store(world.store_a):` runs code in that store's schema."""
+    return tenant_context
+
+
+@pytest.fixture
+def public_schema() -> Any:
+    return schema_context("public")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class LiveServer:
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.base = f"http://localhost:{port}"
+
+    def store_url(self, store: Store, path: str = "/") -> str:
+        return f"http://{store.slug}.localhost:{self.port}{path}"
+
+
+@pytest.fixture(scope="session")
+def live_app(world: World, django_db_blocker: Any) -> Iterator[LiveServer]:
+    """The real app served on localhost and *.localhost against the test database (committed data)."""
+    from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
+
+    from django.conf import settings
+    from django.core.handlers.wsgi import WSGIHandler
+    from django.test.utils import override_settings
+
+    from django.contrib.staticfiles.handlers import StaticFilesHandler
+
+    port = _free_port()
+
+    class Quiet(WSGIRequestHandler):
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    class ThreadedServer(WSGIServer):
+        daemon_threads = True
+
+        def process_request(self, request: Any, client_address: Any) -> None:
+            t = threading.Thread(target=self._handle, args=(request, client_address), daemon=True)
+            t.start()
+
+        def _handle(self, request: Any, client_address: Any) -> None:
+            try:
+                self.finish_request(request, client_address)
+            finally:
+                self.shutdown_request(request)
+                from django.db import connections
+
+                connections.close_all()
+
+    overrides = override_settings(SITE_PORT=f":{port}", ALLOWED_HOSTS=["*"], DEBUG=False)
+    overrides.enable()
+    blocker = django_db_blocker.unblock()
+    blocker.__enter__()
+    server = make_server("127.0.0.1", port, StaticFilesHandler(WSGIHandler()), server_class=ThreadedServer,
+                         handler_class=Quiet)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield LiveServer(port)
+    finally:
+        server.shutdown()
+        blocker.__exit__(None, None, None)
+        overrides.disable()
+        _ = settings
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Debian's Chromium driven by Playwright (never `playwright install`)."""
+    from playwright.sync_api import sync_playwright
+
+    executable = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+    with sync_playwright() as p:
+        b = p.chromium.launch(
+            executable_path=executable,
+            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"],
+        )
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(locale="zh-CN")
+    pg = context.new_page()
+    pg.set_default_timeout(15000)
+    yield pg
+    context.close()
+
+
+@pytest.fixture
+def redis_cache() -> Iterator[Any]:
+    yield cache
+    cache.clear()
+
+
+__all__ = ["PASSWORD", "client_for"]

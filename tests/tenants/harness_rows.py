@@ -1,0 +1,37 @@
+from tests.harness import Case
+
+ROWS = [
+    # Store home: only members of this store.
+    Case("a.general_manager", "a", "/", 200),
+    Case("a.sales_consultant", "a", "/", 200),
+    Case("a.customer_service", "a", "/", 200),
+    Case("a.general_manager", "b", "/", 404, note="same group, other store"),
+    Case("a.general_manager", "c", "/", 404, note="other group"),
+    Case("c.general_manager", "a", "/", 404),
+    Case("x.hq_admin", "a", "/", 404, note="HQ is not store staff"),
+    Case("nobody", "a", "/", 404),
+    Case(None, "a", "/", 302),
+    Case("ab.sales_consultant", "a", "/", 200),
+    Case("ab.sales_consultant", "b", "/", 200),
+    Case("ab.sales_consultant", "c", "/", 404),
+    # Store API.
+    Case("a.general_manager", "a", "/api/me/", 200),
+    Case("a.general_manager", "b", "/api/me/", 404),
+    Case("c.sales_consultant", "a", "/api/me/", 404),
+    Case(None, "a", "/api/me/", 401),
+    # HQ pages and API: HQ of its own group only; store staff never.
+    Case("x.hq_admin", None, "/hq/", 200),
+    Case("x.hq_analyst", None, "/hq/", 200),
+    Case("x.hq_admin", None, "/hq/stores/new/", 200),
+    Case("x.hq_analyst", None, "/hq/stores/new/", 404, note="analysts read, admins onboard"),
+    Case("a.general_manager", None, "/hq/", 404),
+    Case("nobody", None, "/hq/", 404),
+    Case(None, None, "/hq/", 302),
+    Case("x.hq_admin", None, "/api/hq/stores/", 200),
+    Case("a.general_manager", None, "/api/hq/stores/", 404),
+    Case("x.hq_admin", None, "/hq/stores/{c_id}/status/", 404, method="post", data={"status": "suspended"},
+         note="a store of another group"),
+    Case("x.hq_admin", "a", "/api/hq/stores/", 404, note="HQ API is not served on store hosts"),
+    Case("x.hq_admin", None, "/switch/{a_id}/", 404, note="HQ cannot hand itself into a store"),
+    Case("a.general_manager", None, "/switch/{b_id}/", 404),
+]

@@ -1,0 +1,67 @@
+"""Guardrails as code: package names and the single access check on every view."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from django.urls import URLPattern, URLResolver, get_resolver
+
+ROOT = Path(__file__).resolve().parent.parent
+# Views that are public by nature: sign-in, hand-over, health, docs, language, admin.
+OPEN_VIEWS = {
+    "signin", "signout", "store_signout", "handoff", "healthz", "store_healthz", "schema", "api_docs",
+    "set_language", "invitation", "home", "switch_store",
+}
+
+
+def test_no_top_level_package_takes_a_standard_library_name() -> None:
+    packages = [p.name for p in ROOT.iterdir() if (p / "__init__.py").exists()]
+    assert {"config", "tenants", "hq", "crm", "billing", "tests"} <= set(packages)
+    clashes = [name for name in packages if name in sys.stdlib_module_names]
+    assert clashes == []
+
+
+def test_layout_matches_architecture() -> None:
+    for name in ["config", "tenants", "hq", "crm", "billing", "templates", "tests", "deploy", "manage.py",
+                 "pyproject.toml", "Makefile", "README.md", ".ci/run", "requirements.lock"]:
+        assert (ROOT / name).exists(), name
+
+
+def _walk(patterns: list, prefix: str = "") -> list[tuple[str, object, str | None]]:  # type: ignore[type-arg]
+    out = []
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            if "admin" in str(p.pattern):
+                continue
+            out += _walk(p.url_patterns, prefix + str(p.pattern))
+        elif isinstance(p, URLPattern):
+            out.append((prefix + str(p.pattern), p.callback, p.name))
+    return out
+
+
+def _guarded(callback: object, attr: str) -> bool:
+    if getattr(callback, attr, None):
+        return True
+    view_class = getattr(callback, "view_class", None) or getattr(callback, "cls", None)
+    if view_class is None:
+        return False
+    perms = getattr(view_class, "permission_classes", [])
+    names = {p.__name__ for p in perms}
+    return bool(names & {"HasStorePerm", "IsHqMember", "StripeWebhookOpen"})
+
+
+def test_every_store_view_goes_through_the_access_check() -> None:
+    unguarded = [
+        (route, name) for route, cb, name in _walk(get_resolver("config.urls_tenants").url_patterns)
+        if name not in OPEN_VIEWS and not _guarded(cb, "store_access")
+    ]
+    assert unguarded == []
+
+
+def test_every_hq_view_goes_through_the_hq_check() -> None:
+    unguarded = [
+        (route, name) for route, cb, name in _walk(get_resolver("config.urls_public").url_patterns)
+        if name not in OPEN_VIEWS and not name.startswith("billing_webhook") and not _guarded(cb, "hq_access")
+    ]
+    assert unguarded == []
