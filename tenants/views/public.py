@@ -31,6 +31,8 @@ class SignInForm(forms.Form):
 def signin(request: HttpRequest) -> HttpResponse:
     form = SignInForm(request.POST or None)
     next_url = request.POST.get("next") or request.GET.get("next", "")
+    if request.method == "GET" and request.user.is_authenticated:
+        return _after_signin(request, next_url)
     if request.method == "POST" and form.is_valid():
         user = authenticate(request, username=form.cleaned_data["username"], password=form.cleaned_data["password"])
         if user is not None:
