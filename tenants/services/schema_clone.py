@@ -35,10 +35,8 @@ def template_schema() -> str:
 
 
 def template_fingerprint(cursor, template: str) -> str:  # type: ignore[no-untyped-def]
-    cursor.execute(
-        f"SELECT md5(coalesce(string_agg(app || '.' || name, ',' ORDER BY app, name), '')) "
-        f"FROM {connection.ops.quote_name(template)}.django_migrations"
-    )
+    table = f"{connection.ops.quote_name(template)}.django_migrations"
+    cursor.execute(f"SELECT md5(coalesce(string_agg(app || '.' || name, ',' ORDER BY app, name), '')) FROM {table}")  # noqa: S608
     return str(cursor.fetchone()[0])
 
 
@@ -87,15 +85,19 @@ def _build(cursor, template: str, fingerprint: str) -> TemplateDDL:  # type: ign
     )
     for (indexdef,) in cursor.fetchall():
         statements.append(requalify(indexdef))
-    # Rows the template holds (at least the migration history) travel with it.
+    # Rows the template holds (at least the migration history) travel with it, identities in step.
     for table in tables:
-        cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {tpl}.{q(table)})")  # noqa: S608
-        if cursor.fetchone()[0]:
-            statements.append(f"INSERT INTO {_PLACEHOLDER}.{q(table)} SELECT * FROM {tpl}.{q(table)}")  # noqa: S608
+        cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {tpl}.{q(table)})")  # noqa: S608 - quoted identifiers
+        if not cursor.fetchone()[0]:
+            continue
+        target = f"{_PLACEHOLDER}.{q(table)}"
+        statements.append(f"INSERT INTO {target} SELECT * FROM {tpl}.{q(table)}")  # noqa: S608
+        cursor.execute("SELECT pg_get_serial_sequence(%s, 'id') IS NOT NULL FROM pg_attribute "
+                       "WHERE attrelid = %s::regclass AND attname = 'id'", [f"{tpl}.{q(table)}"] * 2)
+        row = cursor.fetchone()
+        if row and row[0]:
             statements.append(
-                "SELECT setval(pg_get_serial_sequence(a.tbl, a.col), (SELECT max(id) FROM "
-                f"{_PLACEHOLDER}.{q(table)})) FROM (SELECT '{_PLACEHOLDER}.{q(table)}' AS tbl, 'id' AS col) a "
-                f"WHERE pg_get_serial_sequence('{_PLACEHOLDER}.{q(table)}', 'id') IS NOT NULL"
+                f"SELECT setval(pg_get_serial_sequence('{target}', 'id'), max(id)) FROM {target}"  # noqa: S608
             )
     cursor.execute("SET LOCAL search_path = public")
     return TemplateDDL(fingerprint=fingerprint, statements=tuple(statements))
