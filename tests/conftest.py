@@ -94,10 +94,9 @@ def live_app(world: World, django_db_blocker: Any) -> Iterator[LiveServer]:
     from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
     from django.conf import settings
+    from django.contrib.staticfiles.handlers import StaticFilesHandler
     from django.core.handlers.wsgi import WSGIHandler
     from django.test.utils import override_settings
-
-    from django.contrib.staticfiles.handlers import StaticFilesHandler
 
     port = _free_port()
 
