@@ -18,6 +18,8 @@ from tenants.models import Store, User
 
 from .world import PASSWORD, World, build_world
 
+ROOT = __import__("pathlib").Path(__file__).resolve().parent.parent
+
 
 @pytest.fixture(scope="session")
 def world(django_db_setup: Any, django_db_blocker: Any) -> World:
@@ -162,10 +164,88 @@ def page(browser: Any) -> Iterator[Any]:
     context.close()
 
 
+@pytest.fixture(scope="session")
+def celery_worker(world: World, django_db_blocker: Any) -> Iterator[Any]:
+    """A real `celery worker` process on the test database and this run's Redis, one process.
+
+    Returns a handle with `.proc` (the subprocess.Popen), `.restart()` and `.env`. Tasks sent from
+    tests reach it only once committed: use data created outside the test transaction.
+    """
+    import subprocess
+    import sys
+    import time
+
+    from django.conf import settings
+
+    from config.celery import app
+
+    db = settings.DATABASES["default"]
+    host = db["HOST"] or db.get("OPTIONS", {}).get("host", "")
+    if host.startswith("/"):
+        url = f"postgres://{db['USER']}@/{db['NAME']}?host={host}"
+    else:
+        url = f"postgres://{db['USER']}@{host}:{db['PORT'] or 5432}/{db['NAME']}"
+    env = dict(os.environ, DATABASE_URL=url, DJANGO_SETTINGS_MODULE="config.settings.test",
+               REDIS_URL=settings.REDIS_URL)
+    with django_db_blocker.unblock():
+        app.control.purge()
+
+    class Worker:
+        def __init__(self) -> None:
+            self.env = env
+            self.proc = self._start()
+
+        def _start(self) -> subprocess.Popen[bytes]:
+            proc = subprocess.Popen(
+                [sys.executable, "-m", "celery", "-A", "config", "worker", "-l", "warning", "-c", "1",
+                 "--include", "tests.celery_tasks", "--without-mingle", "--without-gossip",
+                 "-n", f"test-{os.getpid()}@%h"],
+                env=env, cwd=str(ROOT),
+            )
+            deadline = time.time() + 60
+            while time.time() < deadline:
+                if app.control.ping(timeout=0.5):
+                    return proc
+                if proc.poll() is not None:
+                    raise RuntimeError("test celery worker exited at start")
+            raise RuntimeError("test celery worker did not answer ping")
+
+        def restart(self) -> None:
+            self.stop()
+            self.proc = self._start()
+
+        def stop(self) -> None:
+            if self.proc.poll() is None:
+                self.proc.terminate()
+                try:
+                    self.proc.wait(20)
+                except subprocess.TimeoutExpired:
+                    self.proc.kill()
+
+    worker = Worker()
+    try:
+        yield worker
+    finally:
+        worker.stop()
+
+
+def wait_for(predicate: Any, timeout: float = 30.0, interval: float = 0.2) -> Any:
+    """Poll until `predicate()` is truthy (for effects of a real worker); returns its value."""
+    import time
+
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    raise AssertionError("condition not met in time")
+
+
 @pytest.fixture
 def redis_cache() -> Iterator[Any]:
     yield cache
     cache.clear()
 
 
-__all__ = ["PASSWORD", "client_for"]
+__all__ = ["PASSWORD", "client_for", "wait_for"]

@@ -174,7 +174,9 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ALWAYS_EAGER = False
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    "worker-heartbeat": {"task": "tenants.worker_heartbeat", "schedule": 60.0},
+}
 
 SMS_PROVIDER = "tenants.messaging.LogProvider"
 

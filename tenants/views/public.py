@@ -131,4 +131,11 @@ def healthz(request: HttpRequest) -> JsonResponse:
     except Exception as exc:  # noqa: BLE001
         checks["redis"] = f"error: {exc.__class__.__name__}"
     healthy = all(v == "ok" for v in checks.values())
-    return JsonResponse({"status": "ok" if healthy else "degraded", **checks}, status=200 if healthy else 503)
+    body: dict[str, object] = {"status": "ok" if healthy else "degraded", **checks}
+    if request.GET.get("worker"):
+        # Informational: a worker that has not run beat's heartbeat lately is reported, not fatal.
+        from ..tasks import last_heartbeat_age_s
+
+        age = last_heartbeat_age_s()
+        body["worker_heartbeat_age_s"] = None if age is None else round(age, 1)
+    return JsonResponse(body, status=200 if healthy else 503)

@@ -1,0 +1,24 @@
+"""Platform-level tasks."""
+
+from __future__ import annotations
+
+import time
+
+from celery import shared_task
+from django.core.cache import cache
+from django_tenants.utils import schema_context
+
+HEARTBEAT_KEY = "worker:heartbeat"
+
+
+@shared_task(name="tenants.worker_heartbeat", ignore_result=True)
+def worker_heartbeat() -> None:
+    """Beat sends this every minute; /healthz reports how long ago a worker last ran it."""
+    with schema_context("public"):
+        cache.set(HEARTBEAT_KEY, time.time(), timeout=None)
+
+
+def last_heartbeat_age_s() -> float | None:
+    with schema_context("public"):
+        seen = cache.get(HEARTBEAT_KEY)
+    return None if seen is None else max(0.0, time.time() - float(seen))
