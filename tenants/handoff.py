@@ -11,8 +11,9 @@ import secrets
 
 from django.core import signing
 from django.core.cache import cache
-from django.db import connection
 from django_tenants.utils import schema_context
+
+from tenants.db import tenant_connection
 
 from .models import Store, StoreMembership, User
 
@@ -37,7 +38,7 @@ def handoff_redeem(ticket: str, store: Store) -> User | None:
     with schema_context("public"):
         if not cache.add(f"handoff:{data['n']}", 1, timeout=MAX_AGE_S * 2):
             return None
-    if connection.schema_name != store.schema_name:
+    if tenant_connection().schema_name != store.schema_name:
         return None
     if not StoreMembership.objects.filter(user_id=data["u"], store=store, is_active=True).exists():
         return None

@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
-from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import set_urlconf
 from django_tenants.middleware.main import TenantMainMiddleware
+
+from tenants.db import tenant_connection
 
 from . import guard
 from .models import Store
@@ -31,7 +32,7 @@ class StoreMiddleware(TenantMainMiddleware):
             return self.get_response(request)
         finally:
             guard.reset_serving(token)
-            connection.set_schema_to_public()
+            tenant_connection().set_schema_to_public()
 
     def get_tenant(self, domain_model, hostname):  # type: ignore[no-untyped-def]
         domain = domain_model.objects.select_related("tenant", "tenant__group").get(domain=hostname)

@@ -18,6 +18,8 @@ from django_tenants.migration_executors.base import run_migrations
 from django_tenants.migration_executors.standard import StandardExecutor
 from django_tenants.utils import get_public_schema_name, schema_exists
 
+from tenants.db import tenant_connection
+
 BATCH = 300
 
 
@@ -80,7 +82,7 @@ class FastExecutor(StandardExecutor):
             print(f"[fast] {skipped} schema(s) already up to date, {len(pending)} to migrate")
         for idx, schema_name in enumerate(pending):
             run_migrations(self.args, self.options, self.codename, schema_name, idx=idx, count=len(pending))
-        connection.set_schema_to_public()
+        tenant_connection().set_schema_to_public()
 
 
 def get_executor(codename: str | None = None) -> Any:

@@ -29,7 +29,7 @@ class DealerGroup(models.Model):
         return self.name
 
 
-class Store(TenantMixin):
+class Store(TenantMixin, models.Model):  # Model named for the type checker
     """门店: one 4S store, one PostgreSQL schema."""
 
     class Status(models.TextChoices):
@@ -67,7 +67,7 @@ class Store(TenantMixin):
         return self.status == self.Status.SUSPENDED
 
 
-class Domain(DomainMixin):
+class Domain(DomainMixin, models.Model):
     class Meta:
         verbose_name = _("域名")
         verbose_name_plural = _("域名")

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from django.core.cache import cache
-from django.db import connection
 from tenant_schemas_celery.task import TenantTask
 
 from config.celery import app
 from crm.models import Customer
+from tenants.db import tenant_connection
 
 
 @app.task(base=TenantTask, bind=True, name="tests.record_schema")
 def record_schema(self: TenantTask, token: str) -> None:
     """Write the schema the task ran in, and what it saw there, under a tenant-scoped cache key."""
-    cache.set(f"probe:{token}", {"schema": connection.schema_name, "customers": Customer.objects.count()}, 60)
+    cache.set(f"probe:{token}", {"schema": tenant_connection().schema_name, "customers": Customer.objects.count()}, 60)

@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 from django.core.cache import cache
-from django.db import connection
 from django.test import Client
 from django_tenants.utils import schema_context, tenant_context
 
+from tenants.db import tenant_connection
 from tenants.models import Store, User
 
 from .world import PASSWORD, World, build_world
@@ -30,9 +30,9 @@ def world(django_db_setup: Any, django_db_blocker: Any) -> World:
 
 @pytest.fixture(autouse=True)
 def _clean_state() -> Iterator[None]:
-    connection.set_schema_to_public()
+    tenant_connection().set_schema_to_public()
     yield
-    connection.set_schema_to_public()
+    tenant_connection().set_schema_to_public()
 
 
 @pytest.fixture(autouse=True)

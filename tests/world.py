@@ -64,11 +64,11 @@ def build_world() -> World:
             StoreMembership.objects.get_or_create(user=user, store=stores[skey], defaults={"role": role.value})
             world.users[key] = user
     for gkey, group in (("x", gx), ("y", gy)):
-        for role in GroupRole:
+        for grole in GroupRole:
             n += 1
-            key = f"{gkey}.{role.value}"
-            user = _user(key, f"{gkey.upper()}{role.label}", f"1360000{n:04d}")
-            GroupMembership.objects.get_or_create(user=user, group=group, defaults={"role": role.value})
+            key = f"{gkey}.{grole.value}"
+            user = _user(key, f"{gkey.upper()}{grole.label}", f"1360000{n:04d}")
+            GroupMembership.objects.get_or_create(user=user, group=group, defaults={"role": grole.value})
             world.users[key] = user
     # A consultant who works in both A and B (moves between them from the menu).
     both = _user("ab.sales_consultant", "两店顾问", "13600009901")

@@ -15,6 +15,8 @@ from django.conf import settings
 from django.db import connection
 from django_tenants.utils import schema_exists
 
+from tenants.db import tenant_connection
+
 _lock = threading.Lock()
 _cache: dict[tuple[str, str], TemplateDDL] = {}
 _PLACEHOLDER = "__SCHEMA__"
@@ -124,6 +126,6 @@ def template_ddl() -> TemplateDDL:
 def clone_template_into(schema_name: str) -> None:
     """Create `schema_name` as a copy of the template. Must run inside the caller's transaction."""
     ddl = template_ddl()
-    connection.set_schema_to_public()
+    tenant_connection().set_schema_to_public()
     with connection.cursor() as cursor:
         cursor.execute(ddl.sql_for(schema_name))

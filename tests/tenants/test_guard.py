@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.db import connection
 from django_tenants.utils import tenant_context
 
 from crm.models import Customer
+from tenants.db import tenant_connection
 from tenants.guard import SchemaLeak, serving_store
 from tests.world import World
 
@@ -21,7 +21,7 @@ def test_a_lazy_queryset_evaluated_in_another_store_fails(world: World, db: Any)
 
 
 def test_a_store_table_read_from_public_while_serving_a_store_fails(world: World, db: Any) -> None:
-    connection.set_schema_to_public()
+    tenant_connection().set_schema_to_public()
     with serving_store(world.store_a.schema_name), pytest.raises(SchemaLeak):
         list(Customer.objects.all())
 
