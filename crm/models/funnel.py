@@ -1,0 +1,119 @@
+"""The sales funnel (seed 000/004): 接待 → 线索(意向级别) → 跟进 / 试驾 → 成交 or 战败."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .choices import Channel, DefeatReason, Grade, LeadStatus, Source
+from .customers import Customer
+from .vehicles import Vehicle
+
+
+class Lead(models.Model):
+    """销售线索: one purchase intention of a customer, graded H/A/B/C, ending as 成交, 战败 or 延期."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="leads")
+    consultant_id = models.BigIntegerField(_("销售顾问"), null=True, blank=True)
+    grade = models.CharField(_("意向级别"), max_length=1, choices=Grade.choices, default=Grade.C)
+    model_of_interest = models.CharField(_("意向车型"), max_length=60, blank=True, default="")
+    status = models.CharField(_("状态"), max_length=10, choices=LeadStatus.choices, default=LeadStatus.OPEN)
+    is_key = models.BooleanField(_("重点客户"), default=False)
+    next_followup_on = models.DateField(_("下次跟进日期"), null=True, blank=True)
+    next_step = models.CharField(_("下一步计划"), max_length=200, blank=True, default="")
+    last_followup_at = models.DateTimeField(_("最近跟进"), null=True, blank=True)
+    # 成交
+    deal_vehicle = models.ForeignKey(Vehicle, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+                                     verbose_name=_("交付车辆"))
+    deal_amount = models.DecimalField(_("成交金额"), max_digits=12, decimal_places=2, null=True, blank=True)
+    # 战败
+    defeat_reason = models.CharField(_("战败原因"), max_length=12, choices=DefeatReason.choices, blank=True,
+                                     default="")
+    competitor_brand = models.CharField(_("竞品品牌"), max_length=30, blank=True, default="")
+    competitor_model = models.CharField(_("竞品车型"), max_length=40, blank=True, default="")
+    close_note = models.CharField(_("结案说明"), max_length=200, blank=True, default="")
+    closed_at = models.DateTimeField(_("结案时间"), null=True, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("销售线索")
+        verbose_name_plural = _("销售线索")
+        indexes = [
+            models.Index(fields=["consultant_id", "status", "next_followup_on"], name="crm_lead_consultant"),
+            models.Index(fields=["status", "grade"], name="crm_lead_status_grade"),
+            models.Index(fields=["customer", "-created_at"], name="crm_lead_customer"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.customer_id} {self.grade} {self.model_of_interest}"
+
+
+class Reception(models.Model):
+    """接待: one showroom visit. Entered in seconds; the rest is filled in later."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="receptions")
+    lead = models.ForeignKey(Lead, on_delete=models.SET_NULL, null=True, blank=True, related_name="receptions")
+    consultant_id = models.BigIntegerField(_("接待顾问"))
+    arrived_at = models.DateTimeField(_("到店时间"), default=timezone.now)
+    left_at = models.DateTimeField(_("离店时间"), null=True, blank=True)
+    visitors = models.PositiveSmallIntegerField(_("到店人数"), default=1)
+    source = models.CharField(_("来源"), max_length=12, choices=Source.choices, default=Source.WALK_IN)
+    models_of_interest = models.CharField(_("关注车型"), max_length=100, blank=True, default="")
+    budget = models.CharField(_("购车预算"), max_length=30, blank=True, default="")
+    needs = models.TextField(_("需求(用途/偏好)"), blank=True, default="")
+    concerns = models.TextField(_("关注点/疑问"), blank=True, default="")
+
+    class Meta:
+        verbose_name = _("接待")
+        verbose_name_plural = _("接待")
+        indexes = [models.Index(fields=["customer", "-arrived_at"], name="crm_reception_customer"),
+                   models.Index(fields=["-arrived_at"], name="crm_reception_arrived")]
+
+    def __str__(self) -> str:
+        return f"{self.customer_id} {self.arrived_at:%Y-%m-%d}"
+
+
+class FollowUp(models.Model):
+    """跟进记录: channel, content, customer feedback and next step (seed 000)."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="followups")
+    lead = models.ForeignKey(Lead, on_delete=models.CASCADE, null=True, blank=True, related_name="followups")
+    staff_id = models.BigIntegerField(_("跟进人"))
+    channel = models.CharField(_("跟进方式"), max_length=8, choices=Channel.choices)
+    content = models.TextField(_("沟通内容"))
+    feedback = models.TextField(_("客户反馈"), blank=True, default="")
+    next_step = models.CharField(_("下一步计划"), max_length=200, blank=True, default="")
+    next_on = models.DateField(_("下次跟进日期"), null=True, blank=True)
+    happened_at = models.DateTimeField(_("跟进时间"), default=timezone.now)
+    # Was it made by the date the previous follow-up promised? (supervision, seed 000)
+    on_time = models.BooleanField(default=True)
+
+    class Meta:
+        verbose_name = _("跟进记录")
+        verbose_name_plural = _("跟进记录")
+        indexes = [models.Index(fields=["customer", "-happened_at"], name="crm_followup_customer"),
+                   models.Index(fields=["staff_id", "-happened_at"], name="crm_followup_staff")]
+
+    def __str__(self) -> str:
+        return f"{self.customer_id} {self.get_channel_display()}"
+
+
+class TestDrive(models.Model):
+    """试乘试驾."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="test_drives")
+    lead = models.ForeignKey(Lead, on_delete=models.CASCADE, null=True, blank=True, related_name="test_drives")
+    consultant_id = models.BigIntegerField(_("陪同顾问"))
+    model = models.CharField(_("试驾车型"), max_length=60)
+    driven_at = models.DateTimeField(_("试驾时间"), default=timezone.now)
+    licence_checked = models.BooleanField(_("已核驾照"), default=True)
+    feedback = models.TextField(_("试驾反馈"), blank=True, default="")
+
+    class Meta:
+        verbose_name = _("试乘试驾")
+        verbose_name_plural = _("试乘试驾")
+        indexes = [models.Index(fields=["customer", "-driven_at"], name="crm_testdrive_customer")]
+
+    def __str__(self) -> str:
+        return f"{self.customer_id} {self.model}"

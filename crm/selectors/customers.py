@@ -1,0 +1,181 @@
+"""Customer reads: the filtered list, the one search box, and the 360° file (一车一档)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from django.contrib.postgres.search import TrigramSimilarity
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from tenants.models import StoreMembership
+
+from ..access import customers_for_member, get_customer_for_member, staff_names
+from ..models import (
+    Customer, CustomerAssignment, FollowUp, Lead, Reception, ServiceVisit, TestDrive, Vehicle, VehicleOwnership,
+)
+from ..models.choices import LeadStatus
+
+
+@dataclass
+class CustomerFilters:
+    """客户列表筛选: every field optional; `from_query` reads them from a GET query."""
+
+    value_class: str = ""
+    loyalty: str = ""
+    lifecycle: str = ""
+    grade: str = ""
+    consultant: int | None = None
+    no_visit_months: int | None = None
+    visited_since: date | None = None
+    tags: list[str] = field(default_factory=list)
+    q: str = ""
+
+    @classmethod
+    def from_query(cls, query: Any) -> CustomerFilters:
+        def _int(key: str) -> int | None:
+            value = (query.get(key) or "").strip()
+            return int(value) if value.isdigit() else None
+
+        since = None
+        try:
+            since = date.fromisoformat(query.get("visited_since") or "")
+        except ValueError:
+            pass
+        tags = [t for t in re.split(r"[,，\s]+", query.get("tags") or "") if t]
+        return cls(
+            value_class=(query.get("value_class") or "")[:1], loyalty=(query.get("loyalty") or "")[:10],
+            lifecycle=(query.get("lifecycle") or "")[:10], grade=(query.get("grade") or "")[:1],
+            consultant=_int("consultant"), no_visit_months=_int("no_visit_months"), visited_since=since,
+            tags=tags[:5], q=(query.get("q") or "").strip()[:40],
+        )
+
+
+def customer_list(*, member: StoreMembership, filters: CustomerFilters) -> QuerySet[Customer]:
+    """客户列表: the customers this member may see, filtered; newest first."""
+    qs = customers_for_member(member)
+    if filters.value_class:
+        qs = qs.filter(value_class=filters.value_class)
+    if filters.loyalty:
+        qs = qs.filter(loyalty=filters.loyalty)
+    if filters.lifecycle:
+        qs = qs.filter(lifecycle=filters.lifecycle)
+    if filters.consultant:
+        qs = qs.filter(consultant_id=filters.consultant)
+    if filters.grade:
+        qs = qs.filter(Exists(Lead.objects.filter(customer=OuterRef("pk"), status=LeadStatus.OPEN,
+                                                  grade=filters.grade)))
+    if filters.no_visit_months:
+        cut = timezone.localdate() - timedelta(days=round(filters.no_visit_months * 30.44))
+        qs = qs.filter(Q(last_visit_on__lt=cut) | Q(last_visit_on__isnull=True, lifecycle="owner"))
+    if filters.visited_since:
+        qs = qs.filter(last_visit_on__gte=filters.visited_since)
+    if filters.tags:
+        qs = qs.filter(tags__contains=filters.tags)
+    if filters.q:
+        ids = [r["customer_id"] for r in customer_search(member=member, q=filters.q, limit=200)]
+        qs = qs.filter(pk__in=ids)
+    return qs.order_by("-created_at", "-pk")
+
+
+_VIN_RE = re.compile(r"^[A-HJ-NPR-Z0-9]{17}$")
+_TAIL_RE = re.compile(r"^[A-Z0-9]{6}$")
+_PLATE_START = re.compile(r"^[\u4e00-\u9fff][A-Z]")
+
+
+def customer_search(*, member: StoreMembership, q: str, limit: int = 20) -> list[dict[str, Any]]:
+    """一个搜索框: plate, VIN (or its last 6), phone, or name (typo-tolerant via pg_trgm)."""
+    raw = (q or "").strip()
+    term = re.sub(r"[\s·-]", "", raw).upper()
+    if not term:
+        return []
+    visible = customers_for_member(member)
+    vehicles = Vehicle.objects.filter(owner__in=visible).select_related("owner")
+    hits: list[tuple[Customer, Vehicle | None, str]] = []
+    if _VIN_RE.match(term):
+        hits += [(v.owner, v, "车架号") for v in vehicles.filter(vin=term)[:limit]]
+    if term.isdigit():
+        if len(term) == 11:
+            hits += [(c, None, "手机号") for c in visible.filter(Q(mobile=term) | Q(mobile2=term))[:limit]]
+        elif len(term) >= 4:
+            hits += [(c, None, "手机号") for c in visible.filter(mobile__contains=term)[:limit]]
+    if _TAIL_RE.match(term) and not hits:
+        hits += [(v.owner, v, "车架号后六位") for v in vehicles.filter(vin_tail=term)[:limit]]
+    if _PLATE_START.match(term) or (re.match(r"^[A-Z0-9]{4,7}$", term) and not term.isdigit()):
+        plate_qs = vehicles.filter(plate=term) if len(term) >= 7 else vehicles.none()
+        found = list(plate_qs[:limit]) or list(vehicles.filter(plate__contains=term)[:limit])
+        hits += [(v.owner, v, "车牌号") for v in found]
+    if not hits and not term.isdigit():
+        exact = list(visible.filter(name=raw)[:limit])
+        fuzzy = list(
+            visible.filter(name__trigram_similar=raw).exclude(name=raw)
+            .annotate(sim=TrigramSimilarity("name", raw)).order_by("-sim")[: limit - len(exact)]
+        ) if len(exact) < limit else []
+        hits += [(c, None, "姓名") for c in exact + fuzzy]
+    seen: set[int] = set()
+    out = []
+    for customer, vehicle, how in hits:
+        if customer.pk in seen:
+            continue
+        seen.add(customer.pk)
+        out.append({"customer_id": customer.pk, "name": customer.name, "mobile": customer.mobile,
+                    "plate": vehicle.plate if vehicle else "", "vin": vehicle.vin if vehicle else "",
+                    "matched": how})
+    return out[:limit]
+
+
+def customer_360(*, member: StoreMembership, pk: int | str, store_id: int) -> dict[str, Any]:
+    """客户360°/一车一档: the customer, their vehicles, open leads and one merged timeline."""
+    customer = get_customer_for_member(member, pk)
+    vehicles = list(customer.vehicles.order_by("-delivered_on", "-pk"))
+    leads = list(customer.leads.order_by("-created_at")[:20])
+    names = staff_names(store_id)
+    events: list[dict[str, Any]] = []
+    for r in Reception.objects.filter(customer=customer).order_by("-arrived_at")[:50]:
+        events.append({"at": r.arrived_at, "kind": "接待", "icon": "door-open", "staff": names.get(r.consultant_id),
+                       "text": "；".join(x for x in (f"{r.visitors}人到店", r.models_of_interest and
+                                                    f"关注 {r.models_of_interest}", r.budget and f"预算 {r.budget}",
+                                                    r.needs, r.concerns) if x)})
+    for f in FollowUp.objects.filter(customer=customer).order_by("-happened_at")[:50]:
+        events.append({"at": f.happened_at, "kind": f"跟进·{f.get_channel_display()}", "icon": "chat-dots",
+                       "staff": names.get(f.staff_id),
+                       "text": "；".join(x for x in (f.content, f.feedback and f"反馈：{f.feedback}",
+                                                    f.next_step and f"下一步：{f.next_step}") if x)})
+    for t in TestDrive.objects.filter(customer=customer).order_by("-driven_at")[:20]:
+        events.append({"at": t.driven_at, "kind": "试乘试驾", "icon": "speedometer2",
+                       "staff": names.get(t.consultant_id), "text": f"{t.model} {t.feedback}".strip()})
+    for lead in leads:
+        if lead.closed_at and lead.status == LeadStatus.DEAL:
+            events.append({"at": lead.closed_at, "kind": "成交", "icon": "trophy", "staff": names.get(lead.consultant_id),
+                           "text": f"{lead.model_of_interest} 成交" + (f"，¥{lead.deal_amount:,.2f}" if lead.deal_amount
+                                                                     else "")})
+        elif lead.closed_at and lead.status == LeadStatus.DEFEATED:
+            events.append({"at": lead.closed_at, "kind": "战败", "icon": "x-octagon",
+                           "staff": names.get(lead.consultant_id),
+                           "text": f"{lead.get_defeat_reason_display()} {lead.competitor_brand} "
+                                   f"{lead.competitor_model} {lead.close_note}".strip()})
+    for s in ServiceVisit.objects.filter(customer=customer).select_related("vehicle").order_by("-visited_on")[:50]:
+        events.append({"at": s.visited_on, "kind": f"维修·{s.get_kind_display()}", "icon": "tools",
+                       "staff": names.get(s.advisor_id or 0), "amount": s.amount,
+                       "text": f"{s.vehicle} {s.km or '-'} km" + ("" if s.may_call else "（不同意回访）")})
+    for a in CustomerAssignment.objects.filter(customer=customer)[:20]:
+        events.append({"at": a.created_at, "kind": "客户转移", "icon": "arrow-left-right",
+                       "staff": names.get(a.by_user_id),
+                       "text": f"{names.get(a.from_consultant_id or 0, '无')} → {names.get(a.to_consultant_id, '?')} "
+                               f"{a.reason}".strip()})
+    events.sort(key=lambda e: _sort_key(e["at"]), reverse=True)
+    return {"customer": customer, "vehicles": vehicles, "leads": leads, "timeline": events, "names": names,
+            "consultant_name": names.get(customer.consultant_id or 0, "")}
+
+
+def _sort_key(value: Any) -> Any:
+    if isinstance(value, date) and not hasattr(value, "hour"):
+        return timezone.make_aware(timezone.datetime(value.year, value.month, value.day, 12))
+    return value
+
+
+def vehicle_owners(*, vehicle: Vehicle) -> list[VehicleOwnership]:
+    return list(vehicle.ownerships.select_related("customer"))

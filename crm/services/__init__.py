@@ -1,0 +1,18 @@
+"""Writes to one store's CRM: `<entity>_<action>`, keyword-only, atomic, returning the model."""
+
+from .classification import classification_recompute_customer, classification_recompute_store, policy_get
+from .customers import customer_create, customer_reassign, customer_update
+from .funnel import (
+    followup_create, lead_close_deal, lead_create, lead_defeat, lead_grade, lead_postpone, lead_set_key,
+    reception_create, test_drive_create,
+)
+from .imports import import_preview, import_run
+from .service_visits import service_visit_create
+from .vehicles import mileage_record, vehicle_create, vehicle_transfer
+
+__all__ = [
+    "classification_recompute_customer", "classification_recompute_store", "customer_create", "customer_reassign",
+    "customer_update", "followup_create", "import_preview", "import_run", "lead_close_deal", "lead_create",
+    "lead_defeat", "lead_grade", "lead_postpone", "lead_set_key", "mileage_record", "policy_get",
+    "reception_create", "service_visit_create", "test_drive_create", "vehicle_create", "vehicle_transfer",
+]

@@ -1,0 +1,134 @@
+"""Writes to customers: 建档, 修改, 转移 (reassignment is a manager action and is recorded)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import Q
+
+from tenants.errors import DomainError
+from tenants.models import StoreMembership
+from tenants.roles import Perm, StoreRole, role_allows
+
+from ..access import sees_all
+from ..errors import DuplicateMobile
+from ..models import Customer, CustomerAssignment
+from ..models.choices import AgeCohort, Channel, Gender, Occupation, Region, Source
+from ..validators import clean_mobile, not_in_future
+
+_CHOICES: dict[str, Any] = {
+    "gender": Gender, "region": Region, "occupation": Occupation, "age_cohort": AgeCohort, "source": Source,
+}
+_LABELS = {"gender": "性别", "region": "所在区域", "occupation": "职业", "age_cohort": "年龄段", "source": "客户来源"}
+EDITABLE = (
+    "name", "mobile", "mobile2", "wechat", "gender", "birthday", "region", "occupation", "age_cohort", "source",
+    "may_call", "call_time", "call_number", "channels", "tags", "notes",
+)
+
+
+def _store_id() -> int:
+    return int(connection.tenant.pk)  # type: ignore[attr-defined]
+
+
+def consultant_check(consultant_id: int | None) -> None:
+    """The owning consultant must be active sales staff of this store."""
+    if consultant_id is None:
+        return
+    ok = StoreMembership.objects.filter(
+        store_id=_store_id(), user_id=consultant_id, is_active=True,
+        role__in=[StoreRole.SALES_CONSULTANT, StoreRole.SALES_MANAGER],
+    ).exists()
+    if not ok:
+        raise DomainError("所选销售顾问不是本店在职销售人员。", field="consultant_id")
+
+
+def mobile_check(mobile: str, *, field: str, exclude_pk: int | None = None) -> None:
+    """A mobile number belongs to one customer of the store (main or spare number)."""
+    qs = Customer.objects.filter(Q(mobile=mobile) | Q(mobile2=mobile))
+    if exclude_pk is not None:
+        qs = qs.exclude(pk=exclude_pk)
+    existing = qs.only("pk", "name").first()
+    if existing is not None:
+        raise DuplicateMobile(customer_id=existing.pk, customer_name=existing.name, field=field)
+
+
+def _clean(data: dict[str, Any], *, exclude_pk: int | None) -> dict[str, Any]:
+    out = dict(data)
+    if "name" in out:
+        out["name"] = (out["name"] or "").strip()
+        if not out["name"]:
+            raise DomainError("请填写客户姓名。", field="name")
+        if len(out["name"]) > 50:
+            raise DomainError("客户姓名不能超过 50 个字。", field="name")
+    for key in ("mobile", "mobile2", "call_number"):
+        if key in out:
+            out[key] = clean_mobile(out[key] or "", field=key, required=key == "mobile")
+    if out.get("mobile2") and out.get("mobile2") == out.get("mobile"):
+        out["mobile2"] = ""
+    for key in ("mobile", "mobile2"):
+        if out.get(key):
+            mobile_check(out[key], field=key, exclude_pk=exclude_pk)
+    for key, enum in _CHOICES.items():
+        if out.get(key) and out[key] not in enum.values:
+            raise DomainError(f"{_LABELS[key]}取值无效。", field=key)
+    if "channels" in out:
+        bad = [c for c in out["channels"] or [] if c not in Channel.values]
+        if bad:
+            raise DomainError("联系方式取值无效。", field="channels")
+    if "tags" in out:
+        out["tags"] = sorted({t.strip()[:20] for t in out["tags"] or [] if t and t.strip()})
+    birthday = out.get("birthday")
+    if isinstance(birthday, date):
+        not_in_future(birthday, field="birthday", label="生日")
+    return out
+
+
+@transaction.atomic
+def customer_create(
+    *, member: StoreMembership, name: str, mobile: str, consultant_id: int | None = None, **fields: Any
+) -> Customer:
+    """客户建档. A consultant always owns what they create; managers may name the owner."""
+    unknown = set(fields) - set(EDITABLE)
+    if unknown:
+        raise DomainError(f"未知字段：{', '.join(sorted(unknown))}")
+    if not sees_all(member) or consultant_id is None:
+        consultant_id = member.user_id if member.role in (StoreRole.SALES_CONSULTANT, StoreRole.SALES_MANAGER) \
+            else consultant_id
+    consultant_check(consultant_id)
+    data = _clean({"name": name, "mobile": mobile, **fields}, exclude_pk=None)
+    return Customer.objects.create(consultant_id=consultant_id, **data)
+
+
+@transaction.atomic
+def customer_update(*, member: StoreMembership, customer: Customer, **fields: Any) -> Customer:
+    """修改客户资料. The owner changes only through customer_reassign."""
+    unknown = set(fields) - set(EDITABLE)
+    if unknown:
+        raise DomainError(f"不能修改字段：{', '.join(sorted(unknown))}")
+    data = _clean(fields, exclude_pk=customer.pk)
+    for key, value in data.items():
+        setattr(customer, key, value)
+    customer.save(update_fields=[*data.keys(), "updated_at"])
+    return customer
+
+
+@transaction.atomic
+def customer_reassign(
+    *, member: StoreMembership, customer: Customer, consultant_id: int, reason: str = ""
+) -> Customer:
+    """客户转移: a manager hands the customer (and their open leads) to a named colleague."""
+    if not role_allows(member.role, Perm.REASSIGN_CUSTOMERS):
+        raise DomainError("只有经理可以转移客户。")
+    consultant_check(consultant_id)
+    if customer.consultant_id == consultant_id:
+        raise DomainError("客户已归属该销售顾问。", field="consultant_id")
+    CustomerAssignment.objects.create(
+        customer=customer, from_consultant_id=customer.consultant_id, to_consultant_id=consultant_id,
+        by_user_id=member.user_id, reason=reason.strip()[:200],
+    )
+    customer.leads.filter(status="open").update(consultant_id=consultant_id)
+    customer.consultant_id = consultant_id
+    customer.save(update_fields=["consultant_id", "updated_at"])
+    return customer

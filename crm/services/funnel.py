@@ -1,0 +1,223 @@
+"""The sales funnel (seed 000/004): 接待, 意向级别, 跟进, 试驾, 成交 and 战败."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from tenants.errors import DomainError
+from tenants.models import StoreMembership
+
+from ..models import Customer, FollowUp, Lead, Reception, TestDrive, Vehicle
+from ..models.choices import GRADE_FOLLOWUP_DAYS, Channel, DefeatReason, Grade, LeadStatus, Source
+from ..models.customers import Lifecycle
+from ..validators import clean_mobile
+from .customers import customer_create
+from .vehicles import vehicle_create
+
+
+def _grade(grade: str) -> str:
+    if grade not in Grade.values:
+        raise DomainError("意向级别只能是 H、A、B、C。", field="grade")
+    return grade
+
+
+def _not_future_dt(value: datetime | None, *, field: str, label: str) -> None:
+    if value is not None and value > timezone.now() + timedelta(minutes=5):
+        raise DomainError(f"{label}不能晚于现在。", field=field)
+
+
+def _open(lead: Lead) -> None:
+    if lead.status != LeadStatus.OPEN:
+        raise DomainError(f"该线索已{lead.get_status_display()}，不能再修改。")
+
+
+@transaction.atomic
+def lead_create(*, member: StoreMembership, customer: Customer, grade: str = Grade.C,
+                model_of_interest: str = "") -> Lead:
+    """新线索: due for its first follow-up by the grade's cadence."""
+    grade = _grade(grade)
+    return Lead.objects.create(
+        customer=customer, consultant_id=customer.consultant_id or member.user_id, grade=grade,
+        model_of_interest=model_of_interest.strip()[:60], is_key=grade == Grade.H,
+        next_followup_on=timezone.localdate() + timedelta(days=GRADE_FOLLOWUP_DAYS[grade]),
+    )
+
+
+@transaction.atomic
+def reception_create(
+    *, member: StoreMembership, mobile: str, name: str = "", grade: str = Grade.C, source: str = Source.WALK_IN,
+    models_of_interest: str = "", visitors: int = 1, budget: str = "", needs: str = "", concerns: str = "",
+    arrived_at: datetime | None = None,
+) -> Reception:
+    """接待登记: a phone number is enough; a new visitor becomes a customer, a returning one is found.
+
+    Every reception joins the customer's open lead (or opens one) and is due for a return call tonight
+    (seed 004: 当天接待的客户，不论什么级别，当天晚上必须进行回访).
+    """
+    mobile = clean_mobile(mobile)
+    grade = _grade(grade)
+    if source not in Source.values:
+        raise DomainError("来源取值无效。", field="source")
+    if not 1 <= int(visitors) <= 20:
+        raise DomainError("到店人数应在 1–20 之间。", field="visitors")
+    _not_future_dt(arrived_at, field="arrived_at", label="到店时间")
+    customer = Customer.objects.filter(mobile=mobile).first() or Customer.objects.filter(mobile2=mobile).first()
+    if customer is None:
+        customer = customer_create(member=member, name=name.strip() or "未留名客户", mobile=mobile, source=source)
+    lead = customer.leads.filter(status=LeadStatus.OPEN).order_by("-created_at").first()
+    if lead is None:
+        lead = lead_create(member=member, customer=customer, grade=grade, model_of_interest=models_of_interest)
+    elif lead.grade != grade:
+        lead_grade(member=member, lead=lead, grade=grade)
+    today = timezone.localdate()
+    if lead.next_followup_on is None or lead.next_followup_on > today:
+        lead.next_followup_on = today
+        lead.save(update_fields=["next_followup_on"])
+    return Reception.objects.create(
+        customer=customer, lead=lead, consultant_id=member.user_id, arrived_at=arrived_at or timezone.now(),
+        visitors=visitors, source=source, models_of_interest=models_of_interest.strip()[:100],
+        budget=budget.strip()[:30], needs=needs.strip(), concerns=concerns.strip(),
+    )
+
+
+@transaction.atomic
+def lead_grade(*, member: StoreMembership, lead: Lead, grade: str) -> Lead:
+    """调整意向级别; H 级 (7 天内成交) is a key customer (重点客户) for the Monday review."""
+    _open(lead)
+    lead.grade = _grade(grade)
+    due = timezone.localdate() + timedelta(days=GRADE_FOLLOWUP_DAYS[lead.grade])
+    if lead.next_followup_on is None or lead.next_followup_on > due:
+        lead.next_followup_on = due
+    lead.is_key = lead.is_key or lead.grade == Grade.H
+    lead.save(update_fields=["grade", "next_followup_on", "is_key"])
+    return lead
+
+
+@transaction.atomic
+def lead_set_key(*, member: StoreMembership, lead: Lead, is_key: bool) -> Lead:
+    """标记/取消重点客户."""
+    _open(lead)
+    lead.is_key = is_key
+    lead.save(update_fields=["is_key"])
+    return lead
+
+
+@transaction.atomic
+def followup_create(
+    *, member: StoreMembership, customer: Customer, channel: str, content: str, lead: Lead | None = None,
+    feedback: str = "", next_step: str = "", next_on: date | None = None, happened_at: datetime | None = None,
+) -> FollowUp:
+    """跟进记录: what was said, what the customer answered, and the next step with its date."""
+    if channel not in Channel.values:
+        raise DomainError("请选择跟进方式（电话、短信、微信、到店）。", field="channel")
+    if not (content or "").strip():
+        raise DomainError("请填写沟通内容。", field="content")
+    _not_future_dt(happened_at, field="happened_at", label="跟进时间")
+    happened_at = happened_at or timezone.now()
+    if next_on is not None and next_on < timezone.localdate():
+        raise DomainError("下次跟进日期不能早于今天。", field="next_on")
+    if lead is not None:
+        if lead.customer_id != customer.pk:
+            raise DomainError("线索不属于该客户。", field="lead")
+        _open(lead)
+    on_time = lead is None or lead.next_followup_on is None or timezone.localtime(happened_at).date() <= \
+        lead.next_followup_on
+    followup = FollowUp.objects.create(
+        customer=customer, lead=lead, staff_id=member.user_id, channel=channel, content=content.strip(),
+        feedback=feedback.strip(), next_step=next_step.strip()[:200], next_on=next_on, happened_at=happened_at,
+        on_time=on_time,
+    )
+    if lead is not None:
+        lead.last_followup_at = happened_at
+        lead.next_followup_on = next_on
+        lead.next_step = followup.next_step
+        lead.save(update_fields=["last_followup_at", "next_followup_on", "next_step"])
+    return followup
+
+
+@transaction.atomic
+def test_drive_create(
+    *, member: StoreMembership, customer: Customer, model: str, lead: Lead | None = None,
+    driven_at: datetime | None = None, feedback: str = "", licence_checked: bool = True,
+) -> TestDrive:
+    """试乘试驾: only with a checked driving licence."""
+    if not (model or "").strip():
+        raise DomainError("请填写试驾车型。", field="model")
+    if not licence_checked:
+        raise DomainError("试驾前必须核验客户驾驶证。", field="licence_checked")
+    _not_future_dt(driven_at, field="driven_at", label="试驾时间")
+    if lead is not None and lead.customer_id != customer.pk:
+        raise DomainError("线索不属于该客户。", field="lead")
+    return TestDrive.objects.create(
+        customer=customer, lead=lead, consultant_id=member.user_id, model=model.strip()[:60],
+        driven_at=driven_at or timezone.now(), feedback=feedback.strip(), licence_checked=licence_checked,
+    )
+
+
+@transaction.atomic
+def lead_close_deal(
+    *, member: StoreMembership, lead: Lead, vin: str, amount: Decimal | None = None,
+    delivered_on: date | None = None, **vehicle_fields: Any,
+) -> Lead:
+    """成交: the lead closes with the vehicle delivered; the customer becomes an owner (成交客户)."""
+    _open(lead)
+    if amount is not None and Decimal(amount) < 0:
+        raise DomainError("成交金额不能为负数。", field="amount")
+    delivered_on = delivered_on or timezone.localdate()
+    vehicle = Vehicle.objects.filter(vin=(vin or "").strip().upper()).first()
+    if vehicle is None:
+        vehicle = vehicle_create(customer=lead.customer, vin=vin, delivered_on=delivered_on,
+                                 purchased_on=vehicle_fields.pop("purchased_on", delivered_on), **vehicle_fields)
+    elif vehicle.owner_id != lead.customer_id:
+        raise DomainError("该车架号的车辆属于其他客户。", field="vin")
+    lead.status = LeadStatus.DEAL
+    lead.deal_vehicle = vehicle
+    lead.deal_amount = amount
+    lead.closed_at = timezone.now()
+    lead.next_followup_on = None
+    lead.save()
+    Customer.objects.filter(pk=lead.customer_id).update(lifecycle=Lifecycle.OWNER)
+    return lead
+
+
+@transaction.atomic
+def lead_defeat(
+    *, member: StoreMembership, lead: Lead, reason: str, competitor_brand: str = "", competitor_model: str = "",
+    note: str = "",
+) -> Lead:
+    """战败: the reason, and the competitor bought, kept for defeat analysis."""
+    _open(lead)
+    if reason not in DefeatReason.values:
+        raise DomainError("请选择战败原因。", field="reason")
+    if reason == DefeatReason.COMPETITOR and not competitor_brand.strip():
+        raise DomainError("购买竞品时请填写竞品品牌。", field="competitor_brand")
+    lead.status = LeadStatus.DEFEATED
+    lead.defeat_reason = reason
+    lead.competitor_brand = competitor_brand.strip()[:30]
+    lead.competitor_model = competitor_model.strip()[:40]
+    lead.close_note = note.strip()[:200]
+    lead.closed_at = timezone.now()
+    lead.next_followup_on = None
+    lead.is_key = False
+    lead.save()
+    customer = lead.customer
+    if customer.lifecycle == Lifecycle.PROSPECT and not customer.leads.filter(status=LeadStatus.OPEN).exists():
+        Customer.objects.filter(pk=customer.pk).update(lifecycle=Lifecycle.DEFEATED)
+    return lead
+
+
+@transaction.atomic
+def lead_postpone(*, member: StoreMembership, lead: Lead, next_on: date, note: str = "") -> Lead:
+    """延期: a key customer who did not close this week stays open with a new date."""
+    _open(lead)
+    if next_on < timezone.localdate():
+        raise DomainError("延期后的跟进日期不能早于今天。", field="next_on")
+    lead.next_followup_on = next_on
+    lead.next_step = note.strip()[:200] or lead.next_step
+    lead.save(update_fields=["next_followup_on", "next_step"])
+    return lead

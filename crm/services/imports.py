@@ -1,0 +1,219 @@
+"""导入/导出: customers with vehicles from CSV/XLSX (preview with per-row errors, then import) and export.
+
+Rows match existing records by mobile number and VIN, so importing the same file twice adds nothing.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from tenants.errors import DomainError
+from tenants.models import StoreMembership
+
+from ..models import Customer, ImportJob, Vehicle, VehicleOwnership
+from ..models.choices import Gender, Region, Source
+from ..validators import clean_mobile, clean_plate, clean_vin
+
+# Column header → field. Headers are what Chinese stores' spreadsheets use.
+COLUMNS = {
+    "姓名": "name", "手机号": "mobile", "性别": "gender", "微信": "wechat", "所在区域": "region", "标签": "tags",
+    "备注": "notes", "车架号": "vin", "车牌号": "plate", "品牌": "brand", "车型": "model", "颜色": "colour",
+    "购车日期": "purchased_on",
+}
+HEADER_OF = {v: k for k, v in COLUMNS.items()}
+CHUNK = 2000
+MAX_ERRORS_KEPT = 500
+
+
+@dataclass
+class ParsedRow:
+    line: int
+    data: dict[str, Any]
+
+
+def _read(filename: str, content: bytes) -> list[list[str]]:
+    if filename.lower().endswith(".xlsx"):
+        from openpyxl import load_workbook
+
+        try:
+            wb = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        except Exception:  # noqa: BLE001 - any unreadable workbook is the same answer to the user
+            raise DomainError("无法读取该 Excel 文件，请另存为 .xlsx 后重试。", field="file") from None
+        ws = wb.worksheets[0]
+        return [["" if c is None else (c.date().isoformat() if isinstance(c, datetime) else str(c)).strip()
+                 for c in row] for row in ws.iter_rows(values_only=True)]
+    if not filename.lower().endswith(".csv"):
+        raise DomainError("只支持 .csv 或 .xlsx 文件。", field="file")
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = content.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise DomainError("无法识别文件编码，请保存为 UTF-8 的 CSV。", field="file")
+    return [[c.strip() for c in row] for row in csv.reader(io.StringIO(text))]
+
+
+def _choice(value: str, enum: Any, label: str) -> str:
+    if not value:
+        return ""
+    for v, text in enum.choices:
+        if value in (v, str(text)):
+            return str(v)
+    raise DomainError(f"{label}“{value}”无法识别。")
+
+
+def _date(value: str) -> date | None:
+    if not value:
+        return None
+    try:
+        d = date.fromisoformat(value.replace("/", "-").replace(".", "-")[:10])
+    except ValueError:
+        raise DomainError("日期格式应为 2024-05-01。") from None
+    if d > timezone.localdate():
+        raise DomainError("购车日期不能晚于今天。")
+    return d
+
+
+def _row(cells: dict[str, str]) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+    data: dict[str, Any] = {}
+    errors: list[tuple[str, str]] = []
+
+    def take(field: str, fn: Any) -> None:
+        try:
+            data[field] = fn(cells.get(field, ""))
+        except DomainError as exc:
+            errors.append((HEADER_OF[field], exc.message))
+
+    take("name", lambda v: v[:50] if v else (_ for _ in ()).throw(DomainError("姓名不能为空。")))
+    take("mobile", lambda v: clean_mobile(v))
+    take("gender", lambda v: _choice(v, Gender, "性别"))
+    take("region", lambda v: _choice(v, Region, "所在区域"))
+    take("purchased_on", _date)
+    take("plate", clean_plate)
+    take("vin", lambda v: clean_vin(v) if v else "")
+    for key in ("wechat", "notes", "brand", "model", "colour"):
+        data[key] = cells.get(key, "")[:60 if key != "notes" else 2000]
+    data["tags"] = sorted({t for t in cells.get("tags", "").replace("，", ",").split(",") if t.strip()})
+    if data.get("plate") and not data.get("vin") and not errors:
+        errors.append(("车架号", "填写车牌号时必须同时填写车架号。"))
+    return data, errors
+
+
+def import_parse(*, filename: str, content: bytes) -> tuple[list[ParsedRow], list[dict[str, Any]], int]:
+    """Read and check every row: (valid rows, errors as {line, column, reason}, total data rows)."""
+    table = _read(filename, content)
+    if not table:
+        raise DomainError("文件是空的。", field="file")
+    header = [COLUMNS.get(h.strip()) for h in table[0]]
+    missing = [h for h in ("姓名", "手机号") if COLUMNS[h] not in header]
+    if missing:
+        raise DomainError(f"缺少必填列：{'、'.join(missing)}。第一行应为表头，如 姓名,手机号,车架号,车牌号。", field="file")
+    valid: list[ParsedRow] = []
+    errors: list[dict[str, Any]] = []
+    seen_mobile: dict[str, int] = {}
+    seen_vin: dict[str, int] = {}
+    total = 0
+    for line, raw in enumerate(table[1:], start=2):
+        if not any(raw):
+            continue
+        total += 1
+        cells = {f: raw[i] if i < len(raw) else "" for i, f in enumerate(header) if f}
+        data, row_errors = _row(cells)
+        if not row_errors:
+            if data["mobile"] in seen_mobile and data["vin"] == "":
+                row_errors.append(("手机号", f"与第 {seen_mobile[data['mobile']]} 行重复。"))
+            if data["vin"] and data["vin"] in seen_vin:
+                row_errors.append(("车架号", f"与第 {seen_vin[data['vin']]} 行重复。"))
+        if row_errors:
+            errors += [{"line": line, "column": col, "reason": reason} for col, reason in row_errors]
+            continue
+        seen_mobile.setdefault(data["mobile"], line)
+        if data["vin"]:
+            seen_vin[data["vin"]] = line
+        valid.append(ParsedRow(line, data))
+    return valid, errors, total
+
+
+@transaction.atomic
+def import_preview(*, member: StoreMembership, filename: str, content: bytes) -> ImportJob:
+    """导入预览: store the file and its per-row errors; nothing is imported yet."""
+    valid, errors, total = import_parse(filename=filename, content=content)
+    return ImportJob.objects.create(
+        user_id=member.user_id, filename=filename[:200], content=content, total_rows=total, valid_rows=len(valid),
+        errors=errors[:MAX_ERRORS_KEPT], message=f"共 {total} 行，可导入 {len(valid)} 行，{total - len(valid)} 行有错误。",
+    )
+
+
+def _import_chunk(rows: list[ParsedRow], consultant_id: int | None) -> tuple[int, int, list[dict[str, Any]]]:
+    mobiles = {r.data["mobile"] for r in rows}
+    vins = {r.data["vin"] for r in rows if r.data["vin"]}
+    by_mobile = dict(Customer.objects.filter(mobile__in=mobiles).values_list("mobile", "pk"))
+    by_mobile.update(dict(Customer.objects.filter(mobile2__in=mobiles).values_list("mobile2", "pk")))
+    fields = ("name", "gender", "region", "wechat", "notes", "tags")
+    first: dict[str, dict[str, Any]] = {}
+    for r in rows:
+        first.setdefault(r.data["mobile"], r.data)
+    new = [Customer(mobile=m, source=Source.IMPORT, consultant_id=consultant_id, **{f: first[m][f] for f in fields})
+           for m in sorted(mobiles - by_mobile.keys())]
+    Customer.objects.bulk_create(new)
+    by_mobile.update({c.mobile: c.pk for c in new})
+    owner_of_vin = dict(Vehicle.objects.filter(vin__in=vins).values_list("vin", "owner_id"))
+    errors = []
+    vehicles = []
+    for r in rows:
+        vin = r.data["vin"]
+        if not vin:
+            continue
+        owner = by_mobile[r.data["mobile"]]
+        if vin in owner_of_vin:
+            if owner_of_vin[vin] != owner:
+                errors.append({"line": r.line, "column": "车架号", "reason": "该车架号已登记在其他客户名下，未导入车辆。"})
+            continue
+        vehicles.append(Vehicle(vin=vin, vin_tail=vin[-6:], plate=r.data["plate"], owner_id=owner,
+                                brand=r.data["brand"][:30], model=r.data["model"][:40], colour=r.data["colour"][:20],
+                                purchased_on=r.data["purchased_on"], delivered_on=r.data["purchased_on"]))
+    Vehicle.objects.bulk_create(vehicles)
+    today = timezone.localdate()
+    VehicleOwnership.objects.bulk_create(
+        [VehicleOwnership(vehicle=v, customer_id=v.owner_id, started_on=v.delivered_on or today) for v in vehicles])
+    if vehicles:
+        Customer.objects.filter(pk__in={v.owner_id for v in vehicles}, lifecycle="prospect").update(lifecycle="owner")
+    return len(new), len(vehicles), errors
+
+
+def import_run(*, job: ImportJob, consultant_id: int | None = None) -> ImportJob:
+    """导入有效行, chunk by chunk (each chunk its own transaction, so progress shows on the page)."""
+    if job.status in (ImportJob.Status.DONE, ImportJob.Status.RUNNING):
+        return job
+    valid, _errors, _total = import_parse(filename=job.filename, content=bytes(job.content))
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.RUNNING, processed=0)
+    job.refresh_from_db()
+    late_errors: list[dict[str, Any]] = []
+    try:
+        for start in range(0, len(valid), CHUNK):
+            chunk = valid[start:start + CHUNK]
+            with transaction.atomic():
+                c, v, errs = _import_chunk(chunk, consultant_id)
+                job.created_customers += c
+                job.created_vehicles += v
+                job.processed += len(chunk)
+                late_errors += errs
+                job.save(update_fields=["created_customers", "created_vehicles", "processed"])
+    except Exception as exc:
+        ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.FAILED, message=f"导入失败：{exc}"[:300])
+        raise
+    job.status = ImportJob.Status.DONE
+    job.finished_at = timezone.now()
+    job.errors = (job.errors + late_errors)[:MAX_ERRORS_KEPT]
+    job.message = f"导入完成：新增客户 {job.created_customers} 位，新增车辆 {job.created_vehicles} 辆。"
+    job.save(update_fields=["status", "finished_at", "errors", "message"])
+    return job

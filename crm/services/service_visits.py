@@ -1,0 +1,46 @@
+"""维修工单: recording a repair order updates mileage and the customer's classes at once."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+
+from tenants.errors import DomainError
+from tenants.models import StoreMembership
+
+from ..models import ServiceVisit, Vehicle
+from ..models.choices import ServiceType
+from ..validators import not_in_future
+from .classification import classification_recompute_customer
+from .vehicles import mileage_record
+
+
+@transaction.atomic
+def service_visit_create(
+    *, member: StoreMembership, vehicle: Vehicle, kind: str, visited_on: date, amount: Decimal | str | int = 0,
+    km: int | None = None, advisor_id: int | None = None, may_call: bool = True, order_no: str = "",
+    notes: str = "",
+) -> ServiceVisit:
+    """维修工单登记 (首保/定期保养/一般维修/保修/事故车/美容), with the return-call consent asked."""
+    if kind not in ServiceType.values:
+        raise DomainError("请选择工单类型。", field="kind")
+    not_in_future(visited_on, field="visited_on", label="进站日期")
+    try:
+        money = Decimal(str(amount)).quantize(Decimal("0.01"))
+    except (InvalidOperation, ValueError):
+        raise DomainError("金额格式不正确。", field="amount") from None
+    if money < 0:
+        raise DomainError("金额不能为负数。", field="amount")
+    order_no = order_no.strip()[:30]
+    if order_no and ServiceVisit.objects.filter(order_no=order_no).exists():
+        raise DomainError(f"工单号 {order_no} 已存在。", field="order_no")
+    if km is not None:
+        mileage_record(vehicle=vehicle, km=km, read_on=visited_on, source="service")
+    visit = ServiceVisit.objects.create(
+        order_no=order_no, vehicle=vehicle, customer_id=vehicle.owner_id, kind=kind, visited_on=visited_on,
+        km=km, amount=money, advisor_id=advisor_id or member.user_id, may_call=may_call, notes=notes.strip(),
+    )
+    classification_recompute_customer(customer_id=vehicle.owner_id)
+    return visit
