@@ -7,6 +7,7 @@ import uuid
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 from django_tenants.models import DomainMixin, TenantMixin
 
@@ -72,6 +73,9 @@ class Domain(DomainMixin, models.Model):
         verbose_name = _("域名")
         verbose_name_plural = _("域名")
 
+    def __str__(self) -> str:
+        return str(self.domain)
+
 
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
@@ -101,6 +105,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(_("启用"), default=True)
     is_staff = models.BooleanField(_("平台运营"), default=False)
     date_joined = models.DateTimeField(default=timezone.now)
+    # Part of the session hash: bumping it signs the user out on the base domain and every store.
+    session_epoch = models.PositiveIntegerField(default=0, editable=False)
 
     objects = UserManager()
 
@@ -123,6 +129,12 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_full_name(self) -> str:
         return self.name
+
+    def _get_session_auth_hash(self, secret: str | None = None) -> str:
+        return salted_hmac(
+            "tenants.User.session_auth_hash", f"{self.password}|{self.session_epoch}", secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
 
     def get_short_name(self) -> str:
         return self.name

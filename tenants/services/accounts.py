@@ -8,6 +8,7 @@ import secrets
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from ..errors import Conflict, DomainError, NotFound
@@ -78,6 +79,11 @@ def invitation_accept(*, token: str, user: User | None = None, password: str = "
     invitation.accepted_at = timezone.now()
     invitation.save(update_fields=["accepted_at"])
     return user
+
+
+def user_sign_out_everywhere(*, user: User) -> None:
+    """End every session of the user: the base domain's and each store's (they are separate cookies)."""
+    User.objects.filter(pk=user.pk).update(session_epoch=F("session_epoch") + 1)
 
 
 def _hash(key: str) -> str:

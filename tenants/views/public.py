@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods
 from ..errors import DomainError
 from ..handoff import handoff_ticket
 from ..selectors import groups_for_user, stores_for_user
-from ..services.accounts import invitation_accept, invitation_get_open
+from ..services.accounts import invitation_accept, invitation_get_open, user_sign_out_everywhere
 from ..services.onboarding import store_domain, store_url
 
 
@@ -53,6 +53,8 @@ def _after_signin(request: HttpRequest, next_url: str) -> HttpResponse:
 
 
 def signout(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        user_sign_out_everywhere(user=request.user)  # type: ignore[arg-type]
     logout(request)
     return redirect("signin")
 

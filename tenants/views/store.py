@@ -10,6 +10,7 @@ from ..access import store_view
 from ..context_processors import store_url_base
 from ..handoff import handoff_redeem
 from ..roles import Perm
+from ..services.accounts import user_sign_out_everywhere
 
 
 def handoff(request: HttpRequest) -> HttpResponse:
@@ -24,6 +25,8 @@ def handoff(request: HttpRequest) -> HttpResponse:
 
 
 def signout(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        user_sign_out_everywhere(user=request.user)  # type: ignore[arg-type]
     logout(request)
     return redirect(f"{store_url_base()}/signout/")
 

@@ -70,3 +70,13 @@ def test_csrf_is_enforced(world: World, db: Any) -> None:
     client = Client(HTTP_HOST="localhost", enforce_csrf_checks=True)
     client.force_login(world.user("x.hq_admin"), backend="tenants.auth.MobileOrEmailBackend")
     assert client.post("/hq/stores/new/", {"name": "x"}).status_code == 403
+
+
+def test_signing_out_ends_the_sessions_on_every_store(world: World, db: Any) -> None:
+    user = world.user("ab.sales_consultant")
+    base = client_for(user)
+    store_a = client_for(user, "store-a.localhost")
+    assert store_a.get("/").status_code == 200
+    base.get("/signout/")
+    assert store_a.get("/").status_code == 302  # back to sign-in
+    assert client_for(user, "store-b.localhost").get("/").status_code == 200  # a new sign-in works
