@@ -31,3 +31,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
+
+# Billing: HQ billing page and API, and the Stripe webhook endpoint.
+urlpatterns += [path("", include("billing.urls"))]

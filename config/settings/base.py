@@ -193,3 +193,28 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }
+
+# Billing (billing/): Stripe customer per dealer group, subscription priced per billable store.
+from celery.schedules import crontab  # noqa: E402
+
+STRIPE_API_KEY = env("STRIPE_API_KEY", default="sk_test_local_chezhu")
+STRIPE_API_BASE = env("STRIPE_API_BASE", default="")  # empty = api.stripe.com; localstripe in tests
+STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", default="whsec_local_chezhu")
+STRIPE_WEBHOOK_TOLERANCE = env.int("STRIPE_WEBHOOK_TOLERANCE", default=300)  # seconds; older = stale
+STRIPE_MAX_NETWORK_RETRIES = env.int("STRIPE_MAX_NETWORK_RETRIES", default=2)
+# localstripe answers 500 to `proration_behavior`; Stripe prorates by default either way.
+BILLING_STRIPE_SEND_PRORATION_BEHAVIOR = env.bool("BILLING_STRIPE_SEND_PRORATION_BEHAVIOR", default=True)
+BILLING_STRIPE_PLAN_PREFIX = "chezhu_"
+BILLING_CURRENCY = "cny"
+BILLING_TRIAL_DAYS = env.int("BILLING_TRIAL_DAYS", default=14)
+BILLING_GRACE_DAYS = env.int("BILLING_GRACE_DAYS", default=7)
+# Price per billable store, in fen (分). Yearly = 10 months.
+BILLING_PLANS = {
+    "basic": {"name": "基础版", "month": 68000, "year": 680000},
+    "professional": {"name": "专业版", "month": 128000, "year": 1280000},
+}
+CELERY_BEAT_SCHEDULE["billing-reconcile-nightly"] = {
+    "task": "billing.reconcile",
+    "schedule": crontab(hour=3, minute=30),  # nightly, Asia/Shanghai
+    "options": {"expires": 60 * 60 * 6},
+}

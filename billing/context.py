@@ -1,0 +1,44 @@
+"""The billing banner for the base layout: HQ and store managers see a grace period or a lapse."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from tenants.access import store_membership
+from tenants.roles import StoreRole
+
+from .models import BillingAccount
+from .selectors import payment_state
+from .services.mirror import cn_date
+
+MANAGER_ROLES = {StoreRole.GENERAL_MANAGER, StoreRole.SALES_MANAGER, StoreRole.SERVICE_MANAGER}
+
+
+def _banner(account: BillingAccount, *, for_hq: bool) -> dict[str, str] | None:
+    state = payment_state(account)
+    if state.in_grace and state.grace_until is not None:
+        action = "请尽快在“订阅与账单”中更新付款方式" if for_hq else "请联系集团总部处理"
+        return {"level": "warning", "text": f"集团订阅扣款失败，宽限期至 {cn_date(state.grace_until)}，逾期各门店将转为只读。{action}。"}
+    if state.read_only and for_hq:
+        return {"level": "danger", "text": f"{account.group.name} 的订阅已逾期或终止，各门店当前为只读；恢复付款后立即恢复。"}
+    return None
+
+
+def billing_banner(request: HttpRequest, ctx: dict[str, Any]) -> dict[str, Any]:
+    """`billing_banner` for templates/billing/_banner.html, or nothing."""
+    store = getattr(request, "tenant", None)
+    if store is not None:
+        membership = store_membership(request)
+        if membership is None or membership.role not in MANAGER_ROLES:
+            return {}
+        account = BillingAccount.objects.select_related("group").filter(group_id=store.group_id).first()
+        banner = _banner(account, for_hq=False) if account else None
+        return {"billing_banner": banner} if banner else {}
+    group_ids = [m.group_id for m in ctx.get("nav_groups") or []]
+    for account in BillingAccount.objects.select_related("group").filter(group_id__in=group_ids).order_by("group_id"):
+        banner = _banner(account, for_hq=True)
+        if banner:
+            return {"billing_banner": banner}
+    return {}
