@@ -1,1 +1,29 @@
-urlpatterns: list = []
+"""Store CRM pages (included at the store domain's root by config.urls_tenants)."""
+
+from django.urls import path
+
+from .views import customers, funnel, imports
+
+urlpatterns = [
+    path("customers/", customers.customer_list_page, name="crm_customer_list"),
+    path("customers/views/", customers.saved_view_create, name="crm_saved_view_create"),
+    path("customers/new/", customers.customer_new, name="crm_customer_new"),
+    path("customers/import/", imports.import_page, name="crm_import"),
+    path("customers/import/<int:pk>/", imports.import_job_page, name="crm_import_job"),
+    path("customers/import/<int:pk>/confirm/", imports.import_job_confirm, name="crm_import_confirm"),
+    path("customers/export.<str:fmt>", imports.export_view, name="crm_export"),
+    path("customers/<int:pk>/", customers.customer_detail, name="crm_customer_detail"),
+    path("customers/<int:pk>/edit/", customers.customer_edit, name="crm_customer_edit"),
+    path("customers/<int:pk>/reassign/", customers.customer_reassign_view, name="crm_customer_reassign"),
+    path("customers/<int:pk>/vehicles/", customers.vehicle_new, name="crm_vehicle_new"),
+    path("customers/<int:pk>/vehicles/<int:vehicle_pk>/mileage/", customers.mileage_new, name="crm_mileage_new"),
+    path("customers/<int:pk>/followups/", funnel.followup_new, name="crm_followup_new"),
+    path("customers/<int:pk>/test-drives/", funnel.test_drive_new, name="crm_test_drive_new"),
+    path("customers/<int:pk>/service-visits/", funnel.service_visit_new, name="crm_service_visit_new"),
+    path("search/", customers.search_page, name="crm_search"),
+    path("reception/", funnel.reception_new, name="crm_reception_new"),
+    path("leads/", funnel.lead_board_page, name="crm_lead_board"),
+    path("leads/<int:pk>/<str:action>/", funnel.lead_action, name="crm_lead_action"),
+    path("today/", funnel.today_page, name="crm_today"),
+    path("supervision/", funnel.supervision_page, name="crm_supervision"),
+]

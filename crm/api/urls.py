@@ -1,7 +1,23 @@
 from django.urls import path
+from rest_framework.routers import SimpleRouter
 
 from tenants.api.me import MeView
 
+from . import views
+
+router = SimpleRouter()
+router.register("customers", views.CustomerViewSet, basename="api_customer")
+router.register("vehicles", views.VehicleViewSet, basename="api_vehicle")
+router.register("mileage-readings", views.MileageViewSet, basename="api_mileage")
+router.register("receptions", views.ReceptionViewSet, basename="api_reception")
+router.register("leads", views.LeadViewSet, basename="api_lead")
+router.register("followups", views.FollowUpViewSet, basename="api_followup")
+router.register("test-drives", views.TestDriveViewSet, basename="api_test_drive")
+router.register("service-visits", views.ServiceVisitViewSet, basename="api_service_visit")
+router.register("assignments", views.AssignmentViewSet, basename="api_assignment")
+
 urlpatterns = [
     path("me/", MeView.as_view(), name="api_me"),
+    path("customers/<int:pk>/reassign/", views.CustomerReassignView.as_view(), name="api_customer_reassign"),
+    *router.urls,
 ]

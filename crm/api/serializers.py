@@ -1,0 +1,127 @@
+"""Thin serializers: they shape input and output; every rule lives in crm.services."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from ..models import (
+    Customer, CustomerAssignment, FollowUp, Lead, MileageReading, Reception, ServiceVisit, TestDrive, Vehicle,
+)
+
+
+class CustomerSerializer(serializers.ModelSerializer[Customer]):
+    class Meta:
+        model = Customer
+        fields = [
+            "id", "name", "mobile", "mobile2", "wechat", "gender", "birthday", "region", "occupation", "age_cohort",
+            "source", "lifecycle", "consultant_id", "may_call", "call_time", "call_number", "channels", "tags",
+            "notes", "value_class", "loyalty", "service_class", "paid_visits_12m", "spend_12m", "avg_ticket",
+            "visit_interval_days", "last_visit_on", "created_at",
+        ]
+        read_only_fields = [
+            "lifecycle", "value_class", "loyalty", "service_class", "paid_visits_12m", "spend_12m", "avg_ticket",
+            "visit_interval_days", "last_visit_on", "created_at",
+        ]
+        extra_kwargs = {"mobile": {"validators": []}, "consultant_id": {"required": False}}
+
+
+class VehicleSerializer(serializers.ModelSerializer[Vehicle]):
+    km = serializers.IntegerField(required=False, write_only=True, min_value=0)
+
+    class Meta:
+        model = Vehicle
+        fields = ["id", "vin", "plate", "owner", "brand", "model", "trim", "colour", "usage", "purchased_on",
+                  "delivered_on", "warranty_until", "insurance_until", "last_km", "daily_km", "age_band", "km"]
+        read_only_fields = ["last_km", "daily_km", "age_band"]
+        extra_kwargs = {"vin": {"validators": []}}
+
+
+class MileageReadingSerializer(serializers.ModelSerializer[MileageReading]):
+    class Meta:
+        model = MileageReading
+        fields = ["id", "vehicle", "read_on", "km", "daily_km", "source"]
+        read_only_fields = ["daily_km", "source"]
+
+
+class ReceptionSerializer(serializers.ModelSerializer[Reception]):
+    mobile = serializers.CharField(write_only=True)
+    name = serializers.CharField(write_only=True, required=False, allow_blank=True)
+    grade = serializers.CharField(write_only=True, required=False)
+
+    class Meta:
+        model = Reception
+        fields = ["id", "customer", "lead", "consultant_id", "arrived_at", "left_at", "visitors", "source",
+                  "models_of_interest", "budget", "needs", "concerns", "mobile", "name", "grade"]
+        read_only_fields = ["customer", "lead", "consultant_id", "left_at"]
+
+
+class LeadSerializer(serializers.ModelSerializer[Lead]):
+    class Meta:
+        model = Lead
+        fields = ["id", "customer", "consultant_id", "grade", "model_of_interest", "status", "is_key",
+                  "next_followup_on", "next_step", "last_followup_at", "deal_vehicle", "deal_amount",
+                  "defeat_reason", "competitor_brand", "competitor_model", "close_note", "closed_at", "created_at"]
+        read_only_fields = fields
+
+
+class LeadGradeSerializer(serializers.Serializer[None]):
+    grade = serializers.CharField()
+
+
+class LeadDealSerializer(serializers.Serializer[None]):
+    vin = serializers.CharField()
+    plate = serializers.CharField(required=False, allow_blank=True, default="")
+    amount = serializers.DecimalField(max_digits=12, decimal_places=2, required=False, allow_null=True)
+    delivered_on = serializers.DateField(required=False, allow_null=True)
+
+
+class LeadDefeatSerializer(serializers.Serializer[None]):
+    reason = serializers.CharField()
+    competitor_brand = serializers.CharField(required=False, allow_blank=True, default="")
+    competitor_model = serializers.CharField(required=False, allow_blank=True, default="")
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class FollowUpSerializer(serializers.ModelSerializer[FollowUp]):
+    class Meta:
+        model = FollowUp
+        fields = ["id", "customer", "lead", "staff_id", "channel", "content", "feedback", "next_step", "next_on",
+                  "happened_at", "on_time"]
+        read_only_fields = ["staff_id", "on_time"]
+        extra_kwargs = {"channel": {"validators": []}}
+
+
+class TestDriveSerializer(serializers.ModelSerializer[TestDrive]):
+    class Meta:
+        model = TestDrive
+        fields = ["id", "customer", "lead", "consultant_id", "model", "driven_at", "licence_checked", "feedback"]
+        read_only_fields = ["consultant_id"]
+
+
+class ServiceVisitSerializer(serializers.ModelSerializer[ServiceVisit]):
+    class Meta:
+        model = ServiceVisit
+        fields = ["id", "order_no", "vehicle", "customer", "kind", "visited_on", "km", "amount", "advisor_id",
+                  "may_call", "notes"]
+        read_only_fields = ["customer"]
+        extra_kwargs = {"order_no": {"validators": []}}
+
+
+class AssignmentSerializer(serializers.ModelSerializer[CustomerAssignment]):
+    class Meta:
+        model = CustomerAssignment
+        fields = ["id", "customer", "from_consultant_id", "to_consultant_id", "by_user_id", "reason", "created_at"]
+
+
+class ReassignSerializer(serializers.Serializer[None]):
+    consultant_id = serializers.IntegerField()
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class SearchResultSerializer(serializers.Serializer[None]):
+    customer_id = serializers.IntegerField()
+    name = serializers.CharField()
+    mobile = serializers.CharField()
+    plate = serializers.CharField()
+    vin = serializers.CharField()
+    matched = serializers.CharField()

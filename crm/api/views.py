@@ -1,0 +1,263 @@
+"""REST API of the store CRM: thin viewsets. Querysets come from crm.access, writes from crm.services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from tenants.access import HasStorePerm
+from tenants.models import StoreMembership
+from tenants.roles import Perm
+
+from .. import services
+from ..access import customers_for_member, get_customer_for_member, get_lead_for_member, leads_for_member
+from ..models import (
+    Customer, CustomerAssignment, FollowUp, Lead, MileageReading, Reception, ServiceVisit, TestDrive, Vehicle,
+)
+from ..selectors import customer_search
+from . import serializers as s
+
+
+def _member(request: Request) -> StoreMembership:
+    return request.member  # type: ignore[attr-defined,no-any-return]
+
+
+class _Base(viewsets.GenericViewSet):  # type: ignore[type-arg]
+    permission_classes = [HasStorePerm]
+    store_perm = Perm.VIEW_STORE
+
+    @property
+    def member(self) -> StoreMembership:
+        return _member(self.request)
+
+    def visible_customers(self) -> QuerySet[Customer]:
+        return customers_for_member(self.member)
+
+    def _created(self, obj: Any) -> Response:
+        return Response(self.get_serializer(obj).data, status=status.HTTP_201_CREATED)
+
+
+class CustomerViewSet(_Base, mixins.ListModelMixin, mixins.RetrieveModelMixin):
+    """客户: list (filterable), read, create, update; reassignment for managers."""
+
+    serializer_class = s.CustomerSerializer
+    filterset_fields = ["value_class", "loyalty", "lifecycle", "consultant_id", "region", "source", "gender"]
+    store_perm = Perm.EDIT_CUSTOMERS
+
+    def get_queryset(self) -> QuerySet[Customer]:
+        return self.visible_customers().order_by("-created_at", "-pk")
+
+    def create(self, request: Request) -> Response:
+        ser = self.get_serializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        data = dict(ser.validated_data)
+        return self._created(services.customer_create(
+            member=self.member, name=data.pop("name"), mobile=data.pop("mobile"),
+            consultant_id=data.pop("consultant_id", None), **data))
+
+    def partial_update(self, request: Request, pk: str) -> Response:
+        customer = get_customer_for_member(self.member, pk)
+        ser = self.get_serializer(customer, data=request.data, partial=True)
+        ser.is_valid(raise_exception=True)
+        data = {k: v for k, v in ser.validated_data.items() if k != "consultant_id"}
+        return Response(self.get_serializer(services.customer_update(member=self.member, customer=customer,
+                                                                     **data)).data)
+
+    @extend_schema(parameters=[OpenApiParameter("q", str, description="车牌、车架号(后六位)、手机号或姓名")],
+                   responses=s.SearchResultSerializer(many=True))
+    @action(detail=False, methods=["get"], pagination_class=None, filter_backends=[])
+    def search(self, request: Request) -> Response:
+        return Response(customer_search(member=self.member, q=request.query_params.get("q", "")))
+
+
+class CustomerReassignView(APIView):
+    """客户转移 (manager action, recorded)."""
+
+    permission_classes = [HasStorePerm]
+    store_perm = Perm.REASSIGN_CUSTOMERS
+
+    @extend_schema(request=s.ReassignSerializer, responses=s.CustomerSerializer)
+    def post(self, request: Request, pk: str) -> Response:
+        customer = get_customer_for_member(_member(request), pk)
+        ser = s.ReassignSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        customer = services.customer_reassign(member=_member(request), customer=customer, **ser.validated_data)
+        return Response(s.CustomerSerializer(customer).data)
+
+
+class VehicleViewSet(_Base, mixins.ListModelMixin, mixins.RetrieveModelMixin):
+    """车辆 (一车一档)."""
+
+    serializer_class = s.VehicleSerializer
+    filterset_fields = ["owner", "plate", "vin", "vin_tail", "brand", "usage", "age_band"]
+    store_perm = Perm.EDIT_CUSTOMERS
+
+    def get_queryset(self) -> QuerySet[Vehicle]:
+        return Vehicle.objects.filter(owner__in=self.visible_customers()).order_by("-pk")
+
+    def create(self, request: Request) -> Response:
+        ser = self.get_serializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        data = dict(ser.validated_data)
+        owner = get_customer_for_member(self.member, data.pop("owner").pk)
+        return self._created(services.vehicle_create(customer=owner, vin=data.pop("vin"), **data))
+
+
+class MileageViewSet(_Base, mixins.ListModelMixin, mixins.RetrieveModelMixin):
+    """里程记录 (日行驶里程 derived)."""
+
+    serializer_class = s.MileageReadingSerializer
+    filterset_fields = ["vehicle"]
+    store_perm = Perm.EDIT_CUSTOMERS
+
+    def get_queryset(self) -> QuerySet[MileageReading]:
+        return MileageReading.objects.filter(vehicle__owner__in=self.visible_customers()).order_by("-read_on", "-pk")
+
+    def create(self, request: Request) -> Response:
+        ser = self.get_serializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        vehicle = ser.validated_data["vehicle"]
+        get_customer_for_member(self.member, vehicle.owner_id)
+        return self._created(services.mileage_record(vehicle=vehicle, km=ser.validated_data["km"],
+                                                     read_on=ser.validated_data["read_on"]))
+
+
+class ReceptionViewSet(_Base, mixins.ListModelMixin, mixins.RetrieveModelMixin):
+    """接待."""
+
+    serializer_class = s.ReceptionSerializer
+    filterset_fields = ["customer", "consultant_id", "source"]
+    store_perm = Perm.EDIT_CUSTOMERS
+
+    def get_queryset(self) -> QuerySet[Reception]:
+        return Reception.objects.filter(customer__in=self.visible_customers()).order_by("-arrived_at")
+
+    def create(self, request: Request) -> Response:
+        ser = self.get_serializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        d = ser.validated_data
+        return self._created(services.reception_create(
+            member=self.member, mobile=d["mobile"], name=d.get("name", ""), grade=d.get("grade", "C"),
+            source=d.get("source", "walk_in"), models_of_interest=d.get("models_of_interest", ""),
+            visitors=d.get("visitors", 1), budget=d.get("budget", ""), needs=d.get("needs", ""),
+            concerns=d.get("concerns", ""), arrived_at=d.get("arrived_at")))
+
+
+class LeadViewSet(_Base, mixins.ListModelMixin, mixins.RetrieveModelMixin):
+    """销售线索: grade, deal (成交) and defeat (战败) actions."""
+
+    serializer_class = s.LeadSerializer
+    filterset_fields = ["grade", "status", "is_key", "consultant_id", "customer", "next_followup_on"]
+    store_perm = Perm.MANAGE_LEADS
+
+    def get_queryset(self) -> QuerySet[Lead]:
+        return leads_for_member(self.member).order_by("-created_at")
+
+    @extend_schema(request=s.LeadGradeSerializer, responses=s.LeadSerializer)
+    @action(detail=True, methods=["post"])
+    def grade(self, request: Request, pk: str) -> Response:
+        ser = s.LeadGradeSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        lead = services.lead_grade(member=self.member, lead=get_lead_for_member(self.member, pk), **ser.validated_data)
+        return Response(s.LeadSerializer(lead).data)
+
+    @extend_schema(request=s.LeadDealSerializer, responses=s.LeadSerializer)
+    @action(detail=True, methods=["post"])
+    def deal(self, request: Request, pk: str) -> Response:
+        ser = s.LeadDealSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        lead = services.lead_close_deal(member=self.member, lead=get_lead_for_member(self.member, pk),
+                                        **ser.validated_data)
+        return Response(s.LeadSerializer(lead).data)
+
+    @extend_schema(request=s.LeadDefeatSerializer, responses=s.LeadSerializer)
+    @action(detail=True, methods=["post"])
+    def defeat(self, request: Request, pk: str) -> Response:
+        ser = s.LeadDefeatSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        lead = services.lead_defeat(member=self.member, lead=get_lead_for_member(self.member, pk),
+                                    **ser.validated_data)
+        return Response(s.LeadSerializer(lead).data)
+
+
+class FollowUpViewSet(_Base, mixins.ListModelMixin, mixins.RetrieveModelMixin):
+    """跟进记录."""
+
+    serializer_class = s.FollowUpSerializer
+    filterset_fields = ["customer", "lead", "staff_id", "channel", "on_time"]
+    store_perm = Perm.EDIT_CUSTOMERS
+
+    def get_queryset(self) -> QuerySet[FollowUp]:
+        return FollowUp.objects.filter(customer__in=self.visible_customers()).order_by("-happened_at")
+
+    def create(self, request: Request) -> Response:
+        ser = self.get_serializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        d = dict(ser.validated_data)
+        customer = get_customer_for_member(self.member, d.pop("customer").pk)
+        lead = d.pop("lead", None)
+        lead = get_lead_for_member(self.member, lead.pk) if lead else None
+        return self._created(services.followup_create(member=self.member, customer=customer, lead=lead, **d))
+
+
+class TestDriveViewSet(_Base, mixins.ListModelMixin, mixins.RetrieveModelMixin):
+    """试乘试驾."""
+
+    serializer_class = s.TestDriveSerializer
+    filterset_fields = ["customer", "lead", "consultant_id"]
+    store_perm = Perm.EDIT_CUSTOMERS
+
+    def get_queryset(self) -> QuerySet[TestDrive]:
+        return TestDrive.objects.filter(customer__in=self.visible_customers()).order_by("-driven_at")
+
+    def create(self, request: Request) -> Response:
+        ser = self.get_serializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        d = dict(ser.validated_data)
+        customer = get_customer_for_member(self.member, d.pop("customer").pk)
+        lead = d.pop("lead", None)
+        lead = get_lead_for_member(self.member, lead.pk) if lead else None
+        return self._created(services.test_drive_create(member=self.member, customer=customer, lead=lead, **d))
+
+
+class ServiceVisitViewSet(_Base, mixins.ListModelMixin, mixins.RetrieveModelMixin):
+    """维修工单."""
+
+    serializer_class = s.ServiceVisitSerializer
+    filterset_fields = ["customer", "vehicle", "kind", "visited_on", "may_call"]
+    store_perm = Perm.EDIT_CUSTOMERS
+
+    def get_queryset(self) -> QuerySet[ServiceVisit]:
+        return ServiceVisit.objects.filter(customer__in=self.visible_customers()).order_by("-visited_on", "-pk")
+
+    def create(self, request: Request) -> Response:
+        from tenants.roles import role_allows
+
+        if not role_allows(self.member.role, Perm.SERVICE_ORDERS):
+            from django.http import Http404
+
+            raise Http404
+        ser = self.get_serializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        d = dict(ser.validated_data)
+        vehicle = d.pop("vehicle")
+        get_customer_for_member(self.member, vehicle.owner_id)
+        return self._created(services.service_visit_create(member=self.member, vehicle=vehicle, **d))
+
+
+class AssignmentViewSet(_Base, mixins.ListModelMixin, mixins.RetrieveModelMixin):
+    """客户转移记录 (read-only)."""
+
+    serializer_class = s.AssignmentSerializer
+    filterset_fields = ["customer", "to_consultant_id", "from_consultant_id"]
+    store_perm = Perm.VIEW_ALL_CUSTOMERS
+
+    def get_queryset(self) -> QuerySet[CustomerAssignment]:
+        return CustomerAssignment.objects.all()

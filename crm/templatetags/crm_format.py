@@ -1,0 +1,41 @@
+"""How Chinese staff read numbers and dates: 138 0013 8000, ¥1,280.00, 2026年11月23日."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from django import template
+from django.utils import timezone
+
+from tenants.validators import format_cn_mobile
+
+register = template.Library()
+
+
+@register.filter
+def phone(value: str | None) -> str:
+    return format_cn_mobile(value)
+
+
+@register.filter
+def yuan(value: Decimal | float | int | None) -> str:
+    if value is None or value == "":
+        return ""
+    return f"¥{Decimal(value):,.2f}"
+
+
+@register.filter
+def cndate(value: date | datetime | None) -> str:
+    if not value:
+        return ""
+    if isinstance(value, datetime):
+        value = timezone.localtime(value) if timezone.is_aware(value) else value
+        return f"{value.year}年{value.month}月{value.day}日 {value:%H:%M}"
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
+@register.filter
+def get(mapping: dict[Any, Any], key: Any) -> Any:
+    return mapping.get(key, "") if mapping else ""

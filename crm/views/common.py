@@ -1,0 +1,72 @@
+"""Small helpers shared by the page views: form parsing and turning DomainErrors into messages."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import Any, TypeVar, cast
+
+from django.contrib import messages
+from django.db import connection
+from django.http import HttpRequest
+from django.utils import timezone
+
+from tenants.errors import DomainError
+from tenants.models import StoreMembership
+
+from ..errors import DuplicateMobile
+
+T = TypeVar("T")
+
+
+def member_of(request: HttpRequest) -> StoreMembership:
+    return cast(StoreMembership, request.member)  # type: ignore[attr-defined]
+
+
+def store_id() -> int:
+    return int(connection.tenant.pk)  # type: ignore[attr-defined]
+
+
+def s(request: HttpRequest, key: str) -> str:
+    return (request.POST.get(key) or "").strip()
+
+
+def as_date(value: str, label: str) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise DomainError(f"{label}格式不正确。") from None
+
+
+def as_datetime(value: str, label: str) -> datetime | None:
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        raise DomainError(f"{label}格式不正确。") from None
+    return timezone.make_aware(parsed) if timezone.is_naive(parsed) else parsed
+
+
+def as_int(value: str, label: str) -> int | None:
+    if value == "":
+        return None
+    try:
+        return int(value.replace(",", ""))
+    except ValueError:
+        raise DomainError(f"{label}应为整数。") from None
+
+
+def attempt(request: HttpRequest, fn: Callable[[], T]) -> tuple[T | None, dict[str, Any]]:
+    """Run a service; on a DomainError show its message (nothing was written) and return the error."""
+    try:
+        return fn(), {}
+    except DuplicateMobile as exc:
+        messages.error(request, exc.message)
+        return None, {"error": exc.message, "field": exc.field, "existing_id": exc.customer_id,
+                      "existing_name": exc.customer_name}
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return None, {"error": exc.message, "field": exc.field}

@@ -1,0 +1,84 @@
+"""导入/导出 pages: upload → preview with per-row errors → import (a Celery task when large) → progress."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from tenants.access import store_view
+from tenants.roles import Perm
+
+from ..models import ImportJob
+from ..selectors import CustomerFilters, customer_list
+from ..services import import_preview, import_run
+from ..services.exports import export_csv, export_rows, export_xlsx
+from .common import attempt, member_of
+
+INLINE_LIMIT = 500  # rows imported within the request; larger files go to the worker
+
+
+def _job(request: HttpRequest, pk: int) -> ImportJob:
+    job = ImportJob.objects.filter(pk=pk, user_id=member_of(request).user_id).defer("content").first()
+    if job is None:
+        raise Http404("页面不存在")
+    return job
+
+
+@store_view(Perm.IMPORT_EXPORT)
+def import_page(request: HttpRequest) -> HttpResponse:
+    """客户导入: upload a CSV/XLSX and see the preview."""
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            messages.error(request, "请选择要导入的文件。")
+        else:
+            job, _ = attempt(request, lambda: import_preview(member=member_of(request), filename=upload.name or "",
+                                                             content=upload.read()))
+            if job is not None:
+                return redirect(f"/customers/import/{job.pk}/")
+    jobs = list(ImportJob.objects.filter(user_id=member_of(request).user_id).defer("content")[:10])
+    return render(request, "crm/import.html", {"jobs": jobs})
+
+
+@store_view(Perm.IMPORT_EXPORT)
+def import_job_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """导入预览与进度."""
+    job = _job(request, pk)
+    template = "crm/_import_progress.html" if request.htmx else "crm/import_job.html"  # type: ignore[attr-defined]
+    return render(request, template, {"job": job})
+
+
+@require_POST
+@store_view(Perm.IMPORT_EXPORT)
+def import_job_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    """确认导入有效行."""
+    job = _job(request, pk)
+    if job.status != ImportJob.Status.PREVIEWED:
+        return redirect(f"/customers/import/{job.pk}/")
+    if job.valid_rows <= INLINE_LIMIT:
+        full = ImportJob.objects.get(pk=job.pk)
+        import_run(job=full)
+    else:
+        from ..tasks import import_job_run
+
+        ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.QUEUED)
+        transaction.on_commit(lambda: import_job_run.delay(job.pk))
+    return redirect(f"/customers/import/{job.pk}/")
+
+
+@store_view(Perm.IMPORT_EXPORT)
+def export_view(request: HttpRequest, fmt: str) -> HttpResponse:
+    """导出当前筛选的客户 (CSV / XLSX)."""
+    qs = customer_list(member=member_of(request), filters=CustomerFilters.from_query(request.GET))
+    if fmt == "xlsx":
+        body = export_xlsx(export_rows(qs))
+        ctype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    else:
+        body = export_csv(export_rows(qs))
+        ctype = "text/csv; charset=utf-8"
+    response = HttpResponse(body, content_type=ctype)
+    response["Content-Disposition"] = f'attachment; filename="customers.{"xlsx" if fmt == "xlsx" else "csv"}"'
+    return response
