@@ -16,7 +16,8 @@ from .models import Customer, Lead
 
 
 def sees_all(member: StoreMembership) -> bool:
-    return role_allows(member.role, Perm.VIEW_ALL_CUSTOMERS)
+    """Managers and customer service see the store; so do service staff, who serve every car that comes in."""
+    return role_allows(member.role, Perm.VIEW_ALL_CUSTOMERS) or role_allows(member.role, Perm.SERVICE_ORDERS)
 
 
 def customers_for_member(member: StoreMembership) -> QuerySet[Customer]:

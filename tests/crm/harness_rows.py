@@ -1,0 +1,72 @@
+"""Isolation rows for every CRM page and API endpoint: other stores 404, colleagues 404, anonymous out."""
+
+from tests.harness import Case
+
+from .fixtures import api_customer_path, customer_path, lead_path
+
+PAGES = ["/customers/", "/customers/new/", "/search/?q=王", "/reception/", "/today/"]
+API = ["/api/customers/", "/api/vehicles/", "/api/mileage-readings/", "/api/receptions/", "/api/leads/",
+       "/api/followups/", "/api/test-drives/", "/api/service-visits/", "/api/customers/search/?q=王"]
+
+ROWS = []
+for p in PAGES:
+    ROWS += [
+        Case("a.sales_consultant", "a", p, 200),
+        Case("a.sales_manager", "a", p, 200),
+        Case("b.general_manager", "a", p, 404, note="same group, other store"),
+        Case("c.sales_consultant", "a", p, 404, note="other group"),
+        Case("x.hq_admin", "a", p, 404, note="HQ is not store staff"),
+        Case(None, "a", p, 302),
+    ]
+for p in API:
+    ROWS += [
+        Case("a.sales_consultant", "a", p, 200),
+        Case("b.sales_consultant", "a", p, 404),
+        Case(None, "a", p, 401),
+    ]
+ROWS += [
+    # Manager-only pages.
+    Case("a.sales_manager", "a", "/supervision/", 200),
+    Case("a.general_manager", "a", "/supervision/", 200),
+    Case("a.sales_consultant", "a", "/supervision/", 404, note="consultants are supervised, not supervisors"),
+    Case("b.sales_manager", "a", "/supervision/", 404),
+    Case(None, "a", "/supervision/", 302),
+    Case("a.sales_consultant", "a", "/leads/", 200),
+    Case("a.customer_service", "a", "/leads/", 404, note="customer service does not manage leads"),
+    Case("b.sales_manager", "a", "/leads/", 404),
+    Case("a.sales_manager", "a", "/customers/import/", 200),
+    Case("a.customer_service", "a", "/customers/import/", 200),
+    Case("a.sales_consultant", "a", "/customers/import/", 404),
+    Case("b.sales_manager", "a", "/customers/import/", 404),
+    Case("a.sales_manager", "a", "/customers/export.csv", 200),
+    Case("a.sales_consultant", "a", "/customers/export.csv", 404, note="a consultant takes no customer data out"),
+    Case("b.general_manager", "a", "/customers/export.xlsx", 404),
+    Case("a.sales_manager", "a", "/api/assignments/", 200),
+    Case("a.sales_consultant", "a", "/api/assignments/", 404),
+    # One customer's file: owner, managers and customer service yes; a colleague, other stores no.
+    Case("a.sales_consultant", "a", customer_path(), 200),
+    Case("a.sales_manager", "a", customer_path(), 200),
+    Case("a.customer_service", "a", customer_path(), 200),
+    Case("ab.sales_consultant", "a", customer_path(), 404, note="a colleague's customer"),
+    Case("b.general_manager", "a", customer_path(), 404),
+    Case("b.general_manager", "b", customer_path(), 404, note="A's id asked at B"),
+    Case(None, "a", customer_path(), 302),
+    Case("a.sales_consultant", "a", customer_path("edit/"), 200),
+    Case("ab.sales_consultant", "a", customer_path("edit/"), 404),
+    Case("a.sales_manager", "a", customer_path("reassign/"), 302, method="post", data={"consultant_id": "0"}),
+    Case("a.sales_consultant", "a", customer_path("reassign/"), 404, method="post", data={"consultant_id": "0"}),
+    Case("b.sales_manager", "a", customer_path("reassign/"), 404, method="post", data={"consultant_id": "0"}),
+    Case("ab.sales_consultant", "a", customer_path("followups/"), 404, method="post", data={"content": "x"}),
+    Case("ab.sales_consultant", "a", customer_path("vehicles/"), 404, method="post", data={"vin": "x"}),
+    Case("ab.sales_consultant", "a", customer_path("test-drives/"), 404, method="post", data={"model": "x"}),
+    Case("a.sales_consultant", "a", customer_path("service-visits/"), 404, method="post", data={},
+         note="repair orders are for service staff"),
+    Case("a.service_advisor", "a", customer_path("service-visits/"), 302, method="post", data={}),
+    Case("ab.sales_consultant", "a", lead_path("grade/"), 404, method="post", data={"grade": "H"}),
+    Case("a.sales_consultant", "a", lead_path("grade/"), 302, method="post", data={"grade": "H"}),
+    Case("b.sales_manager", "a", lead_path("defeat/"), 404, method="post", data={"reason": "price"}),
+    Case("a.sales_consultant", "a", api_customer_path, 200),
+    Case("ab.sales_consultant", "a", api_customer_path, 404),
+    Case("b.general_manager", "a", api_customer_path, 404),
+    Case(None, "a", api_customer_path, 401),
+]
