@@ -34,3 +34,11 @@ urlpatterns = [
 
 # Billing: HQ billing page and API, and the Stripe webhook endpoint.
 urlpatterns += [path("", include("billing.urls"))]
+
+# Policies & cadence (hq.policy_urls): group policy templates, their diff/publish/adoption, the work calendar.
+from hq import policy_urls as hq_policy_urls  # noqa: E402
+
+urlpatterns += [
+    path("hq/policies/", include(hq_policy_urls.pages)),
+    path("api/hq/policies/", include(hq_policy_urls.api_patterns)),
+]

@@ -1,0 +1,8 @@
+"""HQ (public schema): versioned group policy templates, their adoption by stores, the work calendar."""
+
+from .calendar import CalendarDay, CalendarYear
+from .policies import PolicyKind, PolicyTemplate, PolicyVersion, StorePolicyAdoption
+
+__all__ = [
+    "CalendarDay", "CalendarYear", "PolicyKind", "PolicyTemplate", "PolicyVersion", "StorePolicyAdoption",
+]

@@ -1,0 +1,1 @@
+"""Policy template content: the catalogue of terms, validation, the starter templates, diffs, overrides."""

@@ -1,0 +1,338 @@
+"""Validation of policy template content, per kind. Every refusal says what and why, in Chinese.
+
+`policy_body_clean(kind, body)` returns the normalised body or raises PolicyInvalid. The cadence
+check also bounds how many tasks one customer can receive in a year (`tasks_per_year`).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from tenants.roles import StoreRole
+
+from ..errors import PolicyInvalid, PolicyTooManyTasks
+from ..models.policies import PolicyKind
+from .catalog import (
+    ASSIGNEES,
+    CHANNELS,
+    GRADES,
+    HOLIDAY_NAMES,
+    MAX_REPEATS,
+    MAX_RULES,
+    MAX_TASKS_PER_CUSTOMER_YEAR,
+    MESSAGE_CHANNELS,
+    OUTCOMES,
+    REPEAT_UNTIL,
+    TRIGGERS,
+    VALUE_CLASSES,
+)
+from .fields import KEY_RE, get_path, int_check, message_check, number_check, time_check
+
+MAINTENANCE_BOUNDS = {"first_days": (30, 730), "first_km": (1000, 30000), "interval_days": (30, 730),
+                      "interval_km": (1000, 50000)}
+RULE_OPEN_FIELDS = {"offset_days", "message", "enabled"}
+STORE_ROLES = {r.value: str(r.label) for r in StoreRole}
+
+
+def _dict(value: Any, where: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise PolicyInvalid(f"{where}格式不正确。")
+    return value
+
+
+def _list(value: Any, where: str) -> list[Any]:
+    if not isinstance(value, list):
+        raise PolicyInvalid(f"{where}应为列表。")
+    return value
+
+
+def _subset(values: Any, allowed: dict[str, str], where: str) -> list[str]:
+    values = _list(values if values is not None else [], where)
+    bad = [v for v in values if v not in allowed]
+    if bad:
+        raise PolicyInvalid(f"{where}：未知的取值「{bad[0]}」，可选：{'、'.join(allowed)}。")
+    return list(dict.fromkeys(values))
+
+
+# ------------------------------------------------------------------ cadence
+
+def _rule_clean(raw: Any, index: int) -> dict[str, Any]:
+    rule = dict(_dict(raw, f"第 {index} 条规则"))
+    key = rule.get("key")
+    if not isinstance(key, str) or not KEY_RE.match(key):
+        raise PolicyInvalid(f"第 {index} 条规则的编码「{key}」不正确：小写字母开头，只含小写字母、数字、下划线。")
+    name = str(rule.get("name") or "").strip()
+    if not name or len(name) > 60:
+        raise PolicyInvalid(f"规则 {key}：请填写规则名称(不超过 60 字)。")
+    where = f"规则「{name}」"
+    trigger = TRIGGERS.get(rule.get("trigger") or "")
+    if trigger is None:
+        raise PolicyInvalid(f"{where}：未知的触发事件「{rule.get('trigger')}」，可选：{'、'.join(t.label for t in TRIGGERS.values())}。")
+    offset = rule.get("offset_days")
+    if isinstance(offset, bool) or not isinstance(offset, int):
+        raise PolicyInvalid(f"{where}：偏移天数应为整数。")
+    if not trigger.min_offset <= offset <= trigger.max_offset:
+        raise PolicyInvalid(
+            f"{where}：偏移天数 {offset} 不可能 ——「{trigger.label}」的任务只能安排在事件"
+            + ("之后 " if trigger.direction == "after" else "前后 ")
+            + f"{trigger.min_offset} 到 {trigger.max_offset} 天之间。",
+        )
+    clean: dict[str, Any] = {"key": key, "name": name, "trigger": rule["trigger"], "offset_days": offset}
+    if rule["trigger"] == "no_visit":
+        clean["months"] = int_check(rule.get("months"), f"{where}：未进站月数", 1, 36)
+    if rule.get("at"):
+        clean["at"] = time_check(rule["at"], f"{where}：时间")
+    assignee = rule.get("assignee")
+    if assignee not in ASSIGNEES:
+        raise PolicyInvalid(f"{where}：未知的执行人「{assignee}」，可选：{'、'.join(ASSIGNEES.values())}。")
+    channel = rule.get("channel")
+    if channel not in CHANNELS:
+        raise PolicyInvalid(f"{where}：未知的方式「{channel}」，可选：{'、'.join(CHANNELS.values())}。")
+    clean.update(assignee=assignee, channel=channel)
+    clean["message"] = message_check(rule.get("message"), where, required=channel in MESSAGE_CHANNELS)
+    repeat_until = rule.get("repeat_until") or ""
+    if repeat_until not in REPEAT_UNTIL:
+        raise PolicyInvalid(f"{where}：未知的重复方式「{repeat_until}」。")
+    if repeat_until == "lead_closed" and rule["trigger"] not in ("lead_graded", "reception", "test_drive"):
+        raise PolicyInvalid(f"{where}：「直到线索结案」只适用于接待、线索定级或试驾触发的规则。")
+    if repeat_until:
+        every = int_check(rule.get("repeat_every_days"), f"{where}：重复间隔(天)", 1, 365)
+        repeat_max = int_check(rule.get("repeat_max"), f"{where}：最多重复次数", 1, MAX_REPEATS)
+    else:
+        every, repeat_max = None, 0
+    clean.update(repeat_until=repeat_until, repeat_every_days=every, repeat_max=repeat_max)
+    clean["grades"] = _subset(rule.get("grades"), GRADES, f"{where}：意向级别")
+    clean["value_classes"] = _subset(rule.get("value_classes"), VALUE_CLASSES, f"{where}：价值等级")
+    clean["marketing"] = bool(rule.get("marketing", False))
+    clean["enabled"] = bool(rule.get("enabled", True))
+    outcomes = _subset(rule.get("outcomes"), OUTCOMES, f"{where}：需记录的结果")
+    if not outcomes:
+        raise PolicyInvalid(f"{where}：至少要有一种完成结果。")
+    clean["outcomes"] = outcomes
+    clean["open"] = _rule_open_clean(rule.get("open") or {}, clean, trigger.min_offset, trigger.max_offset, where)
+    return clean
+
+
+def _rule_open_clean(raw: Any, rule: dict[str, Any], lo: int, hi: int, where: str) -> dict[str, Any]:
+    spec_all = _dict(raw, f"{where}：门店可调整项")
+    unknown = set(spec_all) - RULE_OPEN_FIELDS
+    if unknown:
+        raise PolicyInvalid(f"{where}：门店只能调整偏移天数、消息模板或启用，不能开放「{sorted(unknown)[0]}」。")
+    out: dict[str, Any] = {}
+    if "offset_days" in spec_all:
+        spec = _dict(spec_all["offset_days"], f"{where}：偏移天数的可调范围")
+        mn = int_check(spec.get("min"), f"{where}：可调范围下限", lo, hi)
+        mx = int_check(spec.get("max"), f"{where}：可调范围上限", lo, hi)
+        if mn > mx:
+            raise PolicyInvalid(f"{where}：可调范围下限 {mn} 大于上限 {mx}。")
+        if not mn <= rule["offset_days"] <= mx:
+            raise PolicyInvalid(f"{where}：偏移天数 {rule['offset_days']} 不在自己的可调范围 {mn} 到 {mx} 内。")
+        out["offset_days"] = {"min": mn, "max": mx}
+    if "message" in spec_all:
+        spec = _dict(spec_all["message"], f"{where}：消息模板的可调设置")
+        out["message"] = {"max_length": int_check(spec.get("max_length", 300), f"{where}：消息最大长度", 10, 500)}
+    if "enabled" in spec_all:
+        out["enabled"] = {}
+    return out
+
+
+def cadence_clean(body: dict[str, Any], *, for_publish: bool = True) -> dict[str, Any]:
+    rules = _list(body.get("rules"), "规则")
+    if not rules:
+        raise PolicyInvalid("跟进节奏至少要有一条规则。")
+    if len(rules) > MAX_RULES:
+        raise PolicyInvalid(f"规则不能超过 {MAX_RULES} 条。")
+    clean_rules = []
+    seen: set[str] = set()
+    for i, raw in enumerate(rules, start=1):
+        rule = _rule_clean(raw, i)
+        if rule["key"] in seen:
+            raise PolicyInvalid(f"规则编码「{rule['key']}」重复了，每条规则的编码必须唯一。")
+        seen.add(rule["key"])
+        clean_rules.append(rule)
+    maint = _dict(body.get("maintenance"), "保养参数")
+    maintenance = {k: int_check(maint.get(k), f"保养参数 {k}", lo, hi) for k, (lo, hi) in MAINTENANCE_BOUNDS.items()}
+    quiet = _dict(body.get("quiet_hours") or {"start": "21:00", "end": "08:30"}, "免打扰时段")
+    quiet_hours = {"start": time_check(quiet.get("start"), "免打扰开始"), "end": time_check(quiet.get("end"), "免打扰结束")}
+    holidays = _list(body.get("holidays") or [], "节日关怀的节日")
+    bad = [h for h in holidays if h not in HOLIDAY_NAMES]
+    if bad:
+        raise PolicyInvalid(f"未知的节日「{bad[0]}」，可选：{'、'.join(HOLIDAY_NAMES)}。")
+    open_spec = _dict(body.get("open") or {}, "门店可调整项")
+    clean_open: dict[str, Any] = {}
+    for path, spec in open_spec.items():
+        field = path.removeprefix("maintenance.")
+        if not path.startswith("maintenance.") or field not in MAINTENANCE_BOUNDS:
+            raise PolicyInvalid(f"门店可调整项「{path}」不存在或不允许开放。")
+        lo, hi = MAINTENANCE_BOUNDS[field]
+        spec = _dict(spec, f"「{path}」的可调范围")
+        mn, mx = int_check(spec.get("min"), f"「{path}」下限", lo, hi), int_check(spec.get("max"), f"「{path}」上限", lo, hi)
+        if mn > mx or not mn <= maintenance[field] <= mx:
+            raise PolicyInvalid(f"「{path}」的可调范围 {mn} 到 {mx} 不正确(须包含当前值 {maintenance[field]})。")
+        clean_open[path] = {"min": mn, "max": mx}
+    clean = {"maintenance": maintenance, "quiet_hours": quiet_hours, "holidays": list(dict.fromkeys(holidays)),
+             "open": clean_open, "rules": clean_rules}
+    bound = tasks_per_year(clean)
+    if for_publish and bound > MAX_TASKS_PER_CUSTOMER_YEAR:
+        worst = sorted(((rule_tasks_per_year(r, clean), r["name"]) for r in clean_rules if r["enabled"]), reverse=True)[:3]
+        detail = "；".join(f"「{name}」最多 {n} 次" for n, name in worst)
+        raise PolicyTooManyTasks(
+            f"这套跟进节奏每位客户每年最多会产生 {bound} 个任务，超过上限 {MAX_TASKS_PER_CUSTOMER_YEAR} 个，"
+            f"拒绝发布。任务最多的规则：{detail}。请拉长重复间隔或减少重复次数。"
+        )
+    return clean
+
+
+def rule_tasks_per_year(rule: dict[str, Any], body: dict[str, Any]) -> int:
+    """Upper bound of tasks one rule makes for one customer in a year (events x (1 + repeats))."""
+    events = len(body.get("holidays") or []) if rule["trigger"] == "holiday" else TRIGGERS[rule["trigger"]].per_year
+    repeats = 0
+    if rule.get("repeat_until"):
+        repeats = min(rule["repeat_max"], math.ceil(365 / rule["repeat_every_days"]))
+    return events * (1 + repeats)
+
+
+def tasks_per_year(body: dict[str, Any]) -> int:
+    """Upper bound per customer per year. Rules limited to disjoint intent grades never both apply,
+    so for grade-limited rules only the busiest grade counts."""
+    total = 0
+    per_grade: dict[str, int] = {}
+    for rule in body["rules"]:
+        if not rule.get("enabled", True):
+            continue
+        n = rule_tasks_per_year(rule, body)
+        if rule.get("grades"):
+            for g in rule["grades"]:
+                per_grade[g] = per_grade.get(g, 0) + n
+        else:
+            total += n
+    return total + max(per_grade.values(), default=0)
+
+
+# ------------------------------------------------------------------ complaint
+
+def complaint_clean(body: dict[str, Any]) -> dict[str, Any]:
+    sla_raw = _dict(body.get("sla"), "时限")
+    sla = {
+        "report_to_gm_working_days": number_check(sla_raw.get("report_to_gm_working_days"),
+                                                  "抱怨记录递交总经理时限(工作日)", 0.1, 5),
+        "manager_reply_working_days": number_check(sla_raw.get("manager_reply_working_days"),
+                                                   "经理回复客户时限(工作日)", 0.1, 10),
+        "close_working_days": number_check(sla_raw.get("close_working_days"), "投诉结案时限(工作日)", 0.5, 30),
+    }
+    if sla["report_to_gm_working_days"] > sla["close_working_days"]:
+        raise PolicyInvalid("递交总经理的时限不能晚于结案时限。")
+    steps_raw = _list(body.get("escalation"), "升级链")
+    if not 1 <= len(steps_raw) <= 6:
+        raise PolicyInvalid("升级链应有 1 到 6 级。")
+    steps = []
+    last = 0.0
+    for i, raw in enumerate(steps_raw, start=1):
+        step = _dict(raw, f"升级第 {i} 级")
+        name = str(step.get("name") or "").strip()
+        if not name:
+            raise PolicyInvalid(f"升级第 {i} 级：请填写名称。")
+        to_role = step.get("to_role")
+        if to_role not in STORE_ROLES:
+            raise PolicyInvalid(f"升级第 {i} 级：未知的岗位「{to_role}」。")
+        cc = _subset(step.get("cc_roles"), STORE_ROLES, f"升级第 {i} 级：抄送岗位")
+        within = number_check(step.get("within_working_days"), f"升级第 {i} 级：时限(工作日)", 0.1, 30)
+        if within < last:
+            raise PolicyInvalid(f"升级第 {i} 级的时限 {within} 早于上一级 {last}，升级链的时限须逐级递增。")
+        last = within
+        steps.append({"step": i, "name": name, "to_role": to_role, "cc_roles": cc, "within_working_days": within})
+    clean = {"sla": sla, "escalation": steps}
+    clean["open"] = _numeric_open_clean(body.get("open") or {}, clean)
+    return clean
+
+
+def _numeric_open_clean(raw: Any, clean: dict[str, Any]) -> dict[str, Any]:
+    out = {}
+    for path, spec in _dict(raw, "门店可调整项").items():
+        current = get_path(clean, path)
+        if isinstance(current, bool) or not isinstance(current, int | float) or path.startswith("escalation"):
+            raise PolicyInvalid(f"门店可调整项「{path}」不存在或不允许开放。")
+        spec = _dict(spec, f"「{path}」的可调范围")
+        mn, mx = spec.get("min"), spec.get("max")
+        if not all(isinstance(v, int | float) and not isinstance(v, bool) for v in (mn, mx)) or mn > mx:
+            raise PolicyInvalid(f"「{path}」的可调范围不正确。")
+        if not mn <= current <= mx:
+            raise PolicyInvalid(f"「{path}」的可调范围 {mn} 到 {mx} 须包含当前值 {current}。")
+        out[path] = {"min": mn, "max": mx}
+    return out
+
+
+# ------------------------------------------------------------------ survey
+
+def survey_clean(body: dict[str, Any]) -> dict[str, Any]:
+    raw_questions = _list(body.get("questions"), "问题")
+    if not 1 <= len(raw_questions) <= 30:
+        raise PolicyInvalid("回访问卷应有 1 到 30 个问题。")
+    questions = []
+    seen: set[str] = set()
+    for i, raw in enumerate(raw_questions, start=1):
+        q = _dict(raw, f"第 {i} 题")
+        key = q.get("key")
+        if not isinstance(key, str) or not KEY_RE.match(key) or key in seen:
+            raise PolicyInvalid(f"第 {i} 题的编码「{key}」不正确或重复。")
+        seen.add(key)
+        text = str(q.get("text") or "").strip()
+        if not text or len(text) > 200:
+            raise PolicyInvalid(f"第 {i} 题：请填写题目(不超过 200 字)。")
+        kind = q.get("kind")
+        if kind == "yes_no":
+            if q.get("remark_required_on_no") is not True:
+                raise PolicyInvalid(f"第 {i} 题「{text}」：是/否题回答「否」时必须填写原因(备注)，不能关闭。")
+            questions.append({"key": key, "text": text, "kind": kind, "remark_required_on_no": True})
+        elif kind == "rating":
+            scale = q.get("scale")
+            if scale not in (5, 10):
+                raise PolicyInvalid(f"第 {i} 题：评分题的满分只能是 5 或 10。")
+            below = int_check(q.get("remark_required_below", 1), f"第 {i} 题：低于几分须填写原因", 1, scale)
+            questions.append({"key": key, "text": text, "kind": kind, "scale": scale, "remark_required_below": below})
+        else:
+            raise PolicyInvalid(f"第 {i} 题：题型只能是「是/否」(yes_no)或「评分」(rating)。")
+    return {"questions": questions, "open": {}}
+
+
+# ------------------------------------------------------------------ classification
+
+def classification_clean(body: dict[str, Any]) -> dict[str, Any]:
+    clean: dict[str, Any] = {}
+    for q in ("quota_a", "quota_b", "quota_c", "quota_d"):
+        clean[q] = int_check(body.get(q), f"{q[-1].upper()}类比例%", 0, 100)
+    total = sum(clean[q] for q in ("quota_a", "quota_b", "quota_c", "quota_d"))
+    if total != 100:
+        raise PolicyInvalid(f"A/B/C/D 四类比例之和应为 100%，现在是 {total}%。")
+    clean["loyal_min_visits"] = int_check(body.get("loyal_min_visits"), "忠诚客户年回站次数", 1, 50)
+    clean["loyal_min_spend"] = number_check(body.get("loyal_min_spend"), "忠诚客户年消费(元)", 0, 1_000_000)
+    clean["at_risk_months"] = int_check(body.get("at_risk_months"), "准流失：未进站月数", 1, 36)
+    clean["lost_months"] = int_check(body.get("lost_months"), "流失：未进站月数", 2, 60)
+    if clean["at_risk_months"] >= clean["lost_months"]:
+        raise PolicyInvalid("准流失的月数应小于流失的月数。")
+    clean["warranty_months"] = int_check(body.get("warranty_months"), "保修期(月)", 12, 120)
+    clean["sanbao_months"] = int_check(body.get("sanbao_months"), "三包期限(月)", 12, 120)
+    clean["open"] = _numeric_open_clean(body.get("open") or {}, clean)
+    return clean
+
+
+CLEANERS = {
+    PolicyKind.CADENCE: cadence_clean,
+    PolicyKind.COMPLAINT: complaint_clean,
+    PolicyKind.SURVEY: survey_clean,
+    PolicyKind.CLASSIFICATION: classification_clean,
+}
+
+
+def policy_body_clean(kind: str, body: Any, *, for_publish: bool = True) -> dict[str, Any]:
+    """Validate and normalise a template body of `kind`; PolicyInvalid says what is wrong.
+
+    A draft may be saved with too many tasks per customer (the editor warns); publishing refuses it.
+    """
+    if kind not in CLEANERS:
+        raise PolicyInvalid(f"未知的模板类型「{kind}」。")
+    body = _dict(body, "模板内容")
+    if kind == PolicyKind.CADENCE:
+        return cadence_clean(body, for_publish=for_publish)
+    return CLEANERS[kind](body)

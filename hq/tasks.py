@@ -1,0 +1,42 @@
+"""HQ Celery tasks: thin, take ids, call a service. Adoption runs once per store, in its schema."""
+
+from __future__ import annotations
+
+import logging
+
+from celery import shared_task
+
+log = logging.getLogger(__name__)
+
+# Spread a thousand stores' adoptions over this many seconds rather than one burst.
+FANOUT_SPREAD_S = 10
+
+
+@shared_task(name="hq.policy_fanout", acks_late=True)
+def policy_fanout(version_id: int) -> int:
+    """发布后下发: enqueue one adoption task per store of the version's group (not archived)."""
+    from tenants.models import Store
+
+    from .models import PolicyVersion
+
+    version = PolicyVersion.objects.select_related("template").filter(pk=version_id).first()
+    if version is None:
+        return 0
+    stores = list(Store.objects.filter(group_id=version.template.group_id)
+                  .exclude(status=Store.Status.ARCHIVED).values_list("pk", "schema_name"))
+    n = len(stores)
+    for i, (store_id, schema) in enumerate(stores):
+        policy_adopt_store.apply_async(
+            args=[store_id, version_id], headers={"_schema_name": schema},
+            countdown=(FANOUT_SPREAD_S * i / n) if n > 100 else 0,
+        )
+    log.info("policy version %s fanned out to %s stores", version_id, n)
+    return n
+
+
+@shared_task(name="hq.policy_adopt_store", acks_late=True)
+def policy_adopt_store(store_id: int, version_id: int) -> bool:
+    """One store adopts one published version (idempotent)."""
+    from .services.policies import store_policy_adopt
+
+    return store_policy_adopt(store_id=store_id, version_id=version_id) is not None

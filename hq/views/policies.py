@@ -1,0 +1,174 @@
+"""HQ pages for policy templates: list, versions, editor, diff, publish, adoption per store."""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from tenants.access import group_for_hq, hq_view
+from tenants.errors import DomainError
+
+from ..errors import PolicyTooManyTasks
+from ..models import PolicyKind, PolicyVersion
+from ..policy.catalog import (
+    ASSIGNEES,
+    CHANNELS,
+    MAX_TASKS_PER_CUSTOMER_YEAR,
+    MESSAGE_FIELDS,
+    OUTCOMES,
+    REPEAT_UNTIL,
+    TRIGGERS,
+)
+from ..policy.diff import policy_diff
+from ..policy.rules import policy_body_clean, tasks_per_year
+from ..selectors import (
+    calendar_years_to_check,
+    policy_adoptions_for_group,
+    policy_previous_published,
+    policy_template_summaries,
+    policy_version_for_group,
+    policy_versions_for_group,
+    work_calendar_for_group,
+)
+from ..services.policies import policy_draft_start, policy_draft_update, policy_version_publish
+
+
+def _kind_or_404(kind: str) -> str:
+    if kind not in PolicyKind.values:
+        raise Http404("页面不存在")
+    return kind
+
+
+def _version_or_404(request: HttpRequest, version_id: int) -> PolicyVersion:
+    version = policy_version_for_group(group_for_hq(request), version_id)
+    if version is None:
+        raise Http404("页面不存在")
+    return version
+
+
+def _is_admin(request: HttpRequest) -> bool:
+    return bool(request.hq_membership.role == "hq_admin")  # type: ignore[attr-defined]
+
+
+@hq_view()
+def policy_list(request: HttpRequest) -> HttpResponse:
+    group = group_for_hq(request)
+    calendar = work_calendar_for_group(group.pk)
+    return render(request, "hq/policies/list.html", {
+        "group": group, "summaries": policy_template_summaries(group), "is_admin": _is_admin(request),
+        "missing_years": calendar.missing_years(calendar_years_to_check()),
+    })
+
+
+@hq_view()
+def policy_versions(request: HttpRequest, kind: str) -> HttpResponse:
+    group = group_for_hq(request)
+    kind = _kind_or_404(kind)
+    return render(request, "hq/policies/versions.html", {
+        "group": group, "kind": kind, "kind_label": PolicyKind(kind).label,
+        "versions": policy_versions_for_group(group, kind), "is_admin": _is_admin(request),
+    })
+
+
+@hq_view(admin=True)
+@require_POST
+def policy_draft_new(request: HttpRequest, kind: str) -> HttpResponse:
+    draft = policy_draft_start(group=group_for_hq(request), kind=_kind_or_404(kind), actor=request.user)  # type: ignore[arg-type]
+    return redirect("hq_policies:edit", version_id=draft.pk)
+
+
+def _bound_note(version: PolicyVersion, body: dict) -> tuple[int | None, str]:  # type: ignore[type-arg]
+    if version.template.kind != PolicyKind.CADENCE:
+        return None, ""
+    try:
+        bound = tasks_per_year(policy_body_clean(PolicyKind.CADENCE, body, for_publish=False))
+    except DomainError:
+        return None, ""
+    try:
+        policy_body_clean(PolicyKind.CADENCE, body, for_publish=True)
+    except PolicyTooManyTasks as exc:
+        return bound, exc.message
+    except DomainError:
+        pass
+    return bound, ""
+
+
+@hq_view(admin=True)
+@require_http_methods(["GET", "POST"])
+def policy_edit(request: HttpRequest, version_id: int) -> HttpResponse:
+    version = _version_or_404(request, version_id)
+    text = json.dumps(version.body, ensure_ascii=False, indent=2)
+    note = version.note
+    error = ""
+    status = 200
+    if version.is_published:
+        error = f"{version.label} 已发布，已发布的版本不能修改；请起草新版本。"
+        status = 409 if request.method == "POST" else 200
+    elif request.method == "POST":
+        text = request.POST.get("body", "")
+        note = request.POST.get("note", "")
+        try:
+            body = json.loads(text)
+        except json.JSONDecodeError as exc:
+            error = f"JSON 格式错误：第 {exc.lineno} 行第 {exc.colno} 列附近({exc.msg})。"
+            status = 400
+        else:
+            try:
+                policy_draft_update(version=version, body=body, note=note, actor=request.user)  # type: ignore[arg-type]
+            except DomainError as exc:
+                error, status = exc.message, exc.status
+            else:
+                messages.success(request, f"{version.label} 草稿已保存。")
+                return redirect("hq_policies:version", version_id=version.pk)
+    bound, bound_error = _bound_note(version, version.body)
+    return render(request, "hq/policies/edit.html", {
+        "version": version, "kind_label": PolicyKind(version.template.kind).label, "text": text, "note": note,
+        "error": error, "bound": bound, "bound_error": bound_error, "max_tasks": MAX_TASKS_PER_CUSTOMER_YEAR,
+        "catalog": {"triggers": {k: t.label for k, t in TRIGGERS.items()}, "channels": CHANNELS,
+                    "assignees": ASSIGNEES, "outcomes": OUTCOMES, "repeat_until": REPEAT_UNTIL,
+                    "fields": MESSAGE_FIELDS},
+    }, status=status)
+
+
+@hq_view()
+def policy_version(request: HttpRequest, version_id: int) -> HttpResponse:
+    """版本详情与对比: the version beside the previous published one, field by field."""
+    version = _version_or_404(request, version_id)
+    previous = policy_previous_published(version)
+    rows = policy_diff(version.template.kind, previous.body if previous else None, version.body)
+    bound, bound_error = _bound_note(version, version.body)
+    return render(request, "hq/policies/version.html", {
+        "version": version, "previous": previous, "rows": rows, "kind_label": PolicyKind(version.template.kind).label,
+        "is_admin": _is_admin(request), "bound": bound, "bound_error": bound_error,
+        "max_tasks": MAX_TASKS_PER_CUSTOMER_YEAR,
+        "body_json": json.dumps(version.body, ensure_ascii=False, indent=2),
+    })
+
+
+@hq_view(admin=True)
+@require_POST
+def policy_publish(request: HttpRequest, version_id: int) -> HttpResponse:
+    version = _version_or_404(request, version_id)
+    try:
+        published = policy_version_publish(version=version, actor=request.user)  # type: ignore[arg-type]
+    except DomainError as exc:
+        messages.error(request, f"未能发布：{exc.message}")
+        return redirect("hq_policies:version", version_id=version.pk)
+    messages.success(request, f"{published.label} 已发布，正在下发到各门店。")
+    return redirect("hq_policies:stores", kind=published.template.kind)
+
+
+@hq_view()
+def policy_stores(request: HttpRequest, kind: str) -> HttpResponse:
+    """门店执行情况: which version each store has in force, since when, with how many overrides."""
+    group = group_for_hq(request)
+    kind = _kind_or_404(kind)
+    rows = policy_adoptions_for_group(group, kind)
+    return render(request, "hq/policies/stores.html", {
+        "group": group, "kind": kind, "kind_label": PolicyKind(kind).label, "rows": rows,
+        "current": sum(1 for r in rows if r.is_current),
+    })
