@@ -109,6 +109,8 @@ def stripe_recorder() -> Iterator[Recorder]:
 def committed(world: Any, django_db_blocker: Any) -> Iterator[None]:
     """Database access without the per-test transaction: every commit is real (on_commit fires)."""
     with django_db_blocker.unblock():
+        # Never commit into a development database: only into this run's test database.
+        assert connection.settings_dict["NAME"] == connection.settings_dict["TEST"]["NAME"]
         yield
 
 

@@ -17,7 +17,9 @@ import stripe
 from django.conf import settings
 
 GOOD_CARD = "4242424242424242"
-DECLINED_CARD = "4000000000000341"  # attaches fine, every charge fails
+# localstripe reports a failed renewal (invoice.payment_failed, subscription past_due) only when
+# the charge fails *later*: a 3-D Secure card whose authentication the bank then refuses.
+SCA_CARD = "4000002500003155"
 
 
 def client() -> stripe.StripeClient:
@@ -39,6 +41,20 @@ def renew(customer_id: str, subscription_id: str) -> dict[str, Any]:
     c = client()
     inv = c.v1.invoices.create(params={"customer": customer_id, "subscription": subscription_id})
     return c.v1.invoices.pay(inv.id).to_dict()
+
+
+def renew_and_fail(customer_id: str, subscription_id: str) -> dict[str, Any]:
+    """The renewal charge needs 3-D Secure and the card holder's bank refuses it: the payment fails."""
+    c = client()
+    set_card(customer_id, SCA_CARD)
+    inv = c.v1.invoices.create(params={"customer": customer_id, "subscription": subscription_id})
+    inv = c.v1.invoices.pay(inv.id)
+    pi = c.v1.payment_intents.retrieve(str(inv.to_dict()["payment_intent"])).to_dict()
+    data = urllib.parse.urlencode({"client_secret": pi["client_secret"], "success": "false"}).encode()
+    req = urllib.request.Request(f"{settings.STRIPE_API_BASE}/v1/payment_intents/{pi['id']}/_authenticate", data=data,
+                                 headers={"Authorization": f"Bearer {settings.STRIPE_API_KEY}"})
+    urllib.request.urlopen(req, timeout=5).read()
+    return c.v1.invoices.retrieve(inv.id).to_dict()
 
 
 def retry_invoice(invoice_id: str) -> dict[str, Any]:
