@@ -7,7 +7,7 @@ leads, follow-ups and repair orders, written with bulk_create; then classified i
 from __future__ import annotations
 
 import random
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.db import connection
@@ -16,8 +16,27 @@ from django.utils import timezone
 from tenants.models import Store, StoreMembership
 from tenants.roles import StoreRole
 
-from .models import Customer, FollowUp, Lead, MileageReading, Reception, ServiceVisit, Vehicle, VehicleOwnership
-from .models.choices import AgeCohort, Channel, Gender, Grade, LeadStatus, Occupation, Region, ServiceType, Source
+from .models import (
+    Customer,
+    FollowUp,
+    Lead,
+    MileageReading,
+    Reception,
+    ServiceVisit,
+    Vehicle,
+    VehicleOwnership,
+)
+from .models.choices import (
+    AgeCohort,
+    Channel,
+    Gender,
+    Grade,
+    LeadStatus,
+    Occupation,
+    Region,
+    ServiceType,
+    Source,
+)
 from .models.customers import Lifecycle
 from .services.classification import classification_recompute_store
 from .validators import vin_check_digit
@@ -56,14 +75,14 @@ def populate_store(*, store: Store, customers: int, seed: int, vehicles_per_cust
         return
     rnd = random.Random(seed)
     staff = list(StoreMembership.objects.filter(store=store, is_active=True).values_list("user_id", "role"))
-    sales = [u for u, r in staff if r in (StoreRole.SALES_CONSULTANT, StoreRole.SALES_MANAGER)] or [None]
-    advisors = [u for u, r in staff if r == StoreRole.SERVICE_ADVISOR] or [None]
+    sales: list[int | None] = [u for u, r in staff if r in (StoreRole.SALES_CONSULTANT, StoreRole.SALES_MANAGER)] or [None]
+    advisors: list[int | None] = [u for u, r in staff if r == StoreRole.SERVICE_ADVISOR] or [None]
     brand = (store.brands or ["上汽大众"])[0]
     models = MODELS.get(brand, sum(MODELS.values(), []))
     today = timezone.localdate()
     now = timezone.now()
     mobiles: set[str] = set()
-    rows = []
+    rows: list[Customer] = []
     while len(rows) < customers:
         mobile = f"1{rnd.choice('3578')}{rnd.randrange(10**9):09d}"
         if mobile in mobiles:
@@ -137,7 +156,7 @@ def _vehicles_and_visits(rows: list[Customer], rnd: random.Random, brand: str, m
     Vehicle.objects.bulk_update([v for v in vehicles if v.last_km], ["last_km", "daily_km"], batch_size=5000)
 
 
-def _funnel(rows: list[Customer], rnd: random.Random, models: list[str], today: date, now: timezone.datetime) -> None:
+def _funnel(rows: list[Customer], rnd: random.Random, models: list[str], today: date, now: datetime) -> None:
     prospects = [c for c in rows if rnd.random() < 0.35]
     leads = []
     for c in prospects:

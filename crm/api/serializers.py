@@ -5,7 +5,15 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from ..models import (
-    Customer, CustomerAssignment, FollowUp, Lead, MileageReading, Reception, ServiceVisit, TestDrive, Vehicle,
+    Customer,
+    CustomerAssignment,
+    FollowUp,
+    Lead,
+    MileageReading,
+    Reception,
+    ServiceVisit,
+    TestDrive,
+    Vehicle,
 )
 
 
@@ -22,7 +30,7 @@ class CustomerSerializer(serializers.ModelSerializer[Customer]):
             "lifecycle", "value_class", "loyalty", "service_class", "paid_visits_12m", "spend_12m", "avg_ticket",
             "visit_interval_days", "last_visit_on", "created_at",
         ]
-        extra_kwargs = {"mobile": {"validators": []}, "consultant_id": {"required": False}}
+        extra_kwargs: dict[str, dict[str, object]] = {"mobile": {"validators": []}, "consultant_id": {"required": False}}
 
 
 class VehicleSerializer(serializers.ModelSerializer[Vehicle]):
@@ -33,7 +41,7 @@ class VehicleSerializer(serializers.ModelSerializer[Vehicle]):
         fields = ["id", "vin", "plate", "owner", "brand", "model", "trim", "colour", "usage", "purchased_on",
                   "delivered_on", "warranty_until", "insurance_until", "last_km", "daily_km", "age_band", "km"]
         read_only_fields = ["last_km", "daily_km", "age_band"]
-        extra_kwargs = {"vin": {"validators": []}}
+        extra_kwargs: dict[str, dict[str, object]] = {"vin": {"validators": []}}
 
 
 class MileageReadingSerializer(serializers.ModelSerializer[MileageReading]):
@@ -88,7 +96,7 @@ class FollowUpSerializer(serializers.ModelSerializer[FollowUp]):
         fields = ["id", "customer", "lead", "staff_id", "channel", "content", "feedback", "next_step", "next_on",
                   "happened_at", "on_time"]
         read_only_fields = ["staff_id", "on_time"]
-        extra_kwargs = {"channel": {"validators": []}}
+        extra_kwargs: dict[str, dict[str, object]] = {"channel": {"validators": []}}
 
 
 class TestDriveSerializer(serializers.ModelSerializer[TestDrive]):
@@ -104,7 +112,7 @@ class ServiceVisitSerializer(serializers.ModelSerializer[ServiceVisit]):
         fields = ["id", "order_no", "vehicle", "customer", "kind", "visited_on", "km", "amount", "advisor_id",
                   "may_call", "notes"]
         read_only_fields = ["customer"]
-        extra_kwargs = {"order_no": {"validators": []}}
+        extra_kwargs: dict[str, dict[str, object]] = {"order_no": {"validators": []}}
 
 
 class AssignmentSerializer(serializers.ModelSerializer[CustomerAssignment]):

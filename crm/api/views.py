@@ -19,7 +19,15 @@ from tenants.roles import Perm
 from .. import services
 from ..access import customers_for_member, get_customer_for_member, get_lead_for_member, leads_for_member
 from ..models import (
-    Customer, CustomerAssignment, FollowUp, Lead, MileageReading, Reception, ServiceVisit, TestDrive, Vehicle,
+    Customer,
+    CustomerAssignment,
+    FollowUp,
+    Lead,
+    MileageReading,
+    Reception,
+    ServiceVisit,
+    TestDrive,
+    Vehicle,
 )
 from ..selectors import customer_search
 from . import serializers as s

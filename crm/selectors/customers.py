@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.contrib.postgres.search import TrigramSimilarity
@@ -15,7 +15,15 @@ from tenants.models import StoreMembership
 
 from ..access import customers_for_member, get_customer_for_member, staff_names
 from ..models import (
-    Customer, CustomerAssignment, FollowUp, Lead, Reception, ServiceVisit, TestDrive, Vehicle, VehicleOwnership,
+    Customer,
+    CustomerAssignment,
+    FollowUp,
+    Lead,
+    Reception,
+    ServiceVisit,
+    TestDrive,
+    Vehicle,
+    VehicleOwnership,
 )
 from ..models.choices import LeadStatus
 
@@ -149,12 +157,12 @@ def customer_360(*, member: StoreMembership, pk: int | str, store_id: int) -> di
                        "staff": names.get(t.consultant_id), "text": f"{t.model} {t.feedback}".strip()})
     for lead in leads:
         if lead.closed_at and lead.status == LeadStatus.DEAL:
-            events.append({"at": lead.closed_at, "kind": "成交", "icon": "trophy", "staff": names.get(lead.consultant_id),
+            events.append({"at": lead.closed_at, "kind": "成交", "icon": "trophy", "staff": names.get(lead.consultant_id or 0),
                            "text": f"{lead.model_of_interest} 成交" + (f"，¥{lead.deal_amount:,.2f}" if lead.deal_amount
                                                                      else "")})
         elif lead.closed_at and lead.status == LeadStatus.DEFEATED:
             events.append({"at": lead.closed_at, "kind": "战败", "icon": "x-octagon",
-                           "staff": names.get(lead.consultant_id),
+                           "staff": names.get(lead.consultant_id or 0),
                            "text": f"{lead.get_defeat_reason_display()} {lead.competitor_brand} "
                                    f"{lead.competitor_model} {lead.close_note}".strip()})
     for s in ServiceVisit.objects.filter(customer=customer).select_related("vehicle").order_by("-visited_on")[:50]:
@@ -173,7 +181,7 @@ def customer_360(*, member: StoreMembership, pk: int | str, store_id: int) -> di
 
 def _sort_key(value: Any) -> Any:
     if isinstance(value, date) and not hasattr(value, "hour"):
-        return timezone.make_aware(timezone.datetime(value.year, value.month, value.day, 12))
+        return timezone.make_aware(datetime(value.year, value.month, value.day, 12))
     return value
 
 

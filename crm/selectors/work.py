@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db.models import Count, Q
@@ -23,7 +23,7 @@ def today_data(*, member: StoreMembership) -> dict[str, Any]:
     """今日待办: follow-ups due today, overdue ones, key customers, and today's visitors to call tonight."""
     today = timezone.localdate()
     mine = _open_leads(member).filter(consultant_id=member.user_id)
-    start = timezone.make_aware(timezone.datetime(today.year, today.month, today.day))
+    start = timezone.make_aware(datetime(today.year, today.month, today.day))
     return {
         "due": list(mine.filter(next_followup_on=today).order_by("grade")[:100]),
         "overdue": list(mine.filter(next_followup_on__lt=today).order_by("next_followup_on")[:100]),
@@ -84,7 +84,7 @@ def supervision_data(*, member: StoreMembership, store_id: int, days: int = 7) -
 def store_home_summary(*, member: StoreMembership) -> dict[str, Any]:
     """工作台 figures for the store home page, scoped to what this member may see."""
     today = timezone.localdate()
-    start = timezone.make_aware(timezone.datetime(today.year, today.month, today.day))
+    start = timezone.make_aware(datetime(today.year, today.month, today.day))
     leads = leads_for_member(member).filter(status=LeadStatus.OPEN).aggregate(
         open=Count("pk"), due=Count("pk", filter=Q(next_followup_on=today)),
         overdue=Count("pk", filter=Q(next_followup_on__lt=today)), key=Count("pk", filter=Q(is_key=True)),

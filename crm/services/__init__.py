@@ -3,8 +3,15 @@
 from .classification import classification_recompute_customer, classification_recompute_store, policy_get
 from .customers import customer_create, customer_reassign, customer_update
 from .funnel import (
-    followup_create, lead_close_deal, lead_create, lead_defeat, lead_grade, lead_postpone, lead_set_key,
-    reception_create, test_drive_create,
+    followup_create,
+    lead_close_deal,
+    lead_create,
+    lead_defeat,
+    lead_grade,
+    lead_postpone,
+    lead_set_key,
+    reception_create,
+    test_drive_create,
 )
 from .imports import import_preview, import_run
 from .service_visits import service_visit_create

@@ -18,7 +18,7 @@ def export_rows(customers: QuerySet[Customer], *, limit: int = 100_000) -> Itera
     for c in qs[:limit].iterator(chunk_size=2000):
         base = [c.name, c.mobile, c.get_gender_display(), c.get_region_display(), c.value_class,
                 c.get_loyalty_display(), ",".join(c.tags)]
-        vehicles = list(c.vehicles.all()) or [None]
+        vehicles: list[Vehicle | None] = [*c.vehicles.all()] or [None]
         for v in vehicles:
             yield base + ([v.vin, v.plate, v.brand, v.model, v.purchased_on.isoformat() if v.purchased_on else ""]
                           if v else ["", "", "", "", ""])

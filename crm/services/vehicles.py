@@ -23,7 +23,7 @@ def vehicle_clean(data: dict[str, Any], *, exclude_pk: int | None = None) -> dic
     out = dict(data)
     if "plate" in out:
         out["plate"] = clean_plate(out["plate"] or "")
-        if out["plate"] and Vehicle.objects.filter(plate=out["plate"]).exclude(pk=exclude_pk).exists():
+        if out["plate"] and Vehicle.objects.filter(plate=out["plate"]).exclude(pk=exclude_pk or 0).exists():
             raise DomainError(f"车牌号 {out['plate']} 已登记在另一辆车上。", field="plate")
     if out.get("usage") and out["usage"] not in Usage.values:
         raise DomainError("车辆用途取值无效。", field="usage")

@@ -15,8 +15,20 @@ from tenants.roles import Perm, role_allows
 
 from ..access import consultants, get_customer_for_member, staff_names
 from ..models import SavedView
-from ..models.choices import AgeCohort, Channel, DefeatReason, Gender, Grade, Loyalty, Occupation, Region
-from ..models.choices import ServiceType, Source, Usage, ValueClass
+from ..models.choices import (
+    AgeCohort,
+    Channel,
+    DefeatReason,
+    Gender,
+    Grade,
+    Loyalty,
+    Occupation,
+    Region,
+    ServiceType,
+    Source,
+    Usage,
+    ValueClass,
+)
 from ..models.customers import Lifecycle
 from ..selectors import CustomerFilters, customer_360, customer_list, customer_search
 from ..services import customer_create, customer_reassign, customer_update, mileage_record, vehicle_create

@@ -18,11 +18,16 @@ from ..access import get_customer_for_member, get_lead_for_member, staff_names
 from ..models.choices import Grade, Source
 from ..selectors import lead_board, supervision_data, today_data
 from ..services import (
-    followup_create, lead_close_deal, lead_defeat, lead_grade, lead_set_key, reception_create,
-    service_visit_create, test_drive_create,
+    followup_create,
+    lead_close_deal,
+    lead_defeat,
+    lead_grade,
+    lead_set_key,
+    reception_create,
+    service_visit_create,
+    test_drive_create,
 )
 from .common import as_date, as_datetime, as_int, attempt, member_of, s, store_id
-from .customers import CHOICES
 
 
 @store_view(Perm.EDIT_CUSTOMERS)
