@@ -4,7 +4,9 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from hq.api import metrics as hq_metrics_api
 from hq.api.stores import StoreListCreate
+from hq.views import metrics as hq_metrics
 from hq.views import stores as hq_stores
 from tenants.views import public
 
@@ -13,6 +15,11 @@ hq_patterns = (
         path("", hq_stores.store_list, name="stores"),
         path("stores/new/", hq_stores.store_add, name="store_add"),
         path("stores/<int:store_id>/status/", hq_stores.store_status, name="store_status"),
+        path("compare/", hq_metrics.compare_page, name="compare"),
+        path("compare/export.xlsx", hq_metrics.compare_export, name="compare_export"),
+        path("trends/", hq_metrics.trend_page, name="trends"),
+        path("stores/<int:store_id>/", hq_metrics.store_detail, name="store_detail"),
+        path("stores/<int:store_id>/refresh/", hq_metrics.store_refresh, name="store_refresh"),
     ],
     "hq",
 )
@@ -26,6 +33,9 @@ urlpatterns = [
     path("healthz", public.healthz, name="healthz"),
     path("hq/", include(hq_patterns)),
     path("api/hq/stores/", StoreListCreate.as_view(), name="api_hq_stores"),
+    path("api/hq/metrics/catalogue/", hq_metrics_api.CatalogueView.as_view(), name="api_hq_metric_catalogue"),
+    path("api/hq/metrics/compare/", hq_metrics_api.CompareView.as_view(), name="api_hq_compare"),
+    path("api/hq/metrics/trend/", hq_metrics_api.TrendView.as_view(), name="api_hq_trend"),
     path("api/schema/", SpectacularAPIView.as_view(urlconf="config.urls_public"), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api_docs"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -127,7 +127,8 @@ def hq_membership(request: HttpRequest, *, admin: bool = False) -> GroupMembersh
     user = request.user
     if not user.is_authenticated or getattr(request, "tenant", None) is not None:
         raise Http404("页面不存在")
-    memberships = list(GroupMembership.objects.select_related("group").filter(user=user))
+    memberships = list(GroupMembership.objects.select_related("group").filter(user=user).order_by("group__name"))
+    request._group_memberships = memberships  # type: ignore[attr-defined]  # reused by the navigation
     wanted = request.GET.get("group") or request.session.get("hq_group")
     membership = next((m for m in memberships if m.group.code == wanted), memberships[0] if memberships else None)
     if membership is None or (admin and membership.role != GroupRole.HQ_ADMIN):
@@ -158,6 +159,8 @@ class IsHqMember(BasePermission):
     message = "未找到。"
 
     def has_permission(self, request: Request, view: Any) -> bool:
+        if not request.user or not request.user.is_authenticated:
+            return False  # DRF answers 401: sign in first
         admin = getattr(view, "hq_admin_only", False) and request.method not in SAFE_METHODS
         membership = hq_membership(request, admin=admin)
         request.hq_group = membership.group  # type: ignore[attr-defined]

@@ -18,7 +18,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     stores = stores_for_user(user)
     ctx: dict[str, Any] = {
         "nav_stores": [(s, store_url(s)) for s in stores],
-        "nav_groups": groups_for_user(user),
+        "nav_groups": getattr(request, "_group_memberships", None) or groups_for_user(user),
         "current_store": store,
         "base_url": store_url_base(),
     }

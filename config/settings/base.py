@@ -45,6 +45,8 @@ PUBLIC_SCHEMA_NAME = "public"
 # New stores are cloned from this migrated template schema (tenants.services.schema_clone).
 TENANT_TEMPLATE_SCHEMA = "store_template"
 GET_EXECUTOR_FUNCTION = "tenants.migration.get_executor"
+# Set search_path once per connection and schema change, not before every cursor (half the round trips).
+TENANT_LIMIT_SET_CALLS = True
 
 MIDDLEWARE = [
     "tenants.middleware.StoreMiddleware",
@@ -217,4 +219,13 @@ CELERY_BEAT_SCHEDULE["billing-reconcile-nightly"] = {
     "task": "billing.reconcile",
     "schedule": crontab(hour=3, minute=30),  # nightly, Asia/Shanghai
     "options": {"expires": 60 * 60 * 6},
+}
+
+# Metrics flow up (hq.metrics): providers computing each store's figures, and the nightly refresh.
+HQ_METRIC_PROVIDERS = ["hq.metrics.providers.crm_core"]
+HQ_SNAPSHOT_SPREAD_S = env.int("HQ_SNAPSHOT_SPREAD_S", default=1800)
+CELERY_IMPORTS = ["hq.metrics.tasks"]
+CELERY_BEAT_SCHEDULE["hq-snapshots-nightly"] = {
+    "task": "hq.snapshot_refresh_all",
+    "schedule": __import__("celery.schedules", fromlist=["crontab"]).crontab(hour=1, minute=30),
 }

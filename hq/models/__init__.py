@@ -2,7 +2,9 @@
 
 from .calendar import CalendarDay, CalendarYear
 from .policies import PolicyKind, PolicyTemplate, PolicyVersion, StorePolicyAdoption
+from .snapshots import MetricSnapshot, PeriodKind, SnapshotRun
 
 __all__ = [
     "CalendarDay", "CalendarYear", "PolicyKind", "PolicyTemplate", "PolicyVersion", "StorePolicyAdoption",
+    "MetricSnapshot", "PeriodKind", "SnapshotRun",
 ]

@@ -77,7 +77,7 @@ ROWS = [
     Case("x.hq_admin", None, "/api/hq/policies/", 200),
     Case("x.hq_analyst", None, "/api/hq/policies/", 200),
     Case("a.general_manager", None, "/api/hq/policies/", 404),
-    Case(None, None, "/api/hq/policies/", 404),
+    Case(None, None, "/api/hq/policies/", 401),
     Case("x.hq_admin", "a", "/api/hq/policies/", 404),
     Case("x.hq_analyst", None, "/api/hq/policies/cadence/versions/", 200),
     Case("x.hq_analyst", None, "/api/hq/policies/cadence/versions/", 404, method="post",

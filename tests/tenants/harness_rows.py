@@ -28,6 +28,7 @@ ROWS = [
     Case("nobody", None, "/hq/", 404),
     Case(None, None, "/hq/", 302),
     Case("x.hq_admin", None, "/api/hq/stores/", 200),
+    Case(None, None, "/api/hq/stores/", 401),
     Case("a.general_manager", None, "/api/hq/stores/", 404),
     Case("x.hq_admin", None, "/hq/stores/{c_id}/status/", 404, method="post", data={"status": "suspended"},
          note="a store of another group"),

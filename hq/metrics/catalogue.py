@@ -1,0 +1,104 @@
+"""The figures HQ compares across stores: name, Chinese label, unit, which way is better, how to total.
+
+Providers (hq.metrics.providers.*) compute them inside a store's schema; the catalogue is what pages,
+API and exports accept, so an unknown metric name is a clear 400, never a silent empty column.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Unit = Literal["count", "pct", "hours", "days", "yuan"]
+Total = Literal["sum", "mean"]
+
+
+@dataclass(frozen=True)
+class Metric:
+    key: str
+    label: str
+    unit: Unit
+    higher_is_better: bool | None  # None: neither (volumes)
+    total: Total
+    area: str
+
+
+_M = Metric
+CATALOGUE: tuple[Metric, ...] = (
+    # 销售漏斗 (seed 000 / 004)
+    _M("leads_received", "新增线索", "count", True, "sum", "销售"),
+    _M("receptions", "展厅接待", "count", True, "sum", "销售"),
+    _M("leads_grade_h", "H级线索", "count", None, "sum", "销售"),
+    _M("leads_grade_a", "A级线索", "count", None, "sum", "销售"),
+    _M("leads_grade_b", "B级线索", "count", None, "sum", "销售"),
+    _M("leads_grade_c", "C级线索", "count", None, "sum", "销售"),
+    _M("leads_converted", "成交", "count", True, "sum", "销售"),
+    _M("leads_defeated", "战败", "count", False, "sum", "销售"),
+    _M("conversion_rate", "成交率", "pct", True, "mean", "销售"),
+    _M("defeat_rate", "战败率", "pct", False, "mean", "销售"),
+    _M("first_contact_median_h", "首次人工联系用时(中位数)", "hours", False, "mean", "销售"),
+    _M("first_contact_on_time_pct", "首次联系及时率", "pct", True, "mean", "销售"),
+    _M("followups_done", "跟进次数", "count", True, "sum", "销售"),
+    _M("followups_on_time_pct", "按时跟进率", "pct", True, "mean", "销售"),
+    _M("deliveries", "交车", "count", True, "sum", "销售"),
+    # 售后 (seed 001 / 002)
+    _M("service_visits", "进站台次", "count", True, "sum", "售后"),
+    _M("service_revenue", "售后产值", "yuan", True, "sum", "售后"),
+    _M("first_maintenance_return_pct", "首保回厂率", "pct", True, "mean", "售后"),
+    # 客户结构 (seed 001)
+    _M("customers_total", "客户总数", "count", None, "sum", "客户"),
+    _M("value_a_pct", "A类客户占比", "pct", True, "mean", "客户"),
+    _M("value_b_pct", "B类客户占比", "pct", None, "mean", "客户"),
+    _M("value_c_pct", "C类客户占比", "pct", None, "mean", "客户"),
+    _M("value_d_pct", "D类客户占比", "pct", None, "mean", "客户"),
+    _M("loyal_pct", "忠诚客户占比", "pct", True, "mean", "客户"),
+    _M("general_pct", "一般客户占比", "pct", None, "mean", "客户"),
+    _M("at_risk_pct", "准流失客户占比", "pct", False, "mean", "客户"),
+    _M("lost_pct", "流失客户占比", "pct", False, "mean", "客户"),
+    _M("churn_pct", "流失率(准流失+流失)", "pct", False, "mean", "客户"),
+)
+DEFEAT_REASON_PREFIX = "defeat_reason."
+BY_KEY: dict[str, Metric] = {m.key: m for m in CATALOGUE}
+DEFAULT_COMPARE = ("leads_received", "conversion_rate", "first_contact_on_time_pct", "followups_on_time_pct",
+                   "deliveries", "service_visits", "first_maintenance_return_pct", "churn_pct")
+
+
+def metric(key: str) -> Metric | None:
+    if key in BY_KEY:
+        return BY_KEY[key]
+    if key.startswith(DEFEAT_REASON_PREFIX):
+        reason = key[len(DEFEAT_REASON_PREFIX):]
+        return Metric(key, f"战败原因：{_defeat_label(reason)}", "count", False, "sum", "销售")
+    return None
+
+
+def _defeat_label(code: str) -> str:
+    from crm.models.choices import DefeatReason
+
+    try:
+        return str(DefeatReason(code).label)
+    except ValueError:
+        return code
+
+
+def register(*metrics: Metric) -> None:
+    """Let another area (return visits, complaints, cadence) add its figures to the catalogue."""
+    global CATALOGUE
+    for m in metrics:
+        if m.key not in BY_KEY:
+            BY_KEY[m.key] = m
+            CATALOGUE = (*CATALOGUE, m)
+
+
+def format_value(m: Metric, value: float | None) -> str:
+    if value is None:
+        return "—"
+    if m.unit == "pct":
+        return f"{value:.1f}%"
+    if m.unit == "yuan":
+        return f"¥{value:,.2f}"
+    if m.unit == "hours":
+        return f"{value:.1f} 小时"
+    if m.unit == "days":
+        return f"{value:.1f} 天"
+    return f"{value:,.0f}"

@@ -1,0 +1,82 @@
+"""Snapshot periods: a day (2026-11-22) or a month (2026-11). Parsing gives a Chinese error a person can act on."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from tenants.errors import DomainError
+
+MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
+DAY_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+
+
+@dataclass(frozen=True)
+class Period:
+    kind: str  # "day" | "month"
+    start: dt.date
+
+    @property
+    def end(self) -> dt.date:
+        """The day after the period (exclusive)."""
+        if self.kind == "day":
+            return self.start + dt.timedelta(days=1)
+        return add_months(self.start, 1)
+
+    @property
+    def label(self) -> str:
+        if self.kind == "day":
+            return f"{self.start.year}年{self.start.month}月{self.start.day}日"
+        return f"{self.start.year}年{self.start.month}月"
+
+    @property
+    def code(self) -> str:
+        return self.start.isoformat() if self.kind == "day" else self.start.strftime("%Y-%m")
+
+    def previous(self) -> Period:
+        if self.kind == "day":
+            return Period("day", self.start - dt.timedelta(days=1))
+        return Period("month", add_months(self.start, -1))
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    total = day.year * 12 + (day.month - 1) + months
+    return dt.date(total // 12, total % 12 + 1, 1)
+
+
+def parse_period(text: str | None, *, field: str = "period") -> Period:
+    """'2026-10' → that month; '2026-10-05' → that day."""
+    text = (text or "").strip()
+    if not text:
+        raise DomainError("请选择统计期间（如 2026-10 或 2026-10-05）。", field=field)
+    try:
+        if m := MONTH_RE.match(text):
+            return Period("month", dt.date(int(m[1]), int(m[2]), 1))
+        if m := DAY_RE.match(text):
+            return Period("day", dt.date(int(m[1]), int(m[2]), int(m[3])))
+    except ValueError:
+        pass
+    raise DomainError(f"统计期间“{text}”无法识别：月份写作 2026-10，日期写作 2026-10-05。", field=field)
+
+
+def month_range(start: str | None, end: str | None) -> list[Period]:
+    """Every month from `start` to `end` inclusive; refuses an empty, reversed or over-long range."""
+    first, last = parse_period(start, field="from"), parse_period(end, field="to")
+    if first.kind != "month" or last.kind != "month":
+        raise DomainError("趋势按月统计：起止请写作 2026-01 这样的月份。", field="from")
+    if last.start < first.start:
+        raise DomainError(f"起始月份 {first.code} 晚于结束月份 {last.code}，请调换。", field="from")
+    months = []
+    cur = first.start
+    while cur <= last.start:
+        months.append(Period("month", cur))
+        cur = add_months(cur, 1)
+    if len(months) > 60:
+        raise DomainError("趋势最多显示 60 个月，请缩短区间。", field="from")
+    return months
+
+
+def current_month(today: dt.date | None = None) -> Period:
+    today = today or dt.date.today()
+    return Period("month", today.replace(day=1))

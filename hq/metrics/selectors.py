@@ -1,0 +1,223 @@
+"""HQ reads of snapshots. Every function takes the group first: public tables always filter by group."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import connection
+from django.utils import timezone
+
+from tenants.errors import DomainError
+from tenants.models import DealerGroup, Store
+
+from ..models import MetricSnapshot, SnapshotRun
+from .catalogue import DEFAULT_COMPARE, Metric, metric
+from .periods import Period
+
+MAX_METRICS = 12
+STALE_AFTER = dt.timedelta(hours=26)
+
+
+def resolve_metrics(keys: list[str] | None) -> list[Metric]:
+    keys = [k.strip() for k in (keys or []) if k.strip()] or list(DEFAULT_COMPARE)
+    unknown = [k for k in keys if metric(k) is None]
+    if unknown:
+        raise DomainError(f"未知的指标：{'、'.join(unknown)}。可用指标见 /api/hq/metrics/catalogue/。", field="metrics")
+    if len(keys) > MAX_METRICS:
+        raise DomainError(f"一次最多对比 {MAX_METRICS} 项指标。", field="metrics")
+    return [m for k in dict.fromkeys(keys) if (m := metric(k)) is not None]
+
+
+def resolve_stores(group: DealerGroup, ids: list[str] | None) -> list[int] | None:
+    """Store ids filter; any id that is not a store of this group is refused (not silently dropped)."""
+    if not ids:
+        return None
+    try:
+        wanted = {int(i) for i in ids if str(i).strip()}
+    except ValueError as exc:
+        raise DomainError("门店编号应为数字。", field="stores") from exc
+    mine = set(Store.objects.filter(group=group, pk__in=wanted).values_list("pk", flat=True))
+    if wanted - mine:
+        raise DomainError("筛选中包含不属于本集团的门店。", field="stores")
+    return sorted(mine)
+
+
+@dataclass
+class CompareRow:
+    store_id: int
+    name: str
+    slug: str
+    status: str
+    values: dict[str, float | None]
+    ranks: dict[str, int | None] = field(default_factory=dict)
+    stale: bool = False
+    last_ok_at: dt.datetime | None = None
+    policy_version: str = ""
+
+
+@dataclass
+class Comparison:
+    period: Period
+    metrics: list[Metric]
+    rows: list[CompareRow]
+    total: dict[str, float | None]
+    best: dict[str, int | None]
+    worst: dict[str, int | None]
+    store_count: int
+    stale_count: int
+    sort: str
+    descending: bool
+    page: int
+    pages: int
+
+
+def compare(
+    group: DealerGroup, *, period: Period, metrics: list[Metric], stores: list[int] | None = None,
+    sort: str | None = None, descending: bool = True, page: int = 1, per_page: int | None = 50,
+) -> Comparison:
+    """Stores side by side for one period: values, ranks, group total/average, best and worst.
+
+    One SQL statement pivots the snapshot rows of the chosen metrics (FILTER aggregates), ranks every
+    store per metric with window functions, and pages; the group totals come from a second one.
+    """
+    keys = [m.key for m in metrics]
+    sort_key = sort if sort in keys or sort == "name" else keys[0]
+    cols = ", ".join(f"max(s.value) FILTER (WHERE s.metric = %s) AS m{i}" for i in range(len(keys)))
+    rank_cols = ", ".join(
+        f"CASE WHEN m{i} IS NULL THEN NULL ELSE rank() OVER (ORDER BY m{i} {'DESC' if metrics[i].higher_is_better is not False else 'ASC'} NULLS LAST) END AS r{i}"
+        for i in range(len(keys))
+    )
+    store_filter = "AND st.id = ANY(%s)" if stores else ""
+    order = "st.name" if sort_key == "name" else f"m{keys.index(sort_key)}"
+    direction = "DESC" if descending else "ASC"
+    limit = "LIMIT %s OFFSET %s" if per_page else ""
+    # Freshness in SQL, the same rule as is_stale(): no ok run, or an open period not refreshed lately.
+    sql = f"""
+        WITH pivot AS (
+            SELECT st.id, st.name, st.slug, st.status, {cols}, max(s.policy_version) AS policy_version,
+                   r.last_ok_at,
+                   (r.status IS DISTINCT FROM 'ok' OR r.last_ok_at IS NULL
+                    OR (r.last_ok_at < %s AND now() - r.last_ok_at > %s)) AS stale
+            FROM tenants_store st
+            LEFT JOIN hq_metricsnapshot s ON s.store_id = st.id AND s.period_kind = %s AND s.period_start = %s
+                 AND s.metric = ANY(%s)
+            LEFT JOIN hq_snapshotrun r ON r.store_id = st.id AND r.period_kind = %s AND r.period_start = %s
+            WHERE st.group_id = %s AND st.status <> 'archived' {store_filter}
+            GROUP BY st.id, st.name, st.slug, st.status, r.status, r.last_ok_at
+        ), ranked AS (
+            SELECT *, {rank_cols}, count(*) OVER () AS n, count(*) FILTER (WHERE stale) OVER () AS stale_n
+            FROM pivot
+        )
+        SELECT * FROM ranked ORDER BY {order} {direction} NULLS LAST, name {limit}
+    """  # noqa: S608 - only generated column aliases are interpolated
+    period_end = timezone.make_aware(dt.datetime.combine(period.end, dt.time.min))
+    params: list[Any] = [*keys, period_end, STALE_AFTER, period.kind, period.start, keys, period.kind,
+                         period.start, group.pk]
+    if stores:
+        params.append(stores)
+    if per_page:
+        params += [per_page, (max(page, 1) - 1) * per_page]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        names = [c[0] for c in cursor.description]
+        raw = [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
+    store_count = raw[0]["n"] if raw else 0
+    stale_count = raw[0]["stale_n"] if raw else 0
+    rows = [
+        CompareRow(
+            store_id=r["id"], name=r["name"], slug=r["slug"], status=r["status"],
+            values={k: r[f"m{i}"] for i, k in enumerate(keys)},
+            ranks={k: r[f"r{i}"] for i, k in enumerate(keys)},
+            stale=r["stale"], last_ok_at=r["last_ok_at"], policy_version=r["policy_version"] or "",
+        )
+        for r in raw
+    ]
+    total, best, worst = _group_figures(group, period, metrics, stores)
+    pages = max(1, -(-store_count // per_page)) if per_page else 1
+    return Comparison(period, metrics, rows, total, best, worst, store_count, stale_count, sort_key, descending,
+                      max(page, 1), pages)
+
+
+def _group_figures(
+    group: DealerGroup, period: Period, metrics: list[Metric], stores: list[int] | None,
+) -> tuple[dict[str, float | None], dict[str, int | None], dict[str, int | None]]:
+    keys = [m.key for m in metrics]
+    store_filter = "AND s.store_id = ANY(%s)" if stores else ""
+    sql = f"""
+        SELECT s.metric, sum(s.value), avg(s.value),
+               (array_agg(s.store_id ORDER BY s.value DESC))[1], (array_agg(s.store_id ORDER BY s.value ASC))[1]
+        FROM hq_metricsnapshot s JOIN tenants_store st ON st.id = s.store_id AND st.status <> 'archived'
+        WHERE s.group_id = %s AND s.period_kind = %s AND s.period_start = %s AND s.metric = ANY(%s) {store_filter}
+        GROUP BY s.metric
+    """  # noqa: S608
+    params: list[Any] = [group.pk, period.kind, period.start, keys]
+    if stores:
+        params.append(stores)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        found = {r[0]: r[1:] for r in cursor.fetchall()}
+    total: dict[str, float | None] = {}
+    best: dict[str, int | None] = {}
+    worst: dict[str, int | None] = {}
+    for m in metrics:
+        if m.key not in found:
+            total[m.key] = best[m.key] = worst[m.key] = None
+            continue
+        s, avg, top, bottom = found[m.key]
+        total[m.key] = float(s) if m.total == "sum" else round(float(avg), 2)
+        if m.higher_is_better is None:
+            best[m.key] = worst[m.key] = None
+        else:
+            best[m.key], worst[m.key] = (top, bottom) if m.higher_is_better else (bottom, top)
+    return total, best, worst
+
+
+def is_stale(run: SnapshotRun | None, period: Period, now: dt.datetime | None = None) -> bool:
+    """No successful refresh, a failed last one, or an open period not refreshed in the last night."""
+    if run is None or run.status != SnapshotRun.Status.OK or run.last_ok_at is None:
+        return True
+    now = now or timezone.now()
+    period_end = timezone.make_aware(dt.datetime.combine(period.end, dt.time.min))
+    if run.last_ok_at >= period_end:
+        return False  # computed after the period closed: final
+    return now - run.last_ok_at > STALE_AFTER
+
+
+def trend(
+    group: DealerGroup, *, metric_: Metric, months: list[Period], stores: list[int] | None = None,
+) -> dict[str, Any]:
+    """Monthly series: the group line (total or average) and one line per chosen store (ECharts-ready)."""
+    starts = [p.start for p in months]
+    qs = MetricSnapshot.objects.filter(group=group, period_kind="month", metric=metric_.key,
+                                       period_start__in=starts)
+    group_rows: dict[dt.date, list[float]] = {}
+    for start, value in qs.values_list("period_start", "value"):
+        group_rows.setdefault(start, []).append(value)
+    agg = (lambda v: sum(v)) if metric_.total == "sum" else (lambda v: round(sum(v) / len(v), 2))
+    series = [{"name": f"{group.name}（{'合计' if metric_.total == 'sum' else '平均'}）",
+               "data": [agg(group_rows[s]) if s in group_rows else None for s in starts]}]
+    if stores:
+        names = dict(Store.objects.filter(group=group, pk__in=stores).values_list("pk", "name"))
+        per: dict[int, dict[dt.date, float]] = {}
+        for sid, start, value in qs.filter(store_id__in=stores).values_list("store_id", "period_start", "value"):
+            per.setdefault(sid, {})[start] = value
+        for sid in stores:
+            series.append({"name": names[sid], "data": [per.get(sid, {}).get(s) for s in starts]})
+    return {"metric": metric_.key, "label": metric_.label, "unit": metric_.unit,
+            "months": [p.code for p in months], "series": series}
+
+
+def store_figures(group: DealerGroup, store_id: int, period: Period) -> dict[str, Any] | None:
+    """A store's drill-down: its figures for the period, freshness and policy in force (read-only aggregates)."""
+    store = Store.objects.filter(group=group, pk=store_id).first()
+    if store is None:
+        return None
+    rows = list(MetricSnapshot.objects.filter(group=group, store=store, period_kind=period.kind,
+                                              period_start=period.start).values_list("metric", "value",
+                                                                                     "policy_version"))
+    run = SnapshotRun.objects.filter(group=group, store=store, period_kind=period.kind,
+                                     period_start=period.start).first()
+    return {"store": store, "values": {m: v for m, v, _ in rows},
+            "policy_version": rows[0][2] if rows else "", "run": run, "stale": is_stale(run, period)}

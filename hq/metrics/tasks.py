@@ -1,0 +1,39 @@
+"""Snapshot jobs: beat fans the nightly refresh out per store, spread over time; HQ can refresh one store."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from celery import shared_task
+from django.conf import settings
+
+from tenants.models import Store
+
+from .periods import Period
+
+
+@shared_task(name="hq.snapshot_refresh_store", acks_late=True, autoretry_for=(ConnectionError,),
+             retry_backoff=True, max_retries=3)
+def snapshot_refresh_store(store_id: int, kind: str, start: str) -> int:
+    """Refresh one store's period. Takes ids and ISO dates; a store that vanished is skipped."""
+    from .services import snapshot_refresh_store as refresh
+
+    store = Store.objects.select_related("group").filter(pk=store_id).exclude(status=Store.Status.ARCHIVED).first()
+    if store is None or kind not in ("day", "month"):
+        return 0
+    return refresh(store=store, period=Period(kind, dt.date.fromisoformat(start)))
+
+
+@shared_task(name="hq.snapshot_refresh_all")
+def snapshot_refresh_all(spread_seconds: int | None = None) -> int:
+    """Nightly: one task per store and period, spread so a thousand stores do not start in the same second."""
+    from .services import nightly_periods
+
+    spread = settings.HQ_SNAPSHOT_SPREAD_S if spread_seconds is None else spread_seconds
+    store_ids = list(Store.objects.exclude(status=Store.Status.ARCHIVED).order_by("pk").values_list("pk", flat=True))
+    periods = nightly_periods()
+    for i, store_id in enumerate(store_ids):
+        countdown = int(spread * i / max(1, len(store_ids)))
+        for p in periods:
+            snapshot_refresh_store.apply_async((store_id, p.kind, p.start.isoformat()), countdown=countdown)
+    return len(store_ids)

@@ -1,0 +1,129 @@
+"""HQ pages that compare stores (门店对比), trend them, drill into one, and export the comparison."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from tenants.access import group_for_hq, hq_view
+from tenants.errors import DomainError
+from tenants.selectors import store_list_for_group
+
+from ..metrics import selectors
+from ..metrics.catalogue import CATALOGUE, format_value, metric
+from ..metrics.export import comparison_xlsx
+from ..metrics.periods import current_month, month_range, parse_period
+
+
+def _compare_args(request: HttpRequest) -> dict[str, Any]:
+    """Parse the comparison query string; raises DomainError with a message for the page."""
+    period = parse_period(request.GET.get("period") or current_month().code)
+    metrics = selectors.resolve_metrics(request.GET.getlist("metrics") or request.GET.get("m", "").split(","))
+    try:
+        page = int(request.GET.get("page", "1"))
+    except ValueError:
+        page = 1
+    return {
+        "period": period, "metrics": metrics, "page": page,
+        "stores": selectors.resolve_stores(group_for_hq(request), request.GET.getlist("stores")),
+        "sort": request.GET.get("sort"), "descending": request.GET.get("dir", "desc") != "asc",
+    }
+
+
+@hq_view()
+def compare_page(request: HttpRequest) -> HttpResponse:
+    group = group_for_hq(request)
+    ctx: dict[str, Any] = {"group": group, "catalogue": CATALOGUE, "error": None,
+                           "period_value": request.GET.get("period") or current_month().code, "selected": set()}
+    try:
+        args = _compare_args(request)
+        ctx["cmp"] = selectors.compare(group, **args)
+    except DomainError as exc:
+        ctx["error"] = exc.message
+        return render(request, "hq/compare.html", ctx, status=400)
+    cmp = ctx["cmp"]
+    ctx["table"] = [
+        {"row": r, "cells": [
+            {"text": format_value(m, r.values[m.key]), "rank": r.ranks.get(m.key),
+             "cue": "best" if cmp.best[m.key] == r.store_id else "worst" if cmp.worst[m.key] == r.store_id else ""}
+            for m in cmp.metrics]}
+        for r in cmp.rows
+    ]
+    ctx["totals"] = [format_value(m, cmp.total[m.key]) for m in cmp.metrics]
+    ctx["selected"] = {m.key for m in cmp.metrics}
+    ctx["query"] = request.GET.urlencode()
+    ctx["period_value"] = cmp.period.code
+    return render(request, "hq/compare.html", ctx)
+
+
+@hq_view()
+def compare_export(request: HttpRequest) -> HttpResponse:
+    group = group_for_hq(request)
+    try:
+        args = _compare_args(request)
+        cmp = selectors.compare(group, **{**args, "page": 1}, per_page=None)
+    except DomainError as exc:
+        return HttpResponse(exc.message, status=400, content_type="text/plain; charset=utf-8")
+    response = HttpResponse(comparison_xlsx(group, cmp),
+                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''store-compare-{cmp.period.code}.xlsx"
+    return response
+
+
+@hq_view()
+def trend_page(request: HttpRequest) -> HttpResponse:
+    group = group_for_hq(request)
+    stores = list(store_list_for_group(group, include_archived=False).values("pk", "name"))
+    return render(request, "hq/trend.html", {"group": group, "catalogue": CATALOGUE, "stores": stores})
+
+
+@hq_view()
+def store_detail(request: HttpRequest, store_id: int) -> HttpResponse:
+    group = group_for_hq(request)
+    try:
+        period = parse_period(request.GET.get("period") or current_month().code)
+    except DomainError as exc:
+        return render(request, "hq/store_detail.html", {"error": exc.message}, status=400)
+    data = selectors.store_figures(group, store_id, period)
+    if data is None:
+        raise Http404("页面不存在")
+    figures = []
+    for key, value in sorted(data["values"].items()):
+        m = metric(key)
+        if m is not None:
+            figures.append({"area": m.area, "label": m.label, "text": format_value(m, value)})
+    from ..models import StorePolicyAdoption
+
+    adoptions = StorePolicyAdoption.objects.filter(store=data["store"]).select_related("version").order_by("kind")
+    return render(request, "hq/store_detail.html", {
+        "group": group, "period": period, "data": data, "figures": figures, "adoptions": adoptions,
+    })
+
+
+@hq_view(admin=True)
+@require_POST
+def store_refresh(request: HttpRequest, store_id: int) -> HttpResponse:
+    """On-demand refresh of one store's current month (queued; the page shows it as soon as it lands)."""
+    from tenants.selectors import store_for_group
+
+    from ..metrics.tasks import snapshot_refresh_store
+
+    group = group_for_hq(request)
+    store = store_for_group(group, store_id)
+    if store is None:
+        raise Http404("页面不存在")
+    try:
+        period = parse_period(request.POST.get("period") or current_month().code)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        snapshot_refresh_store.delay(store.pk, period.kind, period.start.isoformat())
+        messages.success(request, f"已提交「{store.name}」{period.label}的指标刷新，稍后刷新页面查看。")
+    return redirect("hq:store_detail", store_id=store_id)
+
+
+__all__ = ["compare_page", "compare_export", "trend_page", "store_detail", "store_refresh", "month_range"]

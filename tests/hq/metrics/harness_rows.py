@@ -1,0 +1,26 @@
+from tests.harness import Case
+
+ROWS = [
+    Case("x.hq_admin", None, "/hq/compare/", 200),
+    Case("x.hq_analyst", None, "/hq/compare/", 200),
+    Case("a.general_manager", None, "/hq/compare/", 404, note="store staff never reach HQ pages"),
+    Case("nobody", None, "/hq/compare/", 404),
+    Case(None, None, "/hq/compare/", 302),
+    Case("x.hq_analyst", None, "/hq/compare/export.xlsx", 200),
+    Case("a.general_manager", None, "/hq/compare/export.xlsx", 404),
+    Case("x.hq_admin", None, "/hq/trends/", 200),
+    Case("b.sales_manager", None, "/hq/trends/", 404),
+    Case("x.hq_admin", None, "/hq/stores/{a_id}/", 200),
+    Case("x.hq_admin", None, "/hq/stores/{c_id}/", 404, note="a store of group Y"),
+    Case("y.hq_admin", None, "/hq/stores/{a_id}/", 404, note="a store of group X"),
+    Case("y.hq_admin", None, "/hq/stores/{a_id}/refresh/", 404, method="post"),
+    Case("x.hq_analyst", None, "/hq/stores/{a_id}/refresh/", 404, method="post", note="analysts read only"),
+    Case("x.hq_admin", None, "/api/hq/metrics/catalogue/", 200),
+    Case("a.general_manager", None, "/api/hq/metrics/catalogue/", 404),
+    Case("x.hq_admin", None, "/api/hq/metrics/compare/?period=2026-10", 200),
+    Case("a.general_manager", None, "/api/hq/metrics/compare/?period=2026-10", 404),
+    Case(None, None, "/api/hq/metrics/compare/?period=2026-10", 401),
+    Case("y.hq_admin", None, "/api/hq/metrics/trend/?metric=deliveries&from=2026-01&to=2026-10&stores={a_id}", 400,
+         note="group X's store in group Y's filter"),
+    Case("x.hq_admin", "a", "/api/hq/metrics/compare/?period=2026-10", 404, note="not served on store hosts"),
+]
