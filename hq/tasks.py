@@ -27,7 +27,7 @@ def policy_fanout(version_id: int) -> int:
     n = len(stores)
     for i, (store_id, schema) in enumerate(stores):
         policy_adopt_store.apply_async(
-            args=[store_id, version_id], headers={"_schema_name": schema},
+            args=(store_id, version_id), headers={"_schema_name": schema},
             countdown=(FANOUT_SPREAD_S * i / n) if n > 100 else 0,
         )
     log.info("policy version %s fanned out to %s stores", version_id, n)

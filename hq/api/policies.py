@@ -30,7 +30,7 @@ from ..services.policies import policy_draft_start, policy_draft_update, policy_
 
 class VersionOut(serializers.ModelSerializer[PolicyVersion]):
     kind = serializers.CharField(source="template.kind")
-    label = serializers.CharField()
+    label = serializers.CharField(read_only=True)  # type: ignore[assignment]
 
     class Meta:
         model = PolicyVersion

@@ -7,6 +7,7 @@ check also bounds how many tasks one customer can receive in a year (`tasks_per_
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any
 
 from tenants.roles import StoreRole
@@ -254,7 +255,8 @@ def _numeric_open_clean(raw: Any, clean: dict[str, Any]) -> dict[str, Any]:
         if isinstance(current, bool) or not isinstance(current, int | float) or path.startswith("escalation"):
             raise PolicyInvalid(f"门店可调整项「{path}」不存在或不允许开放。")
         spec = _dict(spec, f"「{path}」的可调范围")
-        mn, mx = spec.get("min"), spec.get("max")
+        mn: Any = spec.get("min")
+        mx: Any = spec.get("max")
         if not all(isinstance(v, int | float) and not isinstance(v, bool) for v in (mn, mx)) or mn > mx:
             raise PolicyInvalid(f"「{path}」的可调范围不正确。")
         if not mn <= current <= mx:
@@ -317,7 +319,7 @@ def classification_clean(body: dict[str, Any]) -> dict[str, Any]:
     return clean
 
 
-CLEANERS = {
+CLEANERS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     PolicyKind.CADENCE: cadence_clean,
     PolicyKind.COMPLAINT: complaint_clean,
     PolicyKind.SURVEY: survey_clean,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction
@@ -26,6 +27,10 @@ def _enqueue_fanout(version_id: int) -> None:
     policy_fanout.delay(version_id)
 
 
+def _fanout_later(version_id: int) -> Callable[[], None]:
+    return lambda: _enqueue_fanout(version_id)
+
+
 @transaction.atomic
 def group_policy_bootstrap(*, group: DealerGroup, actor: User | None = None) -> list[PolicyVersion]:
     """起始模板: give a new group a published v1 of every kind, built from the handbooks.
@@ -46,7 +51,7 @@ def group_policy_bootstrap(*, group: DealerGroup, actor: User | None = None) -> 
             tasks_per_customer_year=tasks_per_year(body) if kind == PolicyKind.CADENCE else None,
         )
         created.append(version)
-        transaction.on_commit(lambda vid=version.pk: _enqueue_fanout(vid))
+        transaction.on_commit(_fanout_later(version.pk))
     return created
 
 
