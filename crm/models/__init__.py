@@ -10,3 +10,4 @@ __all__ = [
     "ClassificationPolicy", "Customer", "CustomerAssignment", "FollowUp", "ImportJob", "Lead", "MileageReading",
     "Reception", "SavedView", "ServiceVisit", "TestDrive", "Vehicle", "VehicleOwnership",
 ]
+from .cadence import CadenceRun, FollowUpTask, OutboxMessage  # noqa: E402,F401  (cadence engine, crm.cadence)
