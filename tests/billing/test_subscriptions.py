@@ -61,9 +61,9 @@ def test_suspended_stores_are_billed_and_archived_ones_are_not(localstripe: str,
     Store.objects.filter(pk=b.pk).update(status=Store.Status.SUSPENDED)
     Store.objects.filter(pk=c.pk).update(status=Store.Status.ARCHIVED)
     assert billable_store_count(group.pk) == 2
-    account = services.subscription_sync_quantity(group_id=group.pk)
-    assert account is not None and account.quantity == 2
-    sub = stripe_side.subscription(str(account.stripe_subscription_id))
+    synced = services.subscription_sync_quantity(group_id=group.pk)
+    assert synced is not None and synced.quantity == 2
+    sub = stripe_side.subscription(str(synced.stripe_subscription_id))
     assert sub["items"]["data"][0]["quantity"] == 2
     assert BillingAuditLog.objects.filter(account=account, kind="quantity", message__contains="3 → 2").exists()
     _ = a
@@ -146,4 +146,5 @@ def test_the_beat_schedule_runs_the_reconcile_nightly() -> None:
     assert entry["task"] == "billing.reconcile"
     from config.celery import app
 
+    app.loader.import_default_modules()  # what a worker/beat does at start (autodiscovery)
     assert "billing.reconcile" in app.tasks
