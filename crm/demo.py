@@ -127,11 +127,6 @@ def _vehicles_and_visits(rows: list[Customer], rnd: random.Random, brand: str, m
         if v.plate in seen:
             v.plate = ""
         seen.add(v.plate)
-    Vehicle.objects.bulk_create(vehicles, batch_size=5000)
-    VehicleOwnership.objects.bulk_create(
-        [VehicleOwnership(vehicle=v, customer=v.owner, started_on=v.delivered_on or today) for v in vehicles],
-        batch_size=5000)
-    Customer.objects.filter(pk__in={v.owner_id for v in vehicles}).update(lifecycle=Lifecycle.OWNER)
     visits: list[ServiceVisit] = []
     readings: list[MileageReading] = []
     for v in vehicles:
@@ -151,9 +146,14 @@ def _vehicles_and_visits(rows: list[Customer], rnd: random.Random, brand: str, m
             v.last_km, v.daily_km = km, Decimal(daily)
             first = False
             day += rnd.choice((120, 180, 240, 365))
+    # Vehicles go in after the loop so last_km / daily_km are set without a slow bulk_update.
+    Vehicle.objects.bulk_create(vehicles, batch_size=5000)
+    VehicleOwnership.objects.bulk_create(
+        [VehicleOwnership(vehicle=v, customer=v.owner, started_on=v.delivered_on or today) for v in vehicles],
+        batch_size=5000)
+    Customer.objects.filter(pk__in={v.owner_id for v in vehicles}).update(lifecycle=Lifecycle.OWNER)
     ServiceVisit.objects.bulk_create(visits, batch_size=5000)
     MileageReading.objects.bulk_create(readings, batch_size=5000)
-    Vehicle.objects.bulk_update([v for v in vehicles if v.last_km], ["last_km", "daily_km"], batch_size=5000)
 
 
 def _funnel(rows: list[Customer], rnd: random.Random, models: list[str], today: date, now: datetime) -> None:
