@@ -229,3 +229,19 @@ CELERY_BEAT_SCHEDULE["hq-snapshots-nightly"] = {
     "task": "hq.snapshot_refresh_all",
     "schedule": __import__("celery.schedules", fromlist=["crontab"]).crontab(hour=1, minute=30),
 }
+
+# Policies & cadence (hq.policy, crm.cadence): the cadence engine's Celery tasks and schedule.
+CELERY_IMPORTS = [*globals().get("CELERY_IMPORTS", []), "crm.cadence.tasks"]
+CADENCE_SPREAD_S = env.int("CADENCE_SPREAD_S", default=3600)  # daily runs spread over an hour
+CADENCE_RULE_PAUSE_S = env.float("CADENCE_RULE_PAUSE_S", default=0.0)  # test hook: widen a run for the kill test
+CADENCE_MESSAGE_PROVIDER = env("CADENCE_MESSAGE_PROVIDER", default="crm.cadence.outbox.LogProvider")
+CELERY_BEAT_SCHEDULE["cadence-daily"] = {
+    "task": "cadence.daily_fanout",
+    "schedule": __import__("celery.schedules", fromlist=["crontab"]).crontab(hour=5, minute=0),
+    "options": {"expires": 60 * 60 * 12},
+}
+CELERY_BEAT_SCHEDULE["cadence-outbox"] = {
+    "task": "cadence.outbox_fanout",
+    "schedule": 300.0,  # every five minutes; quiet hours are checked per store
+    "options": {"expires": 290},
+}

@@ -1,0 +1,207 @@
+"""The daily run and the after-event run of one store's cadence (跟进节奏每日生成).
+
+`cadence_run_store` runs in the store's schema (a tenant-schemas-celery task switches to it). It
+reads the store's effective cadence policy (hq template version + store overrides), runs one
+set-based INSERT per rule, each in its own transaction, then closes reminders for cars that came
+in, marks overdue tasks and queues messages. Every step is idempotent: a rerun, or a run resumed
+after its worker was killed, completes the work without doubling anything.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+
+from hq.calendar import WorkCalendar
+from hq.models import PolicyKind
+from hq.selectors import EffectivePolicy, policy_effective, work_calendar_for_group
+from hq.services.policies import store_policy_adopt_current
+from tenants.models import Store, StoreMembership
+
+from ..models import CadenceRun
+from .sql import rule_insert
+
+log = logging.getLogger(__name__)
+MAX_CATCH_UP_DAYS = 30
+
+
+@dataclass
+class RunResult:
+    run_on: dt.date
+    window_start: dt.date
+    created: int
+    rules: int
+    closed_came_in: int
+    overdue: int
+    queued_messages: int
+    seconds: float
+
+
+def _store() -> Store:
+    store = getattr(connection, "tenant", None)
+    if not isinstance(store, Store):
+        raise RuntimeError("the cadence runs inside a store's schema (tenant_context or a TenantTask)")
+    return store
+
+
+def cadence_policy_for(store: Store) -> EffectivePolicy | None:
+    """The store's effective cadence; a store that never adopted one adopts its group's now."""
+    policy = policy_effective(store, PolicyKind.CADENCE)
+    if policy is None:
+        store_policy_adopt_current(store=store)
+        policy = policy_effective(store, PolicyKind.CADENCE)
+    return policy
+
+
+def _role_members(store: Store) -> dict[str, list[int]]:
+    out: dict[str, list[int]] = {}
+    for role, user_id in (StoreMembership.objects.filter(store=store, is_active=True)
+                          .order_by("user_id").values_list("role", "user_id")):
+        out.setdefault(role, []).append(user_id)
+    return out
+
+
+def holiday_starts(cal: WorkCalendar, start: dt.date, end: dt.date, wanted: list[str]) -> list[tuple[dt.date, str]]:
+    """First day of each wanted statutory holiday (节日) between start and end."""
+    out = []
+    day = start
+    while day <= end:
+        name = cal.holiday_name(day)
+        if name and name in wanted and cal.holiday_name(day - dt.timedelta(days=1)) != name:
+            out.append((day, name))
+        day += dt.timedelta(days=1)
+    return out
+
+
+def _generate(store: Store, policy: EffectivePolicy, *, start: dt.date, end: dt.date,
+              customer_id: int | None = None, run: CadenceRun | None = None) -> tuple[int, int]:
+    body = policy.body
+    members = _role_members(store)
+    cal = work_calendar_for_group(store.group_id)
+    pause = float(getattr(settings, "CADENCE_RULE_PAUSE_S", 0) or 0)
+    created = rules = 0
+    for rule in body["rules"]:
+        if not rule.get("enabled", True):
+            continue
+        holidays: list[tuple[dt.date, str]] = []
+        if rule["trigger"] == "holiday":
+            holidays = holiday_starts(cal, start - dt.timedelta(days=rule["offset_days"]),
+                                      end - dt.timedelta(days=rule["offset_days"]), body.get("holidays") or [])
+            if not holidays:
+                continue
+        stmt = rule_insert(rule, body, start=start, end=end, version_id=policy.version.pk,
+                           version_number=policy.version.number, store_name=store.name,
+                           role_ids=members.get(rule["assignee"], []), holidays=holidays, customer_id=customer_id)
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(stmt.sql, stmt.params)
+            created += max(cursor.rowcount, 0)
+            if run is not None:
+                CadenceRun.objects.filter(pk=run.pk).update(rules_done=run.rules_done + [rule["key"]])
+                run.rules_done = run.rules_done + [rule["key"]]
+        rules += 1
+        if pause:
+            time.sleep(pause)  # only for the worker-kill test (settings.CADENCE_RULE_PAUSE_S)
+    return created, rules
+
+
+def _close_came_in() -> int:
+    """首保/保养提醒持续到客户进站为止: close reminders once the car has come in."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE crm_followuptask t SET status = 'done', outcome = 'came_in', completed_at = now(), "
+            "outcome_note = '客户已进站(系统自动关闭)' "
+            "WHERE t.status IN ('open', 'overdue') AND t.trigger IN ('first_maintenance_due', 'maintenance_due') "
+            "AND EXISTS (SELECT 1 FROM crm_servicevisit sv WHERE sv.vehicle_id = t.vehicle_id "
+            "AND (sv.visited_on >= t.due_date OR sv.created_at >= t.created_at))"
+        )
+        return max(cursor.rowcount, 0)
+
+
+def _mark_overdue(today: dt.date) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE crm_followuptask SET status = 'overdue' WHERE status = 'open' AND due_date < %s",
+                       [today])
+        return max(cursor.rowcount, 0)
+
+
+def _queue_messages(start: dt.date, end: dt.date, customer_id: int | None = None) -> int:
+    """Messages of due message tasks go to the outbox once (UNIQUE task_id)."""
+    only = "AND t.customer_id = %(customer_id)s" if customer_id is not None else ""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO crm_outboxmessage (task_id, customer_id, channel, \"to\", body, status, attempts, "
+            "next_attempt_at, last_error, provider_ref, created_at) "
+            "SELECT t.id, t.customer_id, t.channel, CASE WHEN t.channel = 'wechat' AND c.wechat <> '' THEN c.wechat "
+            "ELSE c.mobile END, t.message, 'pending', 0, GREATEST(COALESCE(t.due_at, "
+            "(t.due_date + time '09:00') AT TIME ZONE 'Asia/Shanghai'), now()), '', '', now() "
+            "FROM crm_followuptask t JOIN crm_customer c ON c.id = t.customer_id "
+            "WHERE t.channel IN ('sms', 'wechat', 'email') AND t.status IN ('open', 'overdue') "
+            f"AND t.due_date BETWEEN %(start)s AND %(end)s {only} "
+            "ON CONFLICT (task_id) DO NOTHING",
+            {"start": start, "end": end, "customer_id": customer_id},
+        )
+        return max(cursor.rowcount, 0)
+
+
+def cadence_run_store(*, today: dt.date | None = None) -> RunResult:
+    """每日生成: create every task due from the day after the last finished run (catch-up, at most
+    30 days) up to today, for the store whose schema is active. Safe to run any number of times."""
+    began = time.perf_counter()
+    store = _store()
+    today = today or timezone.localdate()
+    policy = cadence_policy_for(store)
+    if policy is None:
+        log.warning("store %s has no cadence policy; nothing generated", store.schema_name)
+        return RunResult(today, today, 0, 0, 0, 0, 0, 0.0)
+    last = (CadenceRun.objects.filter(finished_at__isnull=False, run_on__lt=today).order_by("-run_on")
+            .values_list("run_on", flat=True).first())
+    start = today if last is None else max(last + dt.timedelta(days=1), today - dt.timedelta(days=MAX_CATCH_UP_DAYS))
+    run, _ = CadenceRun.objects.get_or_create(run_on=today, defaults={"window_start": start,
+                                                                     "policy_version_id": policy.version.pk})
+    start = min(start, run.window_start)
+    CadenceRun.objects.filter(pk=run.pk).update(rules_done=[], policy_version_id=policy.version.pk)
+    run.rules_done = []
+    created, rules = _generate(store, policy, start=start, end=today, run=run)
+    closed = _close_came_in()
+    overdue = _mark_overdue(today)
+    queued = _queue_messages(start, today)
+    CadenceRun.objects.filter(pk=run.pk).update(finished_at=timezone.now(), created=run.created + created)
+    seconds = time.perf_counter() - began
+    log.info("cadence run %s for %s: +%s tasks (%s rules), %s came in, %s overdue, %s messages, %.2fs",
+             today, store.schema_name, created, rules, closed, overdue, queued, seconds)
+    return RunResult(today, start, created, rules, closed, overdue, queued, seconds)
+
+
+def cadence_run_customer(*, customer_id: int, today: dt.date | None = None) -> int:
+    """After an event (接待、试驾、交车、工单…) is committed: that customer's tasks due today appear now."""
+    store = _store()
+    today = today or timezone.localdate()
+    policy = cadence_policy_for(store)
+    if policy is None:
+        return 0
+    created, _rules = _generate(store, policy, start=today, end=today, customer_id=customer_id)
+    _queue_messages(today, today, customer_id=customer_id)
+    return created
+
+
+def cadence_after_event(*, customer_id: int) -> None:
+    """Call inside the service that records an event: generation follows the commit (on_commit)."""
+    schema = connection.schema_name
+
+    def enqueue() -> None:
+        from .tasks import cadence_customer_run
+
+        cadence_customer_run.apply_async(args=(customer_id,), headers={"_schema_name": schema})
+
+    transaction.on_commit(enqueue)
+
+
+def run_summary(result: RunResult) -> dict[str, Any]:
+    return {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in result.__dict__.items()}

@@ -1,0 +1,104 @@
+"""待发消息: the provider interface and sending from the outbox, with back-off and no duplicates.
+
+A message row is claimed under a row lock (SKIP LOCKED), so two workers never send it twice; the
+provider gets the message id as its idempotency key. Quiet hours (免打扰) come from the policy.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from typing import Protocol
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.module_loading import import_string
+
+from ..models import FollowUpTask, OutboxMessage
+from ..models.cadence import OutboxStatus, TaskStatus
+
+log = logging.getLogger(__name__)
+MAX_ATTEMPTS = 6
+
+
+class SendError(Exception):
+    """The provider could not send now; the outbox retries with back-off."""
+
+
+class MessageProvider(Protocol):
+    def send(self, *, channel: str, to: str, body: str, key: str) -> str:
+        """Send one message; return the provider's reference. `key` is stable across retries."""
+
+
+class LogProvider:
+    """Default provider: writes the message to the log (no outside account needed)."""
+
+    def send(self, *, channel: str, to: str, body: str, key: str) -> str:
+        masked = to[:3] + "****" + to[-4:] if len(to) >= 7 else to
+        log.info("[%s] %s → %s: %s", channel, key, masked, body)
+        return f"log-{key}"
+
+
+def provider() -> MessageProvider:
+    path = getattr(settings, "CADENCE_MESSAGE_PROVIDER", "crm.cadence.outbox.LogProvider")
+    return import_string(path)()  # type: ignore[no-any-return]
+
+
+def _parse(hhmm: str) -> dt.time:
+    h, m = hhmm.split(":")
+    return dt.time(int(h), int(m))
+
+
+def quiet_until(now: dt.datetime, quiet: dict[str, str]) -> dt.datetime | None:
+    """If `now` is inside quiet hours (e.g. 21:00–08:30), when they end; otherwise None."""
+    local = timezone.localtime(now)
+    start, end = _parse(quiet["start"]), _parse(quiet["end"])
+    t = local.time()
+    inside = (start <= t or t < end) if start > end else (start <= t < end)
+    if not inside:
+        return None
+    day = local.date() + (dt.timedelta(days=1) if start > end and t >= start else dt.timedelta())
+    return dt.datetime.combine(day, end, tzinfo=local.tzinfo)
+
+
+def backoff(attempts: int) -> dt.timedelta:
+    return dt.timedelta(minutes=min(2 ** attempts, 240))
+
+
+def outbox_dispatch(*, limit: int = 200, now: dt.datetime | None = None,
+                    quiet: dict[str, str] | None = None) -> int:
+    """Send due messages of the active store. Returns how many were sent."""
+    now = now or timezone.now()
+    if quiet is not None:
+        until = quiet_until(now, quiet)
+        if until is not None:
+            return 0  # quiet hours: nothing goes out; the next dispatch after `until` sends
+    sender = provider()
+    sent = 0
+    for _ in range(limit):
+        with transaction.atomic():
+            msg = (OutboxMessage.objects.select_for_update(skip_locked=True)
+                   .filter(status=OutboxStatus.PENDING, next_attempt_at__lte=now).order_by("next_attempt_at").first())
+            if msg is None:
+                break
+            key = f"{connection.schema_name}-{msg.pk}"
+            try:
+                ref = sender.send(channel=msg.channel, to=msg.to, body=msg.body, key=key)
+            except Exception as exc:  # noqa: BLE001 - any provider failure is retried
+                msg.attempts += 1
+                msg.last_error = str(exc)[:300]
+                if msg.attempts >= MAX_ATTEMPTS:
+                    msg.status = OutboxStatus.FAILED
+                else:
+                    msg.next_attempt_at = now + backoff(msg.attempts)
+                msg.save(update_fields=["attempts", "last_error", "status", "next_attempt_at"])
+                continue
+            msg.status, msg.sent_at, msg.provider_ref = OutboxStatus.SENT, now, ref[:100]
+            msg.attempts += 1
+            msg.save(update_fields=["status", "sent_at", "provider_ref", "attempts"])
+            if msg.task_id:
+                FollowUpTask.objects.filter(pk=msg.task_id, status__in=[TaskStatus.OPEN, TaskStatus.OVERDUE]).update(
+                    status=TaskStatus.DONE, outcome="sent", completed_at=now)
+            sent += 1
+    return sent

@@ -1,0 +1,261 @@
+"""Set-based generation: one INSERT ... SELECT ... ON CONFLICT DO NOTHING per cadence rule.
+
+Each trigger has an *event source* (a SELECT yielding customer, vehicle, lead and the event date);
+the wrapper adds the offset and repeats, consent, conditions, assignee and message, and inserts.
+UNIQUE(customer, rule_key, due_date) makes a second run, or a run that overlaps a catch-up, harmless.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from hq.policy.catalog import MESSAGE_CHANNELS, MESSAGE_FIELDS
+
+TZ = "Asia/Shanghai"
+_LOCAL = f"AT TIME ZONE '{TZ}'"
+
+# Latest odometer reading of v (vehicle) and the date it was read: the base of mileage prediction.
+_LAST_READING = (
+    "LEFT JOIN LATERAL (SELECT mr.read_on, mr.km FROM crm_mileagereading mr WHERE mr.vehicle_id = v.id "
+    "ORDER BY mr.read_on DESC, mr.km DESC LIMIT 1) lr ON TRUE"
+)
+
+
+def _km_date(target_km: str) -> str:
+    """The date the odometer reaches `target_km` at the vehicle's daily mileage (日行驶里程), or NULL."""
+    return (f"CASE WHEN v.daily_km > 0 AND lr.km IS NOT NULL THEN lr.read_on + "
+            f"GREATEST(0, CEIL(({target_km} - lr.km) / v.daily_km))::int END")
+
+
+_COLUMNS = ("customer_id, vehicle_id, lead_id, event_date, consultant_id, advisor_id, grade, lead_status, "
+            "visit_may_call, due_km, holiday_name")
+
+
+def event_source(trigger: str) -> str:
+    """SELECT of events for `trigger` with event_date in [%(ev_from)s, %(ev_to)s]."""
+    if trigger == "reception":
+        return (
+            f"SELECT r.customer_id, NULL::bigint, r.lead_id, (r.arrived_at {_LOCAL})::date, r.consultant_id, "
+            "NULL::bigint, l.grade, l.status, TRUE, NULL::int, NULL::text FROM crm_reception r "
+            "LEFT JOIN crm_lead l ON l.id = r.lead_id "
+            "WHERE r.arrived_at >= %(ev_from_ts)s AND r.arrived_at < %(ev_to_ts)s"
+        )
+    if trigger == "lead_graded":
+        return (
+            f"SELECT l.customer_id, NULL::bigint, l.id, (l.created_at {_LOCAL})::date, l.consultant_id, NULL::bigint, "
+            "l.grade, l.status, TRUE, NULL::int, NULL::text FROM crm_lead l "
+            "WHERE l.created_at >= %(ev_from_ts)s AND l.created_at < %(ev_to_ts)s"
+        )
+    if trigger == "test_drive":
+        return (
+            f"SELECT td.customer_id, NULL::bigint, td.lead_id, (td.driven_at {_LOCAL})::date, td.consultant_id, "
+            "NULL::bigint, l.grade, l.status, TRUE, NULL::int, NULL::text FROM crm_testdrive td "
+            "LEFT JOIN crm_lead l ON l.id = td.lead_id "
+            "WHERE td.driven_at >= %(ev_from_ts)s AND td.driven_at < %(ev_to_ts)s"
+        )
+    if trigger == "delivery":
+        return (
+            "SELECT v.owner_id, v.id, NULL::bigint, v.delivered_on, NULL::bigint, NULL::bigint, NULL, NULL, TRUE, "
+            "NULL::int, NULL::text FROM crm_vehicle v WHERE v.delivered_on BETWEEN %(ev_from)s AND %(ev_to)s"
+        )
+    if trigger == "service_done":
+        return (
+            "SELECT sv.customer_id, sv.vehicle_id, NULL::bigint, sv.visited_on, NULL::bigint, sv.advisor_id, NULL, "
+            "NULL, sv.may_call, NULL::int, NULL::text FROM crm_servicevisit sv "
+            "WHERE sv.visited_on BETWEEN %(ev_from)s AND %(ev_to)s"
+        )
+    if trigger == "first_maintenance_due":
+        # 首保: time since delivery or the first-maintenance mileage, whichever comes first.
+        due = f"LEAST(v.delivered_on + %(first_days)s, {_km_date('%(first_km)s')})"
+        return (
+            f"SELECT * FROM (SELECT v.owner_id, v.id, NULL::bigint, {due} AS d, NULL::bigint, NULL::bigint, "
+            "NULL, NULL, TRUE, %(first_km)s::int, NULL::text FROM crm_vehicle v "
+            f"{_LAST_READING} "
+            "WHERE v.delivered_on BETWEEN %(ev_from)s - %(first_days)s AND %(ev_to)s "
+            "AND NOT EXISTS (SELECT 1 FROM crm_servicevisit sv WHERE sv.vehicle_id = v.id "
+            "AND sv.visited_on >= v.delivered_on AND sv.kind IN ('first', 'periodic'))) s "
+            "WHERE s.d BETWEEN %(ev_from)s AND %(ev_to)s"
+        )
+    if trigger == "maintenance_due":
+        # 定期保养: from the last maintenance, by time or by predicted mileage, whichever comes first.
+        due = f"LEAST(lm.visited_on + %(interval_days)s, {_km_date('(lm.km + %(interval_km)s)')})"
+        return (
+            f"SELECT * FROM (SELECT v.owner_id, v.id, NULL::bigint, {due} AS d, NULL::bigint, lm.advisor_id, "
+            "NULL, NULL, TRUE, (COALESCE(lm.km, 0) + %(interval_km)s)::int, NULL::text FROM crm_vehicle v "
+            "JOIN LATERAL (SELECT sv.visited_on, sv.km, sv.advisor_id FROM crm_servicevisit sv "
+            "WHERE sv.vehicle_id = v.id AND sv.kind IN ('first', 'periodic') ORDER BY sv.visited_on DESC LIMIT 1) lm "
+            f"ON TRUE {_LAST_READING} "
+            "WHERE lm.visited_on BETWEEN %(ev_from)s - %(interval_days)s AND %(ev_to)s) s "
+            "WHERE s.d BETWEEN %(ev_from)s AND %(ev_to)s"
+        )
+    if trigger in ("insurance_expiry", "warranty_expiry"):
+        col = "insurance_until" if trigger == "insurance_expiry" else "warranty_until"
+        return (
+            f"SELECT v.owner_id, v.id, NULL::bigint, v.{col}, NULL::bigint, NULL::bigint, NULL, NULL, TRUE, "
+            f"NULL::int, NULL::text FROM crm_vehicle v WHERE v.{col} BETWEEN %(ev_from)s AND %(ev_to)s"
+        )
+    if trigger == "birthday":
+        # Feb 29 birthdays fall on Mar 1 in other years.
+        bday = ("(make_date(y, EXTRACT(MONTH FROM c0.birthday)::int, 1) "
+                "+ (EXTRACT(DAY FROM c0.birthday)::int - 1))")
+        return (
+            f"SELECT * FROM (SELECT c0.id, NULL::bigint, NULL::bigint, {bday} AS d, NULL::bigint, NULL::bigint, "
+            "NULL, NULL, TRUE, NULL::int, NULL::text FROM crm_customer c0 CROSS JOIN unnest(%(years)s::int[]) y "
+            "WHERE c0.birthday IS NOT NULL) s WHERE s.d BETWEEN %(ev_from)s AND %(ev_to)s"
+        )
+    if trigger == "holiday":
+        return (
+            "SELECT c0.id, NULL::bigint, NULL::bigint, h.d, NULL::bigint, NULL::bigint, NULL, NULL, TRUE, "
+            "NULL::int, h.name FROM crm_customer c0 "
+            "CROSS JOIN unnest(%(holiday_dates)s::date[], %(holiday_names)s::text[]) h(d, name) "
+            "WHERE c0.lifecycle = 'owner' AND h.d BETWEEN %(ev_from)s AND %(ev_to)s"
+        )
+    if trigger == "no_visit":
+        # 准流失: N months without a visit; the event is the day the N months are up.
+        return (
+            "SELECT c0.id, NULL::bigint, NULL::bigint, (c0.last_visit_on + make_interval(months => %(months)s))::date, "
+            "NULL::bigint, NULL::bigint, NULL, NULL, TRUE, NULL::int, NULL::text FROM crm_customer c0 "
+            "WHERE c0.last_visit_on BETWEEN (%(ev_from)s::date - make_interval(months => %(months)s))::date "
+            "AND (%(ev_to)s::date - make_interval(months => %(months)s))::date"
+        )
+    raise ValueError(f"unknown trigger {trigger}")
+
+
+_FIELD_SQL = {
+    "customer_name": "c.name",
+    "title": "CASE c.gender WHEN 'm' THEN '先生' WHEN 'f' THEN '女士' ELSE '' END",
+    "plate": "COALESCE(v.plate, '')",
+    "brand": "COALESCE(v.brand, '')",
+    "model": "COALESCE(v.model, '')",
+    "store_name": "%(store_name)s",
+    "store_phone": "%(store_phone)s",
+    "consultant_name": "COALESCE((SELECT u.name FROM tenants_user u WHERE u.id = c.consultant_id), '')",
+    "advisor_name": "COALESCE((SELECT u.name FROM tenants_user u WHERE u.id = e.advisor_id), '')",
+    "due_date": "to_char(e.event_date, 'YYYY年FMMM月FMDD日')",
+    "due_km": "COALESCE(e.due_km::text, '')",
+    "insurance_until": "COALESCE(to_char(v.insurance_until, 'YYYY年FMMM月FMDD日'), '')",
+    "warranty_until": "COALESCE(to_char(v.warranty_until, 'YYYY年FMMM月FMDD日'), '')",
+    "holiday_name": "COALESCE(e.holiday_name, '')",
+}
+assert set(_FIELD_SQL) == set(MESSAGE_FIELDS)
+
+
+def _message_sql(message: str) -> str:
+    expr = "%(message)s::text"
+    for name, sql in _FIELD_SQL.items():
+        if "{" + name + "}" in message:
+            expr = f"replace({expr}, '{{{name}}}', {sql})"
+    return expr
+
+
+def _assignee_sql(assignee: str) -> str:
+    if assignee == "consultant":
+        return "COALESCE(e.consultant_id, c.consultant_id)"
+    if assignee == "advisor":
+        return ("COALESCE(e.advisor_id, (SELECT sv.advisor_id FROM crm_servicevisit sv WHERE sv.customer_id = c.id "
+                "AND sv.advisor_id IS NOT NULL ORDER BY sv.visited_on DESC LIMIT 1))")
+    # A store role: spread the customers over the members holding it (round robin by customer id).
+    return "(%(role_ids)s::bigint[])[1 + (c.id %% GREATEST(cardinality(%(role_ids)s::bigint[]), 1))]"
+
+
+def _consent_sql(rule: dict[str, Any]) -> str:
+    channel = rule["channel"]
+    if channel == "call":
+        # 只回访同意回访的客户 (seed 002): the customer's consent, and the visit's when it is a 3DC.
+        return ("c.may_call AND e.visit_may_call AND (cardinality(c.channels) = 0 OR 'phone' = ANY(c.channels))")
+    if channel == "email":
+        return "FALSE"  # customers carry no e-mail address in this CRM yet
+    marketing = "TRUE" if rule.get("marketing") else "FALSE"
+    # Marketing needs the channel explicitly allowed; care messages need it not ruled out.
+    return (f"(%(channel)s = ANY(c.channels) OR (cardinality(c.channels) = 0 AND NOT {marketing}))")
+
+
+def _conditions_sql(rule: dict[str, Any]) -> str:
+    parts = []
+    if rule.get("grades"):
+        if rule["trigger"] in ("lead_graded", "reception", "test_drive"):
+            parts.append("e.grade = ANY(%(grades)s)")
+        else:
+            parts.append("EXISTS (SELECT 1 FROM crm_lead lg WHERE lg.customer_id = c.id AND lg.status = 'open' "
+                         "AND lg.grade = ANY(%(grades)s))")
+    if rule.get("value_classes"):
+        parts.append("c.value_class = ANY(%(value_classes)s)")
+    until = rule.get("repeat_until") or ""
+    if until == "lead_closed":
+        parts.append("COALESCE(e.lead_status, 'open') = 'open'")
+    if until == "came_in":
+        parts.append("NOT EXISTS (SELECT 1 FROM crm_servicevisit sv2 WHERE sv2.vehicle_id = e.vehicle_id "
+                     "AND sv2.visited_on >= e.event_date + %(offset)s)")
+    if until:
+        # A repeat stops once a call in the series found the car came in or the customer refused.
+        parts.append("NOT EXISTS (SELECT 1 FROM crm_followuptask st WHERE st.customer_id = c.id "
+                     "AND st.rule_key = %(key)s AND st.event_date = e.event_date "
+                     "AND st.outcome IN ('came_in', 'refused'))")
+    return " AND ".join(parts) or "TRUE"
+
+
+@dataclass(frozen=True)
+class RuleSQL:
+    sql: str
+    params: dict[str, Any]
+
+
+def rule_insert(rule: dict[str, Any], body: dict[str, Any], *, start: dt.date, end: dt.date,
+                version_id: int, version_number: int, store_name: str, role_ids: list[int],
+                holidays: list[tuple[dt.date, str]], customer_id: int | None = None) -> RuleSQL:
+    """The INSERT for one rule, creating tasks due in [start, end] (optionally for one customer)."""
+    every = rule.get("repeat_every_days") or 0
+    repeat_max = rule.get("repeat_max") or 0 if rule.get("repeat_until") else 0
+    offset = rule["offset_days"]
+    ev_from = start - dt.timedelta(days=offset + repeat_max * every)
+    ev_to = end - dt.timedelta(days=offset)
+    maint = body["maintenance"]
+    if rule.get("at"):
+        due_at = f"((d.due + %(at)s::time) {_LOCAL})"
+    elif rule["channel"] == "call":
+        due_at = (f"CASE WHEN c.call_time ~ '^[0-2]?[0-9]:[0-5][0-9]' THEN "
+                  f"((d.due + substring(c.call_time from '^[0-2]?[0-9]:[0-5][0-9]')::time) {_LOCAL}) END")
+    else:
+        due_at = "NULL"
+    customer_filter = "AND c.id = %(customer_id)s" if customer_id is not None else ""
+    sql = f"""
+INSERT INTO crm_followuptask (customer_id, vehicle_id, lead_id, rule_key, rule_name, trigger, channel, event_date,
+    sequence, due_date, due_at, call_window, assignee_id, status, skip_reason, outcome, outcome_note,
+    allowed_outcomes, message, policy_version_id, policy_version_number, created_at)
+SELECT c.id, e.vehicle_id, e.lead_id, %(key)s, %(name)s, %(trigger)s, %(channel)s, e.event_date, k, d.due,
+    {due_at}, c.call_time, {_assignee_sql(rule["assignee"])}, 'open', '', '', '', %(outcomes)s::jsonb,
+    {_message_sql(rule.get("message") or "")}, %(version_id)s, %(version_number)s, now()
+FROM ({event_source(rule["trigger"])}) AS e({_COLUMNS})
+JOIN crm_customer c ON c.id = e.customer_id
+LEFT JOIN crm_vehicle v ON v.id = e.vehicle_id
+CROSS JOIN LATERAL generate_series(0, %(repeat_max)s) AS k
+CROSS JOIN LATERAL (SELECT e.event_date + %(offset)s + k * %(every)s AS due) AS d
+WHERE d.due BETWEEN %(start)s AND %(end)s {customer_filter}
+  AND {_consent_sql(rule)}
+  AND {_conditions_sql(rule)}
+ON CONFLICT (customer_id, rule_key, due_date) DO NOTHING
+"""
+    import json
+
+    params: dict[str, Any] = {
+        "key": rule["key"], "name": rule["name"], "trigger": rule["trigger"], "channel": rule["channel"],
+        "outcomes": json.dumps(rule.get("outcomes") or []), "message": rule.get("message") or "",
+        "version_id": version_id, "version_number": version_number, "repeat_max": repeat_max, "every": every,
+        "offset": offset, "start": start, "end": end, "ev_from": ev_from, "ev_to": ev_to,
+        "ev_from_ts": f"{ev_from.isoformat()} 00:00:00+08:00",
+        "ev_to_ts": f"{(ev_to + dt.timedelta(days=1)).isoformat()} 00:00:00+08:00",
+        "store_name": store_name, "store_phone": "", "role_ids": role_ids or [None], "grades": rule.get("grades") or [],
+        "value_classes": rule.get("value_classes") or [], "at": rule.get("at") or "00:00",
+        "first_days": maint["first_days"], "first_km": maint["first_km"],
+        "interval_days": maint["interval_days"], "interval_km": maint["interval_km"],
+        "months": rule.get("months") or 6, "years": sorted({ev_from.year, ev_to.year}),
+        "holiday_dates": [d for d, _n in holidays], "holiday_names": [n for _d, n in holidays],
+        "customer_id": customer_id,
+    }
+    return RuleSQL(sql, params)
+
+
+def is_message_channel(channel: str) -> bool:
+    return channel in MESSAGE_CHANNELS
