@@ -17,7 +17,6 @@ SITE_PORT = env("SITE_PORT", default="")  # appended to generated store URLs loc
 SITE_SCHEME = env("SITE_SCHEME", default="http")
 
 SHARED_APPS = [
-    "django_tenants",
     "tenants",
     "hq",
     "billing",
@@ -26,6 +25,9 @@ SHARED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.admin",
+    # After admin: its stock templates serve the base domain, where request.tenant is None
+    # (django-tenants' admin templates assume a tenant). Its `migrate` override still applies.
+    "django_tenants",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",

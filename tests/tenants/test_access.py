@@ -81,3 +81,13 @@ def test_signing_out_ends_the_sessions_on_every_store(world: World, db: Any) -> 
     assert store_a.get("/").status_code == 302  # back to sign-in
     fresh = type(user).objects.get(pk=user.pk)  # not the shared world object: the epoch moved on
     assert client_for(fresh, "store-b.localhost").get("/").status_code == 200  # a new sign-in works
+
+
+def test_platform_operators_use_django_admin_on_the_base_domain(db: Any) -> None:
+    from tenants.models import User
+
+    ops = User.objects.create_superuser("ops@test.chezhu.cn", "Ops-Password-2026!", name="运营")
+    client = client_for(ops)
+    for path in ["/admin/", "/admin/tenants/store/", "/admin/tenants/dealergroup/", "/admin/tenants/user/"]:
+        assert client.get(path).status_code == 200, path
+    assert client_for(ops, "store-a.localhost").get("/admin/").status_code == 404  # not on store domains
