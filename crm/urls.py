@@ -1,10 +1,10 @@
 """Store CRM pages (included at the store domain's root by config.urls_tenants)."""
 
-from django.urls import path
+from django.urls import URLPattern, URLResolver, path
 
 from .views import customers, funnel, imports
 
-urlpatterns = [
+urlpatterns: list[URLPattern | URLResolver] = [
     path("customers/", customers.customer_list_page, name="crm_customer_list"),
     path("customers/views/", customers.saved_view_create, name="crm_saved_view_create"),
     path("customers/new/", customers.customer_new, name="crm_customer_new"),
@@ -27,3 +27,8 @@ urlpatterns = [
     path("today/", funnel.today_page, name="crm_today"),
     path("supervision/", funnel.supervision_page, name="crm_supervision"),
 ]
+
+# Cadence engine (crm.cadence): my tasks, overdue per person, effective policy, overrides, 每月底导出.
+from django.urls import include  # noqa: E402
+
+urlpatterns += [path("cadence/", include("crm.cadence.urls"))]
