@@ -21,3 +21,8 @@ urlpatterns = [
     path("customers/<int:pk>/reassign/", views.CustomerReassignView.as_view(), name="api_customer_reassign"),
     *router.urls,
 ]
+
+# Cadence engine API (crm.cadence): tasks and outcomes, overdue, effective policy, overrides.
+from django.urls import include  # noqa: E402
+
+urlpatterns += [path("cadence/", include("crm.cadence.urls_api"))]

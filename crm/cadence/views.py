@@ -1,0 +1,203 @@
+"""Store pages of the cadence: my tasks by day, one-click completion, overdue per person, the
+effective policy, the override form and the monthly maintenance list (每月底导出)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.db import connection
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from hq.models import PolicyKind
+from hq.policy.catalog import ASSIGNEES, CHANNELS, OUTCOMES, TRIGGERS
+from hq.selectors import policy_effective
+from tenants.access import store_view
+from tenants.errors import DomainError
+from tenants.models import Store, StoreMembership
+from tenants.roles import Perm, role_allows
+
+from ..models import FollowUpTask
+from . import export
+from .selectors import maintenance_due_between, overdue_by_person, task_get, task_queue_for
+from .services import cadence_override_set, task_complete, task_skip
+
+
+def _member(request: HttpRequest) -> StoreMembership:
+    return request.member  # type: ignore[attr-defined,no-any-return]
+
+
+def _store() -> Store:
+    store = connection.tenant
+    assert isinstance(store, Store)
+    return store
+
+
+def get_task_for_member(request: HttpRequest, pk: int) -> FollowUpTask:
+    """The task if it is the member's own (or they supervise); 404 for "not yours" and "no such task"."""
+    member = _member(request)
+    task = task_get(pk)
+    if task is None or (task.assignee_id != member.user_id and not role_allows(member.role, Perm.SUPERVISE)):
+        raise Http404("页面不存在")
+    return task
+
+
+def _day(request: HttpRequest) -> dt.date:
+    try:
+        return dt.date.fromisoformat(request.GET.get("day", ""))
+    except ValueError:
+        return timezone.localdate()
+
+
+def _task_ctx(task: FollowUpTask) -> dict[str, Any]:
+    return {"t": task, "outcomes": [(o, OUTCOMES.get(o, o)) for o in task.allowed_outcomes or []],
+            "channel_label": CHANNELS.get(task.channel, task.channel),
+            "outcome_label": OUTCOMES.get(task.outcome, task.outcome)}
+
+
+@store_view(Perm.VIEW_STORE)
+def my_tasks(request: HttpRequest) -> HttpResponse:
+    """我的任务: the day's calls and messages, overdue ones first, each done with one click."""
+    day = _day(request)
+    tasks = list(task_queue_for(_member(request).user_id, day))
+    return render(request, "crm/cadence/tasks.html", {
+        "day": day, "prev": day - dt.timedelta(days=1), "next": day + dt.timedelta(days=1),
+        "today": timezone.localdate(), "rows": [_task_ctx(t) for t in tasks],
+        "open_count": sum(1 for t in tasks if t.status in ("open", "overdue")),
+    })
+
+
+def _row_or_redirect(request: HttpRequest, task: FollowUpTask) -> HttpResponse:
+    if getattr(request, "htmx", False):
+        return render(request, "crm/cadence/_task_row.html", _task_ctx(task))
+    return redirect(f"/cadence/tasks/?day={task.due_date.isoformat()}")
+
+
+@store_view(Perm.EDIT_CUSTOMERS)
+@require_POST
+def task_complete_view(request: HttpRequest, pk: int) -> HttpResponse:
+    task = get_task_for_member(request, pk)
+    try:
+        task = task_complete(member=_member(request), task=task, outcome=request.POST.get("outcome", ""),
+                             note=request.POST.get("note", ""))
+    except DomainError as exc:
+        if getattr(request, "htmx", False):
+            ctx = _task_ctx(task) | {"error": exc.message}
+            return render(request, "crm/cadence/_task_row.html", ctx, status=exc.status)
+        messages.error(request, exc.message)
+    return _row_or_redirect(request, task)
+
+
+@store_view(Perm.EDIT_CUSTOMERS)
+@require_POST
+def task_skip_view(request: HttpRequest, pk: int) -> HttpResponse:
+    task = get_task_for_member(request, pk)
+    try:
+        task = task_skip(member=_member(request), task=task, reason=request.POST.get("reason", ""))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return _row_or_redirect(request, task)
+
+
+@store_view(Perm.SUPERVISE)
+def overdue_page(request: HttpRequest) -> HttpResponse:
+    """逾期任务(按人): the manager's view of who is behind, and the overdue tasks of one person."""
+    today = timezone.localdate()
+    rows = overdue_by_person(today)
+    person = request.GET.get("user")
+    tasks: list[FollowUpTask] = []
+    if person:
+        qs = FollowUpTask.objects.filter(status="overdue").select_related("customer")
+        qs = qs.filter(assignee_id__isnull=True) if person == "none" else qs.filter(assignee_id=int(person))
+        tasks = list(qs.order_by("due_date")[:200])
+    return render(request, "crm/cadence/overdue.html", {"rows": rows, "tasks": tasks, "person": person,
+                                                         "today": today})
+
+
+def _rule_rows(body: dict[str, Any], overrides: dict[str, Any]) -> list[dict[str, Any]]:
+    rows = []
+    for r in body.get("rules", []):
+        changed = {p.rsplit(".", 1)[1] for p in overrides if p.startswith(f"rules.{r['key']}.")}
+        rows.append({"r": r, "trigger": TRIGGERS[r["trigger"]].label, "assignee": ASSIGNEES.get(r["assignee"]),
+                     "channel": CHANNELS.get(r["channel"]), "changed": changed})
+    return rows
+
+
+@store_view(Perm.VIEW_STORE)
+def policy_page(request: HttpRequest) -> HttpResponse:
+    """执行中的政策: the group template version in force here, with this store's adjustments."""
+    store = _store()
+    kinds = []
+    for kind, label in PolicyKind.choices:
+        eff = policy_effective(store, kind)
+        kinds.append({"kind": kind, "label": label, "eff": eff,
+                      "rules": _rule_rows(eff.body, eff.overrides) if eff and kind == PolicyKind.CADENCE else [],
+                      "open": list(eff.open.values()) if eff else []})
+    can_override = role_allows(_member(request).role, Perm.MANAGE_STORE)
+    return render(request, "crm/cadence/policy.html", {"kinds": kinds, "can_override": can_override})
+
+
+@store_view(Perm.MANAGE_STORE)
+@require_http_methods(["GET", "POST"])
+def override_page(request: HttpRequest, kind: str) -> HttpResponse:
+    """门店调整: only what the group template leaves open, within its ranges."""
+    if kind not in PolicyKind.values:
+        raise Http404("页面不存在")
+    eff = policy_effective(_store(), kind)
+    if eff is None:
+        raise Http404("页面不存在")
+    values = {p: eff.overrides.get(p, f.default) for p, f in eff.open.items()}
+    error, status = "", 200
+    if request.method == "POST":
+        submitted: dict[str, Any] = {}
+        for path, field in eff.open.items():
+            if field.type == "bool":
+                submitted[path] = path in request.POST
+            elif path in request.POST:
+                submitted[path] = request.POST[path]
+        values.update(submitted)
+        try:
+            cadence_override_set(member=_member(request), kind=kind, overrides=submitted)
+        except DomainError as exc:
+            error, status = exc.message, exc.status
+        else:
+            messages.success(request, "门店调整已保存，明天起按新设置生成任务。")
+            return redirect("cadence_policy")
+    fields = [{"f": f, "value": values[p]} for p, f in eff.open.items()]
+    return render(request, "crm/cadence/override.html", {
+        "kind": kind, "label": PolicyKind(kind).label, "eff": eff, "fields": fields, "error": error,
+    }, status=status)
+
+
+@store_view(Perm.IMPORT_EXPORT)
+def maintenance_page(request: HttpRequest) -> HttpResponse:
+    """下月到期保养: who is due next month and has not come in (customer service invites them)."""
+    first, last = export.next_month(timezone.localdate())
+    eff = policy_effective(_store(), PolicyKind.CADENCE)
+    items = maintenance_due_between(first, last, eff.body) if eff else []
+    return render(request, "crm/cadence/maintenance.html", {"items": items[:500], "total": len(items),
+                                                              "first": first, "last": last})
+
+
+@store_view(Perm.IMPORT_EXPORT)
+def maintenance_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    """每月底导出 as XLSX or CSV."""
+    if fmt not in ("xlsx", "csv"):
+        raise Http404("页面不存在")
+    first, last = export.next_month(timezone.localdate())
+    eff = policy_effective(_store(), PolicyKind.CADENCE)
+    items = maintenance_due_between(first, last, eff.body) if eff else []
+    if fmt == "csv":
+        data, ctype = export.maintenance_due_csv(items), "text/csv; charset=utf-8"
+    else:
+        data = export.maintenance_due_xlsx(items)
+        ctype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    response = HttpResponse(data, content_type=ctype)
+    name = f"maintenance-due-{first:%Y-%m}.{fmt}"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
