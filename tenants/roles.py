@@ -50,7 +50,8 @@ STORE_ROLE_PERMS: dict[str, frozenset[str]] = {
     StoreRole.CUSTOMER_SERVICE: frozenset(
         _ALL_STAFF | {Perm.VIEW_ALL_CUSTOMERS, Perm.RETURN_VISITS, Perm.COMPLAINTS, Perm.IMPORT_EXPORT}
     ),
-    StoreRole.SERVICE_ADVISOR: frozenset(_ALL_STAFF | {Perm.SERVICE_ORDERS}),
+    # Advisors open whichever car comes into the workshop, so they see the whole store.
+    StoreRole.SERVICE_ADVISOR: frozenset(_ALL_STAFF | {Perm.VIEW_ALL_CUSTOMERS, Perm.SERVICE_ORDERS}),
     StoreRole.SERVICE_MANAGER: frozenset(
         _ALL_STAFF | {Perm.VIEW_ALL_CUSTOMERS, Perm.SERVICE_ORDERS, Perm.COMPLAINTS, Perm.RETURN_VISITS}
         | {Perm.SUPERVISE}

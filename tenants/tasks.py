@@ -22,3 +22,20 @@ def last_heartbeat_age_s() -> float | None:
     with schema_context("public"):
         seen = cache.get(HEARTBEAT_KEY)
     return None if seen is None else max(0.0, time.time() - float(seen))
+
+
+@shared_task(name="tenants.fan_out_to_stores", ignore_result=True)
+def fan_out_to_stores(task_name: str, spread_seconds: int = 1800) -> int:
+    """Beat's per-store jobs: send `task_name` once into every active store's schema, spread over
+    `spread_seconds` so a thousand stores do not start in the same second. Returns the store count."""
+    from django_tenants.utils import tenant_context
+
+    from config.celery import app
+
+    from .models import Store
+
+    stores = list(Store.objects.filter(status=Store.Status.ACTIVE).order_by("pk"))
+    for i, store in enumerate(stores):
+        with tenant_context(store):  # the tenant-aware app stamps this schema on the message
+            app.send_task(task_name, countdown=int(spread_seconds * i / max(1, len(stores))))
+    return len(stores)

@@ -14,3 +14,9 @@ from tenants.db import tenant_connection
 def record_schema(self: TenantTask, token: str) -> None:
     """Write the schema the task ran in, and what it saw there, under a tenant-scoped cache key."""
     cache.set(f"probe:{token}", {"schema": tenant_connection().schema_name, "customers": Customer.objects.count()}, 60)
+
+
+@app.task(base=TenantTask, name="tests.mark_store")
+def mark_store() -> None:
+    """Leave a tenant-scoped mark saying which schema the task ran in."""
+    cache.set("fanout:mark", tenant_connection().schema_name, 60)

@@ -180,6 +180,12 @@ CELERY_TASK_ALWAYS_EAGER = False
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict = {
     "worker-heartbeat": {"task": "tenants.worker_heartbeat", "schedule": 60.0},
+    # 夜间客户分类: every store recomputes value class and loyalty between 00:30 and 01:00.
+    "crm-classification-nightly": {
+        "task": "tenants.fan_out_to_stores",
+        "schedule": __import__("celery.schedules", fromlist=["crontab"]).crontab(hour=0, minute=30),
+        "args": ("crm.tasks.classification_nightly", 1800),
+    },
 }
 
 SMS_PROVIDER = "tenants.messaging.LogProvider"

@@ -38,3 +38,23 @@ def test_healthz_reports_the_worker_heartbeat(world: World, celery_worker: Any, 
     body = wait_for(lambda: (r := Client(HTTP_HOST="localhost").get("/healthz?worker=1").json())
                     ["worker_heartbeat_age_s"] is not None and r)
     assert body["worker_heartbeat_age_s"] < 60
+
+
+def test_beat_fans_a_job_out_to_every_active_store(world: World, celery_worker: Any, db: Any) -> None:
+    from tenants.tasks import fan_out_to_stores
+
+    for store in (world.store_a, world.store_b, world.store_c):
+        with tenant_context(store):
+            cache.delete("fanout:mark")
+    fan_out_to_stores.delay("tests.mark_store", 0)
+    for store in (world.store_a, world.store_b, world.store_c):
+        with tenant_context(store):
+            assert wait_for(lambda: cache.get("fanout:mark")) == store.schema_name
+
+
+def test_the_nightly_classification_is_scheduled_per_store() -> None:
+    from django.conf import settings
+
+    entry = settings.CELERY_BEAT_SCHEDULE["crm-classification-nightly"]
+    assert entry["task"] == "tenants.fan_out_to_stores"
+    assert entry["args"][0] == "crm.tasks.classification_nightly"
