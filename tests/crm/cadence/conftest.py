@@ -65,3 +65,13 @@ def at(day: dt.date, hh: int = 10) -> dt.datetime:
     from zoneinfo import ZoneInfo
 
     return dt.datetime.combine(day, dt.time(hh), tzinfo=ZoneInfo("Asia/Shanghai"))
+
+
+@pytest.fixture
+def eager_celery() -> Iterator[None]:
+    from config.celery import app
+
+    old = app.conf.task_always_eager, app.conf.task_eager_propagates
+    app.conf.update(CELERY_TASK_ALWAYS_EAGER=True, CELERY_TASK_EAGER_PROPAGATES=True)
+    yield
+    app.conf.update(CELERY_TASK_ALWAYS_EAGER=old[0], CELERY_TASK_EAGER_PROPAGATES=old[1])
