@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db import connection
 from django.http import Http404
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
@@ -17,10 +16,10 @@ from rest_framework.views import APIView
 from hq.models import PolicyKind
 from hq.selectors import policy_effective
 from tenants.access import HasStorePerm
-from tenants.models import Store
 from tenants.roles import Perm, role_allows
 
 from ..models import FollowUpTask
+from .engine import current_store
 from .selectors import overdue_by_person, task_get, task_queue_for
 from .services import cadence_override_set, task_complete, task_skip
 
@@ -105,8 +104,7 @@ class EffectivePolicyView(APIView):
     store_perm = Perm.VIEW_STORE
 
     def get(self, request: Request) -> Response:
-        store = connection.tenant
-        assert isinstance(store, Store)
+        store = current_store()
         out = {}
         for kind in PolicyKind.values:
             eff = policy_effective(store, kind)

@@ -44,6 +44,11 @@ class RunResult:
     seconds: float
 
 
+def current_store() -> Store:
+    """The store whose schema the connection is on (request, TenantTask or tenant_context)."""
+    return _store()
+
+
 def _store() -> Store:
     store = getattr(connection, "tenant", None)
     if not isinstance(store, Store):
@@ -133,7 +138,6 @@ def _mark_overdue(today: dt.date) -> int:
 
 def _queue_messages(start: dt.date, end: dt.date, customer_id: int | None = None) -> int:
     """Messages of due message tasks go to the outbox once (UNIQUE task_id)."""
-    only = "AND t.customer_id = %(customer_id)s" if customer_id is not None else ""
     with connection.cursor() as cursor:
         cursor.execute(
             "INSERT INTO crm_outboxmessage (task_id, customer_id, channel, \"to\", body, status, attempts, "
@@ -143,7 +147,8 @@ def _queue_messages(start: dt.date, end: dt.date, customer_id: int | None = None
             "(t.due_date + time '09:00') AT TIME ZONE 'Asia/Shanghai'), now()), '', '', now() "
             "FROM crm_followuptask t JOIN crm_customer c ON c.id = t.customer_id "
             "WHERE t.channel IN ('sms', 'wechat', 'email') AND t.status IN ('open', 'overdue') "
-            f"AND t.due_date BETWEEN %(start)s AND %(end)s {only} "
+            "AND t.due_date BETWEEN %(start)s AND %(end)s "
+            "AND (%(customer_id)s::bigint IS NULL OR t.customer_id = %(customer_id)s) "
             "ON CONFLICT (task_id) DO NOTHING",
             {"start": start, "end": end, "customer_id": customer_id},
         )
@@ -193,7 +198,7 @@ def cadence_run_customer(*, customer_id: int, today: dt.date | None = None) -> i
 
 def cadence_after_event(*, customer_id: int) -> None:
     """Call inside the service that records an event: generation follows the commit (on_commit)."""
-    schema = connection.schema_name
+    schema = getattr(connection, "schema_name", "public")
 
     def enqueue() -> None:
         from .tasks import cadence_customer_run

@@ -82,7 +82,7 @@ def outbox_dispatch(*, limit: int = 200, now: dt.datetime | None = None,
                    .filter(status=OutboxStatus.PENDING, next_attempt_at__lte=now).order_by("next_attempt_at").first())
             if msg is None:
                 break
-            key = f"{connection.schema_name}-{msg.pk}"
+            key = f"{getattr(connection, 'schema_name', 'public')}-{msg.pk}"
             try:
                 ref = sender.send(channel=msg.channel, to=msg.to, body=msg.body, key=key)
             except Exception as exc:  # noqa: BLE001 - any provider failure is retried

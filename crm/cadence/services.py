@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from hq.models import StorePolicyAdoption
 from hq.services.policies import store_policy_override_set
 from tenants.errors import Conflict, DomainError
-from tenants.models import Store, StoreMembership
+from tenants.models import StoreMembership
 
 from ..models import Customer, FollowUpTask
 from ..models.cadence import TaskStatus
@@ -76,6 +76,6 @@ def task_skip(*, member: StoreMembership, task: FollowUpTask, reason: str) -> Fo
 
 def cadence_override_set(*, member: StoreMembership, kind: str, overrides: dict[str, Any]) -> StorePolicyAdoption:
     """门店调整: the store manager changes what the group template leaves open (hq validates)."""
-    store = connection.tenant
-    assert isinstance(store, Store)
-    return store_policy_override_set(store=store, kind=kind, overrides=overrides, actor=member.user)
+    from .engine import current_store
+
+    return store_policy_override_set(store=current_store(), kind=kind, overrides=overrides, actor=member.user)

@@ -62,13 +62,12 @@ def cadence_outbox_fanout() -> int:
 @shared_task(name="cadence.outbox_dispatch", acks_late=True)
 def cadence_outbox_dispatch() -> int:
     """Send the store's due messages, outside its quiet hours."""
-    from django.db import connection
-
     from hq.models import PolicyKind
     from hq.selectors import policy_effective
 
+    from .engine import current_store
     from .outbox import outbox_dispatch
 
-    policy = policy_effective(connection.tenant, PolicyKind.CADENCE)  # type: ignore[arg-type]
+    policy = policy_effective(current_store(), PolicyKind.CADENCE)
     quiet = policy.body.get("quiet_hours") if policy else None
     return outbox_dispatch(quiet=quiet)

@@ -7,7 +7,6 @@ import datetime as dt
 from typing import Any
 
 from django.contrib import messages
-from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -23,6 +22,7 @@ from tenants.roles import Perm, role_allows
 
 from ..models import FollowUpTask
 from . import export
+from .engine import current_store
 from .selectors import maintenance_due_between, overdue_by_person, task_get, task_queue_for
 from .services import cadence_override_set, task_complete, task_skip
 
@@ -32,9 +32,7 @@ def _member(request: HttpRequest) -> StoreMembership:
 
 
 def _store() -> Store:
-    store = connection.tenant
-    assert isinstance(store, Store)
-    return store
+    return current_store()
 
 
 def get_task_for_member(request: HttpRequest, pk: int) -> FollowUpTask:

@@ -115,6 +115,7 @@ def test_adoption_status_page_lists_each_store_with_its_version(world: World, db
     from hq.services.policies import store_policy_adopt_current
 
     store_policy_adopt_current(store=world.store_a)
+    StorePolicyAdoption.objects.filter(store=world.store_b).delete()
     html = client_for(world.user("x.hq_analyst")).get("/hq/policies/cadence/stores/").content.decode()
     assert "A店" in html and "B店" in html and "尚未采用" in html and "C店" not in html
 

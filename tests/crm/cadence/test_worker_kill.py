@@ -25,8 +25,9 @@ from django.utils import timezone
 from django_tenants.utils import tenant_context
 
 from crm.models import CadenceRun, FollowUpTask, OutboxMessage
+from hq.models import StorePolicyAdoption
 from hq.services.policies import group_policy_bootstrap, store_policy_adopt_current
-from tenants.models import Store
+from tenants.models import DealerGroup, Store
 from tenants.services.onboarding import store_onboard
 from tests.world import World
 
@@ -94,11 +95,26 @@ def _children(pid: int) -> list[int]:
     return [int(p) for p in path.read_text().split()] if path.exists() else []
 
 
-def _store_with_data(world: World) -> Store:
-    slug = f"kill-{uuid.uuid4().hex[:8]}"
-    store = store_onboard(group=world.group_x, name=f"压测店{slug}", slug=slug, city="杭州", gm_name="经理",
+@pytest.fixture
+def own_store(committed: None) -> Iterator[Store]:
+    """A store of a group of its own (committed data must not change what other tests count),
+    removed again afterwards."""
+    code = f"kill-{uuid.uuid4().hex[:8]}"
+    group = DealerGroup.objects.create(code=code, name=f"测试集团{code}")
+    store = store_onboard(group=group, name=f"测试店{code}", slug=code, city="杭州", gm_name="经理",
                           gm_mobile="13700000000").store
-    group_policy_bootstrap(group=world.group_x)
+    try:
+        yield store
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f'DROP SCHEMA IF EXISTS "{store.schema_name}" CASCADE')
+        StorePolicyAdoption.objects.filter(group=group).delete()
+        Store.objects.filter(pk=store.pk).delete()
+        group.delete()
+
+
+def _fill(store: Store, world: World) -> Store:
+    group_policy_bootstrap(group=store.group)
     store_policy_adopt_current(store=store)
     today = timezone.localdate()
     with tenant_context(store):
@@ -110,10 +126,12 @@ def _store_with_data(world: World) -> Store:
     return store
 
 
-def test_a_killed_run_is_redelivered_and_completes_exactly_once(world: World, worker: subprocess.Popen[bytes]) -> None:
+def test_a_killed_run_is_redelivered_and_completes_exactly_once(
+    world: World, own_store: Store, worker: subprocess.Popen[bytes],
+) -> None:
     from crm.cadence.tasks import cadence_store_run
 
-    store = _store_with_data(world)
+    store = _fill(own_store, world)
     today = timezone.localdate()
     cadence_store_run.apply_async(args=(today.isoformat(),), headers={"_schema_name": store.schema_name})
 
