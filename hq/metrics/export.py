@@ -38,10 +38,9 @@ def comparison_xlsx(group: DealerGroup, cmp: Comparison) -> bytes:
         for i, m in enumerate(cmp.metrics):
             cell = ws.cell(row=row, column=4 + 2 * i)
             cell.number_format = NUMBER_FORMATS[m.unit]
-            if cmp.best[m.key] == r.store_id:
-                cell.fill = BEST
-            elif cmp.worst[m.key] == r.store_id:
-                cell.fill = WORST
+            cue = r.cue(cmp, m.key)
+            if cue:
+                cell.fill = BEST if cue == "best" else WORST
     total: list[object] = ["集团合计/平均", "", ""]
     for m in cmp.metrics:
         total += [cmp.total[m.key], None]

@@ -54,7 +54,17 @@ class CompareRow:
     ranks: dict[str, int | None] = field(default_factory=dict)
     stale: bool = False
     last_ok_at: dt.datetime | None = None
-    policy_version: str = ""
+
+    def cue(self, cmp: Comparison, key: str) -> str:
+        """"best" / "worst" when this store holds the group's best or worst value (ties share it)."""
+        value = self.values.get(key)
+        if value is None:
+            return ""
+        if value == cmp.best.get(key):
+            return "best"
+        if value == cmp.worst.get(key):
+            return "worst"
+        return ""
 
 
 @dataclass
@@ -63,8 +73,8 @@ class Comparison:
     metrics: list[Metric]
     rows: list[CompareRow]
     total: dict[str, float | None]
-    best: dict[str, int | None]
-    worst: dict[str, int | None]
+    best: dict[str, float | None]  # the best value of each metric in the group (None: no better or worse)
+    worst: dict[str, float | None]
     store_count: int
     stale_count: int
     sort: str
@@ -89,32 +99,43 @@ def compare(
         f"CASE WHEN m{i} IS NULL THEN NULL ELSE rank() OVER (ORDER BY m{i} {'DESC' if metrics[i].higher_is_better is not False else 'ASC'} NULLS LAST) END AS r{i}"
         for i in range(len(keys))
     )
+    # Group total/average and the best and worst store per metric, over all stores (before paging).
+    # One unordered window for all of them: no extra sorts.
+    total_cols = ", ".join(
+        f"count(m{i}) OVER () AS c{i}, sum(m{i}) OVER () AS t{i}, avg(m{i}) OVER () AS a{i}, "
+        f"max(m{i}) OVER () AS hi{i}, min(m{i}) OVER () AS lo{i}"
+        for i in range(len(keys))
+    )
     store_filter = "AND st.id = ANY(%s)" if stores else ""
-    order = "st.name" if sort_key == "name" else f"m{keys.index(sort_key)}"
+    order = "name" if sort_key == "name" else f"m{keys.index(sort_key)}"
     direction = "DESC" if descending else "ASC"
     limit = "LIMIT %s OFFSET %s" if per_page else ""
     # Freshness in SQL, the same rule as is_stale(): no ok run, or an open period not refreshed lately.
+    snap_cols = ", ".join(f"snap.m{i}" for i in range(len(keys)))
     sql = f"""
-        WITH pivot AS (
-            SELECT st.id, st.name, st.slug, st.status, {cols}, max(s.policy_version) AS policy_version,
-                   r.last_ok_at,
+        WITH snap AS (  -- the chosen figures of this group's period, by the compare index, one row per store
+            SELECT s.store_id, {cols}
+            FROM hq_metricsnapshot s
+            WHERE s.group_id = %s AND s.period_kind = %s AND s.period_start = %s AND s.metric = ANY(%s)
+            GROUP BY s.store_id
+        ), pivot AS (
+            SELECT st.id, st.name, st.slug, st.status, {snap_cols}, r.last_ok_at,
                    (r.status IS DISTINCT FROM 'ok' OR r.last_ok_at IS NULL
                     OR (r.last_ok_at < %s AND now() - r.last_ok_at > %s)) AS stale
             FROM tenants_store st
-            LEFT JOIN hq_metricsnapshot s ON s.store_id = st.id AND s.period_kind = %s AND s.period_start = %s
-                 AND s.metric = ANY(%s)
+            LEFT JOIN snap ON snap.store_id = st.id
             LEFT JOIN hq_snapshotrun r ON r.store_id = st.id AND r.period_kind = %s AND r.period_start = %s
             WHERE st.group_id = %s AND st.status <> 'archived' {store_filter}
-            GROUP BY st.id, st.name, st.slug, st.status, r.status, r.last_ok_at
         ), ranked AS (
-            SELECT *, {rank_cols}, count(*) OVER () AS n, count(*) FILTER (WHERE stale) OVER () AS stale_n
+            SELECT *, {rank_cols}, {total_cols}, count(*) OVER () AS n,
+                   count(*) FILTER (WHERE stale) OVER () AS stale_n
             FROM pivot
         )
         SELECT * FROM ranked ORDER BY {order} {direction} NULLS LAST, name {limit}
     """  # noqa: S608 - only generated column aliases are interpolated
     period_end = timezone.make_aware(dt.datetime.combine(period.end, dt.time.min))
-    params: list[Any] = [*keys, period_end, STALE_AFTER, period.kind, period.start, keys, period.kind,
-                         period.start, group.pk]
+    params: list[Any] = [*keys, group.pk, period.kind, period.start, keys, period_end, STALE_AFTER,
+                         period.kind, period.start, group.pk]
     if stores:
         params.append(stores)
     if per_page:
@@ -130,47 +151,33 @@ def compare(
             store_id=r["id"], name=r["name"], slug=r["slug"], status=r["status"],
             values={k: r[f"m{i}"] for i, k in enumerate(keys)},
             ranks={k: r[f"r{i}"] for i, k in enumerate(keys)},
-            stale=r["stale"], last_ok_at=r["last_ok_at"], policy_version=r["policy_version"] or "",
+            stale=r["stale"], last_ok_at=r["last_ok_at"],
         )
         for r in raw
     ]
-    total, best, worst = _group_figures(group, period, metrics, stores)
+    total, best, worst = _group_figures(metrics, raw[0] if raw else None)
     pages = max(1, -(-store_count // per_page)) if per_page else 1
     return Comparison(period, metrics, rows, total, best, worst, store_count, stale_count, sort_key, descending,
                       max(page, 1), pages)
 
 
 def _group_figures(
-    group: DealerGroup, period: Period, metrics: list[Metric], stores: list[int] | None,
-) -> tuple[dict[str, float | None], dict[str, int | None], dict[str, int | None]]:
-    keys = [m.key for m in metrics]
-    store_filter = "AND s.store_id = ANY(%s)" if stores else ""
-    sql = f"""
-        SELECT s.metric, sum(s.value), avg(s.value),
-               (array_agg(s.store_id ORDER BY s.value DESC))[1], (array_agg(s.store_id ORDER BY s.value ASC))[1]
-        FROM hq_metricsnapshot s JOIN tenants_store st ON st.id = s.store_id AND st.status <> 'archived'
-        WHERE s.group_id = %s AND s.period_kind = %s AND s.period_start = %s AND s.metric = ANY(%s) {store_filter}
-        GROUP BY s.metric
-    """  # noqa: S608
-    params: list[Any] = [group.pk, period.kind, period.start, keys]
-    if stores:
-        params.append(stores)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        found = {r[0]: r[1:] for r in cursor.fetchall()}
+    metrics: list[Metric], first: dict[str, Any] | None,
+) -> tuple[dict[str, float | None], dict[str, float | None], dict[str, float | None]]:
+    """Totals and the best/worst values from the window columns every row of the comparison carries."""
     total: dict[str, float | None] = {}
-    best: dict[str, int | None] = {}
-    worst: dict[str, int | None] = {}
-    for m in metrics:
-        if m.key not in found:
+    best: dict[str, float | None] = {}
+    worst: dict[str, float | None] = {}
+    for i, m in enumerate(metrics):
+        if first is None or not first[f"c{i}"]:
             total[m.key] = best[m.key] = worst[m.key] = None
             continue
-        s, avg, top, bottom = found[m.key]
-        total[m.key] = float(s) if m.total == "sum" else round(float(avg), 2)
+        total[m.key] = float(first[f"t{i}"]) if m.total == "sum" else round(float(first[f"a{i}"]), 2)
+        high, low = first[f"hi{i}"], first[f"lo{i}"]
         if m.higher_is_better is None:
             best[m.key] = worst[m.key] = None
         else:
-            best[m.key], worst[m.key] = (top, bottom) if m.higher_is_better else (bottom, top)
+            best[m.key], worst[m.key] = (high, low) if m.higher_is_better else (low, high)
     return total, best, worst
 
 

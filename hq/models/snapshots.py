@@ -31,8 +31,9 @@ class MetricSnapshot(models.Model):
             models.UniqueConstraint(fields=["store", "period_kind", "period_start", "metric"], name="uniq_snapshot"),
         ]
         indexes = [
-            # The comparison page: one group, one period, a few metrics, every store.
-            models.Index(fields=["group", "period_kind", "period_start", "metric"], name="snapshot_compare"),
+            # The comparison page: one group, one period, a few metrics, every store — index-only.
+            models.Index(fields=["group", "period_kind", "period_start", "metric"], name="snapshot_compare",
+                         include=["store", "value"]),
             # Trends: one group, one metric, a range of periods.
             models.Index(fields=["group", "period_kind", "metric", "period_start"], name="snapshot_trend"),
         ]

@@ -61,8 +61,7 @@ def compare_page(request: HttpRequest) -> HttpResponse:
 def _cells(cmp: selectors.Comparison, row: selectors.CompareRow) -> SafeString:
     parts = []
     for m in cmp.metrics:
-        cue = ("table-success" if cmp.best[m.key] == row.store_id
-               else "table-danger" if cmp.worst[m.key] == row.store_id else "")
+        cue = {"best": "table-success", "worst": "table-danger", "": ""}[row.cue(cmp, m.key)]
         rank = row.ranks.get(m.key)
         rank_html = f' <small class="text-secondary">#{int(rank)}</small>' if rank else ""
         parts.append(f'<td class="text-end {cue}">{escape(format_value(m, row.values[m.key]))}{rank_html}</td>')

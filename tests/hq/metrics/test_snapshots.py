@@ -108,7 +108,8 @@ def test_comparison_ranks_totals_and_cues(world: World, db: Any) -> None:
     first, second = cmp.rows[0], cmp.rows[1]
     assert first.store_id == world.store_a.pk and first.ranks["conversion_rate"] == 1
     assert second.ranks["conversion_rate"] == 2
-    assert cmp.best["conversion_rate"] == world.store_a.pk and cmp.worst["conversion_rate"] == world.store_b.pk
+    assert first.cue(cmp, "conversion_rate") == "best" and second.cue(cmp, "conversion_rate") == "worst"
+    assert cmp.best["conversion_rate"] == 75.0 and cmp.worst["conversion_rate"] == 25.0
     assert cmp.total["leads_received"] == 8 and cmp.total["conversion_rate"] == 50.0
     assert cmp.best["customers_total"] is None  # a pure volume has no better or worse
     assert {r.store_id for r in cmp.rows} == {world.store_a.pk, world.store_b.pk}  # never group Y's store C
