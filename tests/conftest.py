@@ -164,82 +164,112 @@ def page(browser: Any) -> Iterator[Any]:
     context.close()
 
 
-@pytest.fixture(scope="session")
-def celery_worker(world: World, django_db_blocker: Any) -> Iterator[Any]:
-    """A real `celery worker` process on the test database and this run's Redis, one process.
-
-    Returns a handle with `.proc` (the subprocess.Popen), `.restart()` and `.env`. Tasks sent from
-    tests reach it only once committed: use data created outside the test transaction.
-    """
-    import subprocess
-    import sys
-    import time
-
+def worker_database_url() -> str:
+    """DATABASE_URL for a worker subprocess on this run's test database (TCP or the embedded socket)."""
     from django.conf import settings
-
-    from config.celery import app
 
     db = settings.DATABASES["default"]
     host = db["HOST"] or db.get("OPTIONS", {}).get("host", "")
     if host.startswith("/"):
-        url = f"postgres://{db['USER']}@/{db['NAME']}?host={host}"
-    else:
-        url = f"postgres://{db['USER']}@{host}:{db['PORT'] or 5432}/{db['NAME']}"
-    env = dict(os.environ, DATABASE_URL=url, DJANGO_SETTINGS_MODULE="config.settings.test",
-               REDIS_URL=settings.REDIS_URL)
+        return f"postgres://{db['USER']}@/{db['NAME']}?host={host}"
+    return f"postgres://{db['USER']}@{host or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+class Worker:
+    """A real `celery worker` process on the test database; started on demand, restartable."""
+
+    def __init__(self, env: dict[str, str]) -> None:
+        self.env = env
+        self.proc: Any = None
+
+    def ensure_running(self) -> Worker:
+        if self.proc is None or self.proc.poll() is not None:
+            self.proc = self._start()
+        return self
+
+    def _start(self) -> Any:
+        import subprocess
+        import sys
+        import time
+
+        from config.celery import app
+
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "config", "worker", "-l", "warning", "-c", "1",
+             "--include", "tests.celery_tasks", "--without-mingle", "--without-gossip",
+             "-n", f"test-{os.getpid()}@%h"],
+            env=self.env, cwd=str(ROOT),
+        )
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            if app.control.ping(timeout=0.5):
+                return proc
+            if proc.poll() is not None:
+                raise RuntimeError("test celery worker exited at start")
+        raise RuntimeError("test celery worker did not answer ping")
+
+    def restart(self) -> None:
+        self.stop()
+        self.ensure_running()
+
+    def stop(self) -> None:
+        import subprocess
+
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(20)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+
+
+_SESSION_WORKERS: list[Worker] = []
+
+
+def stop_session_workers() -> None:
+    """For suites that run a worker of their own (billing): no second consumer on the same broker."""
+    for worker in _SESSION_WORKERS:
+        worker.stop()
+
+
+@pytest.fixture(scope="session")
+def _session_worker(world: World, django_db_blocker: Any) -> Iterator[Worker]:
+    from django.conf import settings
+
+    from config.celery import app
+
     with django_db_blocker.unblock():
         app.control.purge()
-
-    class Worker:
-        def __init__(self) -> None:
-            self.env = env
-            self.proc = self._start()
-
-        def _start(self) -> subprocess.Popen[bytes]:
-            proc = subprocess.Popen(
-                [sys.executable, "-m", "celery", "-A", "config", "worker", "-l", "warning", "-c", "1",
-                 "--include", "tests.celery_tasks", "--without-mingle", "--without-gossip",
-                 "-n", f"test-{os.getpid()}@%h"],
-                env=env, cwd=str(ROOT),
-            )
-            deadline = time.time() + 60
-            while time.time() < deadline:
-                if app.control.ping(timeout=0.5):
-                    return proc
-                if proc.poll() is not None:
-                    raise RuntimeError("test celery worker exited at start")
-            raise RuntimeError("test celery worker did not answer ping")
-
-        def restart(self) -> None:
-            self.stop()
-            self.proc = self._start()
-
-        def stop(self) -> None:
-            if self.proc.poll() is None:
-                self.proc.terminate()
-                try:
-                    self.proc.wait(20)
-                except subprocess.TimeoutExpired:
-                    self.proc.kill()
-
-    worker = Worker()
+    worker = Worker(dict(os.environ, DATABASE_URL=worker_database_url(),
+                         DJANGO_SETTINGS_MODULE="config.settings.test", REDIS_URL=settings.REDIS_URL))
+    _SESSION_WORKERS.append(worker)
     try:
         yield worker
     finally:
         worker.stop()
 
 
-def wait_for(predicate: Any, timeout: float = 30.0, interval: float = 0.2) -> Any:
+@pytest.fixture
+def celery_worker(_session_worker: Worker) -> Worker:
+    """A real `celery worker` process on the test database and this run's Redis, one process.
+
+    Has `.proc` (the subprocess.Popen), `.restart()` and `.env`. Tasks sent from tests reach it only
+    once committed: use data created outside the test transaction.
+    """
+    return _session_worker.ensure_running()
+
+
+def wait_for(predicate: Any, timeout: float = 30.0, interval: float = 0.2, *, what: str = "") -> Any:
     """Poll until `predicate()` is truthy (for effects of a real worker); returns its value."""
     import time
 
-    deadline = time.time() + timeout
-    while time.time() < deadline:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
         value = predicate()
         if value:
             return value
         time.sleep(interval)
-    raise AssertionError("condition not met in time")
+    raise AssertionError(f"timed out waiting for {what or predicate}")
 
 
 @pytest.fixture

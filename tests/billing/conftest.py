@@ -10,7 +10,7 @@ import sys
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -24,6 +24,7 @@ from django.test.utils import override_settings
 from tenants.models import DealerGroup, GroupMembership, Store, User
 from tenants.roles import GroupRole
 from tenants.services.onboarding import store_onboard
+from tests.conftest import stop_session_workers, wait_for, worker_database_url
 
 ROOT = Path(__file__).resolve().parents[2]
 VENV_BIN = Path(sys.executable).parent
@@ -134,16 +135,6 @@ def new_store(group: DealerGroup) -> Store:
                          gm_mobile="13700000000").store
 
 
-def wait_for(check: Callable[[], Any], *, timeout: float = 30, what: str = "") -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = check()
-        if value:
-            return value
-        time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what or check}")
-
-
 @pytest.fixture
 def celery_worker(committed: None, localstripe: str) -> Iterator[subprocess.Popen[bytes]]:
     """A real `celery -A config worker` on the test database and this session's Redis DB.
@@ -153,10 +144,9 @@ def celery_worker(committed: None, localstripe: str) -> Iterator[subprocess.Pope
     """
     from config.celery import app
 
+    stop_session_workers()  # this worker carries the Stripe settings; it must be the only consumer
     app.control.purge()
-    db = connection.settings_dict
-    url = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-    env = dict(os.environ, DJANGO_SETTINGS_MODULE="config.settings.test", DATABASE_URL=url,
+    env = dict(os.environ, DJANGO_SETTINGS_MODULE="config.settings.test", DATABASE_URL=worker_database_url(),
                STRIPE_API_BASE=localstripe, STRIPE_MAX_NETWORK_RETRIES="0",
                BILLING_STRIPE_SEND_PRORATION_BEHAVIOR="false", CELERY_BROKER_URL=settings.CELERY_BROKER_URL)
     proc = subprocess.Popen(
