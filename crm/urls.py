@@ -32,3 +32,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
 from django.urls import include  # noqa: E402
 
 urlpatterns += [path("cadence/", include("crm.cadence.urls"))]
+
+# After-sales (crm.aftersales): return visits, complaints, corrective actions, GM page, 回访月报.
+urlpatterns += [path("aftersales/", include("crm.aftersales.urls"))]

@@ -26,3 +26,6 @@ urlpatterns = [
 from django.urls import include  # noqa: E402
 
 urlpatterns += [path("cadence/", include("crm.cadence.urls_api"))]
+
+# After-sales API (crm.aftersales): return visits, complaints (+transition), corrective actions, report.
+urlpatterns += [path("aftersales/", include("crm.aftersales.urls_api"))]

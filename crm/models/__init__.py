@@ -11,3 +11,4 @@ __all__ = [
     "Reception", "SavedView", "ServiceVisit", "TestDrive", "Vehicle", "VehicleOwnership",
 ]
 from .cadence import CadenceRun, FollowUpTask, OutboxMessage  # noqa: E402,F401  (cadence engine, crm.cadence)
+from .aftersales import Complaint, CorrectiveAction, ReturnVisit, SurveyAnswer  # noqa: E402,F401  (crm.aftersales)

@@ -1,0 +1,146 @@
+"""The group policies this area runs on: the survey (回访问卷) and the complaint SLA (投诉处理) templates.
+
+Both are read as the store's effective policy (hq template version + store overrides); a store that
+never adopted one adopts its group's current versions first, as the cadence engine does.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db import connection
+
+from hq.calendar import add_working_time, next_working_day
+from hq.models import PolicyKind
+from hq.selectors import EffectivePolicy, policy_effective, work_calendar_for_group
+from hq.services.policies import store_policy_adopt_current
+from tenants.errors import DomainError
+from tenants.models import Store
+
+from ..models.aftersales import Milestone
+
+# 未接通的重拨规则: the survey template has no retry section yet, so this is the default it would carry
+# (a `retry` block in the survey body, if HQ adds one, wins).
+DEFAULT_RETRY = {"max_attempts": 3, "every_working_days": 1}
+# Escalation step k (1-based) is met by the k-th milestone; further steps all wait for the closing.
+STEP_MILESTONES = (Milestone.SUBMITTED, Milestone.REPLIED, Milestone.CLOSED)
+SLA_KEYS = {
+    Milestone.SUBMITTED: "report_to_gm_working_days",
+    Milestone.REPLIED: "manager_reply_working_days",
+    Milestone.CLOSED: "close_working_days",
+}
+
+
+def current_store() -> Store:
+    store = getattr(connection, "tenant", None)
+    if not isinstance(store, Store):
+        raise RuntimeError("after-sales code runs inside a store's schema")
+    return store
+
+
+def effective(store: Store, kind: str) -> EffectivePolicy:
+    """The store's effective policy of `kind`, adopting the group's current versions if none yet."""
+    policy = policy_effective(store, kind)
+    if policy is None:
+        store_policy_adopt_current(store=store)
+        policy = policy_effective(store, kind)
+    if policy is None:
+        label = "回访问卷" if kind == PolicyKind.SURVEY else "投诉处理"
+        raise DomainError(f"集团尚未发布{label}模板，请联系集团总部。")
+    return policy
+
+
+@dataclass(frozen=True)
+class Survey:
+    """回访问卷: the question set of one published survey template version."""
+
+    version_id: int
+    version_number: int
+    questions: list[dict[str, Any]]
+    retry: dict[str, int]
+
+    def question(self, key: str) -> dict[str, Any] | None:
+        return next((q for q in self.questions if q["key"] == key), None)
+
+
+def survey_current(store: Store | None = None) -> Survey:
+    """The survey a call uses now: the group's survey template version in force at the store."""
+    policy = effective(store or current_store(), PolicyKind.SURVEY)
+    retry = {**DEFAULT_RETRY, **(policy.body.get("retry") or {})}
+    return Survey(policy.version.pk, policy.version.number, list(policy.body["questions"]), retry)
+
+
+def survey_version(version_id: int, store: Store | None = None) -> Survey | None:
+    """A survey version this store's group published (to show an old call with the questions it used)."""
+    from hq.models import PolicyVersion
+
+    store = store or current_store()
+    v = PolicyVersion.objects.filter(pk=version_id, template__group_id=store.group_id,
+                                     template__kind=PolicyKind.SURVEY).first()
+    if v is None:
+        return None
+    return Survey(v.pk, v.number, list(v.body.get("questions") or []), dict(DEFAULT_RETRY))
+
+
+def retry_on(store: Store, after: dt.date, every_working_days: int) -> dt.date:
+    """The working day `every_working_days` working days after `after` (the next redial)."""
+    cal = work_calendar_for_group(store.group_id)
+    day = after
+    for _ in range(max(1, every_working_days)):
+        day = next_working_day(day + dt.timedelta(days=1), cal)
+    return day
+
+
+@dataclass(frozen=True)
+class DeadlinePlan:
+    step: int
+    name: str
+    milestone: str
+    within: Decimal
+    due_at: dt.datetime
+    to_role: str
+    cc_roles: list[str]
+
+
+@dataclass(frozen=True)
+class SlaPlan:
+    version_id: int
+    version_number: int
+    deadlines: list[DeadlinePlan]
+
+
+def complaint_deadlines(store: Store, start: dt.datetime) -> SlaPlan:
+    """投诉时限: each step of the escalation chain with its deadline on the store's working-day calendar.
+
+    The first step for a milestone takes its time limit from the template's `sla` section (the part a
+    store may adjust), later steps from the chain itself.
+    """
+    policy = effective(store, PolicyKind.COMPLAINT)
+    body = policy.body
+    cal = work_calendar_for_group(store.group_id)
+    sla = body.get("sla") or {}
+    seen: set[str] = set()
+    plans = []
+    for i, step in enumerate(body["escalation"]):
+        milestone = STEP_MILESTONES[min(i, len(STEP_MILESTONES) - 1)]
+        within = step["within_working_days"]
+        if milestone not in seen and SLA_KEYS[milestone] in sla:
+            within = sla[SLA_KEYS[milestone]]
+        seen.add(milestone)
+        due = add_working_time(start, days=float(within), working_hours=store.working_hours, calendar=cal)
+        plans.append(DeadlinePlan(i + 1, step["name"], milestone, Decimal(str(within)), due, step["to_role"],
+                                  list(step.get("cc_roles") or [])))
+    return SlaPlan(policy.version.pk, policy.version.number, plans)
+
+
+def milestone_label(milestone: str) -> str:
+    return str(Milestone(milestone).label)
+
+
+def working_deadline(store: Store, start: dt.datetime, within: Decimal | float) -> dt.datetime:
+    """`within` working days after `start` on the store's hours and its group's calendar."""
+    cal = work_calendar_for_group(store.group_id)
+    return add_working_time(start, days=float(within), working_hours=store.working_hours, calendar=cal)

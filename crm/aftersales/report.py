@@ -1,0 +1,307 @@
+"""回访月报 (and 回访周报 when volume grows): the figures seed 002 asks for, set-based SQL, plus XLSX.
+
+Visits are counted by the day they were due; complaints by when they were received, closed or first
+answered; SLA deadlines by when they fell due; corrective actions by their deadline. The same figures
+feed the store's HQ metric snapshot (hq.metrics.providers.aftersales).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import connection
+from django.utils import timezone
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from tenants.errors import DomainError
+
+from ..models.aftersales import CauseCategory
+
+MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+@dataclass(frozen=True)
+class ReportPeriod:
+    kind: str  # "month" | "week" | "day"
+    start: dt.date
+    end: dt.date  # exclusive
+
+    @property
+    def label(self) -> str:
+        if self.kind == "month":
+            return f"{self.start.year}年{self.start.month}月"
+        last = self.end - dt.timedelta(days=1)
+        if self.kind == "day":
+            return f"{self.start:%Y年%m月%d日}"
+        return f"{self.start.month}月{self.start.day}日—{last.month}月{last.day}日"
+
+    @property
+    def title(self) -> str:
+        return "回访周报" if self.kind == "week" else "回访月报"
+
+    @property
+    def code(self) -> str:
+        return self.start.strftime("%Y-%m") if self.kind == "month" else self.start.isoformat()
+
+
+def month_period(start: dt.date) -> ReportPeriod:
+    first = start.replace(day=1)
+    nxt = (first + dt.timedelta(days=32)).replace(day=1)
+    return ReportPeriod("month", first, nxt)
+
+
+def week_period(day: dt.date) -> ReportPeriod:
+    monday = day - dt.timedelta(days=day.weekday())
+    return ReportPeriod("week", monday, monday + dt.timedelta(days=7))
+
+
+def parse_report_period(month: str | None, week: str | None, today: dt.date | None = None) -> ReportPeriod:
+    """`month=2026-11` → that month; `week=2026-11-18` → the Monday-to-Sunday week holding that day;
+    neither → this month."""
+    today = today or timezone.localdate()
+    if week:
+        try:
+            return week_period(dt.date.fromisoformat(week.strip()))
+        except ValueError:
+            raise DomainError(f"周报日期“{week}”无法识别，请写作 2026-11-18。", field="week") from None
+    if month:
+        m = MONTH_RE.match(month.strip())
+        try:
+            if m:
+                return month_period(dt.date(int(m[1]), int(m[2]), 1))
+        except ValueError:
+            pass
+        raise DomainError(f"月份“{month}”无法识别，请写作 2026-11。", field="month")
+    return month_period(today)
+
+
+@dataclass
+class QuestionRow:
+    key: str
+    text: str
+    kind: str
+    answered: int
+    satisfied: int
+    avg_rating: float | None
+    scale: int | None
+
+    @property
+    def pct(self) -> float | None:
+        return _pct(self.satisfied, self.answered)
+
+    @property
+    def unsatisfied(self) -> int:
+        return self.answered - self.satisfied
+
+
+@dataclass
+class MonthlyReport:
+    """回访月报 figures."""
+
+    period: ReportPeriod
+    due: int = 0
+    made: int = 0
+    successful: int = 0
+    satisfied: int = 0
+    repair_done: int = 0
+    repair_satisfied: int = 0
+    complaints_found: int = 0
+    questions: list[QuestionRow] = field(default_factory=list)
+    complaints_opened: int = 0
+    complaints_closed: int = 0
+    complaints_overdue: int = 0
+    first_reply_avg_h: float | None = None
+    deadlines_due: int = 0
+    deadlines_on_time: int = 0
+    causes: list[tuple[str, int]] = field(default_factory=list)
+    actions_due: int = 0
+    actions_done: int = 0
+    actions_done_in_period: int = 0
+    actions_overdue: int = 0
+
+    @property
+    def made_pct(self) -> float | None:
+        return _pct(self.made, self.due)
+
+    @property
+    def successful_pct(self) -> float | None:
+        return _pct(self.successful, self.due)
+
+    @property
+    def satisfaction_pct(self) -> float | None:
+        return _pct(self.satisfied, self.successful)
+
+    @property
+    def repair_satisfaction_pct(self) -> float | None:
+        """对上次维修的满意度: satisfied share of successful after-service visits."""
+        return _pct(self.repair_satisfied, self.repair_done)
+
+    @property
+    def sla_pct(self) -> float | None:
+        return _pct(self.deadlines_on_time, self.deadlines_due)
+
+    @property
+    def issues(self) -> list[QuestionRow]:
+        """客户反映比较多的问题: questions with the most unsatisfied answers, most first."""
+        return sorted((q for q in self.questions if q.unsatisfied), key=lambda q: -q.unsatisfied)[:5]
+
+
+def _pct(part: float | None, whole: float | None) -> float | None:
+    if not whole:
+        return None
+    return round(100.0 * float(part or 0) / float(whole), 1)
+
+
+def _one(sql: str, params: dict[str, Any]) -> dict[str, Any]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+        names = [c[0] for c in cursor.description]
+    return dict(zip(names, row, strict=True))
+
+
+def _bounds(period: ReportPeriod) -> dict[str, Any]:
+    tz = timezone.get_current_timezone()
+    return {"d0": period.start, "d1": period.end,
+            "t0": dt.datetime.combine(period.start, dt.time.min, tzinfo=tz),
+            "t1": dt.datetime.combine(period.end, dt.time.min, tzinfo=tz),
+            "now": timezone.now(), "today": timezone.localdate()}
+
+
+def monthly_report(period: ReportPeriod) -> MonthlyReport:
+    """回访月报 of the store whose schema is active: six set-based queries whatever the volume."""
+    p = _bounds(period)
+    r = MonthlyReport(period)
+    v = _one(
+        """
+        SELECT count(*) AS due, count(*) FILTER (WHERE attempts > 0) AS made,
+               count(*) FILTER (WHERE status = 'completed') AS ok,
+               count(*) FILTER (WHERE status = 'completed' AND satisfied) AS sat,
+               count(*) FILTER (WHERE status = 'completed' AND subject = 'service') AS repair,
+               count(*) FILTER (WHERE status = 'completed' AND subject = 'service' AND satisfied) AS repair_sat,
+               count(*) FILTER (WHERE complaint_raised) AS found
+        FROM crm_returnvisit WHERE due_date >= %(d0)s AND due_date < %(d1)s
+        """, p)
+    r.due, r.made, r.successful, r.satisfied = v["due"], v["made"], v["ok"], v["sat"]
+    r.repair_done, r.repair_satisfied, r.complaints_found = v["repair"], v["repair_sat"], v["found"]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT a.question_key, max(a.question_text), max(a.kind), count(*),
+                   count(*) FILTER (WHERE a.satisfied), avg(a.rating), max(a.scale)
+            FROM crm_surveyanswer a JOIN crm_returnvisit v ON v.id = a.visit_id
+            WHERE v.due_date >= %(d0)s AND v.due_date < %(d1)s
+            GROUP BY a.question_key ORDER BY min(a.id)
+            """, p)
+        r.questions = [QuestionRow(k, t, kind, n, s, round(float(avg), 2) if avg is not None else None, scale)
+                       for k, t, kind, n, s, avg, scale in cursor.fetchall()]
+    c = _one(
+        """
+        SELECT count(*) FILTER (WHERE received_at >= %(t0)s AND received_at < %(t1)s) AS opened,
+               count(*) FILTER (WHERE closed_at >= %(t0)s AND closed_at < %(t1)s) AS closed,
+               avg(extract(epoch FROM first_reply_at - received_at) / 3600.0)
+                   FILTER (WHERE first_reply_at >= %(t0)s AND first_reply_at < %(t1)s) AS reply_h
+        FROM crm_complaint WHERE state <> 'draft'
+          AND ((received_at >= %(t0)s AND received_at < %(t1)s) OR (closed_at >= %(t0)s AND closed_at < %(t1)s)
+               OR (first_reply_at >= %(t0)s AND first_reply_at < %(t1)s))
+        """, p)
+    r.complaints_opened, r.complaints_closed = c["opened"], c["closed"]
+    r.first_reply_avg_h = round(float(c["reply_h"]), 1) if c["reply_h"] is not None else None
+    d = _one(
+        """
+        SELECT count(*) FILTER (WHERE d.met_at IS NOT NULL OR d.due_at < %(now)s) AS due,
+               count(*) FILTER (WHERE d.met_at IS NOT NULL AND d.met_at <= d.due_at) AS on_time,
+               count(DISTINCT d.complaint_id) FILTER (WHERE d.met_at > d.due_at
+                                                       OR (d.met_at IS NULL AND d.due_at < %(now)s)) AS overdue
+        FROM crm_complaintdeadline d WHERE d.due_at >= %(t0)s AND d.due_at < %(t1)s
+        """, p)
+    r.deadlines_due, r.deadlines_on_time, r.complaints_overdue = d["due"], d["on_time"], d["overdue"]
+    labels = dict(CauseCategory.choices)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT cause_category, count(*) FROM crm_complaint WHERE received_at >= %(t0)s "
+            "AND received_at < %(t1)s AND cause_category <> '' GROUP BY cause_category ORDER BY 2 DESC", p)
+        r.causes = [(str(labels.get(k, k)), n) for k, n in cursor.fetchall()]
+    a = _one(
+        """
+        SELECT count(*) FILTER (WHERE deadline >= %(d0)s AND deadline < %(d1)s) AS due,
+               count(*) FILTER (WHERE deadline >= %(d0)s AND deadline < %(d1)s AND status = 'done') AS done,
+               count(*) FILTER (WHERE completed_at >= %(t0)s AND completed_at < %(t1)s) AS done_in,
+               count(*) FILTER (WHERE status <> 'done' AND deadline < %(today)s) AS overdue
+        FROM crm_correctiveaction
+        """, p)
+    r.actions_due, r.actions_done, r.actions_done_in_period, r.actions_overdue = (
+        a["due"], a["done"], a["done_in"], a["overdue"])
+    return r
+
+
+def report_rows(r: MonthlyReport) -> list[tuple[str, Any]]:
+    """The summary lines, in the order seed 002 lists them (page, print and XLSX share them)."""
+    def pct(v: float | None) -> str:
+        return "—" if v is None else f"{v:.1f}%"
+
+    return [
+        ("本期应回访数量", r.due),
+        ("实施回访数量", r.made),
+        ("实施回访百分比(实施/应回访)", pct(r.made_pct)),
+        ("成功回访数量", r.successful),
+        ("成功回访百分比(成功/应回访)", pct(r.successful_pct)),
+        ("对上次维修的满意度", pct(r.repair_satisfaction_pct)),
+        ("回访总体满意度", pct(r.satisfaction_pct)),
+        ("回访中发现抱怨", r.complaints_found),
+        ("新受理投诉", r.complaints_opened),
+        ("结案投诉", r.complaints_closed),
+        ("超时投诉", r.complaints_overdue),
+        ("首次回复客户平均用时(小时)", "—" if r.first_reply_avg_h is None else f"{r.first_reply_avg_h:.1f}"),
+        ("投诉时限达成率", pct(r.sla_pct)),
+        ("本期到期整改措施", r.actions_due),
+        ("其中已完成", r.actions_done),
+        ("当前逾期未完成的整改措施", r.actions_overdue),
+    ]
+
+
+def report_xlsx(r: MonthlyReport, store_name: str) -> bytes:
+    """导出 XLSX: 汇总, 各问题满意度, 客户反映较多的问题/投诉原因."""
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = r.period.title
+    ws.append([f"{store_name} {r.period.title}（{r.period.label}）"])
+    ws["A1"].font = Font(bold=True, size=14)
+    ws.append([])
+    ws.append(["指标", "数值"])
+    for label, value in report_rows(r):
+        ws.append([label, value])
+    ws.column_dimensions["A"].width = 32
+    ws.column_dimensions["B"].width = 16
+    q = wb.create_sheet("各问题满意度")
+    q.append(["题目编码", "题目", "回答数", "满意数", "满意度%", "平均分", "满分"])
+    for row in r.questions:
+        q.append([row.key, row.text, row.answered, row.satisfied, row.pct, row.avg_rating, row.scale])
+    q.column_dimensions["B"].width = 48
+    i = wb.create_sheet("反映较多的问题")
+    i.append(["问题", "不满意次数"])
+    for row in r.issues:
+        i.append([row.text, row.unsatisfied])
+    i.append([])
+    i.append(["投诉原因类别", "投诉数"])
+    for label, n in r.causes:
+        i.append([label, n])
+    i.column_dimensions["A"].width = 48
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def chart_data(r: MonthlyReport) -> dict[str, Any]:
+    """What the ECharts on the report page draw (json_script)."""
+    return {
+        "funnel": {"labels": ["应回访", "实施回访", "成功回访"], "values": [r.due, r.made, r.successful]},
+        "questions": {"labels": [q.text[:16] for q in r.questions], "values": [q.pct for q in r.questions]},
+        "causes": [{"name": label, "value": n} for label, n in r.causes],
+    }

@@ -1,0 +1,156 @@
+"""Reads for after-sales pages: the return-visit queue, complaints each person may see, the GM's
+page, notifications, and HQ's read-only escalations card.
+
+Who sees what: customer service and service managers work the queues; the GM (and other roles that
+see every customer) see every complaint; consultants only complaints about their own customers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+from django_tenants.utils import tenant_context
+
+from tenants.guard import serving_store
+from tenants.models import Store, StoreMembership
+from tenants.roles import Perm, role_allows
+
+from ..access import customers_for_member, sees_all
+from ..models.aftersales import (
+    ActionKind,
+    ActionStatus,
+    Complaint,
+    ComplaintStage,
+    ComplaintState,
+    CorrectiveAction,
+    Notification,
+    ReturnVisit,
+    StaffNegligence,
+)
+from .visits import OPEN_STATUSES
+
+
+def visit_queue(*, day: dt.date, assignee_id: int | None = None) -> QuerySet[ReturnVisit]:
+    """回访工作队列: visits to call by `day` (due or redial), for customers still agreeing to be called."""
+    qs = (ReturnVisit.objects.filter(status__in=OPEN_STATUSES, next_call_on__lte=day, customer__may_call=True)
+          .select_related("customer", "vehicle", "service_visit"))
+    if assignee_id is not None:
+        qs = qs.filter(assignee_id=assignee_id)
+    return qs.order_by("next_call_on", "due_date", "id")
+
+
+def get_visit(pk: int | str) -> ReturnVisit:
+    """A return visit of this store (the queue's roles see every visit); 404 otherwise."""
+    try:
+        return ReturnVisit.objects.select_related("customer", "vehicle", "service_visit").get(pk=int(pk))
+    except (ReturnVisit.DoesNotExist, ValueError, TypeError):
+        raise Http404("页面不存在") from None
+
+
+def complaints_for_member(member: StoreMembership) -> QuerySet[Complaint]:
+    """The complaints this person may see: every one for complaint handlers and managers, else only
+    those about their own customers (through the crm access helper)."""
+    qs = Complaint.objects.all()
+    if role_allows(member.role, Perm.COMPLAINTS) or sees_all(member):
+        return qs
+    return qs.filter(customer__in=customers_for_member(member))
+
+
+def get_complaint_for_member(member: StoreMembership, pk: int | str) -> Complaint:
+    """The one way to open a complaint: 404 for "not yours" and "does not exist" alike."""
+    try:
+        return complaints_for_member(member).select_related("customer", "vehicle", "return_visit",
+                                                            "service_visit").get(pk=int(pk))
+    except (Complaint.DoesNotExist, ValueError, TypeError):
+        raise Http404("页面不存在") from None
+
+
+def complaint_list(*, member: StoreMembership, state: str = "", escalated: bool = False) -> QuerySet[Complaint]:
+    qs = complaints_for_member(member).select_related("customer")
+    if state == "open":
+        qs = qs.exclude(state=ComplaintState.CLOSED)
+    elif state in ComplaintState.values:
+        qs = qs.filter(state=state)
+    if escalated:
+        qs = qs.filter(escalated=True)
+    return qs.order_by("-escalated", "-reported_at", "-id")
+
+
+def complaint_history(complaint: Complaint) -> dict[str, Any]:
+    return {
+        "transitions": list(complaint.transitions.all()),
+        "deadlines": list(complaint.deadlines.all()),
+        "negligence": list(complaint.negligence.all()),
+        "actions": list(complaint.actions.order_by("-created_at")),
+    }
+
+
+def actions_list(*, status: str = "", overdue_only: bool = False, today: dt.date | None = None
+                 ) -> QuerySet[CorrectiveAction]:
+    today = today or timezone.localdate()
+    qs = CorrectiveAction.objects.select_related("complaint")
+    if status in ActionStatus.values:
+        qs = qs.filter(status=status)
+    if overdue_only:
+        qs = qs.exclude(status=ActionStatus.DONE).filter(deadline__lt=today)
+    return qs.order_by("status", "deadline", "id")
+
+
+def gm_overview(*, today: dt.date | None = None) -> dict[str, Any]:
+    """总经理页面: overdue corrective actions, actions waiting for approval, escalated complaints."""
+    today = today or timezone.localdate()
+    return {
+        "overdue_actions": list(actions_list(overdue_only=True, today=today)[:100]),
+        "to_approve": list(actions_list(status=ActionStatus.PROPOSED)[:100]),
+        "escalated": list(Complaint.objects.filter(escalated=True).select_related("customer")
+                          .prefetch_related("deadlines").order_by("-escalation_level", "reported_at")[:100]),
+        "open_count": Complaint.objects.exclude(state__in=[ComplaintState.CLOSED, ComplaintState.DRAFT]).count(),
+        "negligence": list(StaffNegligence.objects.values("staff_id").annotate(n=Count("id")).order_by("-n")[:20]),
+    }
+
+
+def notifications_for(user_id: int, *, unread_only: bool = False) -> QuerySet[Notification]:
+    qs = Notification.objects.filter(recipient_id=user_id).select_related("complaint")
+    if unread_only:
+        qs = qs.filter(read_at__isnull=True)
+    return qs.order_by("-created_at")
+
+
+def customer_complaints(customer_id: int) -> list[Complaint]:
+    """For the customer's 360° timeline."""
+    return list(Complaint.objects.filter(customer_id=customer_id).exclude(state=ComplaintState.DRAFT)
+                .order_by("-reported_at")[:20])
+
+
+# ------------------------------------------------------------------ HQ drill-down (read-only)
+
+
+def store_escalations_for_hq(store: Store, *, today: dt.date | None = None, limit: int = 5) -> dict[str, Any]:
+    """升级投诉与逾期整改 for HQ's store drill-down: counts and short lists, no customer personal data
+    (codes, states, stages, ages and deadlines only). Reads one store's schema, read-only."""
+    today = today or timezone.localdate()
+    with tenant_context(store), serving_store(store.schema_name):
+        complaints = Complaint.objects.exclude(state=ComplaintState.DRAFT)
+        counts = complaints.aggregate(
+            open=Count("id", filter=~Q(state=ComplaintState.CLOSED)),
+            escalated=Count("id", filter=Q(escalated=True)),
+        )
+        escalated = list(complaints.filter(escalated=True).order_by("-escalation_level", "reported_at")
+                         .values("id", "state", "object_stage", "escalation_level", "reported_at")[:limit])
+        overdue = CorrectiveAction.objects.exclude(status=ActionStatus.DONE).filter(deadline__lt=today)
+        overdue_count = overdue.count()
+        overdue_rows = list(overdue.order_by("deadline").values("id", "kind", "status", "deadline")[:limit])
+    states, stages, kinds = dict(ComplaintState.choices), dict(ComplaintStage.choices), dict(ActionKind.choices)
+    for row in escalated:
+        row["code"] = f"TS{row['id']:06d}"
+        row["state_label"] = states.get(row["state"], row["state"])
+        row["stage_label"] = stages.get(row["object_stage"], "")
+    for row in overdue_rows:
+        row["days_overdue"] = (today - row["deadline"]).days
+        row["kind_label"] = kinds.get(row["kind"], row["kind"])
+    return {"open": counts["open"], "escalated_count": counts["escalated"], "escalated": escalated,
+            "overdue_count": overdue_count, "overdue": overdue_rows}

@@ -1,0 +1,46 @@
+"""After-sales Celery tasks: thin, take ids, run in the store's schema (tenant-schemas-celery headers).
+
+Beat runs `aftersales.sla_fanout` every few minutes; it enqueues one `aftersales.sla_sweep` per active
+store. The sweep is idempotent and commits breach marks and notices together, so acks_late redelivery
+after a killed worker completes the work without a second notice.
+"""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+
+@shared_task(name="aftersales.sla_fanout", acks_late=True)
+def aftersales_sla_fanout() -> int:
+    from tenants.models import Store
+
+    schemas = list(Store.objects.filter(status=Store.Status.ACTIVE).values_list("schema_name", flat=True))
+    for schema in schemas:
+        aftersales_sla_sweep.apply_async(headers={"_schema_name": schema}, expires=600)
+    return len(schemas)
+
+
+@shared_task(name="aftersales.sla_sweep", acks_late=True)
+def aftersales_sla_sweep() -> int:
+    """One store: escalate breached complaint deadlines (投诉超时升级)."""
+    from .complaints import complaint_sla_sweep
+
+    return complaint_sla_sweep().breached
+
+
+@shared_task(name="aftersales.visits_fanout", acks_late=True)
+def aftersales_visits_fanout() -> int:
+    from tenants.models import Store
+
+    schemas = list(Store.objects.filter(status=Store.Status.ACTIVE).values_list("schema_name", flat=True))
+    for schema in schemas:
+        aftersales_visits_sync.apply_async(headers={"_schema_name": schema}, expires=3600 * 6)
+    return len(schemas)
+
+
+@shared_task(name="aftersales.visits_sync", acks_late=True)
+def aftersales_visits_sync() -> int:
+    """One store: turn the cadence's return-visit tasks due so far into return visits (idempotent)."""
+    from .visits import return_visit_sync
+
+    return return_visit_sync()

@@ -1,0 +1,46 @@
+"""After-sales pages (`/aftersales/...`) and API (`/api/aftersales/...`) on a store's domain.
+
+crm/urls.py includes `urlpatterns` and crm/api/urls.py includes `crm.aftersales.urls_api`, each at "aftersales/".
+"""
+
+from django.urls import URLPattern, path
+
+from . import api, views
+
+urlpatterns: list[URLPattern] = [
+    path("visits/", views.visit_queue_page, name="aftersales_visits"),
+    path("visits/<int:pk>/", views.visit_call_page, name="aftersales_visit"),
+    path("visits/<int:pk>/complaint/", views.visit_complaint_draft, name="aftersales_visit_complaint"),
+    path("complaints/", views.complaint_list_page, name="aftersales_complaints"),
+    path("complaints/new/", views.complaint_new, name="aftersales_complaint_new"),
+    path("complaints/<int:pk>/", views.complaint_detail, name="aftersales_complaint_detail"),
+    path("complaints/<int:pk>/edit/", views.complaint_edit, name="aftersales_complaint_edit"),
+    path("complaints/<int:pk>/transition/", views.complaint_transition_view, name="aftersales_complaint_transition"),
+    path("complaints/<int:pk>/print/", views.complaint_print, name="aftersales_complaint_print"),
+    path("actions/", views.actions_page, name="aftersales_actions"),
+    path("actions/mine/", views.my_actions_page, name="aftersales_my_actions"),
+    path("actions/<int:pk>/approve/", views.action_approve, name="aftersales_action_approve"),
+    path("actions/<int:pk>/complete/", views.action_complete, name="aftersales_action_complete"),
+    path("gm/", views.gm_page, name="aftersales_gm"),
+    path("report/", views.report_page, name="aftersales_report"),
+    path("report.xlsx", views.report_export, name="aftersales_report_xlsx"),
+    path("report/print/", views.report_print, name="aftersales_report_print"),
+    path("notifications/", views.notifications_page, name="aftersales_notifications"),
+]
+
+api_urlpatterns: list[URLPattern] = [
+    path("return-visits/", api.VisitQueue.as_view(), name="api_aftersales_visits"),
+    path("return-visits/<int:pk>/", api.VisitDetail.as_view(), name="api_aftersales_visit"),
+    path("return-visits/<int:pk>/record/", api.VisitRecord.as_view(), name="api_aftersales_visit_record"),
+    path("return-visits/<int:pk>/complaint-draft/", api.VisitComplaintDraft.as_view(),
+         name="api_aftersales_visit_complaint"),
+    path("complaints/", api.Complaints.as_view(), name="api_aftersales_complaints"),
+    path("complaints/<int:pk>/", api.ComplaintDetail.as_view(), name="api_aftersales_complaint"),
+    path("complaints/<int:pk>/transition/", api.ComplaintTransitionView.as_view(),
+         name="api_aftersales_complaint_transition"),
+    path("corrective-actions/", api.Actions.as_view(), name="api_aftersales_actions"),
+    path("corrective-actions/<int:pk>/approve/", api.ActionApprove.as_view(), name="api_aftersales_action_approve"),
+    path("corrective-actions/<int:pk>/complete/", api.ActionComplete.as_view(),
+         name="api_aftersales_action_complete"),
+    path("report/", api.Report.as_view(), name="api_aftersales_report"),
+]
