@@ -92,7 +92,7 @@ def _fill(store: Any, today: dt.date) -> tuple[int, int]:
                        .values_list("user_id", flat=True)) or [0]
     with tenant_context(store):
         if Customer.objects.count() < CUSTOMERS:
-            params = {"customers": CUSTOMERS, "vehicles": VEHICLES, "owners": int(CUSTOMERS * 0.8),
+            params: dict[str, Any] = {"customers": CUSTOMERS, "vehicles": VEHICLES, "owners": int(CUSTOMERS * 0.8),
                       "today": today, "consultants": consultants}
             with transaction.atomic(), connection.cursor() as cursor:
                 for sql in _FILL:
@@ -157,7 +157,12 @@ def bench_publish() -> None:
     import copy
 
     from hq.models import PolicyKind, StorePolicyAdoption
-    from hq.services.policies import group_policy_bootstrap, policy_draft_start, policy_draft_update, policy_version_publish
+    from hq.services.policies import (
+        group_policy_bootstrap,
+        policy_draft_start,
+        policy_draft_update,
+        policy_version_publish,
+    )
     from tenants.models import DealerGroup, Store
 
     group, _ = DealerGroup.objects.get_or_create(code="publish-bench", defaults={"name": "发布压测集团"})

@@ -36,7 +36,19 @@ def policy_fanout(version_id: int) -> int:
 
 @shared_task(name="hq.policy_adopt_store", acks_late=True)
 def policy_adopt_store(store_id: int, version_id: int) -> bool:
-    """One store adopts one published version (idempotent)."""
+    """One store adopts one published version (idempotent), in the store's schema: a classification
+    version also becomes the thresholds the store's CRM classifies with."""
+    from django.db import connection
+
+    from .models import PolicyKind
     from .services.policies import store_policy_adopt
 
-    return store_policy_adopt(store_id=store_id, version_id=version_id) is not None
+    adoption = store_policy_adopt(store_id=store_id, version_id=version_id)
+    if adoption is None:
+        return False
+    schema = getattr(connection, "schema_name", "public")
+    if adoption.kind == PolicyKind.CLASSIFICATION and schema != "public":
+        from crm.cadence.policy_sync import classification_policy_sync
+
+        classification_policy_sync()
+    return True
