@@ -58,8 +58,8 @@ class CompareRow:
     def cue(self, cmp: Comparison, key: str) -> str:
         """"best" / "worst" when this store holds the group's best or worst value (ties share it)."""
         value = self.values.get(key)
-        if value is None:
-            return ""
+        if value is None or cmp.best.get(key) == cmp.worst.get(key):
+            return ""  # nothing to tell apart (one store, or every store level)
         if value == cmp.best.get(key):
             return "best"
         if value == cmp.worst.get(key):

@@ -24,6 +24,7 @@ class Command(BaseCommand):
         result = demo_group_create(stores=o["stores"], customers=o["customers"])
         if o["second_group"]:
             demo_group_create(name="华南汽车集团", code="huanan", stores=1, group_no=2, customers=min(50, o["customers"]))
+        self._snapshots()
         if not User.objects.filter(email="ops@demo.chezhu.cn").exists():
             User.objects.create_superuser("ops@demo.chezhu.cn", DEMO_PASSWORD, name="平台运营")
         if o["quiet"]:
@@ -34,3 +35,20 @@ class Command(BaseCommand):
         for login in result.logins[:8]:
             self.stdout.write(f"  {login.label:<8} {login.login}  ({login.where})")
         self.stdout.write(f"  平台运营  ops@demo.chezhu.cn  ({base}/admin/)")
+
+    def _snapshots(self) -> None:
+        """HQ pages read snapshots only: compute the demo stores' last 12 months and 7 days now
+        (in production the nightly job does this)."""
+        import datetime as dt
+
+        from hq.metrics.periods import Period, add_months, current_month
+        from hq.metrics.services import snapshot_refresh_store
+        from tenants.models import Store
+
+        this_month = current_month().start
+        today = dt.date.today()
+        periods = [Period("month", add_months(this_month, -k)) for k in range(12)]
+        periods += [Period("day", today - dt.timedelta(days=k)) for k in range(1, 8)]
+        for store in Store.objects.filter(status=Store.Status.ACTIVE, group__code__in=["huadong", "huanan"]):
+            for period in periods:
+                snapshot_refresh_store(store=store, period=period)

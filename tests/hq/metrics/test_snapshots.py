@@ -112,6 +112,8 @@ def test_comparison_ranks_totals_and_cues(world: World, db: Any) -> None:
     assert cmp.best["conversion_rate"] == 75.0 and cmp.worst["conversion_rate"] == 25.0
     assert cmp.total["leads_received"] == 8 and cmp.total["conversion_rate"] == 50.0
     assert cmp.best["customers_total"] is None  # a pure volume has no better or worse
+    level = compare(world.group_x, period=OCT, metrics=resolve_metrics(["deliveries"]))
+    assert [r.cue(level, "deliveries") for r in level.rows] == ["", ""]  # both delivered 1: no cue
     assert {r.store_id for r in cmp.rows} == {world.store_a.pk, world.store_b.pk}  # never group Y's store C
 
 
