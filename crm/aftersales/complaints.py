@@ -10,6 +10,7 @@ State machine (every move recorded with who, when and a note; anything else refu
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -397,7 +398,8 @@ def complaint_sla_sweep(*, now: dt.datetime | None = None) -> SweepResult:
     for deadline_id, complaint_id, _step, name, within, to_role, cc_roles in rows:
         title = f"投诉 TS{complaint_id:06d} 超时升级：{name}（时限 {within.normalize()} 个工作日）"
         recipients = {uid: False for uid in (members.get(to_role) or gm)}
-        for role in cc_roles or []:
+        # Django reads jsonb as text on raw cursors.
+        for role in (json.loads(cc_roles) if isinstance(cc_roles, str) else cc_roles) or []:
             for uid in members.get(role, []):
                 recipients.setdefault(uid, True)
         notices += [Notification(recipient_id=uid, kind="escalation", is_cc=cc, complaint_id=complaint_id,
