@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
+from django.utils import timezone
 
 from tenants.models import User
 
@@ -20,7 +21,7 @@ ACTIVE = (TaskStatus.OPEN, TaskStatus.OVERDUE)
 def task_queue_for(user_id: int, day: dt.date) -> QuerySet[FollowUpTask]:
     """我的任务: what is due that day for this person; on today, everything still overdue too."""
     qs = FollowUpTask.objects.filter(assignee_id=user_id).select_related("customer", "vehicle")
-    if day == dt.date.today():
+    if day == timezone.localdate():
         qs = qs.filter(Q(due_date=day) | Q(due_date__lt=day, status=TaskStatus.OVERDUE))
     else:
         qs = qs.filter(due_date=day)
@@ -53,19 +54,13 @@ def overdue_by_person(today: dt.date) -> list[OverdueRow]:
         due_today=Count("id", filter=Q(status=TaskStatus.OPEN, due_date=today)),
         done=Count("id", filter=Q(status=TaskStatus.DONE, due_date__gte=since, due_date__lte=today)),
         on_time=Count("id", filter=Q(status=TaskStatus.DONE, due_date__gte=since, due_date__lte=today,
-                                     completed_at__date__lte=today) & Q(completed_at__date__lte=_due_col())),
+                                     completed_at__date__lte=F("due_date"))),
     ).order_by("-overdue"))
     data = list(rows)
     names = dict(User.objects.filter(pk__in=[r["assignee_id"] for r in data if r["assignee_id"]])
                  .values_list("pk", "name"))
     return [OverdueRow(r["assignee_id"], names.get(r["assignee_id"], "未分配"), r["overdue"], r["due_today"],
                        r["on_time"], r["done"]) for r in data if r["overdue"] or r["due_today"] or r["done"]]
-
-
-def _due_col() -> Any:
-    from django.db.models import F
-
-    return F("due_date")
 
 
 def customer_messages(customer_id: int) -> QuerySet[OutboxMessage]:

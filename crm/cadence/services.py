@@ -18,6 +18,29 @@ from ..models.cadence import TaskStatus
 CLOSED = (TaskStatus.DONE, TaskStatus.SKIPPED)
 # Outcomes that end the customer's consent to return calls (客户拒绝回访).
 REFUSED = "refused"
+# A call nobody answered is tried again on the next working day (未接通次日再拨).
+NO_ANSWER = "no_answer"
+
+
+def _retry_next_working_day(task: FollowUpTask) -> FollowUpTask | None:
+    import datetime as dt
+
+    from hq.calendar import next_working_day
+    from hq.selectors import work_calendar_for_group
+
+    from .engine import current_store
+
+    cal = work_calendar_for_group(current_store().group_id)
+    day = next_working_day(max(task.due_date, timezone.localdate()) + dt.timedelta(days=1), cal)
+    if FollowUpTask.objects.filter(customer_id=task.customer_id, rule_key=task.rule_key, due_date=day).exists():
+        return None
+    return FollowUpTask.objects.create(
+        customer_id=task.customer_id, vehicle_id=task.vehicle_id, lead_id=task.lead_id, rule_key=task.rule_key,
+        rule_name=task.rule_name, trigger=task.trigger, channel=task.channel, event_date=task.event_date,
+        sequence=task.sequence, due_date=day, call_window=task.call_window, assignee_id=task.assignee_id,
+        allowed_outcomes=task.allowed_outcomes, message=task.message, policy_version_id=task.policy_version_id,
+        policy_version_number=task.policy_version_number,
+    )
 
 
 def _can_act(member: StoreMembership, task: FollowUpTask) -> None:
@@ -51,6 +74,8 @@ def task_complete(*, member: StoreMembership, task: FollowUpTask, outcome: str, 
         FollowUpTask.objects.filter(customer_id=task.customer_id, channel="call",
                                     status__in=[TaskStatus.OPEN, TaskStatus.OVERDUE]).update(
             status=TaskStatus.SKIPPED, skip_reason="客户拒绝回访")
+    if outcome == NO_ANSWER and task.channel == "call":
+        _retry_next_working_day(task)
     if outcome == "came_in":
         FollowUpTask.objects.filter(customer_id=task.customer_id, rule_key=task.rule_key,
                                     event_date=task.event_date,

@@ -133,3 +133,27 @@ def test_the_monthly_maintenance_list_exports(world: World, db: Any) -> None:
     assert "预计保养日期" in csv and "到期客户" in csv and "时间" in csv
     xlsx = client.get("/cadence/maintenance-due.xlsx")
     assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
+
+
+def test_on_time_rate_counts_tasks_done_by_their_due_date(world: World, db: Any) -> None:
+    cs_task, care = _setup(world)
+    from crm.cadence.selectors import overdue_by_person
+
+    with tenant_context(world.store_a):
+        now = timezone.now()
+        FollowUpTask.objects.filter(pk=cs_task.pk).update(status="done", completed_at=now)
+        FollowUpTask.objects.filter(pk=care.pk).update(status="done", completed_at=now + dt.timedelta(days=3))
+        rows = {r.name: r for r in overdue_by_person(timezone.localdate() + dt.timedelta(days=3))}
+    assert rows["A客服专员"].on_time_rate == "100%"
+    assert rows["A销售顾问"].on_time_rate == "0%"
+
+
+def test_an_unanswered_call_is_tried_again_on_the_next_working_day(world: World, db: Any) -> None:
+    cs_task, _care = _setup(world)
+    client = client_for(world.user("a.customer_service"), world.host(world.store_a))
+    client.post(f"/cadence/tasks/{cs_task.pk}/complete/", {"outcome": "no_answer"})
+    with tenant_context(world.store_a):
+        retry = FollowUpTask.objects.filter(customer=cs_task.customer, rule_key="delivery_3dc").exclude(pk=cs_task.pk)
+        assert retry.count() == 1
+        nxt = retry.get()
+        assert nxt.due_date > cs_task.due_date and nxt.status == "open" and nxt.assignee_id == cs_task.assignee_id
