@@ -128,3 +128,17 @@ def test_hq_enters_the_missing_year_on_the_calendar_page(world: World, db: Any) 
     assert "集团已录入" in html and "国庆调休" in html
     api = client.get("/api/hq/policies/calendar/2027/").json()
     assert api["source"] == "hq" and not api["missing"] and len(api["days"]) == 2
+
+
+def test_every_kind_opens_in_the_editor_and_the_version_page(world: World, db: Any) -> None:
+    group_policy_bootstrap(group=world.group_x)
+    client = client_for(world.user("x.hq_admin"))
+    for kind in PolicyKind.values:
+        r = client.post(f"/hq/policies/{kind}/draft/")
+        assert r.status_code == 302
+        edit = client.get(r["Location"])
+        assert edit.status_code == 200 and "保存草稿" in edit.content.decode()
+        draft = PolicyVersion.objects.get(template__group=world.group_x, template__kind=kind, status="draft")
+        page = client.get(f"/hq/policies/versions/{draft.pk}/").content.decode()
+        assert "与上一发布版本 v1 对比" in page and "与上一版本没有差别" in page
+        assert client.get(f"/hq/policies/{kind}/").status_code == 200
