@@ -1,0 +1,180 @@
+"""整改措施 (GM approval, never one's own) and the 回访月报 figures on known data, with its exports."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from typing import Any
+
+import pytest
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from crm.aftersales.actions import corrective_action_approve, corrective_action_complete, corrective_action_create
+from crm.aftersales.complaints import complaint_transition
+from crm.aftersales.report import month_period, monthly_report, parse_report_period, week_period
+from crm.aftersales.visits import return_visit_record
+from crm.models.aftersales import ComplaintDeadline, CorrectiveAction
+from tenants.errors import Conflict, DomainError
+from tests.conftest import client_for
+
+from .conftest import all_yes, at, return_visit, submitted_complaint
+
+TODAY = dt.date(2026, 11, 23)
+
+
+def _action(member: Any, **kw: Any) -> CorrectiveAction:
+    kw.setdefault("kind", "corrective")
+    kw.setdefault("source", "monthly_report")
+    kw.setdefault("report_month", dt.date(2026, 11, 1))
+    kw.setdefault("deadline", timezone.localdate() + dt.timedelta(days=10))
+    return corrective_action_create(member=member, description="交车前增加洗车检查", **kw)
+
+
+def test_the_gm_approves_others_measures_but_never_their_own(store_a: Any, m: Any) -> None:
+    gm, sm = m("a.general_manager"), m("a.service_manager")
+    own = _action(gm, owner_id=sm.user_id)
+    with pytest.raises(DomainError, match="不能批准自己提出"):
+        corrective_action_approve(member=gm, action=own)
+    own.refresh_from_db()
+    assert own.status == "proposed" and own.approved_by_id is None
+    theirs = _action(sm, owner_id=sm.user_id)
+    with pytest.raises(DomainError, match="总经理"):
+        corrective_action_approve(member=sm, action=theirs)
+    approved = corrective_action_approve(member=gm, action=theirs)
+    assert approved.status == "approved" and approved.approved_by_id == gm.user_id
+    with pytest.raises(Conflict):
+        corrective_action_approve(member=gm, action=theirs)
+
+
+def test_a_measure_needs_owner_deadline_and_a_source(store_a: Any, m: Any) -> None:
+    sm = m("a.service_manager")
+    with pytest.raises(DomainError, match="责任人"):
+        _action(sm, owner_id=None)
+    with pytest.raises(DomainError, match="关联一条投诉"):
+        _action(sm, owner_id=sm.user_id, source="complaint")
+    with pytest.raises(DomainError, match="完成期限不能早于今天"):
+        _action(sm, owner_id=sm.user_id, deadline=timezone.localdate() - dt.timedelta(days=1))
+    assert CorrectiveAction.objects.count() == 0
+
+
+def test_the_owner_reports_result_and_evidence_after_approval(store_a: Any, m: Any) -> None:
+    gm, sm, advisor = m("a.general_manager"), m("a.service_manager"), m("a.service_advisor")
+    complaint = submitted_complaint(m("a.customer_service"))
+    a = _action(sm, owner_id=advisor.user_id, source="complaint", complaint=complaint, kind="preventive")
+    with pytest.raises(Conflict, match="尚未经总经理批准"):
+        corrective_action_complete(member=advisor, action=a, result="已培训", evidence="签到表")
+    corrective_action_approve(member=gm, action=a)
+    with pytest.raises(DomainError, match="佐证"):
+        corrective_action_complete(member=advisor, action=a, result="已培训", evidence="")
+    with pytest.raises(DomainError, match="责任人"):
+        corrective_action_complete(member=m("a.customer_service"), action=a, result="x", evidence="y")
+    done = corrective_action_complete(member=advisor, action=a, result="全员培训交车解释", evidence="培训签到表 11-25")
+    assert done.status == "done" and done.completed_by_id == advisor.user_id
+
+
+def test_overdue_measures_and_escalated_complaints_show_on_the_gm_page(store_a: Any, m: Any, world: Any) -> None:
+    from crm.aftersales.complaints import complaint_sla_sweep
+
+    sm = m("a.service_manager")
+    a = _action(sm, owner_id=sm.user_id)
+    CorrectiveAction.objects.filter(pk=a.pk).update(deadline=timezone.localdate() - dt.timedelta(days=2),
+                                                    status="approved")
+    c = submitted_complaint(m("a.customer_service"), reported_at=at(dt.date(2026, 11, 20), 16))
+    complaint_sla_sweep(now=at(dt.date(2026, 11, 23), 17))
+    page = client_for(world.user("a.general_manager"), world.host(world.store_a)).get("/aftersales/gm/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "交车前增加洗车检查" in html and c.code in html
+    assert client_for(world.user("a.service_manager"), world.host(world.store_a)).get(
+        "/aftersales/gm/").status_code == 404
+
+
+def _known_month(m: Any) -> None:
+    """November 2026: 5 visits due, 4 called, 3 successful (2 after service, 1 after delivery)."""
+    cs = m("a.customer_service")
+    v1 = return_visit(due=dt.date(2026, 11, 3))
+    return_visit_record(member=cs, visit=v1, outcome="completed", person_called="owner", answers=all_yes())
+    v2 = return_visit(due=dt.date(2026, 11, 5))
+    return_visit_record(member=cs, visit=v2, outcome="completed", person_called="served",
+                        answers=all_yes(clean={"value": "no", "remark": "车内有油污"}, score={"value": 2,
+                                                                                      "remark": "不干净"}))
+    v3 = return_visit(due=dt.date(2026, 11, 10), subject="delivery")
+    return_visit_record(member=cs, visit=v3, outcome="completed", person_called="owner",
+                        answers={"overall": {"value": "yes"}, "clean": {"value": "no", "remark": "交车时没洗车"}})
+    v4 = return_visit(due=dt.date(2026, 11, 12))
+    return_visit_record(member=cs, visit=v4, outcome="no_answer")
+    return_visit(due=dt.date(2026, 11, 20))
+    return_visit(due=dt.date(2026, 12, 1))  # next month: not counted
+
+
+def test_the_monthly_report_figures_on_known_data(store_a: Any, m: Any) -> None:
+    _known_month(m)
+    cs = m("a.customer_service")
+    c1 = submitted_complaint(cs, reported_at=at(dt.date(2026, 11, 20), 16))
+    complaint_transition(member=cs, complaint=c1, action="acknowledge", apologised=True,
+                         reply_promised_at=timezone.now() + dt.timedelta(days=1))
+    # Make the numbers exact: received Friday 16:00, first reply Monday 10:00 (66 h), on time for step 2.
+    c1.refresh_from_db()
+    type(c1).objects.filter(pk=c1.pk).update(received_at=at(dt.date(2026, 11, 20), 16),
+                                             first_reply_at=at(dt.date(2026, 11, 23), 10))
+    ComplaintDeadline.objects.filter(complaint=c1, step=1).update(met_at=at(dt.date(2026, 11, 20), 16, 30))
+    ComplaintDeadline.objects.filter(complaint=c1, step=2).update(met_at=at(dt.date(2026, 11, 23), 10))
+    gm, sm = m("a.general_manager"), m("a.service_manager")
+    a = _action(sm, owner_id=sm.user_id)
+    CorrectiveAction.objects.filter(pk=a.pk).update(deadline=dt.date(2026, 11, 28))
+    r = monthly_report(month_period(TODAY))
+    assert (r.due, r.made, r.successful) == (5, 4, 3)
+    assert (r.made_pct, r.successful_pct) == (80.0, 60.0)
+    assert r.satisfied == 1 and r.satisfaction_pct == 33.3
+    assert (r.repair_done, r.repair_satisfied, r.repair_satisfaction_pct) == (2, 1, 50.0)
+    q = {row.key: row for row in r.questions}
+    assert (q["clean"].answered, q["clean"].satisfied, q["clean"].pct) == (3, 1, 33.3)
+    assert (q["score"].answered, q["score"].avg_rating, q["score"].pct) == (2, 3.5, 50.0)
+    assert q["overall"].pct == 100.0
+    assert r.issues[0].key == "clean" and r.issues[0].unsatisfied == 2
+    assert (r.complaints_opened, r.complaints_closed) == (1, 0)
+    assert r.first_reply_avg_h == 66.0
+    assert r.deadlines_due == 2 and r.deadlines_on_time == 2 and r.sla_pct == 100.0
+    assert r.complaints_overdue == 0
+    assert (r.actions_due, r.actions_done) == (1, 0)
+    week = monthly_report(week_period(dt.date(2026, 11, 4)))
+    assert (week.period.start, week.due, week.successful) == (dt.date(2026, 11, 2), 2, 2)
+    _ = gm
+
+
+def test_report_periods_are_parsed_with_clear_messages() -> None:
+    assert parse_report_period("2026-02", None).end == dt.date(2026, 3, 1)
+    assert parse_report_period(None, "2026-11-26").start == dt.date(2026, 11, 23)
+    with pytest.raises(DomainError, match="2026-11"):
+        parse_report_period("11/2026", None)
+
+
+def test_the_report_page_xlsx_and_print(store_a: Any, m: Any, world: Any) -> None:
+    _known_month(m)
+    client = client_for(world.user("a.customer_service"), world.host(world.store_a))
+    page = client.get("/aftersales/report/?month=2026-11")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "回访月报" in html and "report-charts" in html and "交车时车辆是否清洁" in html
+    xlsx = client.get("/aftersales/report.xlsx?month=2026-11")
+    assert xlsx.status_code == 200
+    wb = load_workbook(io.BytesIO(xlsx.content))
+    summary = {row[0]: row[1] for row in wb["回访月报"].iter_rows(min_row=4, values_only=True)}
+    assert summary["本期应回访数量"] == 5 and summary["成功回访百分比(成功/应回访)"] == "60.0%"
+    assert client.get("/aftersales/report/print/?week=2026-11-04").status_code == 200
+    assert client.get("/aftersales/report/?month=2026-13").status_code == 400
+    api = client.get("/api/aftersales/report/?month=2026-11").json()
+    assert api["visits_due"] == 5 and api["visits_successful_pct"] == 60.0
+
+
+def test_the_hq_provider_reports_the_same_figures(store_a: Any, m: Any) -> None:
+    from hq.metrics.catalogue import metric
+    from hq.metrics.periods import Period
+    from hq.metrics.providers.aftersales import compute
+
+    _known_month(m)
+    values = compute(Period("month", dt.date(2026, 11, 1)))
+    assert values["revisits_due"] == 5 and values["revisits_successful_pct"] == 60.0
+    assert values["satisfaction_q.clean"] == 33.3 and values["satisfaction_last_repair_pct"] == 50.0
+    assert metric("satisfaction_q.clean") is not None and metric("revisits_made_pct") is not None
