@@ -107,8 +107,11 @@ def store_detail(request: HttpRequest, store_id: int) -> HttpResponse:
     from ..models import StorePolicyAdoption
 
     adoptions = StorePolicyAdoption.objects.filter(store=data["store"]).select_related("version").order_by("kind")
+    from crm.aftersales.selectors import store_escalations_for_hq  # 升级投诉与逾期整改 (read-only aggregates)
+
     return render(request, "hq/store_detail.html", {
         "group": group, "period": period, "data": data, "figures": figures, "adoptions": adoptions,
+        "escalations": store_escalations_for_hq(data["store"]),
     })
 
 
