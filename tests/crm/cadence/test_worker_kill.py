@@ -66,11 +66,11 @@ def committed(django_db_setup: Any, django_db_blocker: Any, request: pytest.Fixt
 @pytest.fixture
 def worker(committed: None) -> Iterator[subprocess.Popen[bytes]]:
     from config.celery import app
+    from tests.conftest import stop_session_workers, worker_database_url
 
+    stop_session_workers()  # no second consumer on this run's broker while we kill ours
     app.control.purge()
-    db = connection.settings_dict
-    url = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-    env = dict(os.environ, DJANGO_SETTINGS_MODULE="config.settings.test", DATABASE_URL=url,
+    env = dict(os.environ, DJANGO_SETTINGS_MODULE="config.settings.test", DATABASE_URL=worker_database_url(),
                CELERY_BROKER_URL=settings.CELERY_BROKER_URL, CADENCE_RULE_PAUSE_S="0.4")
     proc = subprocess.Popen(
         [str(VENV_BIN / "celery"), "-A", "config", "worker", "-P", "prefork", "-c", "1", "--without-heartbeat",
