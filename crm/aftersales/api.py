@@ -236,7 +236,7 @@ class ActionOut(serializers.ModelSerializer[CorrectiveAction]):
 
 class ActionIn(serializers.Serializer[Any]):
     kind = serializers.CharField(max_length=12)
-    source = serializers.CharField(max_length=16)
+    source = serializers.CharField(max_length=16)  # type: ignore[assignment]  # a field named "source"
     description = serializers.CharField(allow_blank=True)
     owner_id = serializers.IntegerField(allow_null=True)
     deadline = serializers.DateField(allow_null=True)

@@ -139,11 +139,13 @@ def store_escalations_for_hq(store: Store, *, today: dt.date | None = None, limi
             open=Count("id", filter=~Q(state=ComplaintState.CLOSED)),
             escalated=Count("id", filter=Q(escalated=True)),
         )
-        escalated = list(complaints.filter(escalated=True).order_by("-escalation_level", "reported_at")
-                         .values("id", "state", "object_stage", "escalation_level", "reported_at")[:limit])
+        escalated: list[dict[str, Any]] = [dict(r) for r in complaints.filter(escalated=True).order_by(
+            "-escalation_level", "reported_at").values("id", "state", "object_stage", "escalation_level",
+                                                       "reported_at")[:limit]]
         overdue = CorrectiveAction.objects.exclude(status=ActionStatus.DONE).filter(deadline__lt=today)
         overdue_count = overdue.count()
-        overdue_rows = list(overdue.order_by("deadline").values("id", "kind", "status", "deadline")[:limit])
+        overdue_rows: list[dict[str, Any]] = [dict(r) for r in overdue.order_by("deadline").values(
+            "id", "kind", "status", "deadline")[:limit]]
     states, stages, kinds = dict(ComplaintState.choices), dict(ComplaintStage.choices), dict(ActionKind.choices)
     for row in escalated:
         row["code"] = f"TS{row['id']:06d}"

@@ -124,7 +124,7 @@ def _clean_answers(survey: Survey, answers: dict[str, dict[str, Any]]) -> list[C
             out.append(CleanAnswer(q["key"], q["text"], "yes_no", yes, None, None, yes, remark))
         else:
             try:
-                rating = int(value)
+                rating = int(str(value))
             except (TypeError, ValueError):
                 rating = -1
             scale = int(q["scale"])

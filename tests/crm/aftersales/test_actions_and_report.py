@@ -10,7 +10,11 @@ import pytest
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from crm.aftersales.actions import corrective_action_approve, corrective_action_complete, corrective_action_create
+from crm.aftersales.actions import (
+    corrective_action_approve,
+    corrective_action_complete,
+    corrective_action_create,
+)
 from crm.aftersales.complaints import complaint_transition
 from crm.aftersales.report import month_period, monthly_report, parse_report_period, week_period
 from crm.aftersales.visits import return_visit_record

@@ -8,7 +8,12 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from crm.aftersales.complaints import TRANSITIONS, complaint_create, complaint_draft_from_visit, complaint_transition
+from crm.aftersales.complaints import (
+    TRANSITIONS,
+    complaint_create,
+    complaint_draft_from_visit,
+    complaint_transition,
+)
 from crm.aftersales.visits import return_visit_record
 from crm.models.aftersales import Complaint, ComplaintState, ComplaintTransition, StaffNegligence
 from tenants.errors import DomainError
@@ -58,8 +63,7 @@ def test_it_walks_the_whole_flow_and_records_every_step(store_a: Any, m: Any) ->
 
 def _complaint_in(state: str, member: Any) -> Complaint:
     if state == ComplaintState.DRAFT:
-        c = customer()
-        return complaint_create(member=member, customer=c, channel="wechat", submit=False)
+        return complaint_create(member=member, customer=customer(), channel="wechat", submit=False)
     c = submitted_complaint(member)
     for action in PATH:
         if c.state == state:

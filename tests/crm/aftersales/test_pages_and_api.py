@@ -26,7 +26,7 @@ class _Back:
             try:
                 return method(*args, **kwargs)
             finally:
-                connection.set_tenant(self.store)
+                connection.set_tenant(self.store)  # type: ignore[attr-defined]
 
         return call
 

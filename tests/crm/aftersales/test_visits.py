@@ -55,6 +55,7 @@ def test_a_completed_call_records_answers_with_the_survey_version_and_closes_the
     assert visit.status == "completed" and visit.satisfied is True and visit.attempts == 1
     assert visit.survey_version_number == survey_current().version_number
     assert SurveyAnswer.objects.filter(visit=visit).count() == 8
+    assert visit.task_id is not None
     task = FollowUpTask.objects.get(pk=visit.task_id)
     assert task.status == "done" and task.outcome == "satisfied" and task.completed_by_id == cs.user_id
     with pytest.raises(Conflict):
