@@ -18,6 +18,17 @@ class DealerGroupAdmin(admin.ModelAdmin):
     search_fields = ["name", "code"]
     inlines = [StoreInline]
 
+    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        # A new group gets its starter templates through the same service as everywhere else.
+        from .services.groups import dealer_group_create
+
+        created = dealer_group_create(name=obj.name, code=obj.code)
+        obj.pk = created.pk
+        obj.created_at = created.created_at
+
 
 @admin.register(Store)
 class StoreAdmin(admin.ModelAdmin):

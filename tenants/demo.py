@@ -13,6 +13,7 @@ from django_tenants.utils import tenant_context
 
 from .models import DealerGroup, GroupMembership, Store, StoreMembership, User
 from .roles import GroupRole, StoreRole
+from .services.groups import dealer_group_create
 from .services.onboarding import store_onboard
 
 DEMO_PASSWORD = "Chezhu-Demo-2026"
@@ -67,7 +68,7 @@ def demo_group_create(
     consultants_per_store: int = 3, customers: int = 0, seed: int = 2026,
 ) -> DemoResult:
     """Create (or complete) a demo group with `stores` stores and staff of every role."""
-    group, _ = DealerGroup.objects.get_or_create(code=code, defaults={"name": name})
+    group = DealerGroup.objects.filter(code=code).first() or dealer_group_create(name=name, code=code)
     result = DemoResult(group=group)
     hq_admin = _user("钱总部", f"138{group_no:02d}000001", f"hq@{code}.demo.chezhu.cn")
     hq_analyst = _user("沈分析", f"138{group_no:02d}000002", f"analyst@{code}.demo.chezhu.cn")

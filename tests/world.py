@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from tenants.models import DealerGroup, GroupMembership, Store, StoreMembership, User
 from tenants.roles import GroupRole, StoreRole
+from tenants.services.groups import dealer_group_create
 from tenants.services.onboarding import store_onboard
 
 PASSWORD = "Test-Password-2026!"
@@ -43,8 +44,12 @@ def _user(key: str, name: str, mobile: str) -> User:
 
 
 def build_world() -> World:
-    gx, _ = DealerGroup.objects.get_or_create(code="group-x", defaults={"name": "集团X"})
-    gy, _ = DealerGroup.objects.get_or_create(code="group-y", defaults={"name": "集团Y"})
+    from django.db import connection
+
+    # Never the dev database: a session with no `db` test must still build the world in the test DB.
+    assert connection.settings_dict["NAME"].startswith("test_"), connection.settings_dict["NAME"]
+    gx = DealerGroup.objects.filter(code="group-x").first() or dealer_group_create(name="集团X", code="group-x")
+    gy = DealerGroup.objects.filter(code="group-y").first() or dealer_group_create(name="集团Y", code="group-y")
     stores = {}
     for key, group, slug, name in [("a", gx, "store-a", "A店"), ("b", gx, "store-b", "B店"), ("c", gy, "store-c", "C店")]:
         stores[key] = store_onboard(

@@ -174,6 +174,14 @@ def customer_360(*, member: StoreMembership, pk: int | str, store_id: int) -> di
                        "staff": names.get(a.by_user_id),
                        "text": f"{names.get(a.from_consultant_id or 0, '无')} → {names.get(a.to_consultant_id, '?')} "
                                f"{a.reason}".strip()})
+    from crm.models import Complaint, OutboxMessage
+
+    for m in OutboxMessage.objects.filter(customer=customer).order_by("-created_at")[:50]:
+        events.append({"at": m.sent_at or m.created_at, "kind": f"消息·{m.channel.upper()}", "icon": "envelope",
+                       "staff": None, "text": f"{m.body}（{m.get_status_display()}）"})
+    for c in Complaint.objects.filter(customer=customer).order_by("-reported_at")[:20]:
+        events.append({"at": c.reported_at, "kind": f"投诉·{c.get_state_display()}", "icon": "exclamation-diamond",
+                       "staff": None, "text": c.description[:120]})
     events.sort(key=lambda e: _sort_key(e["at"]), reverse=True)
     return {"customer": customer, "vehicles": vehicles, "leads": leads, "timeline": events, "names": names,
             "consultant_name": names.get(customer.consultant_id or 0, "")}

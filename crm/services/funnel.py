@@ -12,6 +12,7 @@ from django.utils import timezone
 from tenants.errors import DomainError
 from tenants.models import StoreMembership
 
+from ..cadence.engine import cadence_after_event
 from ..models import Customer, FollowUp, Lead, Reception, TestDrive, Vehicle
 from ..models.choices import GRADE_FOLLOWUP_DAYS, Channel, DefeatReason, Grade, LeadStatus, Source
 from ..models.customers import Lifecycle
@@ -41,11 +42,13 @@ def lead_create(*, member: StoreMembership, customer: Customer, grade: str = Gra
                 model_of_interest: str = "") -> Lead:
     """新线索: due for its first follow-up by the grade's cadence."""
     grade = _grade(grade)
-    return Lead.objects.create(
+    created = Lead.objects.create(
         customer=customer, consultant_id=customer.consultant_id or member.user_id, grade=grade,
         model_of_interest=model_of_interest.strip()[:60], is_key=grade == Grade.H,
         next_followup_on=timezone.localdate() + timedelta(days=GRADE_FOLLOWUP_DAYS[grade]),
     )
+    cadence_after_event(customer_id=created.customer_id)  # follow-up tasks appear after the commit
+    return created
 
 
 @transaction.atomic
@@ -78,11 +81,13 @@ def reception_create(
     if lead.next_followup_on is None or lead.next_followup_on > today:
         lead.next_followup_on = today
         lead.save(update_fields=["next_followup_on"])
-    return Reception.objects.create(
+    created = Reception.objects.create(
         customer=customer, lead=lead, consultant_id=member.user_id, arrived_at=arrived_at or timezone.now(),
         visitors=visitors, source=source, models_of_interest=models_of_interest.strip()[:100],
         budget=budget.strip()[:30], needs=needs.strip(), concerns=concerns.strip(),
     )
+    cadence_after_event(customer_id=created.customer_id)  # follow-up tasks appear after the commit
+    return created
 
 
 @transaction.atomic
@@ -95,6 +100,7 @@ def lead_grade(*, member: StoreMembership, lead: Lead, grade: str) -> Lead:
         lead.next_followup_on = due
     lead.is_key = lead.is_key or lead.grade == Grade.H
     lead.save(update_fields=["grade", "next_followup_on", "is_key"])
+    cadence_after_event(customer_id=lead.customer_id)
     return lead
 
 
@@ -153,10 +159,12 @@ def test_drive_create(
     _not_future_dt(driven_at, field="driven_at", label="试驾时间")
     if lead is not None and lead.customer_id != customer.pk:
         raise DomainError("线索不属于该客户。", field="lead")
-    return TestDrive.objects.create(
+    created = TestDrive.objects.create(
         customer=customer, lead=lead, consultant_id=member.user_id, model=model.strip()[:60],
         driven_at=driven_at or timezone.now(), feedback=feedback.strip(), licence_checked=licence_checked,
     )
+    cadence_after_event(customer_id=created.customer_id)  # follow-up tasks appear after the commit
+    return created
 
 
 @transaction.atomic
@@ -182,6 +190,7 @@ def lead_close_deal(
     lead.next_followup_on = None
     lead.save()
     Customer.objects.filter(pk=lead.customer_id).update(lifecycle=Lifecycle.OWNER)
+    cadence_after_event(customer_id=lead.customer_id)
     return lead
 
 
@@ -208,6 +217,7 @@ def lead_defeat(
     customer = lead.customer
     if customer.lifecycle == Lifecycle.PROSPECT and not customer.leads.filter(status=LeadStatus.OPEN).exists():
         Customer.objects.filter(pk=customer.pk).update(lifecycle=Lifecycle.DEFEATED)
+    cadence_after_event(customer_id=lead.customer_id)
     return lead
 
 

@@ -10,6 +10,7 @@ from django.db import transaction
 from tenants.errors import DomainError
 from tenants.models import StoreMembership
 
+from ..cadence.engine import cadence_after_event
 from ..models import ServiceVisit, Vehicle
 from ..models.choices import ServiceType
 from ..validators import not_in_future
@@ -43,4 +44,5 @@ def service_visit_create(
         km=km, amount=money, advisor_id=advisor_id or member.user_id, may_call=may_call, notes=notes.strip(),
     )
     classification_recompute_customer(customer_id=vehicle.owner_id)
+    cadence_after_event(customer_id=visit.customer_id)  # follow-up tasks appear after the commit
     return visit

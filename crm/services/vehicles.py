@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from tenants.errors import DomainError
 
+from ..cadence.engine import cadence_after_event
 from ..models import Customer, MileageReading, Vehicle, VehicleOwnership
 from ..models.choices import Usage
 from ..validators import clean_plate, clean_vin, not_in_future
@@ -49,6 +50,7 @@ def vehicle_create(*, customer: Customer, vin: str, km: int | None = None, **fie
                                     started_on=vehicle.delivered_on or timezone.localdate())
     if km is not None:
         mileage_record(vehicle=vehicle, km=km, read_on=timezone.localdate())
+    cadence_after_event(customer_id=vehicle.owner_id)  # follow-up tasks appear after the commit
     return vehicle
 
 

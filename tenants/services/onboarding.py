@@ -113,6 +113,10 @@ def store_onboard(
                 invited_by=invited_by,
                 expires_at=timezone.now() + INVITATION_TTL,
             )
+            # The group's policies in force apply from the first minute (same transaction: all or nothing).
+            from hq.services.policies import store_policy_adopt_current
+
+            store_policy_adopt_current(store=store)
             transaction.on_commit(lambda: _after_onboard(store.group_id))
     except IntegrityError as exc:
         # Lost a race with an identical request, or with another store taking the slug.

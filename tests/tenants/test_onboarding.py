@@ -182,3 +182,20 @@ class TestHqOnboardingPagesAndApi:
         response = client_for(world.user("x.hq_analyst")).post(
             "/api/hq/stores/", {"name": "x"}, content_type="application/json")
         assert response.status_code == 404
+
+
+def test_a_new_group_starts_with_the_starter_templates_and_its_stores_adopt_them(db: Any) -> None:
+    from hq.models import PolicyVersion, StorePolicyAdoption
+    from tenants.services.groups import dealer_group_create
+
+    group = dealer_group_create(name="新集团", code="new-group")
+    kinds = set(PolicyVersion.objects.filter(template__group=group, status="published")
+                .values_list("template__kind", flat=True))
+    assert kinds == {"cadence", "complaint", "survey", "classification"}
+    store = store_onboard(group=group, name="新集团一店", slug="new-group-1", city="杭州", gm_name="甲",
+                          gm_mobile="13812340001").store
+    assert set(StorePolicyAdoption.objects.filter(store=store).values_list("kind", flat=True)) == kinds
+    with pytest.raises(Conflict):
+        dealer_group_create(name="另一个", code="new-group")
+    with pytest.raises(DomainError):
+        dealer_group_create(name="坏代码", code="Bad Code")

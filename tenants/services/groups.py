@@ -1,0 +1,31 @@
+"""集团开通: a dealer group starts with the handbooks' starter policy templates."""
+
+from __future__ import annotations
+
+import re
+
+from django.db import transaction
+
+from ..errors import Conflict, DomainError
+from ..models import DealerGroup
+
+CODE_RE = re.compile(r"^[a-z][a-z0-9-]{1,38}[a-z0-9]$")
+
+
+@transaction.atomic
+def dealer_group_create(*, name: str, code: str) -> DealerGroup:
+    """Create a dealer group and publish its starter templates (cadence, complaint, survey, classification)."""
+    from hq.services.policies import group_policy_bootstrap
+
+    name, code = name.strip(), code.strip().lower()
+    if not name:
+        raise DomainError("请填写集团名称。", field="name")
+    if not CODE_RE.match(code):
+        raise DomainError("集团代码只能使用小写字母、数字和连字符，以字母开头，长度 3–40 位。", field="code")
+    if DealerGroup.objects.filter(code=code).exists():
+        raise Conflict(f"集团代码“{code}”已被使用。", field="code")
+    if DealerGroup.objects.filter(name=name).exists():
+        raise Conflict(f"集团“{name}”已存在。", field="name")
+    group = DealerGroup.objects.create(name=name, code=code)
+    group_policy_bootstrap(group=group)
+    return group
