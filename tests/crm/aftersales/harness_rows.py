@@ -83,6 +83,8 @@ ROWS = [
     Case("a.customer_service", "a", "/aftersales/actions/", 200),
     Case("a.general_manager", "a", "/aftersales/actions/999999/approve/", 404, method="post", note="no such measure"),
     Case("a.customer_service", "a", "/aftersales/actions/999999/approve/", 404, method="post"),
+    Case("a.service_advisor", "a", "/aftersales/actions/mine/", 200, note="owners report their measures"),
+    Case("b.service_advisor", "a", "/aftersales/actions/mine/", 404),
     Case("a.customer_service", "a", "/aftersales/report/", 200),
     Case("a.customer_service", "a", "/aftersales/report.xlsx", 200),
     Case("a.sales_consultant", "a", "/aftersales/report.xlsx", 404),
