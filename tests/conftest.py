@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import threading
@@ -224,6 +225,39 @@ class Worker:
 
 
 _SESSION_WORKERS: list[Worker] = []
+
+
+@contextlib.contextmanager
+def worker_process(extra_env: dict[str, str] | None = None, *, pool: str = "solo") -> Iterator[Any]:
+    """A dedicated real worker (for a suite that needs its own settings, or to kill one mid-task):
+    pauses the shared worker, purges the broker, yields the Popen, prints the worker's log tail."""
+    import subprocess
+    import sys
+
+    from django.conf import settings
+
+    from config.celery import app
+
+    stop_session_workers()  # one consumer on this run's broker
+    app.control.purge()
+    env = dict(os.environ, DJANGO_SETTINGS_MODULE="config.settings.test", DATABASE_URL=worker_database_url(),
+               CELERY_BROKER_URL=settings.CELERY_BROKER_URL, **(extra_env or {}))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "config", "worker", "-P", pool, "-c", "1", "--without-heartbeat",
+         "--without-gossip", "--without-mingle", "-l", "INFO", "-Q", "celery"],
+        cwd=str(ROOT), env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    )
+    try:
+        wait_for(lambda: app.control.inspect(timeout=0.5).ping(), timeout=40, what="celery worker")
+        yield proc
+    finally:
+        proc.terminate()
+        try:
+            out, _ = proc.communicate(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            out, _ = proc.communicate()
+        sys.stdout.write(out.decode(errors="replace")[-3000:])
 
 
 def stop_session_workers() -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import socket
 import subprocess
 import sys
@@ -17,14 +16,13 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 import pytest
-from django.conf import settings
 from django.db import connection
 from django.test.utils import override_settings
 
 from tenants.models import DealerGroup, GroupMembership, Store, User
 from tenants.roles import GroupRole
 from tenants.services.onboarding import store_onboard
-from tests.conftest import stop_session_workers, wait_for, worker_database_url
+from tests.conftest import worker_process
 
 ROOT = Path(__file__).resolve().parents[2]
 VENV_BIN = Path(sys.executable).parent
@@ -137,31 +135,7 @@ def new_store(group: DealerGroup) -> Store:
 
 @pytest.fixture
 def celery_worker(committed: None, localstripe: str) -> Iterator[subprocess.Popen[bytes]]:
-    """A real `celery -A config worker` on the test database and this session's Redis DB.
-
-    The broker DB is the one REDIS_URL names for this test run (billing runs use their own number);
-    it is purged first so messages queued by earlier runs are not replayed.
-    """
-    from config.celery import app
-
-    stop_session_workers()  # this worker carries the Stripe settings; it must be the only consumer
-    app.control.purge()
-    env = dict(os.environ, DJANGO_SETTINGS_MODULE="config.settings.test", DATABASE_URL=worker_database_url(),
-               STRIPE_API_BASE=localstripe, STRIPE_MAX_NETWORK_RETRIES="0",
-               BILLING_STRIPE_SEND_PRORATION_BEHAVIOR="false", CELERY_BROKER_URL=settings.CELERY_BROKER_URL)
-    proc = subprocess.Popen(
-        [str(VENV_BIN / "celery"), "-A", "config", "worker", "-P", "solo", "-c", "1", "--without-heartbeat",
-         "--without-gossip", "--without-mingle", "-l", "INFO"],
-        cwd=str(ROOT), env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-    )
-    try:
-        wait_for(lambda: app.control.inspect(timeout=0.5).ping(), timeout=30, what="celery worker")
+    """A real worker carrying the Stripe settings (pointed at localstripe): the only consumer meanwhile."""
+    with worker_process({"STRIPE_API_BASE": localstripe, "STRIPE_MAX_NETWORK_RETRIES": "0",
+                         "BILLING_STRIPE_SEND_PRORATION_BEHAVIOR": "false"}) as proc:
         yield proc
-    finally:
-        proc.terminate()
-        try:
-            out, _ = proc.communicate(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            out, _ = proc.communicate()
-        sys.stdout.write(out.decode(errors="replace")[-4000:])

@@ -15,10 +15,10 @@ from tenants.access import read_only_reason
 from tenants.models import Store, StoreMembership
 from tenants.roles import StoreRole
 from tenants.services.onboarding import store_set_status
-from tests.conftest import client_for
+from tests.conftest import client_for, wait_for
 
 from . import stripe_side
-from .conftest import new_group_with_admin, new_store, wait_for
+from .conftest import new_group_with_admin, new_store
 
 
 def test_billing_tables_are_in_the_public_schema(db: Any) -> None:

@@ -12,14 +12,12 @@ import os
 import signal
 import subprocess
 import sys
-import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 from django_tenants.utils import tenant_context
@@ -29,6 +27,7 @@ from hq.models import StorePolicyAdoption
 from hq.services.policies import group_policy_bootstrap, store_policy_adopt_current
 from tenants.models import DealerGroup, Store
 from tenants.services.onboarding import store_onboard
+from tests.conftest import wait_for, worker_process
 from tests.world import World
 
 from .conftest import at, customer, reception, vehicle
@@ -36,16 +35,6 @@ from .conftest import at, customer, reception, vehicle
 ROOT = Path(__file__).resolve().parents[3]
 VENV_BIN = Path(sys.executable).parent
 PER_GROUP = 150
-
-
-def wait_for(check: Callable[[], Any], *, timeout: float, what: str) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = check()
-        if value:
-            return value
-        time.sleep(0.1)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def test_this_module_runs_on_the_test_database(db: Any) -> None:
@@ -65,29 +54,8 @@ def committed(django_db_setup: Any, django_db_blocker: Any, request: pytest.Fixt
 
 @pytest.fixture
 def worker(committed: None) -> Iterator[subprocess.Popen[bytes]]:
-    from config.celery import app
-    from tests.conftest import stop_session_workers, worker_database_url
-
-    stop_session_workers()  # no second consumer on this run's broker while we kill ours
-    app.control.purge()
-    env = dict(os.environ, DJANGO_SETTINGS_MODULE="config.settings.test", DATABASE_URL=worker_database_url(),
-               CELERY_BROKER_URL=settings.CELERY_BROKER_URL, CADENCE_RULE_PAUSE_S="0.4")
-    proc = subprocess.Popen(
-        [str(VENV_BIN / "celery"), "-A", "config", "worker", "-P", "prefork", "-c", "1", "--without-heartbeat",
-         "--without-gossip", "--without-mingle", "-l", "INFO", "-Q", "celery"],
-        cwd=str(ROOT), env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-    )
-    try:
-        wait_for(lambda: app.control.inspect(timeout=0.5).ping(), timeout=40, what="celery worker")
+    with worker_process({"CADENCE_RULE_PAUSE_S": "0.4"}, pool="prefork") as proc:
         yield proc
-    finally:
-        proc.terminate()
-        try:
-            out, _ = proc.communicate(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            out, _ = proc.communicate()
-        sys.stdout.write(out.decode(errors="replace")[-3000:])
 
 
 def _children(pid: int) -> list[int]:
