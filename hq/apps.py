@@ -4,3 +4,11 @@ from django.apps import AppConfig
 class HqConfig(AppConfig):
     name = "hq"
     verbose_name = "集团总部"
+
+    def ready(self) -> None:
+        # Providers register their figures in the catalogue when imported: every process needs them.
+        from django.conf import settings
+        from django.utils.module_loading import import_module
+
+        for path in settings.HQ_METRIC_PROVIDERS:
+            import_module(path)

@@ -179,7 +179,7 @@ def customer_360(*, member: StoreMembership, pk: int | str, store_id: int) -> di
     for m in OutboxMessage.objects.filter(customer=customer).order_by("-created_at")[:50]:
         events.append({"at": m.sent_at or m.created_at, "kind": f"消息·{m.channel.upper()}", "icon": "envelope",
                        "staff": None, "text": f"{m.body}（{m.get_status_display()}）"})
-    for c in Complaint.objects.filter(customer=customer).order_by("-reported_at")[:20]:
+    for c in Complaint.objects.filter(customer=customer).exclude(state="draft").order_by("-reported_at")[:20]:
         events.append({"at": c.reported_at, "kind": f"投诉·{c.get_state_display()}", "icon": "exclamation-diamond",
                        "staff": None, "text": c.description[:120]})
     events.sort(key=lambda e: _sort_key(e["at"]), reverse=True)

@@ -58,6 +58,7 @@ CATALOGUE: tuple[Metric, ...] = (
     _M("churn_pct", "流失率(准流失+流失)", "pct", False, "mean", "客户"),
 )
 DEFEAT_REASON_PREFIX = "defeat_reason."
+SATISFACTION_PREFIX = "satisfaction_q."  # one per survey question; HQ names its own question keys
 BY_KEY: dict[str, Metric] = {m.key: m for m in CATALOGUE}
 DEFAULT_COMPARE = ("leads_received", "conversion_rate", "first_contact_on_time_pct", "followups_on_time_pct",
                    "deliveries", "service_visits", "first_maintenance_return_pct", "churn_pct")
@@ -69,6 +70,8 @@ def metric(key: str) -> Metric | None:
     if key.startswith(DEFEAT_REASON_PREFIX):
         reason = key[len(DEFEAT_REASON_PREFIX):]
         return Metric(key, f"战败原因：{_defeat_label(reason)}", "count", False, "sum", "销售")
+    if key.startswith(SATISFACTION_PREFIX) and len(key) > len(SATISFACTION_PREFIX):
+        return Metric(key, f"满意度：{key[len(SATISFACTION_PREFIX):]}", "pct", True, "mean", "售后")
     return None
 
 
