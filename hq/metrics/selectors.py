@@ -89,94 +89,92 @@ def compare(
 ) -> Comparison:
     """Stores side by side for one period: values, ranks, group total/average, best and worst.
 
-    One SQL statement pivots the snapshot rows of the chosen metrics (FILTER aggregates), ranks every
-    store per metric with window functions, and pages; the group totals come from a second one.
+    One SQL statement pivots the chosen metrics of every store of the group (an index-only scan of
+    the compare index) and says which stores are stale; ranking, totals, sorting and paging of those
+    few hundred rows happen here, cheaper than a chain of window sorts in the database.
     """
     keys = [m.key for m in metrics]
     sort_key = sort if sort in keys or sort == "name" else keys[0]
     cols = ", ".join(f"max(s.value) FILTER (WHERE s.metric = %s) AS m{i}" for i in range(len(keys)))
-    rank_cols = ", ".join(
-        f"CASE WHEN m{i} IS NULL THEN NULL ELSE rank() OVER (ORDER BY m{i} {'DESC' if metrics[i].higher_is_better is not False else 'ASC'} NULLS LAST) END AS r{i}"
-        for i in range(len(keys))
-    )
-    # Group total/average and the best and worst store per metric, over all stores (before paging).
-    # One unordered window for all of them: no extra sorts.
-    total_cols = ", ".join(
-        f"count(m{i}) OVER () AS c{i}, sum(m{i}) OVER () AS t{i}, avg(m{i}) OVER () AS a{i}, "
-        f"max(m{i}) OVER () AS hi{i}, min(m{i}) OVER () AS lo{i}"
-        for i in range(len(keys))
-    )
-    store_filter = "AND st.id = ANY(%s)" if stores else ""
-    order = "name" if sort_key == "name" else f"m{keys.index(sort_key)}"
-    direction = "DESC" if descending else "ASC"
-    limit = "LIMIT %s OFFSET %s" if per_page else ""
-    # Freshness in SQL, the same rule as is_stale(): no ok run, or an open period not refreshed lately.
     snap_cols = ", ".join(f"snap.m{i}" for i in range(len(keys)))
+    store_filter = "AND st.id = ANY(%s)" if stores else ""
     sql = f"""
-        WITH snap AS (  -- the chosen figures of this group's period, by the compare index, one row per store
+        WITH snap AS (
             SELECT s.store_id, {cols}
             FROM hq_metricsnapshot s
             WHERE s.group_id = %s AND s.period_kind = %s AND s.period_start = %s AND s.metric = ANY(%s)
             GROUP BY s.store_id
-        ), pivot AS (
-            SELECT st.id, st.name, st.slug, st.status, {snap_cols}, r.last_ok_at,
-                   (r.status IS DISTINCT FROM 'ok' OR r.last_ok_at IS NULL
-                    OR (r.last_ok_at < %s AND now() - r.last_ok_at > %s)) AS stale
-            FROM tenants_store st
-            LEFT JOIN snap ON snap.store_id = st.id
-            LEFT JOIN hq_snapshotrun r ON r.store_id = st.id AND r.period_kind = %s AND r.period_start = %s
-            WHERE st.group_id = %s AND st.status <> 'archived' {store_filter}
-        ), ranked AS (
-            SELECT *, {rank_cols}, {total_cols}, count(*) OVER () AS n,
-                   count(*) FILTER (WHERE stale) OVER () AS stale_n
-            FROM pivot
         )
-        SELECT * FROM ranked ORDER BY {order} {direction} NULLS LAST, name {limit}
+        SELECT st.id, st.name, st.slug, st.status, {snap_cols}, r.last_ok_at,
+               (r.status IS DISTINCT FROM 'ok' OR r.last_ok_at IS NULL
+                OR (r.last_ok_at < %s AND now() - r.last_ok_at > %s)) AS stale
+        FROM tenants_store st
+        LEFT JOIN snap ON snap.store_id = st.id
+        LEFT JOIN hq_snapshotrun r ON r.store_id = st.id AND r.period_kind = %s AND r.period_start = %s
+        WHERE st.group_id = %s AND st.status <> 'archived' {store_filter}
     """  # noqa: S608 - only generated column aliases are interpolated
     period_end = timezone.make_aware(dt.datetime.combine(period.end, dt.time.min))
     params: list[Any] = [*keys, group.pk, period.kind, period.start, keys, period_end, STALE_AFTER,
                          period.kind, period.start, group.pk]
     if stores:
         params.append(stores)
-    if per_page:
-        params += [per_page, (max(page, 1) - 1) * per_page]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        names = [c[0] for c in cursor.description]
-        raw = [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
-    store_count = raw[0]["n"] if raw else 0
-    stale_count = raw[0]["stale_n"] if raw else 0
+        raw = cursor.fetchall()
+    n = len(keys)
     rows = [
-        CompareRow(
-            store_id=r["id"], name=r["name"], slug=r["slug"], status=r["status"],
-            values={k: r[f"m{i}"] for i, k in enumerate(keys)},
-            ranks={k: r[f"r{i}"] for i, k in enumerate(keys)},
-            stale=r["stale"], last_ok_at=r["last_ok_at"],
-        )
+        CompareRow(store_id=r[0], name=r[1], slug=r[2], status=r[3],
+                   values={k: r[4 + i] for i, k in enumerate(keys)}, last_ok_at=r[4 + n], stale=bool(r[5 + n]))
         for r in raw
     ]
-    total, best, worst = _group_figures(metrics, raw[0] if raw else None)
+    total, best, worst = _group_figures(metrics, rows)
+    for m in metrics:
+        _rank(rows, m)
+    if sort_key == "name":
+        rows.sort(key=lambda r: r.name, reverse=descending)
+    else:
+        present = sorted((r for r in rows if r.values[sort_key] is not None),
+                         key=lambda r: (r.values[sort_key], r.name), reverse=descending)
+        rows = present + sorted((r for r in rows if r.values[sort_key] is None), key=lambda r: r.name)
+    store_count = len(rows)
+    stale_count = sum(1 for r in rows if r.stale)
+    if per_page:
+        start = (max(page, 1) - 1) * per_page
+        rows = rows[start:start + per_page]
     pages = max(1, -(-store_count // per_page)) if per_page else 1
     return Comparison(period, metrics, rows, total, best, worst, store_count, stale_count, sort_key, descending,
                       max(page, 1), pages)
 
 
+def _rank(rows: list[CompareRow], m: Metric) -> None:
+    """Competition ranking (1, 2, 2, 4) in the metric's better direction; stores without a figure get none."""
+    values = sorted((v for r in rows if (v := r.values[m.key]) is not None),
+                    reverse=m.higher_is_better is not False)
+    first_at: dict[float, int] = {}
+    for position, value in enumerate(values, start=1):
+        first_at.setdefault(value, position)
+    for r in rows:
+        figure = r.values[m.key]
+        r.ranks[m.key] = first_at[figure] if figure is not None else None
+
+
 def _group_figures(
-    metrics: list[Metric], first: dict[str, Any] | None,
+    metrics: list[Metric], rows: list[CompareRow],
 ) -> tuple[dict[str, float | None], dict[str, float | None], dict[str, float | None]]:
-    """Totals and the best/worst values from the window columns every row of the comparison carries."""
+    """The group total (sum) or average, and the best and worst value, of each metric."""
     total: dict[str, float | None] = {}
     best: dict[str, float | None] = {}
     worst: dict[str, float | None] = {}
-    for i, m in enumerate(metrics):
-        if first is None or not first[f"c{i}"]:
+    for m in metrics:
+        values = [v for r in rows if (v := r.values[m.key]) is not None]
+        if not values:
             total[m.key] = best[m.key] = worst[m.key] = None
             continue
-        total[m.key] = float(first[f"t{i}"]) if m.total == "sum" else round(float(first[f"a{i}"]), 2)
-        high, low = first[f"hi{i}"], first[f"lo{i}"]
+        total[m.key] = float(sum(values)) if m.total == "sum" else round(sum(values) / len(values), 2)
         if m.higher_is_better is None:
             best[m.key] = worst[m.key] = None
         else:
+            high, low = max(values), min(values)
             best[m.key], worst[m.key] = (high, low) if m.higher_is_better else (low, high)
     return total, best, worst
 

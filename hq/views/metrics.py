@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from html import escape
 from typing import Any
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_POST
 
 from tenants.access import group_for_hq, hq_view
@@ -48,24 +46,11 @@ def compare_page(request: HttpRequest) -> HttpResponse:
         ctx["error"] = exc.message
         return render(request, "hq/compare.html", ctx, status=400)
     cmp = ctx["cmp"]
-    # Cells are rendered here (escaped by format_html): 50 stores × 12 metrics through template tags
-    # cost more than the query behind them.
-    ctx["table"] = [{"row": r, "cells": _cells(cmp, r)} for r in cmp.rows]
     ctx["totals"] = [format_value(m, cmp.total[m.key]) for m in cmp.metrics]
     ctx["selected"] = {m.key for m in cmp.metrics}
     ctx["query"] = request.GET.urlencode()
     ctx["period_value"] = cmp.period.code
     return render(request, "hq/compare.html", ctx)
-
-
-def _cells(cmp: selectors.Comparison, row: selectors.CompareRow) -> SafeString:
-    parts = []
-    for m in cmp.metrics:
-        cue = {"best": "table-success", "worst": "table-danger", "": ""}[row.cue(cmp, m.key)]
-        rank = row.ranks.get(m.key)
-        rank_html = f' <small class="text-secondary">#{int(rank)}</small>' if rank else ""
-        parts.append(f'<td class="text-end {cue}">{escape(format_value(m, row.values[m.key]))}{rank_html}</td>')
-    return mark_safe("".join(parts))  # noqa: S308 - fixed markup, escaped values, integer ranks
 
 
 @hq_view()
