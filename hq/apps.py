@@ -7,8 +7,9 @@ class HqConfig(AppConfig):
 
     def ready(self) -> None:
         # Providers register their figures in the catalogue when imported: every process needs them.
+        from importlib import import_module
+
         from django.conf import settings
-        from django.utils.module_loading import import_module
 
         for path in settings.HQ_METRIC_PROVIDERS:
             import_module(path)
