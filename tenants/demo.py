@@ -69,6 +69,9 @@ def demo_group_create(
 ) -> DemoResult:
     """Create (or complete) a demo group with `stores` stores and staff of every role."""
     group = DealerGroup.objects.filter(code=code).first() or dealer_group_create(name=name, code=code)
+    from hq.services.policies import group_policy_bootstrap
+
+    group_policy_bootstrap(group=group)  # idempotent: a group from an older demo gets its templates too
     result = DemoResult(group=group)
     hq_admin = _user("钱总部", f"138{group_no:02d}000001", f"hq@{code}.demo.chezhu.cn")
     hq_analyst = _user("沈分析", f"138{group_no:02d}000002", f"analyst@{code}.demo.chezhu.cn")

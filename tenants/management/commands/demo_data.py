@@ -24,6 +24,7 @@ class Command(BaseCommand):
         result = demo_group_create(stores=o["stores"], customers=o["customers"])
         if o["second_group"]:
             demo_group_create(name="华南汽车集团", code="huanan", stores=1, group_no=2, customers=min(50, o["customers"]))
+        self._daily_work()
         self._snapshots()
         if not User.objects.filter(email="ops@demo.chezhu.cn").exists():
             User.objects.create_superuser("ops@demo.chezhu.cn", DEMO_PASSWORD, name="平台运营")
@@ -35,6 +36,20 @@ class Command(BaseCommand):
         for login in result.logins[:8]:
             self.stdout.write(f"  {login.label:<8} {login.login}  ({login.where})")
         self.stdout.write(f"  平台运营  ops@demo.chezhu.cn  ({base}/admin/)")
+
+    def _daily_work(self) -> None:
+        """Run each demo store's daily cadence run and fill the return-visit queue now, so staff see
+        today's tasks and calls at once (in production beat runs these every morning)."""
+        from django_tenants.utils import tenant_context
+
+        from crm.aftersales.visits import return_visit_sync
+        from crm.cadence.engine import cadence_run_store
+        from tenants.models import Store
+
+        for store in Store.objects.filter(status=Store.Status.ACTIVE, group__code__in=["huadong", "huanan"]):
+            with tenant_context(store):
+                cadence_run_store()
+                return_visit_sync()
 
     def _snapshots(self) -> None:
         """HQ pages read snapshots only: compute the demo stores' last 12 months and 7 days now
