@@ -230,7 +230,7 @@ CELERY_BEAT_SCHEDULE["billing-reconcile-nightly"] = {
 }
 
 # Metrics flow up (hq.metrics): providers computing each store's figures, and the nightly refresh.
-HQ_METRIC_PROVIDERS = ["hq.metrics.providers.crm_core"]
+HQ_METRIC_PROVIDERS = ["hq.metrics.providers.crm_core", "hq.metrics.providers.cadence"]
 HQ_SNAPSHOT_SPREAD_S = env.int("HQ_SNAPSHOT_SPREAD_S", default=1800)
 CELERY_IMPORTS = ["hq.metrics.tasks"]
 CELERY_BEAT_SCHEDULE["hq-snapshots-nightly"] = {

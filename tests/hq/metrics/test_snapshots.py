@@ -254,3 +254,28 @@ def test_nightly_refresh_runs_per_store_through_a_real_worker(
                        .values_list("group_id", flat=True)) == {world.group_y.pk}
         finally:
             _forget_snapshots()
+
+
+def test_maintenance_reminders_and_who_came_in(world: World, db: Any) -> None:
+    """保养提醒 → 进站: a reminded customer with a maintenance visit within 45 days counts as came in."""
+    from crm.models import FollowUpTask
+
+    with tenant_context(world.store_a):
+        _seed_store(deals=0, defeats=0, customers=3)
+        people = list(Customer.objects.order_by("pk"))
+        vehicle = Vehicle.objects.get()
+        for i, person in enumerate(people):
+            FollowUpTask.objects.create(
+                customer=person, vehicle=vehicle, rule_key="maintenance", rule_name="定期保养提醒",
+                trigger="maintenance_due", channel="call", event_date=dt.date(2026, 9, 1), due_date=dt.date(2026, 10, 5),
+                status="done" if i < 2 else "overdue", policy_version_id=1, policy_version_number=1,
+                completed_at=_at(4),
+            )
+        # people[0] already has the periodic visit on 10-09 from _seed_store; people[1] never came.
+    snapshot_refresh_store(store=world.store_a, period=OCT)
+    values = dict(MetricSnapshot.objects.filter(store=world.store_a, period_start=OCT.start)
+                  .values_list("metric", "value"))
+    assert values["maintenance_reminded"] == 2 and values["maintenance_reminded_came_in"] == 1
+    assert values["maintenance_reminder_conversion_pct"] == 50.0
+    assert values["cadence_tasks_due"] == 3 and values["cadence_tasks_on_time_pct"] == pytest.approx(66.67)
+    assert values["cadence_tasks_overdue"] == 1
