@@ -53,6 +53,10 @@ class VehicleOwnership(models.Model):
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="ownerships")
     started_on = models.DateField()
     ended_on = models.DateField(null=True, blank=True)
+    # Set by a 过户: who sold it on and which staff member recorded it (both 360° timelines show it).
+    previous_owner = models.ForeignKey(Customer, on_delete=models.SET_NULL, null=True, blank=True,
+                                       related_name="ownerships_transferred_out", verbose_name=_("原车主"))
+    by_user_id = models.BigIntegerField(_("经办人"), null=True, blank=True)
 
     class Meta:
         ordering = ["-started_on"]
