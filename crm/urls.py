@@ -17,6 +17,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("customers/<int:pk>/reassign/", customers.customer_reassign_view, name="crm_customer_reassign"),
     path("customers/<int:pk>/vehicles/", customers.vehicle_new, name="crm_vehicle_new"),
     path("customers/<int:pk>/vehicles/<int:vehicle_pk>/mileage/", customers.mileage_new, name="crm_mileage_new"),
+    path("customers/<int:pk>/vehicles/<int:vehicle_pk>/transfer/", customers.vehicle_transfer_page,
+         name="crm_vehicle_transfer"),
     path("customers/<int:pk>/followups/", funnel.followup_new, name="crm_followup_new"),
     path("customers/<int:pk>/test-drives/", funnel.test_drive_new, name="crm_test_drive_new"),
     path("customers/<int:pk>/service-visits/", funnel.service_visit_new, name="crm_service_visit_new"),

@@ -11,6 +11,7 @@ from django.contrib.postgres.search import TrigramSimilarity
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from tenants.errors import DomainError
 from tenants.models import StoreMembership
 
 from ..access import customers_for_member, get_customer_for_member, staff_names
@@ -26,6 +27,7 @@ from ..models import (
     VehicleOwnership,
 )
 from ..models.choices import LeadStatus
+from ..validators import clean_mobile
 
 
 @dataclass
@@ -169,6 +171,17 @@ def customer_360(*, member: StoreMembership, pk: int | str, store_id: int) -> di
         events.append({"at": s.visited_on, "kind": f"维修·{s.get_kind_display()}", "icon": "tools",
                        "staff": names.get(s.advisor_id or 0), "amount": s.amount,
                        "text": f"{s.vehicle} {s.km or '-'} km" + ("" if s.may_call else "（不同意回访）")})
+    transfers = VehicleOwnership.objects.filter(
+        Q(customer=customer, previous_owner__isnull=False) | Q(previous_owner=customer),
+    ).select_related("vehicle", "customer", "previous_owner").order_by("-started_on", "-pk")[:20]
+    for o in transfers:
+        incoming = o.customer_id == customer.pk
+        other = o.previous_owner if incoming else o.customer
+        car = " ".join(x for x in (str(o.vehicle), o.vehicle.brand, o.vehicle.model) if x)
+        who = other.name if other is not None else "?"
+        events.append({"at": o.started_on, "kind": "过户转入" if incoming else "过户转出", "icon": "key",
+                       "staff": names.get(o.by_user_id or 0),
+                       "text": f"{car} 由原车主 {who} 过户至本客户" if incoming else f"{car} 过户给新车主 {who}"})
     for a in CustomerAssignment.objects.filter(customer=customer)[:20]:
         events.append({"at": a.created_at, "kind": "客户转移", "icon": "arrow-left-right",
                        "staff": names.get(a.by_user_id),
@@ -191,6 +204,26 @@ def _sort_key(value: Any) -> Any:
     if isinstance(value, date) and not hasattr(value, "hour"):
         return timezone.make_aware(datetime(value.year, value.month, value.day, 12))
     return value
+
+
+def transfer_target(*, member: StoreMembership, mobile: str = "", customer_id: int | None = None) -> Customer:
+    """过户的新车主: picked from search (id) or typed as a phone, among the customers this member may see.
+
+    "Not yours" and "no such customer" give the same message; a malformed phone says so.
+    """
+    visible = customers_for_member(member)
+    if customer_id is not None:
+        found = visible.filter(pk=customer_id).first()
+        if found is None:
+            raise DomainError("未找到该客户，或您无权为其办理过户。", field="to_mobile")
+        return found
+    if not mobile.strip():
+        raise DomainError("请填写新车主的手机号，或搜索后选择新车主。", field="to_mobile")
+    number = clean_mobile(mobile, field="to_mobile")
+    found = visible.filter(Q(mobile=number) | Q(mobile2=number)).order_by("pk").first()
+    if found is None:
+        raise DomainError(f"未找到手机号为 {number} 的客户（或您无权查看该客户）。新车主需先建档。", field="to_mobile")
+    return found
 
 
 def vehicle_owners(*, vehicle: Vehicle) -> list[VehicleOwnership]:

@@ -10,7 +10,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from tenants.errors import DomainError
+from tenants.models import StoreMembership
+from tenants.roles import Perm, role_allows
 
+from ..access import customers_for_member
 from ..cadence.engine import cadence_after_event
 from ..models import Customer, MileageReading, Vehicle, VehicleOwnership
 from ..models.choices import Usage
@@ -55,17 +58,34 @@ def vehicle_create(*, customer: Customer, vin: str, km: int | None = None, **fie
 
 
 @transaction.atomic
-def vehicle_transfer(*, vehicle: Vehicle, customer: Customer, on: date | None = None) -> Vehicle:
-    """过户: the vehicle changes owner; the ownership history keeps the previous one."""
+def vehicle_transfer(*, member: StoreMembership, vehicle: Vehicle, customer: Customer,
+                     on: date | None = None) -> VehicleOwnership:
+    """过户: the vehicle changes owner; the ownership history keeps the previous one and who recorded it.
+
+    Only staff who may edit both customers (the current owner and the new one) may do it; a customer
+    the member may not see gets the same answer as one that does not exist.
+    """
     on = on or timezone.localdate()
     not_in_future(on, field="on", label="过户日期")
+    vehicle = Vehicle.objects.select_for_update().get(pk=vehicle.pk)  # two transfers of one car queue up
     if vehicle.owner_id == customer.pk:
-        raise DomainError("该客户已是这辆车的车主。")
+        raise DomainError("该客户已是这辆车的车主，无需过户。", field="to_mobile")
+    editable = customers_for_member(member).filter(pk__in=(vehicle.owner_id, customer.pk)).count() == 2
+    if not role_allows(member.role, Perm.EDIT_CUSTOMERS) or not editable:
+        raise DomainError("未找到该客户，或您无权为其办理过户。", field="to_mobile")
+    current = VehicleOwnership.objects.filter(vehicle=vehicle, ended_on__isnull=True).first()
+    if current is not None and on < current.started_on:
+        raise DomainError(f"过户日期不能早于当前车主的登记日期（{current.started_on:%Y年%m月%d日}）。", field="on")
+    previous_owner_id = vehicle.owner_id
     VehicleOwnership.objects.filter(vehicle=vehicle, ended_on__isnull=True).update(ended_on=on)
-    VehicleOwnership.objects.create(vehicle=vehicle, customer=customer, started_on=on)
+    ownership = VehicleOwnership.objects.create(vehicle=vehicle, customer=customer, started_on=on,
+                                                previous_owner_id=previous_owner_id, by_user_id=member.user_id)
     vehicle.owner = customer
     vehicle.save(update_fields=["owner"])
-    return vehicle
+    # Reminders follow the car: the new owner's tasks appear, the previous owner's are re-planned.
+    cadence_after_event(customer_id=customer.pk)
+    cadence_after_event(customer_id=previous_owner_id)
+    return ownership
 
 
 @transaction.atomic

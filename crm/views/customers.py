@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -14,13 +14,14 @@ from tenants.access import store_view
 from tenants.roles import Perm, role_allows
 
 from ..access import consultants, get_customer_for_member, staff_names
-from ..models import SavedView
+from ..models import SavedView, VehicleOwnership
 from ..models.choices import (
     AgeCohort,
     Channel,
     DefeatReason,
     Gender,
     Grade,
+    LeadStatus,
     Loyalty,
     Occupation,
     Region,
@@ -30,8 +31,15 @@ from ..models.choices import (
     ValueClass,
 )
 from ..models.customers import Lifecycle
-from ..selectors import CustomerFilters, customer_360, customer_list, customer_search
-from ..services import customer_create, customer_reassign, customer_update, mileage_record, vehicle_create
+from ..selectors import CustomerFilters, customer_360, customer_list, customer_search, transfer_target
+from ..services import (
+    customer_create,
+    customer_reassign,
+    customer_update,
+    mileage_record,
+    vehicle_create,
+    vehicle_transfer,
+)
 from .common import as_date, as_int, attempt, member_of, s, store_id
 
 CHOICES = {
@@ -133,6 +141,7 @@ def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
     data = customer_360(member=member, pk=pk, store_id=store_id())
     return render(request, "crm/customer_360.html", {
         **data, "can_reassign": role_allows(member.role, Perm.REASSIGN_CUSTOMERS),
+        "open_lead": next((lead for lead in data["leads"] if lead.status == LeadStatus.OPEN), None),
         "can_service": role_allows(member.role, Perm.SERVICE_ORDERS),
         "consultants": consultants(store_id()) if role_allows(member.role, Perm.REASSIGN_CUSTOMERS) else [],
         **CHOICES,
@@ -190,3 +199,29 @@ def mileage_new(request: HttpRequest, pk: int, vehicle_pk: int) -> HttpResponse:
     if done is not None:
         messages.success(request, "里程已记录。")
     return redirect(f"/customers/{customer.pk}/")
+
+
+@store_view(Perm.EDIT_CUSTOMERS)
+def vehicle_transfer_page(request: HttpRequest, pk: int, vehicle_pk: int) -> HttpResponse:
+    """车辆过户: choose the new owner by phone or from a search; the ownership history keeps both."""
+    member = member_of(request)
+    customer = get_customer_for_member(member, pk)
+    vehicle = customer.vehicles.filter(pk=vehicle_pk).first()
+    if vehicle is None:
+        raise Http404("页面不存在")
+    q = (request.GET.get("q") or "").strip()[:40]
+    results = [r for r in customer_search(member=member, q=q) if r["customer_id"] != customer.pk] if q else []
+    ctx: dict[str, object] = {}
+    if request.method == "POST":
+        def transfer() -> VehicleOwnership:
+            picked = s(request, "to_customer")
+            target = transfer_target(member=member, mobile=s(request, "to_mobile"),
+                                     customer_id=as_int(picked, "新车主") if picked else None)
+            return vehicle_transfer(member=member, vehicle=vehicle, customer=target,
+                                    on=as_date(s(request, "on"), "过户日期"))
+        ownership, ctx = attempt(request, transfer)
+        if ownership is not None:
+            messages.success(request, f"车辆 {vehicle} 已过户给 {ownership.customer.name}。")
+            return redirect(f"/customers/{customer.pk}/")
+    return render(request, "crm/vehicle_transfer.html", {
+        "customer": customer, "vehicle": vehicle, "q": q, "results": results, "form": request.POST, **ctx})

@@ -35,6 +35,21 @@ def customer_path(suffix: str = "") -> Any:
     return path
 
 
+def vehicle_path(suffix: str = "transfer/") -> Any:
+    """/customers/<a>/vehicles/<its car>/<suffix> for the harness customer's vehicle."""
+    def path(world: Any) -> str:
+        from crm.models import Vehicle
+
+        customer = a_customer(world)
+        with tenant_context(world.store_a):
+            vehicle = Vehicle.objects.filter(owner=customer).first()
+        assert vehicle is not None
+        return f"/customers/{customer.pk}/vehicles/{vehicle.pk}/{suffix}"
+
+    path.__name__ = f"customers/<a>/vehicles/<v>/{suffix}"
+    return path
+
+
 def lead_path(suffix: str) -> Any:
     def path(world: Any) -> str:
         from crm.models import Lead

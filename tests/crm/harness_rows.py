@@ -2,7 +2,7 @@
 
 from tests.harness import Case
 
-from .fixtures import api_customer_path, customer_path, lead_path
+from .fixtures import api_customer_path, customer_path, lead_path, vehicle_path
 
 PAGES = ["/customers/", "/customers/new/", "/search/?q=王", "/reception/", "/today/"]
 API = ["/api/customers/", "/api/vehicles/", "/api/mileage-readings/", "/api/receptions/", "/api/leads/",
@@ -65,6 +65,26 @@ ROWS += [
     Case("ab.sales_consultant", "a", lead_path("grade/"), 404, method="post", data={"grade": "H"}),
     Case("a.sales_consultant", "a", lead_path("grade/"), 302, method="post", data={"grade": "H"}),
     Case("b.sales_manager", "a", lead_path("defeat/"), 404, method="post", data={"reason": "price"}),
+    # 车辆过户: only staff who may edit the current owner open it; a bad phone re-shows the form, writes nothing.
+    Case("a.sales_consultant", "a", vehicle_path(), 200),
+    Case("a.sales_manager", "a", vehicle_path(), 200),
+    Case("a.customer_service", "a", vehicle_path(), 200),
+    Case("ab.sales_consultant", "a", vehicle_path(), 404, note="a colleague's customer's car"),
+    Case("b.general_manager", "a", vehicle_path(), 404),
+    Case("c.sales_consultant", "a", vehicle_path(), 404, note="other group"),
+    Case("x.hq_admin", "a", vehicle_path(), 404, note="HQ is not store staff"),
+    Case("b.general_manager", "b", vehicle_path(), 404, note="A's ids asked at B"),
+    Case(None, "a", vehicle_path(), 302),
+    Case("a.sales_consultant", "a", vehicle_path(), 200, method="post", data={"to_mobile": "13800000000"},
+         note="unknown phone: the form again with a message"),
+    Case("ab.sales_consultant", "a", vehicle_path(), 404, method="post", data={"to_mobile": "13800000000"}),
+    Case("b.sales_manager", "a", vehicle_path(), 404, method="post", data={"to_mobile": "13800000000"}),
+    Case(None, "a", vehicle_path(), 302, method="post", data={"to_mobile": "13800000000"}),
+    # 试乘试驾 from the 360° page.
+    Case("a.sales_consultant", "a", customer_path("test-drives/"), 302, method="post",
+         data={"model": "途观L", "licence_checked": "on"}),
+    Case("b.sales_manager", "a", customer_path("test-drives/"), 404, method="post", data={"model": "x"}),
+    Case(None, "a", customer_path("test-drives/"), 302, method="post", data={"model": "x"}),
     Case("a.sales_consultant", "a", api_customer_path, 200),
     Case("ab.sales_consultant", "a", api_customer_path, 404),
     Case("b.general_manager", "a", api_customer_path, 404),
