@@ -268,3 +268,14 @@ CELERY_BEAT_SCHEDULE["aftersales-visits-sync"] = {
     "options": {"expires": 60 * 60 * 6},
 }
 HQ_METRIC_PROVIDERS += ["hq.metrics.providers.aftersales"]
+
+# 每月底导出 (crm.cadence.monthly): beat fires on days 28-31 at 20:00; only the month's last day fans the
+# per-store job out (spread over half an hour, so every store finishes the same evening). Each store's
+# XLSX goes to Django storage under cadence/maintenance-due/<schema>/; local default below .data/.
+MEDIA_ROOT = env("MEDIA_ROOT", default=str(BASE_DIR / ".data" / "media"))
+CADENCE_MONTHLY_SPREAD_S = env.int("CADENCE_MONTHLY_SPREAD_S", default=1800)
+CELERY_BEAT_SCHEDULE["cadence-maintenance-list-month-end"] = {
+    "task": "cadence.maintenance_list_month_end",
+    "schedule": __import__("celery.schedules", fromlist=["crontab"]).crontab(day_of_month="28-31", hour=20, minute=0),
+    "options": {"expires": 60 * 60 * 3},
+}

@@ -22,9 +22,10 @@ from tenants.models import Store
 
 from ..models.aftersales import Milestone
 
-# 未接通的重拨规则: the survey template has no retry section yet, so this is the default it would carry
-# (a `retry` block in the survey body, if HQ adds one, wins).
+# 未接通的重拨规则 comes from the survey template's `retry` section; versions published before it
+# existed carry none and use this default (the starter template's values).
 DEFAULT_RETRY = {"max_attempts": 3, "every_working_days": 1}
+RETRY_BOUNDS = {"max_attempts": (1, 5), "every_working_days": (1, 3)}
 # Escalation step k (1-based) is met by the k-th milestone; further steps all wait for the closing.
 STEP_MILESTONES = (Milestone.SUBMITTED, Milestone.REPLIED, Milestone.CLOSED)
 SLA_KEYS = {
@@ -66,11 +67,23 @@ class Survey:
         return next((q for q in self.questions if q["key"] == key), None)
 
 
+def survey_retry(body: dict[str, Any]) -> dict[str, int]:
+    """The version's redial rule; a value missing or out of its range (older versions) takes the default."""
+    raw = body.get("retry")
+    raw = raw if isinstance(raw, dict) else {}
+    out: dict[str, int] = {}
+    for key, (lo, hi) in RETRY_BOUNDS.items():
+        value = raw.get(key)
+        ok = isinstance(value, int) and not isinstance(value, bool) and lo <= value <= hi
+        out[key] = value if ok and isinstance(value, int) else DEFAULT_RETRY[key]
+    return out
+
+
 def survey_current(store: Store | None = None) -> Survey:
     """The survey a call uses now: the group's survey template version in force at the store."""
     policy = effective(store or current_store(), PolicyKind.SURVEY)
-    retry = {**DEFAULT_RETRY, **(policy.body.get("retry") or {})}
-    return Survey(policy.version.pk, policy.version.number, list(policy.body["questions"]), retry)
+    return Survey(policy.version.pk, policy.version.number, list(policy.body["questions"]),
+                  survey_retry(policy.body))
 
 
 def survey_version(version_id: int, store: Store | None = None) -> Survey | None:
@@ -82,7 +95,7 @@ def survey_version(version_id: int, store: Store | None = None) -> Survey | None
                                      template__kind=PolicyKind.SURVEY).first()
     if v is None:
         return None
-    return Survey(v.pk, v.number, list(v.body.get("questions") or []), dict(DEFAULT_RETRY))
+    return Survey(v.pk, v.number, list(v.body.get("questions") or []), survey_retry(v.body))
 
 
 def retry_on(store: Store, after: dt.date, every_working_days: int) -> dt.date:

@@ -26,7 +26,9 @@ from hq.services.policies import store_policy_adopt_current
 from tenants.models import Store, StoreMembership
 
 from ..models import CadenceRun
-from .sql import rule_insert
+from .sql import LEAD_GRADED_AT, rule_insert
+
+LOCAL_TZ = "AT TIME ZONE 'Asia/Shanghai'"
 
 log = logging.getLogger(__name__)
 MAX_CATCH_UP_DAYS = 30
@@ -129,6 +131,25 @@ def _close_came_in() -> int:
         return max(cursor.rowcount, 0)
 
 
+REGRADED_REASON = "意向级别已调整为{grade}级，按新级别重新安排跟进(系统自动关闭)"
+# Built from constants of this module and sql.py only; every value is a bound parameter.
+_CLOSE_REGRADED = (
+    "UPDATE crm_followuptask t SET status = 'skipped', completed_at = now(), "  # noqa: S608
+    "skip_reason = replace(%(reason)s, '{grade}', l.grade) "
+    "FROM crm_lead l WHERE l.id = t.lead_id AND t.trigger = 'lead_graded' AND t.status IN ('open', 'overdue') "
+    f"AND t.event_date < ({LEAD_GRADED_AT} {LOCAL_TZ})::date "
+    "AND (%(customer_id)s::bigint IS NULL OR t.customer_id = %(customer_id)s)"
+)
+
+
+def _close_regraded(customer_id: int | None = None) -> int:
+    """重新定级: the follow-ups the lead's previous grade planned (counted from an earlier grading) are
+    skipped with the reason; the new grade's cadence counts from the regrade. Idempotent."""
+    with connection.cursor() as cursor:
+        cursor.execute(_CLOSE_REGRADED, {"reason": REGRADED_REASON, "customer_id": customer_id})
+        return max(cursor.rowcount, 0)
+
+
 def _mark_overdue(today: dt.date) -> int:
     with connection.cursor() as cursor:
         cursor.execute("UPDATE crm_followuptask SET status = 'overdue' WHERE status = 'open' AND due_date < %s",
@@ -142,11 +163,13 @@ def _queue_messages(start: dt.date, end: dt.date, customer_id: int | None = None
         cursor.execute(
             "INSERT INTO crm_outboxmessage (task_id, customer_id, channel, \"to\", body, status, attempts, "
             "next_attempt_at, last_error, provider_ref, created_at) "
-            "SELECT t.id, t.customer_id, t.channel, CASE WHEN t.channel = 'wechat' AND c.wechat <> '' THEN c.wechat "
-            "ELSE c.mobile END, t.message, 'pending', 0, GREATEST(COALESCE(t.due_at, "
-            "(t.due_date + time '09:00') AT TIME ZONE 'Asia/Shanghai'), now()), '', '', now() "
+            "SELECT t.id, t.customer_id, t.channel, CASE WHEN t.channel = 'email' THEN c.email "
+            "WHEN t.channel = 'wechat' AND c.wechat <> '' THEN c.wechat ELSE c.mobile END, t.message, 'pending', 0, "
+            "GREATEST(COALESCE(t.due_at, (t.due_date + time '09:00') AT TIME ZONE 'Asia/Shanghai'), now()), "
+            "'', '', now() "
             "FROM crm_followuptask t JOIN crm_customer c ON c.id = t.customer_id "
             "WHERE t.channel IN ('sms', 'wechat', 'email') AND t.status IN ('open', 'overdue') "
+            "AND (t.channel <> 'email' OR (c.email <> '' AND c.email_consent)) "
             "AND t.due_date BETWEEN %(start)s AND %(end)s "
             "AND (%(customer_id)s::bigint IS NULL OR t.customer_id = %(customer_id)s) "
             "ON CONFLICT (task_id) DO NOTHING",
@@ -174,13 +197,14 @@ def cadence_run_store(*, today: dt.date | None = None) -> RunResult:
     CadenceRun.objects.filter(pk=run.pk).update(rules_done=[], policy_version_id=policy.version.pk)
     run.rules_done = []
     created, rules = _generate(store, policy, start=start, end=today, run=run)
+    regraded = _close_regraded()
     closed = _close_came_in()
     overdue = _mark_overdue(today)
     queued = _queue_messages(start, today)
     CadenceRun.objects.filter(pk=run.pk).update(finished_at=timezone.now(), created=run.created + created)
     seconds = time.perf_counter() - began
-    log.info("cadence run %s for %s: +%s tasks (%s rules), %s came in, %s overdue, %s messages, %.2fs",
-             today, store.schema_name, created, rules, closed, overdue, queued, seconds)
+    log.info("cadence run %s for %s: +%s tasks (%s rules), %s regraded, %s came in, %s overdue, %s messages, "
+             "%.2fs", today, store.schema_name, created, rules, regraded, closed, overdue, queued, seconds)
     return RunResult(today, start, created, rules, closed, overdue, queued, seconds)
 
 
@@ -192,6 +216,7 @@ def cadence_run_customer(*, customer_id: int, today: dt.date | None = None) -> i
     if policy is None:
         return 0
     created, _rules = _generate(store, policy, start=today, end=today, customer_id=customer_id)
+    _close_regraded(customer_id)
     _queue_messages(today, today, customer_id=customer_id)
     return created
 

@@ -15,7 +15,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
-from ..models import FollowUpTask, OutboxMessage
+from ..models import Customer, FollowUpTask, OutboxMessage
 from ..models.cadence import OutboxStatus, TaskStatus
 
 log = logging.getLogger(__name__)
@@ -35,7 +35,11 @@ class LogProvider:
     """Default provider: writes the message to the log (no outside account needed)."""
 
     def send(self, *, channel: str, to: str, body: str, key: str) -> str:
-        masked = to[:3] + "****" + to[-4:] if len(to) >= 7 else to
+        if "@" in to:
+            local, _, domain = to.rpartition("@")
+            masked = f"{local[:1]}***@{domain}"
+        else:
+            masked = to[:3] + "****" + to[-4:] if len(to) >= 7 else to
         log.info("[%s] %s → %s: %s", channel, key, masked, body)
         return f"log-{key}"
 
@@ -66,6 +70,10 @@ def backoff(attempts: int) -> dt.timedelta:
     return dt.timedelta(minutes=min(2 ** attempts, 240))
 
 
+def _email_allowed(customer_id: int) -> bool:
+    return Customer.objects.filter(pk=customer_id, email_consent=True).exclude(email="").exists()
+
+
 def outbox_dispatch(*, limit: int = 200, now: dt.datetime | None = None,
                     quiet: dict[str, str] | None = None) -> int:
     """Send due messages of the active store. Returns how many were sent."""
@@ -82,6 +90,15 @@ def outbox_dispatch(*, limit: int = 200, now: dt.datetime | None = None,
                    .filter(status=OutboxStatus.PENDING, next_attempt_at__lte=now).order_by("next_attempt_at").first())
             if msg is None:
                 break
+            if msg.channel == "email" and not _email_allowed(msg.customer_id):
+                # 撤回邮件同意: consent withdrawn (or address removed) after the message was queued.
+                msg.status = OutboxStatus.CANCELLED
+                msg.save(update_fields=["status"])
+                if msg.task_id:
+                    FollowUpTask.objects.filter(pk=msg.task_id, status__in=[TaskStatus.OPEN, TaskStatus.OVERDUE]
+                                                ).update(status=TaskStatus.SKIPPED, skip_reason="客户未同意接收邮件",
+                                                         completed_at=now)
+                continue
             key = f"{getattr(connection, 'schema_name', 'public')}-{msg.pk}"
             try:
                 ref = sender.send(channel=msg.channel, to=msg.to, body=msg.body, key=key)

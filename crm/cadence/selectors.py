@@ -1,4 +1,5 @@
-"""Reads for the cadence pages: my tasks by day, overdue per person, maintenance due next month."""
+"""Reads for the cadence pages: my tasks by day, overdue per person, maintenance due next month, and
+the month-end lists (每月底导出) already generated."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from django.utils import timezone
 from tenants.models import User
 
 from ..models import FollowUpTask, OutboxMessage
-from ..models.cadence import TaskStatus
+from ..models.cadence import MaintenanceDueList, TaskStatus
 
 ACTIVE = (TaskStatus.OPEN, TaskStatus.OVERDUE)
 
@@ -120,3 +121,12 @@ ORDER BY due_on, c.name
         rows = cursor.fetchall()
     return [MaintenanceDue(r[0], r[1], r[2], r[3], r[4] or "", r[5] or "", r[6], r[7],
                            float(r[8]) if r[8] is not None else None, r[9], r[10]) for r in rows]
+
+
+def maintenance_lists(limit: int = 24) -> list[MaintenanceDueList]:
+    """每月底导出的名单: the store's generated month-end files, newest month first."""
+    return list(MaintenanceDueList.objects.order_by("-month")[:limit])
+
+
+def maintenance_list_get(pk: int) -> MaintenanceDueList | None:
+    return MaintenanceDueList.objects.filter(pk=pk).first()

@@ -31,6 +31,9 @@ def _km_date(target_km: str) -> str:
             f"GREATEST(0, CEIL(({target_km} - lr.km) / v.daily_km))::int END")
 
 
+# When a lead's current grade was given (crm_lead_graded indexes this expression).
+LEAD_GRADED_AT = "COALESCE(l.graded_at, l.created_at)"
+
 _COLUMNS = ("customer_id, vehicle_id, lead_id, event_date, consultant_id, advisor_id, grade, lead_status, "
             "visit_may_call, due_km, holiday_name")
 
@@ -45,10 +48,11 @@ def event_source(trigger: str) -> str:
             "WHERE r.arrived_at >= %(ev_from_ts)s AND r.arrived_at < %(ev_to_ts)s"
         )
     if trigger == "lead_graded":
+        # 按意向级别跟进: counted from when the current grade was given, so a regrade restarts it.
         return (
-            f"SELECT l.customer_id, NULL::bigint, l.id, (l.created_at {_LOCAL})::date, l.consultant_id, NULL::bigint, "
-            "l.grade, l.status, TRUE, NULL::int, NULL::text FROM crm_lead l "
-            "WHERE l.created_at >= %(ev_from_ts)s AND l.created_at < %(ev_to_ts)s"
+            f"SELECT l.customer_id, NULL::bigint, l.id, ({LEAD_GRADED_AT} {_LOCAL})::date, l.consultant_id, "
+            "NULL::bigint, l.grade, l.status, TRUE, NULL::int, NULL::text FROM crm_lead l "
+            f"WHERE {LEAD_GRADED_AT} >= %(ev_from_ts)s AND {LEAD_GRADED_AT} < %(ev_to_ts)s"
         )
     if trigger == "test_drive":
         return (
@@ -168,7 +172,8 @@ def _consent_sql(rule: dict[str, Any]) -> str:
         # 只回访同意回访的客户 (seed 002): the customer's consent, and the visit's when it is a 3DC.
         return ("c.may_call AND e.visit_may_call AND (cardinality(c.channels) = 0 OR 'phone' = ANY(c.channels))")
     if channel == "email":
-        return "FALSE"  # customers carry no e-mail address in this CRM yet
+        # E-mail only to an address the customer gave and agreed to receive mail at (care or marketing).
+        return "(c.email <> '' AND c.email_consent)"
     marketing = "TRUE" if rule.get("marketing") else "FALSE"
     # Marketing needs the channel explicitly allowed; care messages need it not ruled out.
     return (f"(%(channel)s = ANY(c.channels) OR (cardinality(c.channels) = 0 AND NOT {marketing}))")

@@ -2,6 +2,8 @@
 
 Beat starts `cadence.daily_fanout` once a day; it enqueues one run per store, spread over
 CADENCE_SPREAD_S seconds by a stable per-store offset so a thousand stores never start together.
+Beat also starts `cadence.maintenance_list_month_end` on days 28-31; on the month's last day it fans
+`cadence.maintenance_list_store` out per store (每月底导出: next month's due-but-not-come-in list).
 acks_late + task_reject_on_worker_lost (settings) make a killed worker's run be delivered again.
 """
 
@@ -71,3 +73,29 @@ def cadence_outbox_dispatch() -> int:
     policy = policy_effective(current_store(), PolicyKind.CADENCE)
     quiet = policy.body.get("quiet_hours") if policy else None
     return outbox_dispatch(quiet=quiet)
+
+
+@shared_task(name="cadence.maintenance_list_month_end", acks_late=True)
+def cadence_maintenance_list_month_end(run_on: str | None = None) -> int:
+    """每月底导出: on the last day of the month, every active store makes next month's list (fan-out
+    spread over CADENCE_MONTHLY_SPREAD_S). Other days (beat fires on 28-31) do nothing."""
+    from django.utils import timezone
+
+    from tenants.tasks import fan_out_to_stores
+
+    from .monthly import is_month_end
+
+    today = dt.date.fromisoformat(run_on) if run_on else timezone.localdate()
+    if not is_month_end(today):
+        return 0
+    spread = int(getattr(settings, "CADENCE_MONTHLY_SPREAD_S", 1800))
+    return int(fan_out_to_stores("cadence.maintenance_list_store", spread))
+
+
+@shared_task(name="cadence.maintenance_list_store", acks_late=True)
+def cadence_maintenance_list_store(month: str | None = None) -> int:
+    """One store's month-end list (in its schema); idempotent. Returns how many cars are on it."""
+    from .monthly import maintenance_list_generate
+
+    row = maintenance_list_generate(month=dt.date.fromisoformat(month) if month else None)
+    return row.rows if row is not None else 0

@@ -7,6 +7,7 @@ import datetime as dt
 from typing import Any
 
 from django.contrib import messages
+from django.core.files.storage import default_storage
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -20,10 +21,19 @@ from tenants.errors import DomainError
 from tenants.models import Store, StoreMembership
 from tenants.roles import Perm, role_allows
 
+from ..access import get_customer_for_member
 from ..models import FollowUpTask
-from . import export
+from ..services.customers import customer_update
+from . import export, monthly
 from .engine import current_store
-from .selectors import maintenance_due_between, overdue_by_person, task_get, task_queue_for
+from .selectors import (
+    maintenance_due_between,
+    maintenance_list_get,
+    maintenance_lists,
+    overdue_by_person,
+    task_get,
+    task_queue_for,
+)
 from .services import cadence_override_set, task_complete, task_skip
 
 
@@ -178,7 +188,8 @@ def maintenance_page(request: HttpRequest) -> HttpResponse:
     eff = policy_effective(_store(), PolicyKind.CADENCE)
     items = maintenance_due_between(first, last, eff.body) if eff else []
     return render(request, "crm/cadence/maintenance.html", {"items": items[:500], "total": len(items),
-                                                              "first": first, "last": last})
+                                                              "first": first, "last": last,
+                                                              "lists": maintenance_lists()})
 
 
 @store_view(Perm.IMPORT_EXPORT)
@@ -199,3 +210,32 @@ def maintenance_export(request: HttpRequest, fmt: str) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
+
+
+@store_view(Perm.IMPORT_EXPORT)
+def maintenance_list_download(request: HttpRequest, pk: int) -> HttpResponse:
+    """每月底导出的名单: one month-end XLSX of this store; 404 for another store's file or a missing one."""
+    row = maintenance_list_get(pk)
+    if row is None or not row.file_path.startswith(monthly.store_list_dir(_store())) \
+            or not default_storage.exists(row.file_path):
+        raise Http404("页面不存在")
+    with default_storage.open(row.file_path, "rb") as fh:
+        response = HttpResponse(fh.read(), content_type=monthly.XLSX)  # one store-month: a small file
+    response["Content-Disposition"] = f'attachment; filename="maintenance-due-{row.month:%Y-%m}.xlsx"'
+    return response
+
+
+@store_view(Perm.EDIT_CUSTOMERS)
+@require_POST
+def customer_email_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """电子邮箱: the customer's address and whether they agreed to receive e-mail (cadence e-mails)."""
+    member = _member(request)
+    customer = get_customer_for_member(member, pk)
+    try:
+        customer_update(member=member, customer=customer, email=request.POST.get("email", ""),
+                        email_consent=request.POST.get("email_consent") == "on")
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "电子邮箱已保存。")
+    return redirect(f"/customers/{customer.pk}/edit/")

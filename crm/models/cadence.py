@@ -81,7 +81,7 @@ class OutboxMessage(models.Model):
                                 related_name="outbox_message")
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="outbox_messages")
     channel = models.CharField(_("渠道"), max_length=10)
-    to = models.CharField(_("发送至"), max_length=64)
+    to = models.CharField(_("发送至"), max_length=254)  # mobile, WeChat id or e-mail address
     body = models.TextField(_("内容"))
     status = models.CharField(_("状态"), max_length=10, choices=OutboxStatus.choices, default=OutboxStatus.PENDING)
     attempts = models.PositiveSmallIntegerField(_("尝试次数"), default=0)
@@ -120,3 +120,22 @@ class CadenceRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.run_on} +{self.created}"
+
+
+class MaintenanceDueList(models.Model):
+    """每月底导出: the list of cars due for maintenance next month that have not come in, as an XLSX file
+    in Django storage (under the store's schema name), made by the month-end job for customer service."""
+
+    month = models.DateField(_("月份"), unique=True)  # first day of the month the list covers
+    file_path = models.CharField(_("文件"), max_length=200)
+    rows = models.PositiveIntegerField(_("车辆数"), default=0)
+    policy_version_id = models.BigIntegerField(null=True, blank=True)
+    generated_at = models.DateTimeField(_("生成时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("月度到期保养名单")
+        verbose_name_plural = _("月度到期保养名单")
+        ordering = ["-month"]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} ({self.rows})"

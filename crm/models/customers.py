@@ -39,6 +39,9 @@ class Customer(models.Model):
     may_call = models.BooleanField(_("同意回访"), default=True)
     call_time = models.CharField(_("方便回访时段"), max_length=30, blank=True, default="")
     call_number = models.CharField(_("回访号码"), max_length=11, blank=True, default="")
+    # E-mail (电子邮件) is opt-in: cadence e-mails go only to an address the customer agreed to receive at.
+    email = models.EmailField(_("电子邮箱"), max_length=254, blank=True, default="")
+    email_consent = models.BooleanField(_("同意接收邮件"), default=False)
     channels = ArrayField(models.CharField(max_length=8, choices=Channel.choices), default=list, blank=True,
                           verbose_name=_("允许的联系方式"))
     tags = ArrayField(models.CharField(max_length=20), default=list, blank=True, verbose_name=_("标签"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -35,6 +36,10 @@ class Lead(models.Model):
     close_note = models.CharField(_("结案说明"), max_length=200, blank=True, default="")
     closed_at = models.DateTimeField(_("结案时间"), null=True, blank=True)
     created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
+    # When the current grade was given (lead_create, lead_grade): the intent-grade follow-up cadence
+    # counts from here, so a regrade restarts it. NULL on rows made outside the services (imports,
+    # older data) reads as created_at.
+    graded_at = models.DateTimeField(_("定级时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("销售线索")
@@ -43,6 +48,8 @@ class Lead(models.Model):
             models.Index(fields=["consultant_id", "status", "next_followup_on"], name="crm_lead_consultant"),
             models.Index(fields=["status", "grade"], name="crm_lead_status_grade"),
             models.Index(fields=["customer", "-created_at"], name="crm_lead_customer"),
+            # The cadence's lead_graded source selects leads by COALESCE(graded_at, created_at).
+            models.Index(Coalesce("graded_at", "created_at"), name="crm_lead_graded"),
         ]
 
     def __str__(self) -> str:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import connection, transaction
 from django.db.models import Q
 
@@ -24,7 +26,7 @@ _CHOICES: dict[str, Any] = {
 _LABELS = {"gender": "性别", "region": "所在区域", "occupation": "职业", "age_cohort": "年龄段", "source": "客户来源"}
 EDITABLE = (
     "name", "mobile", "mobile2", "wechat", "gender", "birthday", "region", "occupation", "age_cohort", "source",
-    "may_call", "call_time", "call_number", "channels", "tags", "notes",
+    "may_call", "call_time", "call_number", "channels", "tags", "notes", "email", "email_consent",
 )
 
 
@@ -54,6 +56,21 @@ def mobile_check(mobile: str, *, field: str, exclude_pk: int | None = None) -> N
         raise DuplicateMobile(customer_id=existing.pk, customer_name=existing.name, field=field)
 
 
+def email_clean(value: str | None) -> str:
+    """电子邮箱: optional; stored trimmed with the domain in lower case, refused when malformed."""
+    email = (value or "").strip()
+    if not email:
+        return ""
+    if len(email) > 254:
+        raise DomainError("电子邮箱不能超过 254 个字符。", field="email")
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise DomainError("电子邮箱格式不正确，例如 zhang.san@example.com。", field="email") from None
+    local, _, domain = email.rpartition("@")
+    return f"{local}@{domain.lower()}"
+
+
 def _clean(data: dict[str, Any], *, exclude_pk: int | None) -> dict[str, Any]:
     out = dict(data)
     if "name" in out:
@@ -77,6 +94,14 @@ def _clean(data: dict[str, Any], *, exclude_pk: int | None) -> dict[str, Any]:
         bad = [c for c in out["channels"] or [] if c not in Channel.values]
         if bad:
             raise DomainError("联系方式取值无效。", field="channels")
+    if "email" in out:
+        out["email"] = email_clean(out["email"])
+    if "email_consent" in out:
+        out["email_consent"] = bool(out["email_consent"])
+        if out["email_consent"] and "email" in out and not out["email"]:
+            raise DomainError("请先填写电子邮箱，再勾选同意接收邮件。", field="email")
+    if "email" in out and not out["email"]:
+        out["email_consent"] = False  # no address, nothing to consent to
     if "tags" in out:
         out["tags"] = sorted({t.strip()[:20] for t in out["tags"] or [] if t and t.strip()})
     birthday = out.get("birthday")

@@ -46,6 +46,7 @@ def lead_create(*, member: StoreMembership, customer: Customer, grade: str = Gra
         customer=customer, consultant_id=customer.consultant_id or member.user_id, grade=grade,
         model_of_interest=model_of_interest.strip()[:60], is_key=grade == Grade.H,
         next_followup_on=timezone.localdate() + timedelta(days=GRADE_FOLLOWUP_DAYS[grade]),
+        graded_at=timezone.now(),
     )
     cadence_after_event(customer_id=created.customer_id)  # follow-up tasks appear after the commit
     return created
@@ -92,14 +93,20 @@ def reception_create(
 
 @transaction.atomic
 def lead_grade(*, member: StoreMembership, lead: Lead, grade: str) -> Lead:
-    """调整意向级别; H 级 (7 天内成交) is a key customer (重点客户) for the Monday review."""
+    """调整意向级别; H 级 (7 天内成交) is a key customer (重点客户) for the Monday review.
+
+    A changed grade restarts the intent-grade follow-up cadence from now (graded_at); the engine
+    closes the old grade's open follow-ups."""
     _open(lead)
-    lead.grade = _grade(grade)
+    grade = _grade(grade)
+    if grade != lead.grade:
+        lead.graded_at = timezone.now()
+    lead.grade = grade
     due = timezone.localdate() + timedelta(days=GRADE_FOLLOWUP_DAYS[lead.grade])
     if lead.next_followup_on is None or lead.next_followup_on > due:
         lead.next_followup_on = due
     lead.is_key = lead.is_key or lead.grade == Grade.H
-    lead.save(update_fields=["grade", "next_followup_on", "is_key"])
+    lead.save(update_fields=["grade", "next_followup_on", "is_key", "graded_at"])
     cadence_after_event(customer_id=lead.customer_id)
     return lead
 

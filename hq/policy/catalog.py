@@ -136,6 +136,9 @@ FIELD_LABELS: dict[str, str] = {
     "sla.report_to_gm_working_days": "抱怨记录递交总经理时限(工作日)",
     "sla.manager_reply_working_days": "经理回复客户时限(工作日)",
     "sla.close_working_days": "投诉结案时限(工作日)",
+    # survey
+    "retry.max_attempts": "未接通最多拨打次数",
+    "retry.every_working_days": "未接通重拨间隔(工作日)",
     # classification
     "quota_a": "A类比例%",
     "quota_b": "B类比例%",

@@ -117,7 +117,8 @@ def _items(kind: str, body: dict[str, Any]) -> list[_Item]:
         ]
         return [_settings_item(body, paths), *steps]
     if kind == PolicyKind.SURVEY:
-        return [
+        retry = [_settings_item(body, ["retry.max_attempts", "retry.every_working_days"])] if "retry" in body else []
+        return retry + [
             _Item("问题", q["key"], q.get("text", q["key"])[:24], {
                 "题目": _fmt(q.get("text")), "题型": "是/否" if q.get("kind") == "yes_no" else "评分",
                 "满分": _fmt(q.get("scale")),

@@ -33,6 +33,9 @@ from .fields import KEY_RE, get_path, int_check, message_check, number_check, ti
 MAINTENANCE_BOUNDS = {"first_days": (30, 730), "first_km": (1000, 30000), "interval_days": (30, 730),
                       "interval_km": (1000, 50000)}
 RULE_OPEN_FIELDS = {"offset_days", "message", "enabled"}
+# 回访未接通的重拨 (survey template `retry`): total calls per visit, and the working days between them.
+SURVEY_RETRY_BOUNDS = {"max_attempts": ("最多拨打次数", 1, 5), "every_working_days": ("重拨间隔(工作日)", 1, 3)}
+SURVEY_RETRY_DEFAULT = {"max_attempts": 3, "every_working_days": 1}
 STORE_ROLES = {r.value: str(r.label) for r in StoreRole}
 
 
@@ -295,7 +298,23 @@ def survey_clean(body: dict[str, Any]) -> dict[str, Any]:
             questions.append({"key": key, "text": text, "kind": kind, "scale": scale, "remark_required_below": below})
         else:
             raise PolicyInvalid(f"第 {i} 题：题型只能是「是/否」(yes_no)或「评分」(rating)。")
-    return {"questions": questions, "open": {}}
+    return {"questions": questions, "retry": survey_retry_clean(body.get("retry")), "open": {}}
+
+
+def survey_retry_clean(raw: Any) -> dict[str, int]:
+    """未接通重拨: at most `max_attempts` calls in all, the next one `every_working_days` working days
+    after an unanswered call. A body without the section (versions before it existed) gets the default."""
+    if raw is None:
+        return dict(SURVEY_RETRY_DEFAULT)
+    retry = _dict(raw, "未接通重拨规则")
+    unknown = set(retry) - set(SURVEY_RETRY_BOUNDS)
+    if unknown:
+        raise PolicyInvalid(f"未接通重拨规则：未知的设置「{sorted(unknown)[0]}」，"
+                            "只能设置最多拨打次数(max_attempts)和重拨间隔工作日(every_working_days)。")
+    return {
+        key: int_check(retry.get(key, SURVEY_RETRY_DEFAULT[key]), f"未接通重拨规则：{label}", lo, hi)
+        for key, (label, lo, hi) in SURVEY_RETRY_BOUNDS.items()
+    }
 
 
 # ------------------------------------------------------------------ classification

@@ -129,6 +129,8 @@ STARTER_SURVEY: dict[str, Any] = {
         {"key": "score", "text": "请您为上次维修的整体满意度打分(1-5分)", "kind": "rating", "scale": 5,
          "remark_required_below": 3},
     ],
+    # 未接通次日再拨: up to three calls, the next on the following working day.
+    "retry": {"max_attempts": 3, "every_working_days": 1},
     "open": {},
 }
 
