@@ -18,7 +18,6 @@ urlpatterns = [
     path("maintenance-due.<str:fmt>", views.maintenance_export, name="cadence_maintenance_export"),
     path("maintenance-due/lists/<int:pk>/download/", views.maintenance_list_download,
          name="cadence_maintenance_list_download"),
-    path("customers/<int:pk>/email/", views.customer_email_view, name="cadence_customer_email"),
 ]
 
 api_urlpatterns = [

@@ -21,9 +21,7 @@ from tenants.errors import DomainError
 from tenants.models import Store, StoreMembership
 from tenants.roles import Perm, role_allows
 
-from ..access import get_customer_for_member
 from ..models import FollowUpTask
-from ..services.customers import customer_update
 from . import export, monthly
 from .engine import current_store
 from .selectors import (
@@ -223,19 +221,3 @@ def maintenance_list_download(request: HttpRequest, pk: int) -> HttpResponse:
         response = HttpResponse(fh.read(), content_type=monthly.XLSX)  # one store-month: a small file
     response["Content-Disposition"] = f'attachment; filename="maintenance-due-{row.month:%Y-%m}.xlsx"'
     return response
-
-
-@store_view(Perm.EDIT_CUSTOMERS)
-@require_POST
-def customer_email_view(request: HttpRequest, pk: int) -> HttpResponse:
-    """电子邮箱: the customer's address and whether they agreed to receive e-mail (cadence e-mails)."""
-    member = _member(request)
-    customer = get_customer_for_member(member, pk)
-    try:
-        customer_update(member=member, customer=customer, email=request.POST.get("email", ""),
-                        email_consent=request.POST.get("email_consent") == "on")
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, "电子邮箱已保存。")
-    return redirect(f"/customers/{customer.pk}/edit/")

@@ -96,6 +96,7 @@ def _customer_fields(request: HttpRequest) -> dict[str, object]:
         "source": s(request, "source") or Source.WALK_IN, "birthday": as_date(s(request, "birthday"), "生日"),
         "may_call": request.POST.get("may_call") == "on", "call_time": s(request, "call_time"),
         "call_number": s(request, "call_number"), "channels": request.POST.getlist("channels"),
+        "email": s(request, "email"), "email_consent": request.POST.get("email_consent") == "on",
         "tags": [t for t in s(request, "tags").replace("，", ",").split(",") if t.strip()], "notes": s(request, "notes"),
     }
 
