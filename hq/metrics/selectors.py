@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
@@ -53,7 +54,6 @@ class CompareRow:
     values: dict[str, float | None]
     ranks: dict[str, int | None] = field(default_factory=dict)
     stale: bool = False
-    last_ok_at: dt.datetime | None = None
 
     def cue(self, cmp: Comparison, key: str) -> str:
         """"best" / "worst" when this store holds the group's best or worst value (ties share it)."""
@@ -105,12 +105,17 @@ def compare(
             WHERE s.group_id = %s AND s.period_kind = %s AND s.period_start = %s AND s.metric = ANY(%s)
             GROUP BY s.store_id
         )
-        SELECT st.id, st.name, st.slug, st.status, {snap_cols}, r.last_ok_at,
+        SELECT st.id, st.name, st.slug, st.status, {snap_cols},
                (r.status IS DISTINCT FROM 'ok' OR r.last_ok_at IS NULL
                 OR (r.last_ok_at < %s AND now() - r.last_ok_at > %s)) AS stale
         FROM tenants_store st
         LEFT JOIN snap ON snap.store_id = st.id
-        LEFT JOIN hq_snapshotrun r ON r.store_id = st.id AND r.period_kind = %s AND r.period_start = %s
+        -- One probe of the (store, kind, start) unique index per store: right however fresh the
+        -- statistics are (a nightly refresh has just rewritten every run row).
+        LEFT JOIN LATERAL (
+            SELECT status, last_ok_at FROM hq_snapshotrun
+            WHERE store_id = st.id AND period_kind = %s AND period_start = %s LIMIT 1
+        ) r ON true
         WHERE st.group_id = %s AND st.status <> 'archived' {store_filter}
     """  # noqa: S608 - only generated column aliases are interpolated
     period_end = timezone.make_aware(dt.datetime.combine(period.end, dt.time.min))
@@ -121,52 +126,50 @@ def compare(
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         raw = cursor.fetchall()
+    # Rows are (id, name, slug, status, m0..mN-1, stale): work on the tuples, build
+    # objects for the page only. Ranks come from one sorted array per metric and a bisect per row.
     n = len(keys)
+    columns = [[r[4 + i] for r in raw] for i in range(n)]
+    present = [sorted(v for v in col if v is not None) for col in columns]
+    total, best, worst = _group_figures(metrics, present)
+    if sort_key == "name":
+        raw.sort(key=lambda r: r[1], reverse=descending)
+    else:
+        col = 4 + keys.index(sort_key)
+        with_value = sorted((r for r in raw if r[col] is not None), key=lambda r: (r[col], r[1]), reverse=descending)
+        raw = with_value + sorted((r for r in raw if r[col] is None), key=lambda r: r[1])
+    store_count = len(raw)
+    stale_count = sum(1 for r in raw if r[4 + n])
+    page_rows = raw[(max(page, 1) - 1) * per_page:max(page, 1) * per_page] if per_page else raw
     rows = [
         CompareRow(store_id=r[0], name=r[1], slug=r[2], status=r[3],
-                   values={k: r[4 + i] for i, k in enumerate(keys)}, last_ok_at=r[4 + n], stale=bool(r[5 + n]))
-        for r in raw
+                   values={k: r[4 + i] for i, k in enumerate(keys)},
+                   ranks={k: _rank(present[i], r[4 + i], metrics[i]) for i, k in enumerate(keys)},
+                   stale=bool(r[4 + n]))
+        for r in page_rows
     ]
-    total, best, worst = _group_figures(metrics, rows)
-    for m in metrics:
-        _rank(rows, m)
-    if sort_key == "name":
-        rows.sort(key=lambda r: r.name, reverse=descending)
-    else:
-        present = sorted((r for r in rows if r.values[sort_key] is not None),
-                         key=lambda r: (r.values[sort_key], r.name), reverse=descending)
-        rows = present + sorted((r for r in rows if r.values[sort_key] is None), key=lambda r: r.name)
-    store_count = len(rows)
-    stale_count = sum(1 for r in rows if r.stale)
-    if per_page:
-        start = (max(page, 1) - 1) * per_page
-        rows = rows[start:start + per_page]
     pages = max(1, -(-store_count // per_page)) if per_page else 1
     return Comparison(period, metrics, rows, total, best, worst, store_count, stale_count, sort_key, descending,
                       max(page, 1), pages)
 
 
-def _rank(rows: list[CompareRow], m: Metric) -> None:
-    """Competition ranking (1, 2, 2, 4) in the metric's better direction; stores without a figure get none."""
-    values = sorted((v for r in rows if (v := r.values[m.key]) is not None),
-                    reverse=m.higher_is_better is not False)
-    first_at: dict[float, int] = {}
-    for position, value in enumerate(values, start=1):
-        first_at.setdefault(value, position)
-    for r in rows:
-        figure = r.values[m.key]
-        r.ranks[m.key] = first_at[figure] if figure is not None else None
+def _rank(ascending: list[float], value: float | None, m: Metric) -> int | None:
+    """Competition ranking (1, 2, 2, 4) in the metric's better direction: 1 + the stores strictly better."""
+    if value is None:
+        return None
+    if m.higher_is_better is False:
+        return bisect.bisect_left(ascending, value) + 1
+    return len(ascending) - bisect.bisect_right(ascending, value) + 1
 
 
 def _group_figures(
-    metrics: list[Metric], rows: list[CompareRow],
+    metrics: list[Metric], present: list[list[float]],
 ) -> tuple[dict[str, float | None], dict[str, float | None], dict[str, float | None]]:
-    """The group total (sum) or average, and the best and worst value, of each metric."""
+    """The group total (sum) or average, and the best and worst value, of each metric (values sorted)."""
     total: dict[str, float | None] = {}
     best: dict[str, float | None] = {}
     worst: dict[str, float | None] = {}
-    for m in metrics:
-        values = [v for r in rows if (v := r.values[m.key]) is not None]
+    for m, values in zip(metrics, present, strict=True):
         if not values:
             total[m.key] = best[m.key] = worst[m.key] = None
             continue
@@ -174,7 +177,7 @@ def _group_figures(
         if m.higher_is_better is None:
             best[m.key] = worst[m.key] = None
         else:
-            high, low = max(values), min(values)
+            high, low = values[-1], values[0]
             best[m.key], worst[m.key] = (high, low) if m.higher_is_better else (low, high)
     return total, best, worst
 
