@@ -8,6 +8,8 @@ from typing import Any
 
 from django import template
 from django.utils import timezone
+from django.utils.dateformat import format as date_format
+from django.utils.translation import gettext
 
 from tenants.validators import format_cn_mobile
 
@@ -30,10 +32,11 @@ def yuan(value: Decimal | float | int | None) -> str:
 def cndate(value: date | datetime | None) -> str:
     if not value:
         return ""
+    # The date format is itself translated: 2026年11月23日 in Chinese, "Nov 23, 2026" in English.
     if isinstance(value, datetime):
         value = timezone.localtime(value) if timezone.is_aware(value) else value
-        return f"{value.year}年{value.month}月{value.day}日 {value:%H:%M}"
-    return f"{value.year}年{value.month}月{value.day}日"
+        return f"{date_format(value, gettext('Y年n月j日'))} {value:%H:%M}"
+    return date_format(value, gettext("Y年n月j日"))
 
 
 @register.filter

@@ -7,7 +7,12 @@ API and exports accept, so an unknown metric name is a clear 400, never a silent
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 Unit = Literal["count", "pct", "hours", "days", "yuan"]
 Total = Literal["sum", "mean"]
@@ -16,46 +21,46 @@ Total = Literal["sum", "mean"]
 @dataclass(frozen=True)
 class Metric:
     key: str
-    label: str
+    label: StrOrPromise  # translated lazily: the page's language, not the process's
     unit: Unit
     higher_is_better: bool | None  # None: neither (volumes)
     total: Total
-    area: str
+    area: StrOrPromise
 
 
 _M = Metric
 CATALOGUE: tuple[Metric, ...] = (
     # 销售漏斗 (seed 000 / 004)
-    _M("leads_received", "新增线索", "count", True, "sum", "销售"),
-    _M("receptions", "展厅接待", "count", True, "sum", "销售"),
-    _M("leads_grade_h", "H级线索", "count", None, "sum", "销售"),
-    _M("leads_grade_a", "A级线索", "count", None, "sum", "销售"),
-    _M("leads_grade_b", "B级线索", "count", None, "sum", "销售"),
-    _M("leads_grade_c", "C级线索", "count", None, "sum", "销售"),
-    _M("leads_converted", "成交", "count", True, "sum", "销售"),
-    _M("leads_defeated", "战败", "count", False, "sum", "销售"),
-    _M("conversion_rate", "成交率", "pct", True, "mean", "销售"),
-    _M("defeat_rate", "战败率", "pct", False, "mean", "销售"),
-    _M("first_contact_median_h", "首次人工联系用时(中位数)", "hours", False, "mean", "销售"),
-    _M("first_contact_on_time_pct", "首次联系及时率", "pct", True, "mean", "销售"),
-    _M("followups_done", "跟进次数", "count", True, "sum", "销售"),
-    _M("followups_on_time_pct", "按时跟进率", "pct", True, "mean", "销售"),
-    _M("deliveries", "交车", "count", True, "sum", "销售"),
+    _M("leads_received", _("新增线索"), "count", True, "sum", _("销售")),
+    _M("receptions", _("展厅接待"), "count", True, "sum", _("销售")),
+    _M("leads_grade_h", _("H级线索"), "count", None, "sum", _("销售")),
+    _M("leads_grade_a", _("A级线索"), "count", None, "sum", _("销售")),
+    _M("leads_grade_b", _("B级线索"), "count", None, "sum", _("销售")),
+    _M("leads_grade_c", _("C级线索"), "count", None, "sum", _("销售")),
+    _M("leads_converted", _("成交"), "count", True, "sum", _("销售")),
+    _M("leads_defeated", _("战败"), "count", False, "sum", _("销售")),
+    _M("conversion_rate", _("成交率"), "pct", True, "mean", _("销售")),
+    _M("defeat_rate", _("战败率"), "pct", False, "mean", _("销售")),
+    _M("first_contact_median_h", _("首次人工联系用时(中位数)"), "hours", False, "mean", _("销售")),
+    _M("first_contact_on_time_pct", _("首次联系及时率"), "pct", True, "mean", _("销售")),
+    _M("followups_done", _("跟进次数"), "count", True, "sum", _("销售")),
+    _M("followups_on_time_pct", _("按时跟进率"), "pct", True, "mean", _("销售")),
+    _M("deliveries", _("交车"), "count", True, "sum", _("销售")),
     # 售后 (seed 001 / 002)
-    _M("service_visits", "进站台次", "count", True, "sum", "售后"),
-    _M("service_revenue", "售后产值", "yuan", True, "sum", "售后"),
-    _M("first_maintenance_return_pct", "首保回厂率", "pct", True, "mean", "售后"),
+    _M("service_visits", _("进站台次"), "count", True, "sum", _("售后")),
+    _M("service_revenue", _("售后产值"), "yuan", True, "sum", _("售后")),
+    _M("first_maintenance_return_pct", _("首保回厂率"), "pct", True, "mean", _("售后")),
     # 客户结构 (seed 001)
-    _M("customers_total", "客户总数", "count", None, "sum", "客户"),
-    _M("value_a_pct", "A类客户占比", "pct", True, "mean", "客户"),
-    _M("value_b_pct", "B类客户占比", "pct", None, "mean", "客户"),
-    _M("value_c_pct", "C类客户占比", "pct", None, "mean", "客户"),
-    _M("value_d_pct", "D类客户占比", "pct", None, "mean", "客户"),
-    _M("loyal_pct", "忠诚客户占比", "pct", True, "mean", "客户"),
-    _M("general_pct", "一般客户占比", "pct", None, "mean", "客户"),
-    _M("at_risk_pct", "准流失客户占比", "pct", False, "mean", "客户"),
-    _M("lost_pct", "流失客户占比", "pct", False, "mean", "客户"),
-    _M("churn_pct", "流失率(准流失+流失)", "pct", False, "mean", "客户"),
+    _M("customers_total", _("客户总数"), "count", None, "sum", _("客户")),
+    _M("value_a_pct", _("A类客户占比"), "pct", True, "mean", _("客户")),
+    _M("value_b_pct", _("B类客户占比"), "pct", None, "mean", _("客户")),
+    _M("value_c_pct", _("C类客户占比"), "pct", None, "mean", _("客户")),
+    _M("value_d_pct", _("D类客户占比"), "pct", None, "mean", _("客户")),
+    _M("loyal_pct", _("忠诚客户占比"), "pct", True, "mean", _("客户")),
+    _M("general_pct", _("一般客户占比"), "pct", None, "mean", _("客户")),
+    _M("at_risk_pct", _("准流失客户占比"), "pct", False, "mean", _("客户")),
+    _M("lost_pct", _("流失客户占比"), "pct", False, "mean", _("客户")),
+    _M("churn_pct", _("流失率(准流失+流失)"), "pct", False, "mean", _("客户")),
 )
 DEFEAT_REASON_PREFIX = "defeat_reason."
 SATISFACTION_PREFIX = "satisfaction_q."  # one per survey question; HQ names its own question keys
@@ -69,9 +74,9 @@ def metric(key: str) -> Metric | None:
         return BY_KEY[key]
     if key.startswith(DEFEAT_REASON_PREFIX):
         reason = key[len(DEFEAT_REASON_PREFIX):]
-        return Metric(key, f"战败原因：{_defeat_label(reason)}", "count", False, "sum", "销售")
+        return Metric(key, f"战败原因：{_defeat_label(reason)}", "count", False, "sum", _("销售"))
     if key.startswith(SATISFACTION_PREFIX) and len(key) > len(SATISFACTION_PREFIX):
-        return Metric(key, f"满意度：{key[len(SATISFACTION_PREFIX):]}", "pct", True, "mean", "售后")
+        return Metric(key, f"满意度：{key[len(SATISFACTION_PREFIX):]}", "pct", True, "mean", _("售后"))
     return None
 
 

@@ -25,7 +25,7 @@ def comparison_xlsx(group: DealerGroup, cmp: Comparison) -> bytes:
     ws["A1"].font = Font(bold=True, size=13)
     header = ["门店", "门店标识", "数据状态"]
     for m in cmp.metrics:
-        header += [m.label, f"{m.label}排名"]
+        header += [str(m.label), f"{m.label}排名"]
     ws.append(header)
     for cell in ws[2]:
         cell.font = Font(bold=True)

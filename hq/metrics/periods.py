@@ -6,6 +6,9 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from django.utils.dateformat import format as date_format
+from django.utils.translation import gettext
+
 from tenants.errors import DomainError
 
 MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
@@ -27,8 +30,8 @@ class Period:
     @property
     def label(self) -> str:
         if self.kind == "day":
-            return f"{self.start.year}年{self.start.month}月{self.start.day}日"
-        return f"{self.start.year}年{self.start.month}月"
+            return date_format(self.start, gettext("Y年n月j日"))
+        return date_format(self.start, gettext("Y年n月"))
 
     @property
     def code(self) -> str:

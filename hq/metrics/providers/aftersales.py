@@ -6,31 +6,33 @@ set-based queries, so the store's report page and HQ's comparison show the same 
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
+
 from crm.aftersales.report import ReportPeriod, monthly_report
 from hq.metrics.catalogue import Metric, register
 from hq.metrics.periods import Period
 from hq.policy.starter import STARTER_SURVEY
 
 SATISFACTION_Q_PREFIX = "satisfaction_q."
-AREA = "回访投诉"
+AREA = _("回访投诉")
 
 _M = Metric
 METRICS: tuple[Metric, ...] = (
-    _M("revisits_due", "应回访数量", "count", None, "sum", AREA),
-    _M("revisits_made", "实施回访数量", "count", True, "sum", AREA),
-    _M("revisits_made_pct", "实施回访率(占应回访)", "pct", True, "mean", AREA),
-    _M("revisits_successful", "成功回访数量", "count", True, "sum", AREA),
-    _M("revisits_successful_pct", "成功回访率(占应回访)", "pct", True, "mean", AREA),
-    _M("satisfaction_pct", "回访满意度", "pct", True, "mean", AREA),
-    _M("satisfaction_last_repair_pct", "对上次维修的满意度", "pct", True, "mean", AREA),
-    _M("complaints_opened", "新受理投诉", "count", False, "sum", AREA),
-    _M("complaints_closed", "结案投诉", "count", True, "sum", AREA),
-    _M("complaints_overdue", "超时投诉", "count", False, "sum", AREA),
-    _M("complaints_per_100_customers", "每百名客户投诉数", "count", False, "mean", AREA),
-    _M("complaint_first_reply_avg_h", "首次回复客户平均用时", "hours", False, "mean", AREA),
-    _M("complaint_sla_pct", "投诉时限达成率", "pct", True, "mean", AREA),
-    _M("corrective_actions_due", "到期整改措施", "count", None, "sum", AREA),
-    _M("corrective_actions_done", "到期整改措施已完成", "count", True, "sum", AREA),
+    _M("revisits_due", _("应回访数量"), "count", None, "sum", AREA),
+    _M("revisits_made", _("实施回访数量"), "count", True, "sum", AREA),
+    _M("revisits_made_pct", _("实施回访率(占应回访)"), "pct", True, "mean", AREA),
+    _M("revisits_successful", _("成功回访数量"), "count", True, "sum", AREA),
+    _M("revisits_successful_pct", _("成功回访率(占应回访)"), "pct", True, "mean", AREA),
+    _M("satisfaction_pct", _("回访满意度"), "pct", True, "mean", AREA),
+    _M("satisfaction_last_repair_pct", _("对上次维修的满意度"), "pct", True, "mean", AREA),
+    _M("complaints_opened", _("新受理投诉"), "count", False, "sum", AREA),
+    _M("complaints_closed", _("结案投诉"), "count", True, "sum", AREA),
+    _M("complaints_overdue", _("超时投诉"), "count", False, "sum", AREA),
+    _M("complaints_per_100_customers", _("每百名客户投诉数"), "count", False, "mean", AREA),
+    _M("complaint_first_reply_avg_h", _("首次回复客户平均用时"), "hours", False, "mean", AREA),
+    _M("complaint_sla_pct", _("投诉时限达成率"), "pct", True, "mean", AREA),
+    _M("corrective_actions_due", _("到期整改措施"), "count", None, "sum", AREA),
+    _M("corrective_actions_done", _("到期整改措施已完成"), "count", True, "sum", AREA),
 )
 
 

@@ -8,22 +8,23 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import connection
+from django.utils.translation import gettext_lazy as _
 
 from hq.metrics.catalogue import Metric, register
 from hq.metrics.periods import Period
 
-AREA = "跟进提醒"
+AREA = _("跟进提醒")
 # A reminded customer "came in" with a maintenance visit from a week before the reminder's due date
 # (booked on the call) to 45 days after it.
 CAME_IN_WINDOW = ("7 days", "45 days")
 
 register(
-    Metric("cadence_tasks_due", "到期跟进任务", "count", None, "sum", AREA),
-    Metric("cadence_tasks_on_time_pct", "跟进任务按时完成率", "pct", True, "mean", AREA),
-    Metric("cadence_tasks_overdue", "逾期跟进任务", "count", False, "sum", AREA),
-    Metric("maintenance_reminded", "保养提醒客户数", "count", True, "sum", AREA),
-    Metric("maintenance_reminded_came_in", "提醒后进站客户数", "count", True, "sum", AREA),
-    Metric("maintenance_reminder_conversion_pct", "保养提醒进站率", "pct", True, "mean", AREA),
+    Metric("cadence_tasks_due", _("到期跟进任务"), "count", None, "sum", AREA),
+    Metric("cadence_tasks_on_time_pct", _("跟进任务按时完成率"), "pct", True, "mean", AREA),
+    Metric("cadence_tasks_overdue", _("逾期跟进任务"), "count", False, "sum", AREA),
+    Metric("maintenance_reminded", _("保养提醒客户数"), "count", True, "sum", AREA),
+    Metric("maintenance_reminded_came_in", _("提醒后进站客户数"), "count", True, "sum", AREA),
+    Metric("maintenance_reminder_conversion_pct", _("保养提醒进站率"), "pct", True, "mean", AREA),
 )
 
 
