@@ -51,6 +51,15 @@ class _Base(viewsets.GenericViewSet):  # type: ignore[type-arg]
     def _created(self, obj: Any) -> Response:
         return Response(self.get_serializer(obj).data, status=status.HTTP_201_CREATED)
 
+    def _validated_with_customer_and_lead(self, request: Request) -> tuple[dict[str, Any], Customer, Lead | None]:
+        """Validate the body; load its customer and optional lead through the member's access check."""
+        ser = self.get_serializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        d = dict(ser.validated_data)
+        customer = get_customer_for_member(self.member, d.pop("customer").pk)
+        lead = d.pop("lead", None)
+        return d, customer, get_lead_for_member(self.member, lead.pk) if lead else None
+
 
 class CustomerViewSet(_Base, mixins.ListModelMixin, mixins.RetrieveModelMixin):
     """客户: list (filterable), read, create, update; reassignment for managers."""
@@ -206,12 +215,7 @@ class FollowUpViewSet(_Base, mixins.ListModelMixin, mixins.RetrieveModelMixin):
         return FollowUp.objects.filter(customer__in=self.visible_customers()).order_by("-happened_at")
 
     def create(self, request: Request) -> Response:
-        ser = self.get_serializer(data=request.data)
-        ser.is_valid(raise_exception=True)
-        d = dict(ser.validated_data)
-        customer = get_customer_for_member(self.member, d.pop("customer").pk)
-        lead = d.pop("lead", None)
-        lead = get_lead_for_member(self.member, lead.pk) if lead else None
+        d, customer, lead = self._validated_with_customer_and_lead(request)
         return self._created(services.followup_create(member=self.member, customer=customer, lead=lead, **d))
 
 
@@ -226,12 +230,7 @@ class TestDriveViewSet(_Base, mixins.ListModelMixin, mixins.RetrieveModelMixin):
         return TestDrive.objects.filter(customer__in=self.visible_customers()).order_by("-driven_at")
 
     def create(self, request: Request) -> Response:
-        ser = self.get_serializer(data=request.data)
-        ser.is_valid(raise_exception=True)
-        d = dict(ser.validated_data)
-        customer = get_customer_for_member(self.member, d.pop("customer").pk)
-        lead = d.pop("lead", None)
-        lead = get_lead_for_member(self.member, lead.pk) if lead else None
+        d, customer, lead = self._validated_with_customer_and_lead(request)
         return self._created(services.test_drive_create(member=self.member, customer=customer, lead=lead, **d))
 
 
