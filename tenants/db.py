@@ -1,6 +1,6 @@
 """The default connection, typed as django-tenants' wrapper (schema_name, set_tenant, ...)."""
 
-from typing import cast
+from typing import Any, cast
 
 from django.db import connection
 from django_tenants.postgresql_backend.base import DatabaseWrapper
@@ -8,3 +8,18 @@ from django_tenants.postgresql_backend.base import DatabaseWrapper
 
 def tenant_connection() -> DatabaseWrapper:
     return cast(DatabaseWrapper, connection)
+
+
+def fetch_one(sql: str, params: Any) -> dict[str, Any]:
+    """Run a one-row aggregate query and return it as {column: value} (set-based figures)."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+        return dict(zip([c[0] for c in cursor.description], row, strict=True))
+
+
+def percent(part: float | None, whole: float | None, *, digits: int = 2) -> float | None:
+    """part / whole as a percentage; None when there is no basis (never a misleading 0 %)."""
+    if not whole:
+        return None
+    return round(100.0 * float(part or 0) / float(whole), digits)

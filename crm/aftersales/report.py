@@ -18,6 +18,7 @@ from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from tenants.db import fetch_one, percent
 from tenants.errors import DomainError
 
 from ..models.aftersales import CauseCategory
@@ -92,7 +93,7 @@ class QuestionRow:
 
     @property
     def pct(self) -> float | None:
-        return _pct(self.satisfied, self.answered)
+        return percent(self.satisfied, self.answered, digits=1)
 
     @property
     def unsatisfied(self) -> int:
@@ -126,43 +127,29 @@ class MonthlyReport:
 
     @property
     def made_pct(self) -> float | None:
-        return _pct(self.made, self.due)
+        return percent(self.made, self.due, digits=1)
 
     @property
     def successful_pct(self) -> float | None:
-        return _pct(self.successful, self.due)
+        return percent(self.successful, self.due, digits=1)
 
     @property
     def satisfaction_pct(self) -> float | None:
-        return _pct(self.satisfied, self.successful)
+        return percent(self.satisfied, self.successful, digits=1)
 
     @property
     def repair_satisfaction_pct(self) -> float | None:
         """对上次维修的满意度: satisfied share of successful after-service visits."""
-        return _pct(self.repair_satisfied, self.repair_done)
+        return percent(self.repair_satisfied, self.repair_done, digits=1)
 
     @property
     def sla_pct(self) -> float | None:
-        return _pct(self.deadlines_on_time, self.deadlines_due)
+        return percent(self.deadlines_on_time, self.deadlines_due, digits=1)
 
     @property
     def issues(self) -> list[QuestionRow]:
         """客户反映比较多的问题: questions with the most unsatisfied answers, most first."""
         return sorted((q for q in self.questions if q.unsatisfied), key=lambda q: -q.unsatisfied)[:5]
-
-
-def _pct(part: float | None, whole: float | None) -> float | None:
-    if not whole:
-        return None
-    return round(100.0 * float(part or 0) / float(whole), 1)
-
-
-def _one(sql: str, params: dict[str, Any]) -> dict[str, Any]:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        row = cursor.fetchone()
-        names = [c[0] for c in cursor.description]
-    return dict(zip(names, row, strict=True))
 
 
 def _bounds(period: ReportPeriod) -> dict[str, Any]:
@@ -177,7 +164,7 @@ def monthly_report(period: ReportPeriod) -> MonthlyReport:
     """回访月报 of the store whose schema is active: six set-based queries whatever the volume."""
     p = _bounds(period)
     r = MonthlyReport(period)
-    v = _one(
+    v = fetch_one(
         """
         SELECT count(*) AS due, count(*) FILTER (WHERE attempts > 0) AS made,
                count(*) FILTER (WHERE status = 'completed') AS ok,
@@ -200,7 +187,7 @@ def monthly_report(period: ReportPeriod) -> MonthlyReport:
             """, p)
         r.questions = [QuestionRow(k, t, kind, n, s, round(float(avg), 2) if avg is not None else None, scale)
                        for k, t, kind, n, s, avg, scale in cursor.fetchall()]
-    c = _one(
+    c = fetch_one(
         """
         SELECT count(*) FILTER (WHERE received_at >= %(t0)s AND received_at < %(t1)s) AS opened,
                count(*) FILTER (WHERE closed_at >= %(t0)s AND closed_at < %(t1)s) AS closed,
@@ -212,7 +199,7 @@ def monthly_report(period: ReportPeriod) -> MonthlyReport:
         """, p)
     r.complaints_opened, r.complaints_closed = c["opened"], c["closed"]
     r.first_reply_avg_h = round(float(c["reply_h"]), 1) if c["reply_h"] is not None else None
-    d = _one(
+    d = fetch_one(
         """
         SELECT count(*) FILTER (WHERE d.met_at IS NOT NULL OR d.due_at < %(now)s) AS due,
                count(*) FILTER (WHERE d.met_at IS NOT NULL AND d.met_at <= d.due_at) AS on_time,
@@ -227,7 +214,7 @@ def monthly_report(period: ReportPeriod) -> MonthlyReport:
             "SELECT cause_category, count(*) FROM crm_complaint WHERE received_at >= %(t0)s "
             "AND received_at < %(t1)s AND cause_category <> '' GROUP BY cause_category ORDER BY 2 DESC", p)
         r.causes = [(str(labels.get(k, k)), n) for k, n in cursor.fetchall()]
-    a = _one(
+    a = fetch_one(
         """
         SELECT count(*) FILTER (WHERE deadline >= %(d0)s AND deadline < %(d1)s) AS due,
                count(*) FILTER (WHERE deadline >= %(d0)s AND deadline < %(d1)s AND status = 'done') AS done,

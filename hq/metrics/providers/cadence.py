@@ -5,13 +5,11 @@ Runs inside the store's schema (the caller holds tenant_context), set-based like
 
 from __future__ import annotations
 
-from typing import Any
-
-from django.db import connection
 from django.utils.translation import gettext_lazy as _
 
 from hq.metrics.catalogue import Metric, register
 from hq.metrics.periods import Period
+from tenants.db import fetch_one, percent
 
 AREA = _("跟进提醒")
 # A reminded customer "came in" with a maintenance visit from a week before the reminder's due date
@@ -28,20 +26,9 @@ register(
 )
 
 
-def _one(sql: str, params: dict[str, Any]) -> dict[str, Any]:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        row = cursor.fetchone()
-        return dict(zip([c[0] for c in cursor.description], row, strict=True))
-
-
-def _pct(part: int, whole: int) -> float | None:
-    return round(100.0 * part / whole, 2) if whole else None
-
-
 def compute(period: Period) -> dict[str, float]:
     p = {"s": period.start, "e": period.end, "before": CAME_IN_WINDOW[0], "after": CAME_IN_WINDOW[1]}
-    tasks = _one(
+    tasks = fetch_one(
         """
         SELECT count(*) FILTER (WHERE due_date >= %(s)s AND due_date < %(e)s) AS due,
                count(*) FILTER (WHERE due_date >= %(s)s AND due_date < %(e)s AND status = 'done'
@@ -51,7 +38,7 @@ def compute(period: Period) -> dict[str, float]:
         """,
         p,
     )
-    reminders = _one(
+    reminders = fetch_one(
         """
         WITH reminded AS (
             SELECT t.customer_id, min(t.due_date) AS due_date
@@ -74,10 +61,10 @@ def compute(period: Period) -> dict[str, float]:
     )
     out: dict[str, float | None] = {
         "cadence_tasks_due": tasks["due"],
-        "cadence_tasks_on_time_pct": _pct(tasks["on_time"], tasks["due"]),
+        "cadence_tasks_on_time_pct": percent(tasks["on_time"], tasks["due"]),
         "cadence_tasks_overdue": tasks["overdue"],
         "maintenance_reminded": reminders["reminded"],
         "maintenance_reminded_came_in": reminders["came_in"],
-        "maintenance_reminder_conversion_pct": _pct(reminders["came_in"], reminders["reminded"]),
+        "maintenance_reminder_conversion_pct": percent(reminders["came_in"], reminders["reminded"]),
     }
     return {k: float(v) for k, v in out.items() if v is not None}

@@ -7,13 +7,13 @@ FILTER aggregates, so a store's figures cost a handful of round trips whatever i
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.db import connection
 from django.utils import timezone
 
 from hq.metrics.catalogue import DEFEAT_REASON_PREFIX
 from hq.metrics.periods import Period
+from tenants.db import fetch_one, percent
 
 # Time from a lead or showroom visit to the first human contact (automatic messages are not FollowUp rows).
 FIRST_CONTACT_DEADLINE_H = 24
@@ -26,24 +26,10 @@ def _bounds(period: Period) -> tuple[dt.datetime, dt.datetime]:
     return start, end
 
 
-def _pct(part: float | None, whole: float | None) -> float | None:
-    if not whole:
-        return None
-    return round(100.0 * float(part or 0) / float(whole), 2)
-
-
-def _one(sql: str, params: list[Any]) -> dict[str, Any]:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        row = cursor.fetchone()
-        names = [c[0] for c in cursor.description]
-    return dict(zip(names, row, strict=True))
-
-
 def compute(period: Period) -> dict[str, float]:
     start, end = _bounds(period)
     out: dict[str, float | None] = {}
-    leads = _one(
+    leads = fetch_one(
         """
         SELECT count(*) FILTER (WHERE created_at >= %(s)s AND created_at < %(e)s) AS received,
                count(*) FILTER (WHERE created_at >= %(s)s AND created_at < %(e)s AND grade = 'H') AS h,
@@ -60,8 +46,8 @@ def compute(period: Period) -> dict[str, float]:
                leads_grade_b=leads["b"], leads_grade_c=leads["c"], leads_converted=leads["deal"],
                leads_defeated=leads["lost"])
     closed = (leads["deal"] or 0) + (leads["lost"] or 0)
-    out["conversion_rate"] = _pct(leads["deal"], closed)
-    out["defeat_rate"] = _pct(leads["lost"], closed)
+    out["conversion_rate"] = percent(leads["deal"], closed)
+    out["defeat_rate"] = percent(leads["lost"], closed)
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT defeat_reason, count(*) FROM crm_lead WHERE status = 'defeated' AND closed_at >= %s "
@@ -70,7 +56,7 @@ def compute(period: Period) -> dict[str, float]:
         )
         for reason, count in cursor.fetchall():
             out[f"{DEFEAT_REASON_PREFIX}{reason}"] = count
-    first = _one(
+    first = fetch_one(
         """
         WITH firsts AS (
             SELECT l.id, extract(epoch FROM (min(f.happened_at) - l.created_at)) / 3600.0 AS hours
@@ -86,22 +72,22 @@ def compute(period: Period) -> dict[str, float]:
         {"s": start, "e": end, "deadline": FIRST_CONTACT_DEADLINE_H},  # type: ignore[arg-type]
     )
     out["first_contact_median_h"] = None if first["median_h"] is None else round(float(first["median_h"]), 2)
-    out["first_contact_on_time_pct"] = _pct(first["on_time"], first["total"])
-    followups = _one(
+    out["first_contact_on_time_pct"] = percent(first["on_time"], first["total"])
+    followups = fetch_one(
         "SELECT count(*) AS done, count(*) FILTER (WHERE on_time) AS on_time FROM crm_followup "
         "WHERE happened_at >= %s AND happened_at < %s",
         [start, end],
     )
     out["followups_done"] = followups["done"]
-    out["followups_on_time_pct"] = _pct(followups["on_time"], followups["done"])
-    out["receptions"] = _one(
+    out["followups_on_time_pct"] = percent(followups["on_time"], followups["done"])
+    out["receptions"] = fetch_one(
         "SELECT count(*) AS n FROM crm_reception WHERE arrived_at >= %s AND arrived_at < %s", [start, end]
     )["n"]
-    out["deliveries"] = _one(
+    out["deliveries"] = fetch_one(
         "SELECT count(*) AS n FROM crm_vehicle WHERE delivered_on >= %s AND delivered_on < %s",
         [period.start, period.end],
     )["n"]
-    service = _one(
+    service = fetch_one(
         "SELECT count(*) AS n, coalesce(sum(amount), 0) AS revenue FROM crm_servicevisit "
         "WHERE visited_on >= %s AND visited_on < %s",
         [period.start, period.end],
@@ -110,7 +96,7 @@ def compute(period: Period) -> dict[str, float]:
     out["service_revenue"] = float(service["revenue"])
     # 首保回厂率: of cars whose first maintenance fell due by the period's end (delivered 3–15 months
     # before it), the share that came in for it.
-    due = _one(
+    due = fetch_one(
         """
         SELECT count(*) AS due,
                count(*) FILTER (WHERE EXISTS (SELECT 1 FROM crm_servicevisit s WHERE s.vehicle_id = v.id
@@ -120,8 +106,8 @@ def compute(period: Period) -> dict[str, float]:
         """,
         {"end": period.end},  # type: ignore[arg-type]
     )
-    out["first_maintenance_return_pct"] = _pct(due["came"], due["due"])
-    mix = _one(
+    out["first_maintenance_return_pct"] = percent(due["came"], due["due"])
+    mix = fetch_one(
         """
         SELECT count(*) AS total,
                count(*) FILTER (WHERE value_class = 'A') AS a, count(*) FILTER (WHERE value_class = 'B') AS b,
@@ -136,11 +122,11 @@ def compute(period: Period) -> dict[str, float]:
     )
     out["customers_total"] = mix["total"]
     for key in ("a", "b", "c", "d"):
-        out[f"value_{key}_pct"] = _pct(mix[key], mix["classed"])
-    out["loyal_pct"] = _pct(mix["loyal"], mix["graded"])
-    out["general_pct"] = _pct(mix["gen"], mix["graded"])
-    out["at_risk_pct"] = _pct(mix["at_risk"], mix["graded"])
-    out["lost_pct"] = _pct(mix["lost"], mix["graded"])
-    out["churn_pct"] = _pct((mix["at_risk"] or 0) + (mix["lost"] or 0), mix["graded"])
+        out[f"value_{key}_pct"] = percent(mix[key], mix["classed"])
+    out["loyal_pct"] = percent(mix["loyal"], mix["graded"])
+    out["general_pct"] = percent(mix["gen"], mix["graded"])
+    out["at_risk_pct"] = percent(mix["at_risk"], mix["graded"])
+    out["lost_pct"] = percent(mix["lost"], mix["graded"])
+    out["churn_pct"] = percent((mix["at_risk"] or 0) + (mix["lost"] or 0), mix["graded"])
     # A figure with no basis (no closed leads, no customers) is absent, never a misleading zero.
     return {k: float(v) for k, v in out.items() if v is not None}
