@@ -49,3 +49,16 @@ DEFAULT_BRANDS = (
     "一汽-大众", "上汽大众", "东风日产", "广汽丰田", "一汽丰田", "东风本田", "广汽本田", "别克", "雪佛兰",
     "宝马", "奔驰", "奥迪", "比亚迪", "吉利", "长安", "红旗", "东风标致", "理想", "蔚来", "小鹏",
 )
+
+
+def clean_cn_mobile(value: str, *, field: str) -> str:
+    """The normalised mobile number ("" when none was given); a malformed one is a DomainError on `field`."""
+    from .errors import DomainError
+
+    mobile = normalize_cn_mobile(value) if value else ""
+    if mobile:
+        try:
+            validate_cn_mobile(mobile)
+        except ValidationError as exc:
+            raise DomainError(exc.messages[0], field=field) from exc
+    return mobile

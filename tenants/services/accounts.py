@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from ..errors import Conflict, DomainError, NotFound
 from ..models import ApiToken, DealerGroup, GroupMembership, Invitation, Store, StoreMembership, User
-from ..validators import normalize_cn_mobile, validate_cn_mobile
+from ..validators import clean_cn_mobile
 
 
 def _check_password(password: str, user: User | None = None) -> None:
@@ -26,12 +26,7 @@ def _check_password(password: str, user: User | None = None) -> None:
 @transaction.atomic
 def user_create(*, name: str, password: str, mobile: str = "", email: str = "", is_staff: bool = False) -> User:
     """Create a user who signs in with `mobile` or `email`. Password rules apply."""
-    mobile = normalize_cn_mobile(mobile) if mobile else ""
-    if mobile:
-        try:
-            validate_cn_mobile(mobile)
-        except ValidationError as exc:
-            raise DomainError(exc.messages[0], field="mobile") from exc
+    mobile = clean_cn_mobile(mobile, field="mobile")
     if not mobile and not email:
         raise DomainError("请填写手机号或电子邮箱。", field="mobile")
     if mobile and User.objects.filter(mobile=mobile).exists():

@@ -13,7 +13,7 @@ from django.utils import timezone
 from ..errors import Conflict, DomainError
 from ..models import DealerGroup, Domain, Invitation, Store, User
 from ..roles import StoreRole
-from ..validators import normalize_cn_mobile, validate_cn_mobile, validate_store_slug
+from ..validators import clean_cn_mobile, validate_store_slug
 from .schema_clone import clone_template_into
 
 INVITATION_TTL = timedelta(days=7)
@@ -50,12 +50,7 @@ def _validate(*, name: str, slug: str, city: str, gm_name: str, gm_mobile: str, 
         raise DomainError(exc.messages[0], field="slug") from exc
     if not gm_name.strip():
         raise DomainError("请填写首位总经理的姓名。", field="gm_name")
-    mobile = normalize_cn_mobile(gm_mobile) if gm_mobile else ""
-    if mobile:
-        try:
-            validate_cn_mobile(mobile)
-        except ValidationError as exc:
-            raise DomainError(exc.messages[0], field="gm_mobile") from exc
+    mobile = clean_cn_mobile(gm_mobile, field="gm_mobile")
     if not mobile and not gm_email:
         raise DomainError("请填写总经理的手机号或电子邮箱，用于发送邀请。", field="gm_mobile")
     return mobile
