@@ -3,7 +3,7 @@ SHELL := /bin/bash
 PY := .venv/bin/python
 STAMP := .venv/.installed
 
-.PHONY: run test lint bench install browser clean
+.PHONY: run test test-at lint bench install browser clean
 
 $(STAMP): requirements.lock
 	@test -x $(PY) || python3 -m venv .venv
@@ -15,15 +15,23 @@ install: $(STAMP)
 
 # Debian's Chromium drives the browser tests (never `playwright install`: no download here).
 browser:
-	@{ command -v chromium >/dev/null && test -d /usr/share/fonts/opentype/noto; } || { \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
-	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; fi; }
+	@{ command -v chromium >/dev/null && command -v faketime >/dev/null && test -d /usr/share/fonts/opentype/noto; } || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk faketime >/dev/null; \
+	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk faketime >/dev/null; fi; }
 
 run: $(STAMP)
 	$(PY) bin/dev.py run
 
 test: $(STAMP) browser
 	DEV_DATABASE=chezhu_testhost $(PY) bin/dev.py exec -- $(PY) -m pytest $(PYTEST_ARGS)
+
+# The whole suite with the machine's clock moved (libfaketime, for every process: PostgreSQL, Redis,
+# workers, the browser): make test-at WHEN="2027-04-30 23:30 +08:00". Proves no test reads the wall clock.
+test-at: $(STAMP) browser
+	@test -n "$(WHEN)" || { echo 'usage: make test-at WHEN="2027-04-30 23:30 +08:00"'; exit 2; }
+	@offset=$$(( $$(date -d "$(WHEN)" +%s) - $$(date +%s) )); sign=$$([ $$offset -ge 0 ] && echo +); \
+	  echo "clock moved to $$(TZ=Asia/Shanghai date -d "$(WHEN)" '+%F %T %Z') (offset $$sign$$offset s)"; \
+	  DEV_DATABASE=chezhu_testclock faketime -f "$$sign$$offset" $(PY) bin/dev.py exec -- $(PY) -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	.venv/bin/ruff check .

@@ -25,7 +25,7 @@ MONTH = dt.date(2026, 10, 1)
 
 
 def _report_store() -> Any:
-    from tenants.demo import demo_group_create
+    from crm.demo_group import demo_group_create
 
     result = demo_group_create(name="压测售后集团", code="bench-aftersales", stores=1, group_no=8,
                                consultants_per_store=4)

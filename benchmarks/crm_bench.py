@@ -17,7 +17,7 @@ CUSTOMERS = int(os.environ.get("BENCH_CRM_CUSTOMERS", "100000"))
 
 
 def _store():  # type: ignore[no-untyped-def]
-    from tenants.demo import demo_group_create
+    from crm.demo_group import demo_group_create
 
     result = demo_group_create(name="压测CRM集团", code="bench-crm", stores=1, group_no=9, consultants_per_store=8)
     return result.stores[0]

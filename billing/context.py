@@ -8,6 +8,7 @@ from django.http import HttpRequest
 
 from tenants.access import store_membership
 from tenants.roles import StoreRole
+from tenants.selectors import groups_for_user
 
 from .models import BillingAccount
 from .selectors import payment_state
@@ -26,8 +27,11 @@ def _banner(account: BillingAccount, *, for_hq: bool) -> dict[str, str] | None:
     return None
 
 
-def billing_banner(request: HttpRequest, ctx: dict[str, Any]) -> dict[str, Any]:
-    """`billing_banner` for templates/billing/_banner.html, or nothing."""
+def billing_banner(request: HttpRequest) -> dict[str, Any]:
+    """Context processor: `billing_banner` for templates/billing/_banner.html, or nothing."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
     store = getattr(request, "tenant", None)
     if store is not None:
         membership = store_membership(request)
@@ -36,7 +40,7 @@ def billing_banner(request: HttpRequest, ctx: dict[str, Any]) -> dict[str, Any]:
         account = BillingAccount.objects.select_related("group").filter(group_id=store.group_id).first()
         banner = _banner(account, for_hq=False) if account else None
         return {"billing_banner": banner} if banner else {}
-    group_ids = [m.group_id for m in ctx.get("nav_groups") or []]
+    group_ids = [m.group_id for m in getattr(request, "_group_memberships", None) or groups_for_user(user)]
     for account in BillingAccount.objects.select_related("group").filter(group_id__in=group_ids).order_by("group_id"):
         banner = _banner(account, for_hq=True)
         if banner:

@@ -77,6 +77,13 @@ def group_is_read_only(group_id: int) -> bool:
     return payment_state(account).read_only
 
 
+def store_read_only_reason(*, store: Store) -> str | None:
+    """Why the store refuses changes on billing's account (tenants hook `store_read_only_reason`)."""
+    if group_is_read_only(store.group_id):
+        return "集团订阅付款逾期已超过宽限期，门店暂为只读状态，恢复付款后立即恢复。"
+    return None
+
+
 def audit_log_for_group(group: DealerGroup, *, limit: int = 50) -> QuerySet[BillingAuditLog]:
     return BillingAuditLog.objects.filter(account__group=group).select_related("actor")[:limit]
 

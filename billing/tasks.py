@@ -18,6 +18,11 @@ def subscription_sync_quantity(group_id: int) -> None:
     services.subscription_sync_quantity(group_id=group_id)
 
 
+def subscription_sync_quantity_later(*, group_id: int) -> None:
+    """Queue the quantity sync (tenants hook `billable_stores_changed`, called after commit)."""
+    subscription_sync_quantity.delay(group_id)
+
+
 @shared_task(
     name="billing.webhook_event_process",
     autoretry_for=(PaymentProviderUnavailable,), retry_backoff=True, max_retries=8,

@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-from config.celery import app
+from celery import shared_task
 
 from .models import ImportJob
 from .services.classification import classification_recompute_store
 from .services.imports import import_run
 
 
-@app.task(acks_late=True)
+@shared_task(acks_late=True)
 def import_job_run(job_id: int, consultant_id: int | None = None) -> None:
     """导入任务: import the valid rows of a previewed file."""
     job = ImportJob.objects.get(pk=job_id)
     import_run(job=job, consultant_id=consultant_id)
 
 
-@app.task(acks_late=True)
+@shared_task(acks_late=True)
 def classification_nightly() -> int:
     """夜间客户分类 for the store the task was sent for."""
     return classification_recompute_store()

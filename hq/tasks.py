@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 
 from celery import shared_task
+from django.conf import settings
+from django.utils.module_loading import import_string
 
 log = logging.getLogger(__name__)
 
@@ -40,15 +42,13 @@ def policy_adopt_store(store_id: int, version_id: int) -> bool:
     version also becomes the thresholds the store's CRM classifies with."""
     from django.db import connection
 
-    from .models import PolicyKind
     from .services.policies import store_policy_adopt
 
     adoption = store_policy_adopt(store_id=store_id, version_id=version_id)
     if adoption is None:
         return False
     schema = getattr(connection, "schema_name", "public")
-    if adoption.kind == PolicyKind.CLASSIFICATION and schema != "public":
-        from crm.cadence.policy_sync import classification_policy_sync
-
-        classification_policy_sync()
+    hook = settings.HQ_ADOPTION_HOOKS.get(str(adoption.kind))
+    if hook and schema != "public":
+        import_string(hook)()  # e.g. a classification version becomes the CRM's thresholds
     return True

@@ -17,6 +17,7 @@ from django.shortcuts import render
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 
+from . import hooks
 from .models import DealerGroup, GroupMembership, Store, StoreMembership
 from .roles import READ_ONLY_PERMS, GroupRole, role_allows
 
@@ -45,11 +46,7 @@ def read_only_reason(store: Store) -> str | None:
     """Why this store accepts no changes now, or None. Suspension, or the group's billing lapsed."""
     if store.status == Store.Status.SUSPENDED:
         return "本门店已被集团暂停，当前为只读状态：可以查看，不能修改。"
-    from billing.selectors import group_is_read_only
-
-    if group_is_read_only(store.group_id):
-        return "集团订阅付款逾期已超过宽限期，门店暂为只读状态，恢复付款后立即恢复。"
-    return None
+    return hooks.first_answer("store_read_only_reason", store=store)  # billing: a lapsed subscription
 
 
 def check_store_access(request: HttpRequest, perm: str) -> StoreMembership:

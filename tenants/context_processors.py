@@ -26,9 +26,6 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         membership = store_membership(request)
         ctx["current_membership"] = membership
         ctx["read_only_reason"] = read_only_reason(store) if membership else None
-    from billing.context import billing_banner  # billing: grace-period / lapse banner
-
-    ctx.update(billing_banner(request, ctx))
     return ctx
 
 

@@ -28,9 +28,8 @@ def last_heartbeat_age_s() -> float | None:
 def fan_out_to_stores(task_name: str, spread_seconds: int = 1800) -> int:
     """Beat's per-store jobs: send `task_name` once into every active store's schema, spread over
     `spread_seconds` so a thousand stores do not start in the same second. Returns the store count."""
+    from celery import current_app as app  # the project's tenant-aware app (config.celery), not imported
     from django_tenants.utils import tenant_context
-
-    from config.celery import app
 
     from .models import Store
 

@@ -65,3 +65,16 @@ def test_every_hq_view_goes_through_the_hq_check() -> None:
         if name not in OPEN_VIEWS and not (name or "").startswith("billing_webhook") and not _guarded(cb, "hq_access")
     ]
     assert unguarded == []
+
+
+def test_every_dotted_path_the_settings_wire_in_imports() -> None:
+    """The lower layers reach the apps above only through these settings: a typo must fail here."""
+    from importlib import import_module
+
+    from django.conf import settings
+    from django.utils.module_loading import import_string
+
+    paths = [p for hooks in settings.TENANTS_HOOKS.values() for p in hooks]
+    paths += [*settings.HQ_ADOPTION_HOOKS.values(), settings.HQ_STORE_ESCALATIONS]
+    assert all(callable(import_string(p)) for p in paths)
+    assert all(callable(import_module(p).compute) for p in settings.HQ_METRIC_PROVIDERS)

@@ -80,12 +80,21 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "tenants.context_processors.navigation",
+                "billing.context.billing_banner",  # grace-period / lapse banner
             ],
         },
     },
 ]
 
 WSGI_APPLICATION = "config.wsgi.application"
+
+# What the apps above do on the floor's events (tenants/hooks.py): tenants imports none of them.
+TENANTS_HOOKS: dict[str, list[str]] = {
+    "group_created": ["hq.services.policies.group_policy_bootstrap"],  # starter templates, v1 published
+    "store_onboarded": ["hq.services.policies.store_policy_adopt_current"],  # in the onboarding transaction
+    "billable_stores_changed": ["billing.tasks.subscription_sync_quantity_later"],  # after commit
+    "store_read_only_reason": ["billing.selectors.store_read_only_reason"],
+}
 
 DATABASES = {"default": env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/chezhu")}
 DATABASES["default"]["ENGINE"] = "tenants.db_backend"
@@ -230,7 +239,7 @@ CELERY_BEAT_SCHEDULE["billing-reconcile-nightly"] = {
 }
 
 # Metrics flow up (hq.metrics): providers computing each store's figures, and the nightly refresh.
-HQ_METRIC_PROVIDERS = ["hq.metrics.providers.crm_core", "hq.metrics.providers.cadence"]
+HQ_METRIC_PROVIDERS = ["crm.selectors.hq_metrics", "crm.cadence.metrics"]
 HQ_SNAPSHOT_SPREAD_S = env.int("HQ_SNAPSHOT_SPREAD_S", default=1800)
 CELERY_IMPORTS = ["hq.metrics.tasks"]
 CELERY_BEAT_SCHEDULE["hq-snapshots-nightly"] = {
@@ -267,7 +276,10 @@ CELERY_BEAT_SCHEDULE["aftersales-visits-sync"] = {
     "schedule": __import__("celery.schedules", fromlist=["crontab"]).crontab(hour=6, minute=30),
     "options": {"expires": 60 * 60 * 6},
 }
-HQ_METRIC_PROVIDERS += ["hq.metrics.providers.aftersales"]
+HQ_METRIC_PROVIDERS += ["crm.aftersales.metrics"]
+# What the store's CRM does in the store's schema right after it adopts a version of a policy kind.
+HQ_ADOPTION_HOOKS = {"classification": "crm.services.classification.classification_policy_sync"}
+HQ_STORE_ESCALATIONS = "crm.aftersales.selectors.store_escalations_for_hq"  # HQ drill-down card
 
 # 每月底导出 (crm.cadence.monthly): beat fires on days 28-31 at 20:00; only the month's last day fans the
 # per-store job out (spread over half an hour, so every store finishes the same evening). Each store's

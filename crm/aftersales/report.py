@@ -2,7 +2,7 @@
 
 Visits are counted by the day they were due; complaints by when they were received, closed or first
 answered; SLA deadlines by when they fell due; corrective actions by their deadline. The same figures
-feed the store's HQ metric snapshot (hq.metrics.providers.aftersales).
+feed the store's HQ metric snapshot (crm.aftersales.metrics).
 """
 
 from __future__ import annotations

@@ -221,17 +221,5 @@ def cadence_run_customer(*, customer_id: int, today: dt.date | None = None) -> i
     return created
 
 
-def cadence_after_event(*, customer_id: int) -> None:
-    """Call inside the service that records an event: generation follows the commit (on_commit)."""
-    schema = getattr(connection, "schema_name", "public")
-
-    def enqueue() -> None:
-        from .tasks import cadence_customer_run
-
-        cadence_customer_run.apply_async(args=(customer_id,), headers={"_schema_name": schema})
-
-    transaction.on_commit(enqueue)
-
-
 def run_summary(result: RunResult) -> dict[str, Any]:
     return {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in result.__dict__.items()}

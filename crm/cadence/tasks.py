@@ -14,6 +14,7 @@ import zlib
 
 from celery import shared_task
 from django.conf import settings
+from django.db import connection, transaction
 
 
 def _spread(store_id: int, seconds: int) -> int:
@@ -49,6 +50,13 @@ def cadence_customer_run(customer_id: int) -> int:
     from .engine import cadence_run_customer
 
     return cadence_run_customer(customer_id=customer_id)
+
+
+def cadence_after_event(*, customer_id: int) -> None:
+    """Call inside the service that records an event: that customer's generation follows the commit."""
+    schema = getattr(connection, "schema_name", "public")
+    transaction.on_commit(lambda: cadence_customer_run.apply_async(args=(customer_id,),
+                                                                   headers={"_schema_name": schema}))
 
 
 @shared_task(name="cadence.outbox_fanout", acks_late=True)

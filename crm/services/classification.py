@@ -10,11 +10,16 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.db import connection, transaction
 from django.utils import timezone
 
+from hq.models import PolicyKind
+from hq.selectors import policy_effective
+
+from ..cadence.engine import current_store
 from ..models import ClassificationPolicy
 
 _STATS_SQL = """
@@ -130,3 +135,22 @@ def classification_recompute_customer(*, customer_id: int) -> None:
                                          vehicle_filter="WHERE owner_id = %(cid)s",
                                          customer_filter="AND c.id = %(cid)s"), params)
         cursor.execute(_BAND_SQL.format(vehicle_filter="AND owner_id = %(cid)s"), params)
+
+
+CLASSIFICATION_FIELDS = ("quota_a", "quota_b", "quota_c", "quota_d", "loyal_min_visits", "loyal_min_spend",
+                         "at_risk_months", "lost_months", "warranty_months", "sanbao_months")
+
+
+@transaction.atomic
+def classification_policy_sync() -> bool:
+    """Copy the store's effective classification policy into the CRM's ClassificationPolicy row."""
+    eff = policy_effective(current_store(), PolicyKind.CLASSIFICATION)
+    if eff is None:
+        return False
+    row = policy_get()
+    for field in CLASSIFICATION_FIELDS:
+        value = eff.body[field]
+        setattr(row, field, Decimal(str(value)) if field == "loyal_min_spend" else value)
+    row.template_version = f"{eff.version.label}#{eff.version.pk}"
+    row.save()
+    return True

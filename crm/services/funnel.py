@@ -12,7 +12,7 @@ from django.utils import timezone
 from tenants.errors import DomainError
 from tenants.models import StoreMembership
 
-from ..cadence.engine import cadence_after_event
+from ..cadence.tasks import cadence_after_event
 from ..models import Customer, FollowUp, Lead, Reception, TestDrive, Vehicle
 from ..models.choices import GRADE_FOLLOWUP_DAYS, Channel, DefeatReason, Grade, LeadStatus, Source
 from ..models.customers import Lifecycle

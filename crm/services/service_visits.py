@@ -10,7 +10,7 @@ from django.db import transaction
 from tenants.errors import DomainError
 from tenants.models import StoreMembership
 
-from ..cadence.engine import cadence_after_event
+from ..cadence.tasks import cadence_after_event
 from ..models import ServiceVisit, Vehicle
 from ..models.choices import ServiceType
 from ..validators import not_in_future

@@ -14,7 +14,7 @@ from tenants.models import StoreMembership
 from tenants.roles import Perm, role_allows
 
 from ..access import customers_for_member
-from ..cadence.engine import cadence_after_event
+from ..cadence.tasks import cadence_after_event
 from ..models import Customer, MileageReading, Vehicle, VehicleOwnership
 from ..models.choices import Usage
 from ..validators import clean_plate, clean_vin, not_in_future

@@ -1,11 +1,13 @@
 """The figures HQ compares across stores: name, Chinese label, unit, which way is better, how to total.
 
-Providers (hq.metrics.providers.*) compute them inside a store's schema; the catalogue is what pages,
-API and exports accept, so an unknown metric name is a clear 400, never a silent empty column.
+Providers compute them inside a store's schema. They live with the data they read (crm) and are wired
+in by settings.HQ_METRIC_PROVIDERS, so hq never imports crm. The catalogue is what pages, API and
+exports accept, so an unknown metric name is a clear 400, never a silent empty column.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
@@ -80,13 +82,18 @@ def metric(key: str) -> Metric | None:
     return None
 
 
-def _defeat_label(code: str) -> str:
-    from crm.models.choices import DefeatReason
+# Labels of keyed families (defeat reason codes), given by the provider that owns the codes.
+PREFIX_LABELS: dict[str, Callable[[str], str]] = {}
 
-    try:
-        return str(DefeatReason(code).label)
-    except ValueError:
-        return code
+
+def register_prefix_label(prefix: str, label: Callable[[str], str]) -> None:
+    """Let a provider name the members of a keyed family (`defeat_reason.<code>`) it reports."""
+    PREFIX_LABELS[prefix] = label
+
+
+def _defeat_label(code: str) -> str:
+    label = PREFIX_LABELS.get(DEFEAT_REASON_PREFIX)
+    return label(code) if label is not None else code
 
 
 def register(*metrics: Metric) -> None:

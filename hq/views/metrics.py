@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.module_loading import import_string
 from django.views.decorators.http import require_POST
 
 from tenants.access import group_for_hq, hq_view
@@ -17,6 +19,12 @@ from ..metrics import selectors
 from ..metrics.catalogue import CATALOGUE, format_value, metric
 from ..metrics.export import comparison_xlsx
 from ..metrics.periods import current_month, month_range, parse_period
+
+
+def store_escalations(store: Any) -> dict[str, Any]:
+    """升级投诉与逾期整改 for the drill-down: read-only aggregates from the store's after-sales, wired in
+    by settings.HQ_STORE_ESCALATIONS so hq does not import crm."""
+    return dict(import_string(settings.HQ_STORE_ESCALATIONS)(store))
 
 
 def _compare_args(request: HttpRequest) -> dict[str, Any]:
@@ -92,11 +100,9 @@ def store_detail(request: HttpRequest, store_id: int) -> HttpResponse:
     from ..models import StorePolicyAdoption
 
     adoptions = StorePolicyAdoption.objects.filter(store=data["store"]).select_related("version").order_by("kind")
-    from crm.aftersales.selectors import store_escalations_for_hq  # 升级投诉与逾期整改 (read-only aggregates)
-
     return render(request, "hq/store_detail.html", {
         "group": group, "period": period, "data": data, "figures": figures, "adoptions": adoptions,
-        "escalations": store_escalations_for_hq(data["store"]),
+        "escalations": store_escalations(data["store"]),
     })
 
 

@@ -6,6 +6,7 @@ import re
 
 from django.db import transaction
 
+from .. import hooks
 from ..errors import Conflict, DomainError
 from ..models import DealerGroup
 
@@ -15,8 +16,6 @@ CODE_RE = re.compile(r"^[a-z][a-z0-9-]{1,38}[a-z0-9]$")
 @transaction.atomic
 def dealer_group_create(*, name: str, code: str) -> DealerGroup:
     """Create a dealer group and publish its starter templates (cadence, complaint, survey, classification)."""
-    from hq.services.policies import group_policy_bootstrap
-
     name, code = name.strip(), code.strip().lower()
     if not name:
         raise DomainError("请填写集团名称。", field="name")
@@ -27,5 +26,5 @@ def dealer_group_create(*, name: str, code: str) -> DealerGroup:
     if DealerGroup.objects.filter(name=name).exists():
         raise Conflict(f"集团“{name}”已存在。", field="name")
     group = DealerGroup.objects.create(name=name, code=code)
-    group_policy_bootstrap(group=group)
+    hooks.run("group_created", group=group)  # hq: the starter policy templates
     return group

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from .. import hooks
 from ..errors import Conflict, DomainError
 from ..models import DealerGroup, Domain, Invitation, Store, User
 from ..roles import StoreRole
@@ -109,9 +110,7 @@ def store_onboard(
                 expires_at=timezone.now() + INVITATION_TTL,
             )
             # The group's policies in force apply from the first minute (same transaction: all or nothing).
-            from hq.services.policies import store_policy_adopt_current
-
-            store_policy_adopt_current(store=store)
+            hooks.run("store_onboarded", store=store)
             transaction.on_commit(lambda: _after_onboard(store.group_id))
     except IntegrityError as exc:
         # Lost a race with an identical request, or with another store taking the slug.
@@ -131,9 +130,7 @@ def _replay(store: Store, group: DealerGroup) -> OnboardResult:
 
 
 def _after_onboard(group_id: int) -> None:
-    from billing.tasks import subscription_sync_quantity
-
-    subscription_sync_quantity.delay(group_id)
+    hooks.run("billable_stores_changed", group_id=group_id)  # billing: the subscription's quantity
 
 
 @transaction.atomic

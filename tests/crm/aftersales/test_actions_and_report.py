@@ -177,9 +177,9 @@ def test_the_report_page_xlsx_and_print(store_a: Any, m: Any, world: Any) -> Non
 
 
 def test_the_hq_provider_reports_the_same_figures(store_a: Any, m: Any) -> None:
+    from crm.aftersales.metrics import compute
     from hq.metrics.catalogue import metric
     from hq.metrics.periods import Period
-    from hq.metrics.providers.aftersales import compute
 
     _known_month(m)
     values = compute(Period("month", dt.date(2026, 11, 1)))

@@ -11,9 +11,20 @@ import datetime as dt
 from django.db import connection
 from django.utils import timezone
 
-from hq.metrics.catalogue import DEFEAT_REASON_PREFIX
+from crm.models.choices import DefeatReason
+from hq.metrics.catalogue import DEFEAT_REASON_PREFIX, register_prefix_label
 from hq.metrics.periods import Period
 from tenants.db import fetch_one, percent
+
+
+def _defeat_label(code: str) -> str:
+    try:
+        return str(DefeatReason(code).label)
+    except ValueError:
+        return code
+
+
+register_prefix_label(DEFEAT_REASON_PREFIX, _defeat_label)
 
 # Time from a lead or showroom visit to the first human contact (automatic messages are not FollowUp rows).
 FIRST_CONTACT_DEADLINE_H = 24

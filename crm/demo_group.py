@@ -11,10 +11,12 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django_tenants.utils import tenant_context
 
-from .models import DealerGroup, GroupMembership, Store, StoreMembership, User
-from .roles import GroupRole, StoreRole
-from .services.groups import dealer_group_create
-from .services.onboarding import store_onboard
+from tenants.models import DealerGroup, GroupMembership, Store, StoreMembership, User
+from tenants.roles import GroupRole, StoreRole
+from tenants.services.groups import dealer_group_create
+from tenants.services.onboarding import store_onboard
+
+from .demo import populate_store
 
 DEMO_PASSWORD = "Chezhu-Demo-2026"
 
@@ -95,8 +97,6 @@ def demo_group_create(
         result.stores.append(store)
         _staff(store, group_no, i, consultants_per_store, result)
         if customers:
-            from crm.demo import populate_store
-
             with tenant_context(store):
                 populate_store(store=store, customers=customers, seed=seed + i)
     return result

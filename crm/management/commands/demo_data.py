@@ -6,8 +6,9 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
+from django.utils import timezone
 
-from tenants.demo import DEMO_PASSWORD, demo_group_create
+from crm.demo_group import DEMO_PASSWORD, demo_group_create
 from tenants.models import User
 
 
@@ -61,7 +62,7 @@ class Command(BaseCommand):
         from tenants.models import Store
 
         this_month = current_month().start
-        today = dt.date.today()
+        today = timezone.localdate()
         periods = [Period("month", add_months(this_month, -k)) for k in range(12)]
         periods += [Period("day", today - dt.timedelta(days=k)) for k in range(1, 8)]
         for store in Store.objects.filter(status=Store.Status.ACTIVE, group__code__in=["huadong", "huanan"]):
