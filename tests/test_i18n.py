@@ -93,3 +93,19 @@ def test_the_hq_store_list_speaks_chinese_by_default(world: World, db: Any) -> N
     assert '<html lang="zh-hans">' in body
     assert "门店管理" in body and "门店对比" in body and "退出登录" in body
     assert "Store comparison" not in body
+
+
+def test_no_new_untranslated_chinese_literal_in_python_code() -> None:
+    """User-facing Python strings go through gettext. The baseline lists what the first build left
+    (it may only shrink: lower a module's count when you translate its strings); a module's count
+    above its baseline, or a new module with any, fails."""
+    import json
+
+    from .i18n.python_literals import ROOT, untranslated_literals
+
+    baseline = json.loads((ROOT / "tests" / "i18n" / "python_baseline.json").read_text(encoding="utf-8"))
+    now = untranslated_literals()
+    grown = {path: (n, baseline.get(path, 0)) for path, n in now.items() if n > baseline.get(path, 0)}
+    assert grown == {}, f"untranslated Chinese literals (now, allowed): {grown}"
+    shrunk = {path: (now.get(path, 0), n) for path, n in baseline.items() if now.get(path, 0) < n}
+    assert shrunk == {}, f"fewer untranslated literals than the baseline: lower it to match {shrunk}"
