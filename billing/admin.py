@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from .models import BillingAccount, BillingAuditLog, WebhookEvent
 from .selectors import billable_store_count, payment_state
@@ -30,14 +31,14 @@ class BillingAccountAdmin(admin.ModelAdmin):
     readonly_fields = [f.name for f in BillingAccount._meta.fields]
     inlines = [AuditInline]
 
-    @admin.display(description="计费门店（实际）")
+    @admin.display(description=_("计费门店（实际）"))
     def billable_stores(self, obj: BillingAccount) -> int:
         return billable_store_count(obj.group_id)
 
-    @admin.display(description="访问")
+    @admin.display(description=_("访问"))
     def access(self, obj: BillingAccount) -> str:
         state = payment_state(obj)
-        return "只读" if state.read_only else "宽限期" if state.in_grace else "正常"
+        return str(_("只读") if state.read_only else _("宽限期") if state.in_grace else _("正常"))
 
     def has_add_permission(self, request):  # type: ignore[no-untyped-def]
         return False

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext
 
 from tenants.access import store_membership
 from tenants.roles import StoreRole
@@ -20,10 +21,13 @@ MANAGER_ROLES = {StoreRole.GENERAL_MANAGER, StoreRole.SALES_MANAGER, StoreRole.S
 def _banner(account: BillingAccount, *, for_hq: bool) -> dict[str, str] | None:
     state = payment_state(account)
     if state.in_grace and state.grace_until is not None:
-        action = "请尽快在“订阅与账单”中更新付款方式" if for_hq else "请联系集团总部处理"
-        return {"level": "warning", "text": f"集团订阅扣款失败，宽限期至 {cn_date(state.grace_until)}，逾期各门店将转为只读。{action}。"}
+        action = gettext("请尽快在“订阅与账单”中更新付款方式") if for_hq else gettext("请联系集团总部处理")
+        text = gettext("集团订阅扣款失败，宽限期至 %(date)s，逾期各门店将转为只读。%(action)s。") % {
+            "date": cn_date(state.grace_until), "action": action}
+        return {"level": "warning", "text": text}
     if state.read_only and for_hq:
-        return {"level": "danger", "text": f"{account.group.name} 的订阅已逾期或终止，各门店当前为只读；恢复付款后立即恢复。"}
+        text = gettext("%(group)s 的订阅已逾期或终止，各门店当前为只读；恢复付款后立即恢复。") % {"group": account.group.name}
+        return {"level": "danger", "text": text}
     return None
 
 

@@ -11,6 +11,7 @@ from typing import Any
 
 import stripe
 from django.conf import settings
+from django.utils.translation import gettext
 
 from .errors import PaymentProviderUnavailable, WebhookSignatureInvalid
 from .plans import PlanPrice
@@ -33,7 +34,7 @@ def _opts(idempotency_key: str | None) -> Any:
 
 def _unavailable(exc: stripe.StripeError, what: str) -> PaymentProviderUnavailable:
     log.warning("stripe %s failed: %s (%s)", what, exc.user_message or exc, exc.http_status)
-    return PaymentProviderUnavailable("支付服务暂时无法完成该操作，请稍后再试。")
+    return PaymentProviderUnavailable(gettext("支付服务暂时无法完成该操作，请稍后再试。"))
 
 
 def customer_create(*, name: str, email: str, group_id: int, idempotency_key: str | None = None) -> dict[str, Any]:
@@ -175,7 +176,7 @@ def webhook_event_parse(*, payload: bytes, signature: str) -> dict[str, Any]:
         )
         event = json.loads(payload)
     except (stripe.SignatureVerificationError, ValueError, UnicodeDecodeError) as exc:
-        raise WebhookSignatureInvalid("签名无效或已过期。") from exc
+        raise WebhookSignatureInvalid(gettext("签名无效或已过期。")) from exc
     if not isinstance(event, dict) or not event.get("id") or not event.get("type"):
-        raise WebhookSignatureInvalid("事件格式无效。")
+        raise WebhookSignatureInvalid(gettext("事件格式无效。"))
     return event

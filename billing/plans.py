@@ -6,10 +6,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from .errors import UnknownPlan
 
-INTERVALS = {"month": "按月", "year": "按年"}
+INTERVALS = {"month": _("按月"), "year": _("按年")}
 
 
 @dataclass(frozen=True)
@@ -49,7 +51,8 @@ def plan_get(code: str, interval: str) -> PlanPrice:
     for price in plan_catalogue():
         if price.code == code and price.interval == interval:
             return price
-    raise UnknownPlan(f"未知的套餐：{code or '-'}（{interval or '-'}）。", field="plan")
+    raise UnknownPlan(gettext("未知的套餐：%(code)s（%(interval)s）。") % {"code": code or "-", "interval": interval or "-"},
+                      field="plan")
 
 
 def plan_name(code: str) -> str:

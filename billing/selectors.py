@@ -8,6 +8,8 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from tenants.models import DealerGroup, Store
 
@@ -80,7 +82,7 @@ def group_is_read_only(group_id: int) -> bool:
 def store_read_only_reason(*, store: Store) -> str | None:
     """Why the store refuses changes on billing's account (tenants hook `store_read_only_reason`)."""
     if group_is_read_only(store.group_id):
-        return "集团订阅付款逾期已超过宽限期，门店暂为只读状态，恢复付款后立即恢复。"
+        return gettext("集团订阅付款逾期已超过宽限期，门店暂为只读状态，恢复付款后立即恢复。")
     return None
 
 
@@ -109,8 +111,8 @@ class StripeOverview:
     unavailable: bool
 
 
-INVOICE_STATUS_LABELS = {"paid": "已支付", "open": "待支付", "draft": "草稿", "void": "已作废",
-                         "uncollectible": "无法收取"}
+INVOICE_STATUS_LABELS = {"paid": _("已支付"), "open": _("待支付"), "draft": _("草稿"), "void": _("已作废"),
+                         "uncollectible": _("无法收取")}
 
 
 def _line(inv: dict[str, object]) -> InvoiceLine:

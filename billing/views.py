@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from tenants.access import group_for_hq, hq_view
@@ -60,7 +61,7 @@ def billing_open(request: HttpRequest) -> HttpResponse:
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, "订阅已开通，试用期开始。")
+        messages.success(request, gettext("订阅已开通，试用期开始。"))
     return _back(request)
 
 
@@ -74,7 +75,7 @@ def billing_change_plan(request: HttpRequest) -> HttpResponse:
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, "套餐已更换。")
+        messages.success(request, gettext("套餐已更换。"))
     return _back(request)
 
 
@@ -87,7 +88,7 @@ def billing_cancel(request: HttpRequest) -> HttpResponse:
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, "已申请在本期结束时取消订阅。")
+        messages.success(request, gettext("已申请在本期结束时取消订阅。"))
     return _back(request)
 
 

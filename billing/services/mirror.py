@@ -8,6 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext
 
 from tenants.models import User
 
@@ -29,7 +30,7 @@ def audit(
 
 def cn_date(value: datetime) -> str:
     """2026年11月23日, in the project's time zone."""
-    return date_format(timezone.localtime(value), "Y年n月j日")
+    return date_format(timezone.localtime(value), gettext("Y年n月j日"))
 
 
 def _ts(value: Any) -> datetime | None:
@@ -71,19 +72,21 @@ def mirror_subscription(
         until = grace_until(account)
         assert until is not None
         audit(account, BillingAuditLog.Kind.PAYMENT_FAILED,
-              f"扣款失败，宽限期至 {cn_date(until)}；逾期未付，各门店将转为只读。", actor=actor, event_id=event_id)
+              gettext("扣款失败，宽限期至 %(date)s；逾期未付，各门店将转为只读。") % {"date": cn_date(until)},
+              actor=actor, event_id=event_id)
     elif new_status in PAYING_STATUSES and account.payment_failed_at is not None:
         account.payment_failed_at = None
         account.lapse_recorded = False
-        audit(account, BillingAuditLog.Kind.PAYMENT_RECOVERED, "付款已恢复，各门店立即恢复正常使用。",
+        audit(account, BillingAuditLog.Kind.PAYMENT_RECOVERED, gettext("付款已恢复，各门店立即恢复正常使用。"),
               actor=actor, event_id=event_id)
     elif new_status in CLOSED_STATUSES and old_status not in CLOSED_STATUSES:
-        audit(account, BillingAuditLog.Kind.CANCELED, "订阅已终止，各门店转为只读（数据完整保留）。",
+        audit(account, BillingAuditLog.Kind.CANCELED, gettext("订阅已终止，各门店转为只读（数据完整保留）。"),
               actor=actor, event_id=event_id)
     elif new_status != old_status and old_status:
         labels = dict(BillingAccount.Status.choices)
         audit(account, BillingAuditLog.Kind.STATUS,
-              f"订阅状态：{labels.get(old_status, old_status)} → {labels.get(new_status, new_status)}",
+              gettext("订阅状态：%(old)s → %(new)s") % {"old": labels.get(old_status, old_status),
+                                                       "new": labels.get(new_status, new_status)},
               actor=actor, event_id=event_id)
     account.save()
 

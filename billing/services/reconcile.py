@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from tenants.errors import DomainError
 
@@ -38,7 +39,7 @@ def _reconcile_account(account_id: int) -> DriftLine | None:
     if state.read_only and not account.lapse_recorded and not state.closed:
         account.lapse_recorded = True
         account.save(update_fields=["lapse_recorded"])
-        audit(account, BillingAuditLog.Kind.READ_ONLY, "宽限期已过仍未付款，各门店已转为只读（数据完整保留）。")
+        audit(account, BillingAuditLog.Kind.READ_ONLY, gettext("宽限期已过仍未付款，各门店已转为只读（数据完整保留）。"))
     want = expected_quantity(account.group_id)
     if account.quantity == want or state.closed:
         return None
@@ -47,7 +48,7 @@ def _reconcile_account(account_id: int) -> DriftLine | None:
         subscription_id=str(account.stripe_subscription_id), item_id=account.stripe_item_id, quantity=want
     )
     mirror_subscription(account, sub)
-    audit(account, BillingAuditLog.Kind.DRIFT, f"夜间核对：Stripe 计费 {have} 家，实际 {want} 家，已校正。",
+    audit(account, BillingAuditLog.Kind.DRIFT, gettext("夜间核对：Stripe 计费 %(have)s 家，实际 %(want)s 家，已校正。") % {"have": have, "want": want},
           data={"from": have, "to": want})
     return DriftLine(account.group_id, have, want, fixed=True)
 

@@ -7,6 +7,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from tenants.models import DealerGroup, User
 
@@ -21,9 +22,9 @@ from .mirror import audit, cn_date, mirror_subscription
 def _locked_account(group_id: int) -> BillingAccount:
     account = BillingAccount.objects.select_for_update().filter(group_id=group_id).first()
     if account is None or not account.stripe_subscription_id:
-        raise BillingNotOpened("集团尚未开通订阅。")
+        raise BillingNotOpened(gettext("集团尚未开通订阅。"))
     if account.status in CLOSED_STATUSES:
-        raise SubscriptionClosed("订阅已终止，请重新开通后再操作。")
+        raise SubscriptionClosed(gettext("订阅已终止，请重新开通后再操作。"))
     return account
 
 
@@ -35,7 +36,7 @@ def billing_account_open(
     price = plan_get(plan_code, interval)
     account, _ = BillingAccount.objects.select_for_update().get_or_create(group=group)
     if account.stripe_subscription_id and account.status not in CLOSED_STATUSES:
-        raise SubscriptionClosed("集团已开通订阅，无需重复开通。")
+        raise SubscriptionClosed(gettext("集团已开通订阅，无需重复开通。"))
     if not account.stripe_customer_id:
         customer = gateway.customer_create(name=group.name, email=email, group_id=group.pk,
                                            idempotency_key=f"chezhu-group-{group.pk}-customer")
@@ -53,9 +54,13 @@ def billing_account_open(
     if trial_days:
         account.trial_ends_at = timezone.now() + timedelta(days=trial_days)
     mirror_subscription(account, sub, actor=actor)
-    trial = f"，免费试用至 {cn_date(account.trial_ends_at)}" if trial_days and account.trial_ends_at else ""
-    audit(account, BillingAuditLog.Kind.OPENED,
-          f"开通{price.name}（{price.interval_label}），计费门店 {account.quantity} 家{trial}。", actor=actor)
+    args = {"plan": price.name, "interval": price.interval_label, "stores": account.quantity}
+    if trial_days and account.trial_ends_at:
+        text = gettext("开通%(plan)s（%(interval)s），计费门店 %(stores)s 家，免费试用至 %(date)s。") % {
+            **args, "date": cn_date(account.trial_ends_at)}
+    else:
+        text = gettext("开通%(plan)s（%(interval)s），计费门店 %(stores)s 家。") % args
+    audit(account, BillingAuditLog.Kind.OPENED, text, actor=actor)
     return account
 
 
@@ -73,7 +78,7 @@ def subscription_sync_quantity(*, group_id: int, actor: User | None = None) -> B
         subscription_id=account.stripe_subscription_id, item_id=account.stripe_item_id, quantity=want
     )
     mirror_subscription(account, sub, actor=actor)
-    audit(account, BillingAuditLog.Kind.QUANTITY, f"计费门店数 {old} → {want}，差额按天折算。",
+    audit(account, BillingAuditLog.Kind.QUANTITY, gettext("计费门店数 %(old)s → %(new)s，差额按天折算。") % {"old": old, "new": want},
           actor=actor, data={"from": old, "to": want})
     return account
 
@@ -94,7 +99,8 @@ def subscription_change_plan(
         quantity=expected_quantity(group.pk), plan_id=price.stripe_plan_id,
     )
     mirror_subscription(account, sub, actor=actor)
-    audit(account, BillingAuditLog.Kind.PLAN, f"套餐更换为{price.name}（{price.interval_label}），差额按天折算。",
+    audit(account, BillingAuditLog.Kind.PLAN, gettext("套餐更换为%(plan)s（%(interval)s），差额按天折算。") % {
+              "plan": price.name, "interval": price.interval_label},
           actor=actor, data={"from": old, "to": f"{price.code}/{price.interval}"})
     return account
 
@@ -106,8 +112,9 @@ def subscription_cancel(*, group: DealerGroup, at_period_end: bool = True, actor
     sub = gateway.subscription_cancel(subscription_id=str(account.stripe_subscription_id), at_period_end=at_period_end)
     mirror_subscription(account, sub, actor=actor)
     if at_period_end and account.status not in CLOSED_STATUSES:
-        end = f"（{cn_date(account.current_period_end)}）" if account.current_period_end else ""
-        audit(account, BillingAuditLog.Kind.CANCELED, f"已申请在本期结束时{end}取消订阅。", actor=actor)
+        text = (gettext("已申请在本期结束时（%(date)s）取消订阅。") % {"date": cn_date(account.current_period_end)}
+                if account.current_period_end else gettext("已申请在本期结束时取消订阅。"))
+        audit(account, BillingAuditLog.Kind.CANCELED, text, actor=actor)
     return account
 
 
@@ -115,5 +122,5 @@ def payment_method_update_url(*, group: DealerGroup, return_url: str) -> str:
     """A Stripe customer-portal link where the group's admin updates the card."""
     account = BillingAccount.objects.filter(group=group).first()
     if account is None or not account.stripe_customer_id:
-        raise BillingNotOpened("集团尚未开通订阅。")
+        raise BillingNotOpened(gettext("集团尚未开通订阅。"))
     return gateway.portal_session_create(customer_id=account.stripe_customer_id, return_url=return_url)

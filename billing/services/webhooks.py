@@ -9,6 +9,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from .. import gateway
 from ..models import BillingAccount, WebhookEvent
@@ -70,20 +71,20 @@ def webhook_event_process(*, event_pk: int) -> WebhookEvent:
     if row.processed_at is not None:
         return row
     if row.type not in SUBSCRIPTION_EVENTS | INVOICE_EVENTS:
-        return _done(row, "无需处理的事件类型")
+        return _done(row, gettext("无需处理的事件类型"))
     obj = (row.payload.get("data") or {}).get("object") or {}
     customer_id = _customer_of(row.type, obj)
     account = BillingAccount.objects.select_for_update().filter(stripe_customer_id=customer_id).first()
     if account is None:
         log.warning("stripe event %s (%s) for unknown customer %r kept unprocessed", row.stripe_event_id,
                     row.type, customer_id)
-        return _done(row, f"未知客户 {customer_id or '-'}：事件已保存，未改变任何状态")
+        return _done(row, gettext("未知客户 %(customer)s：事件已保存，未改变任何状态") % {"customer": customer_id or "-"})
     row.account = account
     if row.created < account.state_event_created:
-        return _done(row, "较旧的事件：状态已由更新的事件决定，未回退")
+        return _done(row, gettext("较旧的事件：状态已由更新的事件决定，未回退"))
     sub_id = _subscription_of(row.type, obj)
     if not sub_id or sub_id != account.stripe_subscription_id:
-        return _done(row, f"不是当前订阅（{sub_id or '-'}）")
+        return _done(row, gettext("不是当前订阅（%(subscription)s）") % {"subscription": sub_id or "-"})
     fresh = gateway.subscription_retrieve(sub_id)
     failed_at = datetime.fromtimestamp(row.created, tz=UTC) if row.created else None
     mirror_subscription(account, fresh, event_id=row.stripe_event_id, failed_at=failed_at)

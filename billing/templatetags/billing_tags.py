@@ -9,6 +9,7 @@ from typing import Any
 from django import template
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext
 
 register = template.Library()
 
@@ -27,4 +28,4 @@ def yuan(fen: Any) -> str:
 def unix_date(ts: Any) -> str:
     if not ts:
         return "—"
-    return date_format(timezone.localtime(datetime.fromtimestamp(int(ts), tz=UTC)), "Y年n月j日")
+    return date_format(timezone.localtime(datetime.fromtimestamp(int(ts), tz=UTC)), gettext("Y年n月j日"))
