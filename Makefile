@@ -14,10 +14,11 @@ $(STAMP): requirements.lock
 install: $(STAMP)
 
 # Debian's Chromium drives the browser tests (never `playwright install`: no download here).
+# Debian's nginx serves the deploy smoke test (tests/ops/test_deploy_smoke.py); it is not started as a service.
 browser:
-	@{ command -v chromium >/dev/null && test -d /usr/share/fonts/opentype/noto; } || { \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
-	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; fi; }
+	@{ command -v chromium >/dev/null && test -d /usr/share/fonts/opentype/noto && test -x /usr/sbin/nginx; } || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk nginx >/dev/null; \
+	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk nginx >/dev/null; fi; }
 
 run: $(STAMP)
 	$(PY) bin/dev.py run

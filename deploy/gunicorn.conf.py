@@ -28,3 +28,6 @@ accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "warning")
 wsgi_app = "config.wsgi:application"
+# Load the app in the master before forking: a missing secret or broken settings stop start-up at once with
+# the message (instead of workers failing to boot one after another); workers share the loaded code.
+preload_app = os.environ.get("GUNICORN_PRELOAD", "1") == "1"

@@ -19,7 +19,7 @@ if _missing:
     )
 
 from .base import *  # noqa: E402, F403
-from .base import env  # noqa: E402
+from .base import BASE_DIR, env  # noqa: E402
 
 DEBUG = False
 SECRET_KEY = env("DJANGO_SECRET_KEY")
@@ -44,7 +44,12 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SITE_SCHEME = "https"
 SITE_PORT = ""
+STATIC_ROOT = env("STATIC_ROOT", default=str(BASE_DIR / "staticfiles"))  # nginx serves it (deploy/nginx)
+# The client address for sign-in throttling: nginx sets X-Real-IP to the peer it saw (it overwrites whatever a
+# client sent), and it is the only proxy gunicorn accepts connections from (loopback). X-Forwarded-For is
+# appended by nginx too; code that reads it must take the right-most entry that is not a trusted proxy.
+AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_REAL_IP", "REMOTE_ADDR")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "config.storage.StaticStorage"},
 }
