@@ -3,7 +3,7 @@ SHELL := /bin/bash
 PY := .venv/bin/python
 STAMP := .venv/.installed
 
-.PHONY: run test test-at lint bench install browser clean
+.PHONY: run test test-at lint bench bench-smoke install browser clean
 
 $(STAMP): requirements.lock
 	@test -x $(PY) || python3 -m venv .venv
@@ -14,10 +14,11 @@ $(STAMP): requirements.lock
 install: $(STAMP)
 
 # Debian's Chromium drives the browser tests (never `playwright install`: no download here).
+# Debian's nginx serves the deploy smoke test (tests/ops/test_deploy_smoke.py); it is not started as a service.
 browser:
-	@{ command -v chromium >/dev/null && command -v faketime >/dev/null && test -d /usr/share/fonts/opentype/noto; } || { \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk faketime >/dev/null; \
-	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk faketime >/dev/null; fi; }
+	@{ command -v chromium >/dev/null && command -v faketime >/dev/null && test -d /usr/share/fonts/opentype/noto && test -x /usr/sbin/nginx; } || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk faketime nginx >/dev/null; \
+	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk faketime nginx >/dev/null; fi; }
 
 run: $(STAMP)
 	$(PY) bin/dev.py run
@@ -39,6 +40,10 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	DEV_DATABASE=chezhu_bench $(PY) bin/dev.py exec -- $(PY) -m benchmarks $(NAME)
+
+# Every benchmark at tiny sizes in its own database (CI runs this after the tests: a broken benchmark fails).
+bench-smoke: $(STAMP)
+	DEV_DATABASE=chezhu_bench_smoke BENCH_SMOKE=1 $(PY) bin/dev.py exec -- $(PY) -m benchmarks $(NAME)
 
 clean:
 	rm -rf .venv .data staticfiles

@@ -21,20 +21,20 @@ import time
 from pathlib import Path
 from typing import Any
 
-from benchmarks.common import record
+from benchmarks.common import SMOKE, record, size
 
-CUSTOMERS = int(os.environ.get("BENCH_CADENCE_CUSTOMERS", "50000"))
-VEHICLES = int(os.environ.get("BENCH_CADENCE_VEHICLES", "80000"))
-PUBLISH_STORES = int(os.environ.get("BENCH_PUBLISH_STORES", "1000"))
+CUSTOMERS = size("BENCH_CADENCE_CUSTOMERS", 50000, 200)
+VEHICLES = size("BENCH_CADENCE_VEHICLES", 80000, 300)
+PUBLISH_STORES = size("BENCH_PUBLISH_STORES", 1000, 3)
 ROOT = Path(__file__).resolve().parent.parent
 
 # One statement per table, all values derived from the row number: reproducible, fast, no Python loop.
 _FILL = [
-    """INSERT INTO crm_customer (name, mobile, mobile2, wechat, gender, birthday, region, occupation, age_cohort,
-        source, lifecycle, consultant_id, may_call, call_time, call_number, channels, tags, notes, value_class,
+    """INSERT INTO crm_customer (name, mobile, mobile2, wechat, email, email_consent, gender, birthday, region,
+        occupation, age_cohort, source, lifecycle, consultant_id, may_call, call_time, call_number, channels, tags, notes, value_class,
         loyalty, service_class, paid_visits_12m, spend_12m, visit_interval_days, avg_ticket, last_visit_on,
         classified_at, created_at, updated_at)
-     SELECT '客户' || i, '13' || lpad(i::text, 9, '0'), '', '', CASE WHEN i %% 2 = 0 THEN 'm' ELSE 'f' END,
+     SELECT '客户' || i, '13' || lpad(i::text, 9, '0'), '', '', '', FALSE, CASE WHEN i %% 2 = 0 THEN 'm' ELSE 'f' END,
         DATE '1970-01-01' + (i * 37 %% 12000), '', '', '', 'walk_in',
         CASE WHEN i <= %(owners)s THEN 'owner' ELSE 'prospect' END, (%(consultants)s::bigint[])[1 + i %% cardinality(%(consultants)s::bigint[])],
         i %% 10 <> 0, CASE WHEN i %% 7 = 0 THEN '18:00-20:00' ELSE '' END, '', ARRAY[]::varchar[], ARRAY[]::varchar[], '',
@@ -124,7 +124,9 @@ def bench_daily_run() -> None:
     store = _ensure_store("节奏压测门店", "cadence-bench", group)
     _staff(store)
     store_policy_adopt_current(store=store)
-    today = dt.date.today()
+    from django.utils import timezone
+
+    today = timezone.localdate()  # the store's day (Asia/Shanghai)
     customers, vehicles = _fill(store, today)
     with tenant_context(store):
         with connection.cursor() as cursor:
@@ -143,7 +145,7 @@ def _start_worker() -> subprocess.Popen[bytes]:
     app.control.purge()
     env = dict(os.environ, DJANGO_SETTINGS_MODULE=os.environ.get("DJANGO_SETTINGS_MODULE", "config.settings.bench"))
     proc = subprocess.Popen(
-        [str(Path(sys.executable).parent / "celery"), "-A", "config", "worker", "-P", "prefork", "-c", "4",
+        [str(Path(sys.executable).parent / "celery"), "-A", "config", "worker", "-P", "prefork", "-c", "2" if SMOKE else "4",
          "--without-heartbeat", "--without-gossip", "--without-mingle", "-l", "WARNING"],
         cwd=str(ROOT), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
@@ -190,6 +192,7 @@ def bench_publish() -> None:
     finally:
         worker.terminate()
         worker.wait(timeout=30)
+    assert adopted >= stores, f"only {adopted}/{stores} stores adopted the published version within 300 s"
     record("template_publish_1000_s", seconds, "s",
            f"{adopted}/{stores} stores adopted, 1 Celery worker x4 processes, fan-out spread 10 s")
 

@@ -11,6 +11,14 @@ from pathlib import Path
 from typing import Any
 
 RESULTS = Path(__file__).resolve().parent / "results.json"
+# Smoke mode (`make bench-smoke`, run by .ci/run): every benchmark at tiny sizes, so a change that breaks
+# one fails CI. Figures are printed but never written to results.json (they measure nothing).
+SMOKE = os.environ.get("BENCH_SMOKE") == "1"
+
+
+def size(var: str, full: int, smoke: int) -> int:
+    """A benchmark size: the environment variable `var` if set, else the full or the smoke default."""
+    return int(os.environ.get(var, smoke if SMOKE else full))
 
 
 def setup_django() -> None:
@@ -24,6 +32,8 @@ def record(name: str, value: float, unit: str, size: Any) -> None:
     """Print `name: value unit (size)` and add the figure to benchmarks/results.json."""
     value = round(float(value), 3)
     print(f"{name}: {value} {unit} ({size})", flush=True)
+    if SMOKE:
+        return
     rows: list[dict[str, Any]] = []
     if RESULTS.exists():
         try:
@@ -42,6 +52,8 @@ def timed(fn: Callable[[], Any]) -> float:
 
 
 def p95_ms(fn: Callable[[], Any], *, runs: int = 50, warmup: int = 3) -> float:
+    if SMOKE:
+        runs, warmup = min(runs, 4), min(warmup, 1)
     for _ in range(warmup):
         fn()
     samples = []

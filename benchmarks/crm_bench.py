@@ -7,13 +7,13 @@ BENCH_CRM_CUSTOMERS overrides the size (default 100000).
 from __future__ import annotations
 
 import io
-import os
 import random
 import time
 
-from benchmarks.common import p95_ms, record
+from benchmarks.common import p95_ms, record, size
 
-CUSTOMERS = int(os.environ.get("BENCH_CRM_CUSTOMERS", "100000"))
+CUSTOMERS = size("BENCH_CRM_CUSTOMERS", 100000, 200)
+IMPORT_ROWS = size("BENCH_CRM_IMPORT_ROWS", 10_000, 50)
 
 
 def _store():  # type: ignore[no-untyped-def]
@@ -72,7 +72,7 @@ def run() -> None:
     record("customer_list_page_p95_ms", p95_ms(lambda: client.get("/customers/?value_class=A"), runs=50), "ms", size)
     with tenant_context(store):
         rows = ["姓名,手机号,车架号,车牌号,品牌,车型,购车日期"]
-        for i in range(10_000):
+        for i in range(IMPORT_ROWS):
             rows.append(f"导入{i},1{rnd.choice('3578')}{rnd.randrange(10**9):09d},{make_vin(rnd, 900000 + i)},,上汽大众,"
                         f"朗逸,2023-06-01")
         content = "\n".join(rows).encode()

@@ -7,14 +7,13 @@ snapshot_refresh_one_s (one such store on demand).
 
 from __future__ import annotations
 
-import os
 import time
 
-from benchmarks.common import p95_ms, record
+from benchmarks.common import p95_ms, record, size
 
-STORES = int(os.environ.get("BENCH_HQ_STORES", "1000"))
+STORES = size("BENCH_HQ_STORES", 1000, 3)
 MONTHS = 24
-CUSTOMERS = int(os.environ.get("BENCH_HQ_CUSTOMERS", "300"))
+CUSTOMERS = size("BENCH_HQ_CUSTOMERS", 300, 20)
 
 
 def _stores(group):  # type: ignore[no-untyped-def]

@@ -11,9 +11,9 @@ import os
 import statistics
 import time
 
-from benchmarks.common import record
+from benchmarks.common import SMOKE, record
 
-SIZES = [int(s) for s in os.environ.get("BENCH_STORE_SIZES", "10,100,1000").split(",")]
+SIZES = [int(s) for s in os.environ.get("BENCH_STORE_SIZES", "3" if SMOKE else "10,100,1000").split(",")]
 
 
 def _ensure_stores(group, count: int) -> None:  # type: ignore[no-untyped-def]

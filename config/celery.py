@@ -4,7 +4,8 @@ import os
 
 from tenant_schemas_celery.app import CeleryApp
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
+# Production by default (never DEBUG by accident); `make run` and the tests set their own settings.
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")
 
 app = CeleryApp("chezhu")
 app.config_from_object("django.conf:settings", namespace="CELERY")

@@ -7,7 +7,7 @@ import environ
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 env = environ.Env()
 
-SECRET_KEY = env("DJANGO_SECRET_KEY", default="dev-insecure-key-change-me-0123456789abcdefghijklmnopqrstuvwxyz")
+# No SECRET_KEY here: dev/test/bench set a local one (config/settings/local.py), production requires it.
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 
 # The base domain serves sign-in, HQ and platform admin; each store is <slug>.<BASE_DOMAIN>.
@@ -99,6 +99,9 @@ TENANTS_HOOKS: dict[str, list[str]] = {
 DATABASES = {"default": env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/chezhu")}
 DATABASES["default"]["ENGINE"] = "tenants.db_backend"
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
+# A reused connection is pinged before a request uses it: one the server dropped (restart, burst,
+# idle timeout) is replaced instead of answering 500 until the process restarts.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASE_ROUTERS = ("django_tenants.routers.TenantSyncRouter",)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -216,9 +219,8 @@ LOGGING = {
 # Billing (billing/): Stripe customer per dealer group, subscription priced per billable store.
 from celery.schedules import crontab  # noqa: E402
 
-STRIPE_API_KEY = env("STRIPE_API_KEY", default="sk_test_local_chezhu")
+# STRIPE_API_KEY / STRIPE_WEBHOOK_SECRET: local defaults only in config/settings/local.py; production requires them.
 STRIPE_API_BASE = env("STRIPE_API_BASE", default="")  # empty = api.stripe.com; localstripe in tests
-STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", default="whsec_local_chezhu")
 STRIPE_WEBHOOK_TOLERANCE = env.int("STRIPE_WEBHOOK_TOLERANCE", default=300)  # seconds; older = stale
 STRIPE_MAX_NETWORK_RETRIES = env.int("STRIPE_MAX_NETWORK_RETRIES", default=2)
 # localstripe answers 500 to `proration_behavior`; Stripe prorates by default either way.

@@ -2,6 +2,7 @@
 
 from .base import *  # noqa: F403
 from .base import DATABASES
+from .local import *  # noqa: F403
 
 DEBUG = False
 DATABASES["default"]["CONN_MAX_AGE"] = 0

@@ -2,6 +2,7 @@
 
 from .base import *  # noqa: F403
 from .base import DATABASES, env
+from .local import *  # noqa: F403
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", "django.contrib.auth.hashers.Argon2PasswordHasher"]
