@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from tenants.models import DealerGroup, Store
 
@@ -129,7 +130,7 @@ def work_calendar_for_group(group_id: int) -> WorkCalendar:
 
 
 def calendar_years_to_check(today: dt.date | None = None) -> list[int]:
-    today = today or dt.date.today()
+    today = today or timezone.localdate()
     return [today.year, today.year + 1]
 
 

@@ -133,7 +133,6 @@ def complaint_deadlines(store: Store, start: dt.datetime) -> SlaPlan:
     """
     policy = effective(store, PolicyKind.COMPLAINT)
     body = policy.body
-    cal = work_calendar_for_group(store.group_id)
     sla = body.get("sla") or {}
     seen: set[str] = set()
     plans = []
@@ -143,7 +142,7 @@ def complaint_deadlines(store: Store, start: dt.datetime) -> SlaPlan:
         if milestone not in seen and SLA_KEYS[milestone] in sla:
             within = sla[SLA_KEYS[milestone]]
         seen.add(milestone)
-        due = add_working_time(start, days=float(within), working_hours=store.working_hours, calendar=cal)
+        due = working_deadline(store, start, within)
         plans.append(DeadlinePlan(i + 1, step["name"], milestone, Decimal(str(within)), due, step["to_role"],
                                   list(step.get("cc_roles") or [])))
     return SlaPlan(policy.version.pk, policy.version.number, plans)
@@ -154,6 +153,8 @@ def milestone_label(milestone: str) -> str:
 
 
 def working_deadline(store: Store, start: dt.datetime, within: Decimal | float) -> dt.datetime:
-    """`within` working days after `start` on the store's hours and its group's calendar."""
+    """`within` working days after `start` on the store's hours and its group's calendar, in the
+    store's own zone (the one place a complaint deadline is computed)."""
     cal = work_calendar_for_group(store.group_id)
-    return add_working_time(start, days=float(within), working_hours=store.working_hours, calendar=cal)
+    return add_working_time(start, days=float(within), working_hours=store.working_hours, calendar=cal,
+                            tz=store.zone)

@@ -6,6 +6,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext
 
@@ -81,5 +82,5 @@ def month_range(start: str | None, end: str | None) -> list[Period]:
 
 
 def current_month(today: dt.date | None = None) -> Period:
-    today = today or dt.date.today()
+    today = today or timezone.localdate()
     return Period("month", today.replace(day=1))

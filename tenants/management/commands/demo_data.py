@@ -61,7 +61,9 @@ class Command(BaseCommand):
         from tenants.models import Store
 
         this_month = current_month().start
-        today = dt.date.today()
+        from django.utils import timezone
+
+        today = timezone.localdate()
         periods = [Period("month", add_months(this_month, -k)) for k in range(12)]
         periods += [Period("day", today - dt.timedelta(days=k)) for k in range(1, 8)]
         for store in Store.objects.filter(status=Store.Status.ACTIVE, group__code__in=["huadong", "huanan"]):

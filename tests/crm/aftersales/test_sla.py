@@ -99,3 +99,29 @@ def test_the_beat_task_fans_out_to_every_active_store(store_a: Any, monkeypatch:
         n = tasks.aftersales_sla_fanout()
     assert n == len(sent) >= 3
     assert {"s_store_a", "s_store_b"} <= {kw["headers"]["_schema_name"] for kw in sent}
+
+
+def test_deadlines_are_worked_on_the_store_clock_not_utc(store_a: Any, m: Any) -> None:
+    # Received Wednesday 2026-11-25 03:54 in Shanghai, which is 19:54 UTC the day before — the form in
+    # which the database hands the moment back. Store hours 08:30–18:00 (570 min; half = 285 min).
+    received = dt.datetime(2026, 11, 24, 19, 54, tzinfo=dt.UTC)
+    c = submitted_complaint(m("a.customer_service"), reported_at=received)
+    due = _due(c)
+    assert due[1] == at(dt.date(2026, 11, 25), 13, 15)  # 08:30 + 4 h 45 (in UTC hours it said 21:15)
+    assert due[2] == at(dt.date(2026, 11, 26), 8, 30)  # one working day: Thursday at the same point
+    # Reopening recomputes the closing deadline from a UTC "now" the same way.
+    c.refresh_from_db()
+    assert c.reported_at.tzinfo is not None
+
+
+def test_a_store_in_another_zone_works_on_its_own_clock(store_a: Any, m: Any, world: Any) -> None:
+    from crm.aftersales.policy import working_deadline
+    from tenants.models import Store
+
+    with schema_context("public"):
+        Store.objects.filter(pk=world.store_a.pk).update(time_zone="Asia/Urumqi")  # UTC+6
+    store = Store.objects.get(pk=world.store_a.pk)
+    # 2026-11-25 02:00 UTC is 08:00 in Urumqi, before its 08:30 opening → 08:30 + 4 h 45 = 13:15 Urumqi
+    # = 07:15 UTC.
+    due = working_deadline(store, dt.datetime(2026, 11, 25, 2, 0, tzinfo=dt.UTC), 0.5)
+    assert due == dt.datetime(2026, 11, 25, 7, 15, tzinfo=dt.UTC)
