@@ -73,9 +73,10 @@ def test_the_sweep_escalates_each_breach_once(store_a: Any, m: Any) -> None:
     complaint_sla_sweep(now=at(dt.date(2026, 11, 27), 17))
     step3 = {(n.recipient_id, n.is_cc) for n in Notification.objects.filter(deadline__step=3)}
     assert step3 == {(gm.user_id, False), (m("a.sales_manager").user_id, True)}
-    # Flag stays until handled: replying clears step 2 but the closing is still overdue.
+    # Flag stays until handled: the manager's reply clears step 2 but the closing is still overdue.
     c = complaint_transition(member=cs, complaint=c, action="acknowledge", apologised=True,
                              reply_promised_at=at(dt.date(2026, 12, 31), 10))
+    c = complaint_transition(member=sm, complaint=c, action="reply", note="已查明：异响为隔热罩松动，免费紧固")
     assert c.escalated and c.escalation_level == 3
 
 
@@ -125,3 +126,34 @@ def test_a_store_in_another_zone_works_on_its_own_clock(store_a: Any, m: Any, wo
     # = 07:15 UTC.
     due = working_deadline(store, dt.datetime(2026, 11, 25, 2, 0, tzinfo=dt.UTC), 0.5)
     assert due == dt.datetime(2026, 11, 25, 7, 15, tzinfo=dt.UTC)
+
+
+def test_only_the_managers_reply_meets_the_one_working_day_step(store_a: Any, m: Any) -> None:
+    """经理调查并回复客户 (one working day) is met when the service manager (or the GM) records the
+    reply to the customer — never by customer service's apology and promise of a reply time."""
+    cs, sm, gm = m("a.customer_service"), m("a.service_manager"), m("a.general_manager")
+    c = submitted_complaint(cs, reported_at=at(FRI, 16))
+    c = complaint_transition(member=cs, complaint=c, action="acknowledge", apologised=True,
+                             reply_promised_at=at(dt.date(2026, 12, 31), 10))
+    assert c.deadlines.get(milestone="replied").met_at is None  # the apology is not the reply
+    import pytest
+
+    from tenants.errors import DomainError
+
+    with pytest.raises(DomainError, match="服务经理或总经理"):
+        complaint_transition(member=cs, complaint=c, action="reply", note="已联系客户")
+    with pytest.raises(DomainError, match="调查结果"):
+        complaint_transition(member=sm, complaint=c, action="reply", note="  ")
+    assert c.deadlines.get(milestone="replied").met_at is None
+    c = complaint_transition(member=sm, complaint=c, action="investigate", departments="售后")
+    c = complaint_transition(member=sm, complaint=c, action="reply", note="隔热罩松动，明天免费紧固")
+    assert c.state == "investigating"  # the reply is recorded, the state stays
+    replied = c.deadlines.get(milestone="replied")
+    assert replied.met_at is not None and replied.breached_at is None
+    # Customer service is not offered the manager's step; the GM may take it over.
+    from crm.aftersales.complaints import actions_from
+
+    assert "reply" not in dict(actions_from(c.state, cs.role))
+    assert "reply" in dict(actions_from(c.state, gm.role))
+    last = c.transitions.order_by("-id").first()
+    assert last is not None and (last.action, last.by_user_id) == ("reply", sm.user_id)
