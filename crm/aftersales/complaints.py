@@ -41,6 +41,7 @@ from ..models.aftersales import (
     ReturnVisit,
     Satisfaction,
     StaffNegligence,
+    complaint_code,
 )
 from ..validators import clean_mobile
 from .policy import complaint_deadlines, current_store, working_deadline
@@ -410,7 +411,7 @@ def complaint_sla_sweep(*, now: dt.datetime | None = None) -> SweepResult:
     gm = members.get(StoreRole.GENERAL_MANAGER, [])
     notices = []
     for deadline_id, complaint_id, _step, name, within, to_role, cc_roles in rows:
-        title = f"投诉 TS{complaint_id:06d} 超时升级：{name}（时限 {within.normalize()} 个工作日）"
+        title = f"投诉 {complaint_code(complaint_id)} 超时升级：{name}（时限 {within.normalize()} 个工作日）"
         recipients = {uid: False for uid in (members.get(to_role) or gm)}
         # Django reads jsonb as text on raw cursors.
         for role in (json.loads(cc_roles) if isinstance(cc_roles, str) else cc_roles) or []:

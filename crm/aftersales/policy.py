@@ -1,7 +1,7 @@
 """The group policies this area runs on: the survey (回访问卷) and the complaint SLA (投诉处理) templates.
 
-Both are read as the store's effective policy (hq template version + store overrides); a store that
-never adopted one adopts its group's current versions first, as the cadence engine does.
+Both are read as the store's effective policy (hq template version + store overrides) with
+hq.selectors.policy_required: reading never adopts; a store without an adoption gets a clear error.
 """
 
 from __future__ import annotations
@@ -15,9 +15,7 @@ from django.db import connection
 
 from hq.calendar import add_working_time, next_working_day
 from hq.models import PolicyKind
-from hq.selectors import EffectivePolicy, policy_effective, work_calendar_for_group
-from hq.services.policies import store_policy_adopt_current
-from tenants.errors import DomainError
+from hq.selectors import policy_required, work_calendar_for_group
 from tenants.models import Store
 
 from ..models.aftersales import Milestone
@@ -40,18 +38,6 @@ def current_store() -> Store:
     if not isinstance(store, Store):
         raise RuntimeError("after-sales code runs inside a store's schema")
     return store
-
-
-def effective(store: Store, kind: str) -> EffectivePolicy:
-    """The store's effective policy of `kind`, adopting the group's current versions if none yet."""
-    policy = policy_effective(store, kind)
-    if policy is None:
-        store_policy_adopt_current(store=store)
-        policy = policy_effective(store, kind)
-    if policy is None:
-        label = "回访问卷" if kind == PolicyKind.SURVEY else "投诉处理"
-        raise DomainError(f"集团尚未发布{label}模板，请联系集团总部。")
-    return policy
 
 
 @dataclass(frozen=True)
@@ -81,7 +67,7 @@ def survey_retry(body: dict[str, Any]) -> dict[str, int]:
 
 def survey_current(store: Store | None = None) -> Survey:
     """The survey a call uses now: the group's survey template version in force at the store."""
-    policy = effective(store or current_store(), PolicyKind.SURVEY)
+    policy = policy_required(store or current_store(), PolicyKind.SURVEY)
     return Survey(policy.version.pk, policy.version.number, list(policy.body["questions"]),
                   survey_retry(policy.body))
 
@@ -131,7 +117,7 @@ def complaint_deadlines(store: Store, start: dt.datetime) -> SlaPlan:
     The first step for a milestone takes its time limit from the template's `sla` section (the part a
     store may adjust), later steps from the chain itself.
     """
-    policy = effective(store, PolicyKind.COMPLAINT)
+    policy = policy_required(store, PolicyKind.COMPLAINT)
     body = policy.body
     sla = body.get("sla") or {}
     seen: set[str] = set()

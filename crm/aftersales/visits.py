@@ -15,6 +15,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from hq.models import PolicyKind
+from hq.selectors import policy_required
 from tenants.errors import Conflict, DomainError
 from tenants.models import StoreMembership
 
@@ -28,7 +29,7 @@ from ..models.aftersales import (
     VisitStatus,
 )
 from ..models.cadence import TaskStatus
-from .policy import Survey, current_store, effective, retry_on, survey_current
+from .policy import Survey, current_store, retry_on, survey_current
 
 # Cadence triggers whose staff calls are return visits (seed 002: after delivery, after each service).
 RETURN_VISIT_TRIGGERS = ("delivery", "service_done")
@@ -47,7 +48,7 @@ def return_visit_rule_keys() -> list[str]:
     """Keys of the cadence rules that are return visits: calls after delivery or service by store staff
     (not the consultant's own 1–3 month care calls)."""
     try:
-        policy = effective(current_store(), PolicyKind.CADENCE)
+        policy = policy_required(current_store(), PolicyKind.CADENCE)
     except DomainError:
         return []
     return [r["key"] for r in policy.body.get("rules", [])
