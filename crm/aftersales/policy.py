@@ -7,7 +7,7 @@ hq.selectors.policy_required: reading never adopts; a store without an adoption 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -15,6 +15,7 @@ from django.db import connection
 
 from hq.calendar import add_working_time, next_working_day
 from hq.models import PolicyKind
+from hq.policy.rules import default_satisfied_from, survey_figures_default
 from hq.selectors import policy_required, work_calendar_for_group
 from tenants.models import Store
 
@@ -48,9 +49,33 @@ class Survey:
     version_number: int
     questions: list[dict[str, Any]]
     retry: dict[str, int]
+    figures: dict[str, str] = field(default_factory=dict)
 
     def question(self, key: str) -> dict[str, Any] | None:
         return next((q for q in self.questions if q["key"] == key), None)
+
+
+def answer_satisfied(question: dict[str, Any], *, yes: bool | None, rating: int | None) -> bool:
+    """满意 — the one written rule, per question type:
+    - yes/no: satisfied when the customer answered "yes";
+    - rating (1..scale): satisfied when the rating is at least the question's `satisfied_from`
+      (set in the survey template; default 4 of 5, 8 of 10).
+    Every report figure (page, XLSX, API, HQ snapshot) counts answers recorded with this rule."""
+    if question["kind"] == "yes_no":
+        return bool(yes)
+    scale = int(question.get("scale") or 5)
+    threshold = int(question.get("satisfied_from") or default_satisfied_from(scale))
+    return rating is not None and rating >= threshold
+
+
+def survey_figures(body: dict[str, Any] | None) -> dict[str, str]:
+    """Which question defines 回访总体满意度 ("overall") and 对上次维修的满意度 ("last_repair")."""
+    body = body or {}
+    questions = list(body.get("questions") or [])
+    figures = dict(survey_figures_default(questions)) if questions else {"overall": "overall",
+                                                                         "last_repair": "score"}
+    figures.update({k: v for k, v in (body.get("figures") or {}).items() if isinstance(v, str)})
+    return figures
 
 
 def survey_retry(body: dict[str, Any]) -> dict[str, int]:
@@ -69,7 +94,7 @@ def survey_current(store: Store | None = None) -> Survey:
     """The survey a call uses now: the group's survey template version in force at the store."""
     policy = policy_required(store or current_store(), PolicyKind.SURVEY)
     return Survey(policy.version.pk, policy.version.number, list(policy.body["questions"]),
-                  survey_retry(policy.body))
+                  survey_retry(policy.body), survey_figures(policy.body))
 
 
 def survey_version(version_id: int, store: Store | None = None) -> Survey | None:
@@ -81,7 +106,8 @@ def survey_version(version_id: int, store: Store | None = None) -> Survey | None
                                      template__kind=PolicyKind.SURVEY).first()
     if v is None:
         return None
-    return Survey(v.pk, v.number, list(v.body.get("questions") or []), survey_retry(v.body))
+    return Survey(v.pk, v.number, list(v.body.get("questions") or []), survey_retry(v.body),
+                  survey_figures(v.body))
 
 
 def retry_on(store: Store, after: dt.date, every_working_days: int) -> dt.date:

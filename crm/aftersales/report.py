@@ -1,5 +1,12 @@
 """回访月报 (and 回访周报 when volume grows): the figures seed 002 asks for, set-based SQL, plus XLSX.
 
+满意 follows one written rule (crm.aftersales.policy.answer_satisfied, applied when an answer is
+recorded): a yes/no answer is satisfied when "yes"; a rating when at least the survey template's
+`satisfied_from`. 各问题满意度 = satisfied answers / answers of that question; 回访总体满意度 is that
+figure for the question the template names `figures.overall`; 对上次维修的满意度 is it for
+`figures.last_repair`, among visits after a repair or maintenance. `monthly_report` is the one
+function the page, the print view, the XLSX, the API and the HQ provider read.
+
 Visits are counted by the day they were due; complaints by when they were received, closed or first
 answered; SLA deadlines by when they fell due; corrective actions by their deadline. The same figures
 feed the store's HQ metric snapshot (hq.metrics.providers.aftersales).
@@ -18,10 +25,13 @@ from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from hq.models import PolicyKind
+from hq.selectors import policy_effective
 from tenants.db import fetch_one, percent
 from tenants.errors import DomainError
 
 from ..models.aftersales import CauseCategory
+from .policy import current_store, survey_figures
 
 MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
 
@@ -108,6 +118,7 @@ class MonthlyReport:
     due: int = 0
     made: int = 0
     successful: int = 0
+    overall_answered: int = 0
     satisfied: int = 0
     repair_done: int = 0
     repair_satisfied: int = 0
@@ -134,12 +145,17 @@ class MonthlyReport:
         return percent(self.successful, self.due, digits=1)
 
     @property
+    def title(self) -> str:
+        return self.period.title
+
+    @property
     def satisfaction_pct(self) -> float | None:
-        return percent(self.satisfied, self.successful, digits=1)
+        """回访总体满意度: satisfied share of the answers to the template's overall question."""
+        return percent(self.satisfied, self.overall_answered, digits=1)
 
     @property
     def repair_satisfaction_pct(self) -> float | None:
-        """对上次维修的满意度: satisfied share of successful after-service visits."""
+        """对上次维修的满意度: satisfied share of the last-repair question's answers after a service visit."""
         return percent(self.repair_satisfied, self.repair_done, digits=1)
 
     @property
@@ -160,6 +176,12 @@ def _bounds(period: ReportPeriod) -> dict[str, Any]:
             "now": timezone.now(), "today": timezone.localdate()}
 
 
+def _figures() -> dict[str, str]:
+    """The questions that define the two headline figures, from the survey in force (read only)."""
+    policy = policy_effective(current_store(), PolicyKind.SURVEY)
+    return survey_figures(policy.body if policy is not None else None)
+
+
 def monthly_report(period: ReportPeriod) -> MonthlyReport:
     """回访月报 of the store whose schema is active: six set-based queries whatever the volume."""
     p = _bounds(period)
@@ -168,25 +190,30 @@ def monthly_report(period: ReportPeriod) -> MonthlyReport:
         """
         SELECT count(*) AS due, count(*) FILTER (WHERE attempts > 0) AS made,
                count(*) FILTER (WHERE status = 'completed') AS ok,
-               count(*) FILTER (WHERE status = 'completed' AND satisfied) AS sat,
-               count(*) FILTER (WHERE status = 'completed' AND subject = 'service') AS repair,
-               count(*) FILTER (WHERE status = 'completed' AND subject = 'service' AND satisfied) AS repair_sat,
                count(*) FILTER (WHERE complaint_raised) AS found
         FROM crm_returnvisit WHERE due_date >= %(d0)s AND due_date < %(d1)s
         """, p)
-    r.due, r.made, r.successful, r.satisfied = v["due"], v["made"], v["ok"], v["sat"]
-    r.repair_done, r.repair_satisfied, r.complaints_found = v["repair"], v["repair_sat"], v["found"]
+    r.due, r.made, r.successful, r.complaints_found = v["due"], v["made"], v["ok"], v["found"]
+    figures = _figures()
     with connection.cursor() as cursor:
         cursor.execute(
             """
             SELECT a.question_key, max(a.question_text), max(a.kind), count(*),
-                   count(*) FILTER (WHERE a.satisfied), avg(a.rating), max(a.scale)
+                   count(*) FILTER (WHERE a.satisfied), avg(a.rating), max(a.scale),
+                   count(*) FILTER (WHERE v.subject = 'service'),
+                   count(*) FILTER (WHERE v.subject = 'service' AND a.satisfied)
             FROM crm_surveyanswer a JOIN crm_returnvisit v ON v.id = a.visit_id
-            WHERE v.due_date >= %(d0)s AND v.due_date < %(d1)s
+            WHERE v.due_date >= %(d0)s AND v.due_date < %(d1)s AND v.status = 'completed'
             GROUP BY a.question_key ORDER BY min(a.id)
             """, p)
-        r.questions = [QuestionRow(k, t, kind, n, s, round(float(avg), 2) if avg is not None else None, scale)
-                       for k, t, kind, n, s, avg, scale in cursor.fetchall()]
+        rows = cursor.fetchall()
+    r.questions = [QuestionRow(k, t, kind, n, s, round(float(avg), 2) if avg is not None else None, scale)
+                   for k, t, kind, n, s, avg, scale, _sn, _ss in rows]
+    for k, _t, _kind, n, s, _avg, _scale, service_n, service_s in rows:
+        if k == figures["overall"]:
+            r.overall_answered, r.satisfied = n, s
+        if k == figures["last_repair"]:
+            r.repair_done, r.repair_satisfied = service_n, service_s
     c = fetch_one(
         """
         SELECT count(*) FILTER (WHERE received_at >= %(t0)s AND received_at < %(t1)s) AS opened,
