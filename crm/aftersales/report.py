@@ -16,79 +16,46 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection
 from django.utils import timezone
+from django.utils.translation import gettext
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from hq.metrics.periods import Period, month_of, parse_period, week_of
 from hq.models import PolicyKind
 from hq.selectors import policy_effective
 from tenants.db import fetch_one, percent
-from tenants.errors import DomainError
 
 from ..models.aftersales import CauseCategory
 from .policy import current_store, survey_figures
 
-MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
+# A report period is hq.metrics.periods.Period ("week" or "month"): one period type, one parser.
 
 
-@dataclass(frozen=True)
-class ReportPeriod:
-    kind: str  # "month" | "week" | "day"
-    start: dt.date
-    end: dt.date  # exclusive
-
-    @property
-    def label(self) -> str:
-        if self.kind == "month":
-            return f"{self.start.year}年{self.start.month}月"
-        last = self.end - dt.timedelta(days=1)
-        if self.kind == "day":
-            return f"{self.start:%Y年%m月%d日}"
-        return f"{self.start.month}月{self.start.day}日—{last.month}月{last.day}日"
-
-    @property
-    def title(self) -> str:
-        return "回访周报" if self.kind == "week" else "回访月报"
-
-    @property
-    def code(self) -> str:
-        return self.start.strftime("%Y-%m") if self.kind == "month" else self.start.isoformat()
+def report_title(period: Period) -> str:
+    return gettext("回访周报") if period.kind == "week" else gettext("回访月报")
 
 
-def month_period(start: dt.date) -> ReportPeriod:
-    first = start.replace(day=1)
-    nxt = (first + dt.timedelta(days=32)).replace(day=1)
-    return ReportPeriod("month", first, nxt)
+def month_period(day: dt.date) -> Period:
+    return month_of(day)
 
 
-def week_period(day: dt.date) -> ReportPeriod:
-    monday = day - dt.timedelta(days=day.weekday())
-    return ReportPeriod("week", monday, monday + dt.timedelta(days=7))
+def week_period(day: dt.date) -> Period:
+    return week_of(day)
 
 
-def parse_report_period(month: str | None, week: str | None, today: dt.date | None = None) -> ReportPeriod:
+def parse_report_period(month: str | None, week: str | None, today: dt.date | None = None) -> Period:
     """`month=2026-11` → that month; `week=2026-11-18` → the Monday-to-Sunday week holding that day;
-    neither → this month."""
-    today = today or timezone.localdate()
+    neither → this month (the store's today). Parsed by hq.metrics.periods.parse_period."""
     if week:
-        try:
-            return week_period(dt.date.fromisoformat(week.strip()))
-        except ValueError:
-            raise DomainError(f"周报日期“{week}”无法识别，请写作 2026-11-18。", field="week") from None
+        return parse_period(week, field="week", kinds=("week",))
     if month:
-        m = MONTH_RE.match(month.strip())
-        try:
-            if m:
-                return month_period(dt.date(int(m[1]), int(m[2]), 1))
-        except ValueError:
-            pass
-        raise DomainError(f"月份“{month}”无法识别，请写作 2026-11。", field="month")
-    return month_period(today)
+        return parse_period(month, field="month", kinds=("month",))
+    return month_of(today or timezone.localdate())
 
 
 @dataclass
@@ -114,7 +81,7 @@ class QuestionRow:
 class MonthlyReport:
     """回访月报 figures."""
 
-    period: ReportPeriod
+    period: Period
     due: int = 0
     made: int = 0
     successful: int = 0
@@ -146,7 +113,7 @@ class MonthlyReport:
 
     @property
     def title(self) -> str:
-        return self.period.title
+        return report_title(self.period)
 
     @property
     def satisfaction_pct(self) -> float | None:
@@ -168,7 +135,7 @@ class MonthlyReport:
         return sorted((q for q in self.questions if q.unsatisfied), key=lambda q: -q.unsatisfied)[:5]
 
 
-def _bounds(period: ReportPeriod) -> dict[str, Any]:
+def _bounds(period: Period) -> dict[str, Any]:
     tz = timezone.get_current_timezone()
     return {"d0": period.start, "d1": period.end,
             "t0": dt.datetime.combine(period.start, dt.time.min, tzinfo=tz),
@@ -182,7 +149,7 @@ def _figures() -> dict[str, str]:
     return survey_figures(policy.body if policy is not None else None)
 
 
-def monthly_report(period: ReportPeriod) -> MonthlyReport:
+def monthly_report(period: Period) -> MonthlyReport:
     """回访月报 of the store whose schema is active: six set-based queries whatever the volume."""
     p = _bounds(period)
     r = MonthlyReport(period)
@@ -284,8 +251,8 @@ def report_xlsx(r: MonthlyReport, store_name: str) -> bytes:
     wb = Workbook()
     ws = wb.active
     assert ws is not None
-    ws.title = r.period.title
-    ws.append([f"{store_name} {r.period.title}（{r.period.label}）"])
+    ws.title = r.title
+    ws.append([f"{store_name} {r.title}（{r.period.label}）"])
     ws["A1"].font = Font(bold=True, size=14)
     ws.append([])
     ws.append(["指标", "数值"])

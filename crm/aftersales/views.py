@@ -383,7 +383,7 @@ def report_export(request: HttpRequest) -> HttpResponse:
     store = current_store()
     body = report_xlsx(report, store.name)
     response = HttpResponse(body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    name = f"{report.period.title}-{report.period.code}.xlsx"
+    name = f"{report.title}-{report.period.code}.xlsx"
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(name)}"
     return response
 

@@ -175,6 +175,19 @@ def test_report_periods_are_parsed_with_clear_messages() -> None:
     assert parse_report_period(None, "2026-11-26").start == dt.date(2026, 11, 23)
     with pytest.raises(DomainError, match="2026-11"):
         parse_report_period("11/2026", None)
+    # One parser: the report's month is HQ's month period; its week is a Monday-to-Sunday Period.
+    from hq.metrics.periods import Period, parse_period
+
+    assert parse_report_period("2026-11", None) == parse_period("2026-11") == Period("month", dt.date(2026, 11, 1))
+    assert parse_report_period(None, "2026-11-26") == Period("week", dt.date(2026, 11, 23))
+    assert parse_report_period(None, "2026-11-26").label == "11月23日—11月29日"
+    with pytest.raises(DomainError, match="2026-11-18"):
+        parse_report_period(None, "2026-02-30")
+    with pytest.raises(DomainError, match="请写作 2026-11"):
+        parse_report_period("2026-11-05", None)  # a day is not a month
+    with time_machine.travel(dt.datetime(2026, 12, 1, 0, 30, tzinfo=dt.timezone(dt.timedelta(hours=8))), tick=False):
+        # 00:30 on 1 Dec in the store is still 30 Nov in UTC: the report's "this month" is December.
+        assert parse_report_period(None, None) == Period("month", dt.date(2026, 12, 1))
 
 
 def test_the_report_page_xlsx_and_print(store_a: Any, m: Any, world: Any) -> None:
