@@ -78,15 +78,70 @@ def _parse(hhmm: str) -> dt.time:
     return dt.time(int(h), int(m))
 
 
-def store_hours(working_hours: dict[str, list[str]] | None, day: dt.date) -> tuple[dt.time, dt.time] | None:
-    """The store's opening hours on `day`'s weekday, or None if it is closed that weekday."""
+def store_spans(working_hours: dict[str, list[str]] | None, day: dt.date) -> list[tuple[dt.time, dt.time]]:
+    """The store's opening spans on `day`'s weekday: ["08:30", "18:00"] is one span; a store with a
+    lunch break writes ["08:30", "12:00", "13:30", "18:00"]. Empty when it is closed that weekday."""
     if not working_hours:
-        return _parse(DEFAULT_HOURS[0]), _parse(DEFAULT_HOURS[1])
-    span = working_hours.get(WEEKDAYS[day.weekday()])
-    if not span or len(span) != 2:
+        return [(_parse(DEFAULT_HOURS[0]), _parse(DEFAULT_HOURS[1]))]
+    raw = working_hours.get(WEEKDAYS[day.weekday()]) or []
+    if len(raw) < 2 or len(raw) % 2:
+        return []
+    times = [_parse(t) for t in raw]
+    spans = list(zip(times[::2], times[1::2], strict=True))
+    if any(b <= a for a, b in spans) or any(spans[i][1] > spans[i + 1][0] for i in range(len(spans) - 1)):
+        return []
+    return spans
+
+
+def store_hours(working_hours: dict[str, list[str]] | None, day: dt.date) -> tuple[dt.time, dt.time] | None:
+    """The store's opening and closing time on `day`'s weekday, or None if it is closed that weekday."""
+    spans = store_spans(working_hours, day)
+    return (spans[0][0], spans[-1][1]) if spans else None
+
+
+@dataclass(frozen=True)
+class _Day:
+    """One working day's opening spans as aware datetimes in the store's zone."""
+
+    spans: list[tuple[dt.datetime, dt.datetime]]
+
+    @property
+    def minutes(self) -> float:
+        return sum((b - a).total_seconds() for a, b in self.spans) / 60
+
+    def offset(self, moment: dt.datetime) -> float:
+        """Working minutes from the opening to `moment`."""
+        return sum((min(b, moment) - a).total_seconds() for a, b in self.spans if moment > a) / 60
+
+    def at(self, minutes: float) -> dt.datetime:
+        """The moment `minutes` working minutes after the opening (a span's end when it lands there)."""
+        for a, b in self.spans:
+            length = (b - a).total_seconds() / 60
+            if minutes <= length + 1e-9:
+                return a + dt.timedelta(minutes=minutes)
+            minutes -= length
+        return self.spans[-1][1]
+
+
+def _working_day(day: dt.date, working_hours: dict[str, list[str]] | None, calendar: WorkCalendar,
+                 tz: dt.tzinfo) -> _Day | None:
+    if not calendar.is_working_day(day):
         return None
-    start, end = _parse(span[0]), _parse(span[1])
-    return (start, end) if end > start else None
+    spans = store_spans(working_hours, day)
+    if not spans:
+        return None
+    return _Day([(dt.datetime.combine(day, a, tzinfo=tz), dt.datetime.combine(day, b, tzinfo=tz)) for a, b in spans])
+
+
+def _next_day(day: dt.date, working_hours: dict[str, list[str]] | None, calendar: WorkCalendar,
+              tz: dt.tzinfo) -> tuple[dt.date, _Day]:
+    """The first working day with opening hours strictly after `day`."""
+    for _ in range(MAX_SCAN_DAYS):
+        day += dt.timedelta(days=1)
+        wd = _working_day(day, working_hours, calendar, tz)
+        if wd is not None:
+            return day, wd
+    raise ValueError("no working time within a year: check the store's working hours")
 
 
 def add_working_time(
@@ -96,40 +151,51 @@ def add_working_time(
     hours: float = 0,
     working_hours: dict[str, list[str]] | None,
     calendar: WorkCalendar,
+    tz: dt.tzinfo,
 ) -> dt.datetime:
-    """The moment `days` working days (fractions are of that day's opening hours) plus `hours`
-    working hours after `start`, counting only the store's opening hours on working days.
+    """The moment `days` working days plus `hours` working hours after `start`, counting only the
+    store's opening hours (lunch breaks excluded) on working days, read in the store's zone `tz`.
 
-    Half a working day from Monday 16:00 with 08:30–18:00 hours is Tuesday 11:15.
+    The rule (handbook: 半个工作日 / 一个工作日):
+    - a moment outside opening hours counts from the next opening (before opening: that day's; at or
+      after closing, a holiday or a weekend: the next working day's);
+    - each whole working day lands on the next working day at the same working-time point
+      (Monday 10:00 + 1 = Tuesday 10:00; received 03:54, counted from 08:30: Tuesday 08:30);
+    - a fraction is that share of the day's opening hours, counted on as working time
+      (08:30 + half of 08:30–18:00 = 13:15; a deadline landing on closing time stays at closing).
+    `start` may be in any zone (the database returns UTC); it is converted first.
     """
-    tz = start.tzinfo or SHANGHAI
     cursor = start.astimezone(tz) if start.tzinfo else start.replace(tzinfo=tz)
-    remaining_days = float(days)
-    remaining_minutes = float(hours) * 60
-    for _ in range(MAX_SCAN_DAYS):
-        day = cursor.date()
-        span = store_hours(working_hours, day) if calendar.is_working_day(day) else None
-        if span is not None:
-            open_at = dt.datetime.combine(day, span[0], tzinfo=tz)
-            close_at = dt.datetime.combine(day, span[1], tzinfo=tz)
-            length = (close_at - open_at).total_seconds() / 60
-            cursor = max(cursor, open_at)
-            available = max(0.0, (close_at - cursor).total_seconds() / 60)
-            if remaining_days > 0:
-                need = remaining_days * length
-                if need <= available:
-                    cursor += dt.timedelta(minutes=need)
-                    available -= need
-                    remaining_days = 0
-                else:
-                    remaining_days -= available / length
-                    available = 0
-            if remaining_days <= 1e-9 and remaining_minutes <= available:
-                return cursor + dt.timedelta(minutes=remaining_minutes)
-            if remaining_days <= 1e-9:
-                remaining_minutes -= available
-        cursor = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0, 0), tzinfo=tz)
-    raise ValueError("no working time within a year: check the store's working hours")
+    day = cursor.date()
+    today = _working_day(day, working_hours, calendar, tz)
+    if today is None or cursor >= today.spans[-1][1]:
+        day, today = _next_day(day, working_hours, calendar, tz)
+        point = 0.0
+    else:
+        point = today.offset(cursor)
+    whole = int(days + 1e-9)
+    fraction = float(days) - whole
+    for _ in range(whole):
+        day, today = _next_day(day, working_hours, calendar, tz)
+        point = min(point, today.minutes)
+    # The fraction is of the day it is counted on; what does not fit runs on into the next day.
+    remaining = fraction
+    while remaining > 1e-9:
+        available = today.minutes - point
+        need = remaining * today.minutes
+        if need <= available + 1e-9:
+            point += need
+            remaining = 0
+        else:
+            remaining -= available / today.minutes
+            day, today = _next_day(day, working_hours, calendar, tz)
+            point = 0.0
+    minutes = float(hours) * 60
+    while minutes > today.minutes - point + 1e-9:
+        minutes -= today.minutes - point
+        day, today = _next_day(day, working_hours, calendar, tz)
+        point = 0.0
+    return today.at(point + minutes)
 
 
 def next_working_day(day: dt.date, calendar: WorkCalendar) -> dt.date:

@@ -7,7 +7,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext
 
+from tenants.errors import DomainError
 from tenants.models import DealerGroup, Store
 
 from .calendar import WorkCalendar
@@ -116,6 +119,21 @@ def policy_effective(store: Store, kind: str) -> EffectivePolicy | None:
                            effective_body(body, adoption.overrides), open_fields(kind, body))
 
 
+class PolicyNotAdopted(DomainError):
+    """The store has no adoption of a policy kind: HQ has not published one, or its fan-out has not
+    reached the store yet. Reading never adopts (adoption happens at onboarding and on publication)."""
+
+
+def policy_required(store: Store, kind: str) -> EffectivePolicy:
+    """The store's effective policy of `kind`, read only; PolicyNotAdopted (a clear message) if none."""
+    policy = policy_effective(store, kind)
+    if policy is None:
+        label = PolicyKind(kind).label if kind in PolicyKind.values else kind
+        raise PolicyNotAdopted(gettext("本店尚未采用集团的「%(label)s」模板：集团总部发布后会自动下发到本店；"
+                                       "如已发布仍未下发，请联系集团总部。") % {"label": label})
+    return policy
+
+
 def work_calendar_for_group(group_id: int) -> WorkCalendar:
     """The group's calendar: HQ corrections over chinese-calendar over weekends."""
     cal = WorkCalendar()
@@ -129,7 +147,7 @@ def work_calendar_for_group(group_id: int) -> WorkCalendar:
 
 
 def calendar_years_to_check(today: dt.date | None = None) -> list[int]:
-    today = today or dt.date.today()
+    today = today or timezone.localdate()
     return [today.year, today.year + 1]
 
 

@@ -3,6 +3,7 @@
 from typing import Any
 
 from celery.signals import task_postrun, task_prerun
+from django.utils import timezone
 
 from . import guard
 
@@ -17,6 +18,11 @@ def _enter(task: Any = None, **_: Any) -> None:
     schema = _task_schema(task) if task is not None else None
     if schema and schema != "public":
         task._guard_token = guard.set_serving(schema)
+        # A store's task reads "today", quiet hours and working time on the store's own clock.
+        from .models import Store, store_zone
+
+        zone = Store.objects.filter(schema_name=schema).values_list("time_zone", flat=True).first()
+        timezone.activate(store_zone(zone))
 
 
 @task_postrun.connect(weak=False)
@@ -25,3 +31,4 @@ def _leave(task: Any = None, **_: Any) -> None:
     if token is not None:
         guard.reset_serving(token)
         task._guard_token = None
+        timezone.deactivate()

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import set_urlconf
+from django.utils import timezone
 from django_tenants.middleware.main import TenantMainMiddleware
 
 from tenants.db import tenant_connection
@@ -28,9 +29,13 @@ class StoreMiddleware(TenantMainMiddleware):
             return response
         tenant = getattr(request, "tenant", None)
         token = guard.set_serving(tenant.schema_name if tenant is not None else None)
+        if tenant is not None:
+            # "Today", working hours and displayed times are the store's own clock.
+            timezone.activate(tenant.zone)
         try:
             return self.get_response(request)
         finally:
+            timezone.deactivate()
             guard.reset_serving(token)
             tenant_connection().set_schema_to_public()
 

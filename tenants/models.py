@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from zoneinfo import ZoneInfo, available_timezones
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
@@ -13,6 +14,23 @@ from django_tenants.models import DomainMixin, TenantMixin
 
 from .roles import GroupRole, StoreRole
 from .validators import validate_cn_mobile
+
+DEFAULT_STORE_ZONE = "Asia/Shanghai"
+
+
+def store_zone(name: str | None) -> ZoneInfo:
+    """A store's zone from its `time_zone` name; an empty or unknown name is Asia/Shanghai."""
+    try:
+        return ZoneInfo(name or DEFAULT_STORE_ZONE)
+    except (ValueError, KeyError):
+        return ZoneInfo(DEFAULT_STORE_ZONE)
+
+
+def validate_time_zone(value: str) -> None:
+    from django.core.exceptions import ValidationError
+
+    if value not in available_timezones():
+        raise ValidationError(_("时区不正确，例如 Asia/Shanghai。"), code="time_zone")
 
 
 class DealerGroup(models.Model):
@@ -47,6 +65,9 @@ class Store(TenantMixin, models.Model):  # Model named for the type checker
     address = models.CharField(_("地址"), max_length=200, blank=True)
     # {"mon": ["08:30", "18:00"], ...}; the SLA calendar reads it.
     working_hours = models.JSONField(_("营业时间"), default=dict, blank=True)
+    # The store's own clock: working hours, deadlines, "today" and month ends are read in this zone.
+    time_zone = models.CharField(_("时区"), max_length=40, default=DEFAULT_STORE_ZONE,
+                                 validators=[validate_time_zone])
     # Makes a re-submitted onboarding request return the store it already created.
     onboarding_key = models.CharField(max_length=64, unique=True, null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
@@ -66,6 +87,11 @@ class Store(TenantMixin, models.Model):  # Model named for the type checker
     @property
     def is_read_only(self) -> bool:
         return self.status == self.Status.SUSPENDED
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The store's time zone (Asia/Shanghai unless the store says otherwise)."""
+        return store_zone(self.time_zone)
 
 
 class Domain(DomainMixin, models.Model):

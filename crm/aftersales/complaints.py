@@ -5,6 +5,9 @@ State machine (every move recorded with who, when and a note; anything else refu
     draft →submit→ received →acknowledge→ acknowledged →investigate→ investigating →name_cause→
     cause_named →propose→ solution_proposed (→propose again to revise) →agree→ agreed →carry_out→
     carried_out →close→ closed →reopen→ investigating
+    reply (经理回复客户): recorded by the service manager or the GM from any open state after
+    acknowledgement; it keeps the state and is what meets "the manager investigates and replies to the
+    customer within one working day" — customer service's apology (acknowledge) never does.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from tenants.errors import DomainError
 from tenants.models import StoreMembership, StoreRole
@@ -37,6 +41,7 @@ from ..models.aftersales import (
     ReturnVisit,
     Satisfaction,
     StaffNegligence,
+    complaint_code,
 )
 from ..validators import clean_mobile
 from .policy import complaint_deadlines, current_store, working_deadline
@@ -49,7 +54,7 @@ LANDLINE_RE = re.compile(r"^0\d{2,3}-?\d{7,8}(-\d{1,6})?$")
 class Move:
     label: str
     sources: tuple[str, ...]
-    target: str
+    target: str  # "" keeps the state (a recorded step, not a move)
 
 
 TRANSITIONS: dict[str, Move] = {
@@ -62,14 +67,19 @@ TRANSITIONS: dict[str, Move] = {
     "carry_out": Move("执行方案并跟踪", (S.AGREED,), S.CARRIED_OUT),
     "close": Move("结案(记录客户满意度)", (S.CARRIED_OUT,), S.CLOSED),
     "reopen": Move("重新处理", (S.CLOSED,), S.INVESTIGATING),
+    "reply": Move("经理回复客户(调查结果)", (S.ACKNOWLEDGED, S.INVESTIGATING, S.CAUSE_NAMED, S.SOLUTION_PROPOSED,
+                                       S.AGREED, S.CARRIED_OUT), ""),
 }
-# Which milestone (递交总经理 / 回复客户 / 结案) an action reaches.
-MILESTONE_OF = {"submit": Milestone.SUBMITTED, "acknowledge": Milestone.REPLIED, "close": Milestone.CLOSED}
+# Which milestone (递交总经理 / 回复客户 / 结案) an action reaches. 回复客户 is the manager's reply.
+MILESTONE_OF = {"submit": Milestone.SUBMITTED, "reply": Milestone.REPLIED, "close": Milestone.CLOSED}
+# Who replies to the customer as manager (seed 002: 售后业务经理/服务经理; the GM may take it over).
+MANAGER_REPLY_ROLES = frozenset({StoreRole.SERVICE_MANAGER, StoreRole.GENERAL_MANAGER})
 
 
-def actions_from(state: str) -> list[tuple[str, str]]:
-    """The moves allowed from `state`, for the detail page's buttons."""
-    return [(key, m.label) for key, m in TRANSITIONS.items() if state in m.sources]
+def actions_from(state: str, role: str | None = None) -> list[tuple[str, str]]:
+    """The moves allowed from `state` (for `role`, when given), for the detail page's buttons."""
+    return [(key, m.label) for key, m in TRANSITIONS.items() if state in m.sources
+            and (key != "reply" or role is None or role in MANAGER_REPLY_ROLES)]
 
 
 def _can_handle(member: StoreMembership) -> None:
@@ -262,6 +272,11 @@ def _apply(c: Complaint, *, member: StoreMembership, action: str, note: str, dat
     if action == "submit":
         _submit_check(c)
         c.received_at = now
+    elif action == "reply":
+        if member.role not in MANAGER_REPLY_ROLES:
+            raise DomainError(gettext("回复客户须由服务经理或总经理记录（客服的致歉不算经理回复）。"), field="action")
+        if not note.strip():
+            raise DomainError(gettext("请记录向客户回复的调查结果。"), field="note")
     elif action == "acknowledge":
         if not data.get("apologised"):
             raise DomainError("请先向客户致歉，并勾选“已致歉”。", field="apologised")
@@ -301,7 +316,7 @@ def _apply(c: Complaint, *, member: StoreMembership, action: str, note: str, dat
         for d in c.deadlines.filter(milestone=Milestone.CLOSED):
             d.due_at, d.met_at, d.breached_at = working_deadline(store, now, d.within_working_days), None, None
             d.save(update_fields=["due_at", "met_at", "breached_at"])
-    c.state = move.target
+    c.state = move.target or c.state
     if action in MILESTONE_OF:
         _meet(c, MILESTONE_OF[action], now)
     _refresh_flag(c)
@@ -396,7 +411,7 @@ def complaint_sla_sweep(*, now: dt.datetime | None = None) -> SweepResult:
     gm = members.get(StoreRole.GENERAL_MANAGER, [])
     notices = []
     for deadline_id, complaint_id, _step, name, within, to_role, cc_roles in rows:
-        title = f"投诉 TS{complaint_id:06d} 超时升级：{name}（时限 {within.normalize()} 个工作日）"
+        title = f"投诉 {complaint_code(complaint_id)} 超时升级：{name}（时限 {within.normalize()} 个工作日）"
         recipients = {uid: False for uid in (members.get(to_role) or gm)}
         # Django reads jsonb as text on raw cursors.
         for role in (json.loads(cc_roles) if isinstance(cc_roles, str) else cc_roles) or []:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from crm.aftersales.report import ReportPeriod, monthly_report
+from crm.aftersales.report import monthly_report
 from hq.metrics.catalogue import Metric, register
 from hq.metrics.periods import Period
 from hq.policy.starter import STARTER_SURVEY
@@ -47,7 +47,7 @@ register(*(question_metric(q["key"], q["text"]) for q in STARTER_SURVEY["questio
 
 
 def compute(period: Period) -> dict[str, float]:
-    r = monthly_report(ReportPeriod(period.kind, period.start, period.end))
+    r = monthly_report(period)
     out: dict[str, float | None] = {
         "revisits_due": r.due, "revisits_made": r.made, "revisits_made_pct": r.made_pct,
         "revisits_successful": r.successful, "revisits_successful_pct": r.successful_pct,

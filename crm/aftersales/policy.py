@@ -1,13 +1,13 @@
 """The group policies this area runs on: the survey (回访问卷) and the complaint SLA (投诉处理) templates.
 
-Both are read as the store's effective policy (hq template version + store overrides); a store that
-never adopted one adopts its group's current versions first, as the cadence engine does.
+Both are read as the store's effective policy (hq template version + store overrides) with
+hq.selectors.policy_required: reading never adopts; a store without an adoption gets a clear error.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -15,9 +15,8 @@ from django.db import connection
 
 from hq.calendar import add_working_time, next_working_day
 from hq.models import PolicyKind
-from hq.selectors import EffectivePolicy, policy_effective, work_calendar_for_group
-from hq.services.policies import store_policy_adopt_current
-from tenants.errors import DomainError
+from hq.policy.rules import default_satisfied_from, survey_figures_default
+from hq.selectors import policy_required, work_calendar_for_group
 from tenants.models import Store
 
 from ..models.aftersales import Milestone
@@ -42,18 +41,6 @@ def current_store() -> Store:
     return store
 
 
-def effective(store: Store, kind: str) -> EffectivePolicy:
-    """The store's effective policy of `kind`, adopting the group's current versions if none yet."""
-    policy = policy_effective(store, kind)
-    if policy is None:
-        store_policy_adopt_current(store=store)
-        policy = policy_effective(store, kind)
-    if policy is None:
-        label = "回访问卷" if kind == PolicyKind.SURVEY else "投诉处理"
-        raise DomainError(f"集团尚未发布{label}模板，请联系集团总部。")
-    return policy
-
-
 @dataclass(frozen=True)
 class Survey:
     """回访问卷: the question set of one published survey template version."""
@@ -62,9 +49,33 @@ class Survey:
     version_number: int
     questions: list[dict[str, Any]]
     retry: dict[str, int]
+    figures: dict[str, str] = field(default_factory=dict)
 
     def question(self, key: str) -> dict[str, Any] | None:
         return next((q for q in self.questions if q["key"] == key), None)
+
+
+def answer_satisfied(question: dict[str, Any], *, yes: bool | None, rating: int | None) -> bool:
+    """满意 — the one written rule, per question type:
+    - yes/no: satisfied when the customer answered "yes";
+    - rating (1..scale): satisfied when the rating is at least the question's `satisfied_from`
+      (set in the survey template; default 4 of 5, 8 of 10).
+    Every report figure (page, XLSX, API, HQ snapshot) counts answers recorded with this rule."""
+    if question["kind"] == "yes_no":
+        return bool(yes)
+    scale = int(question.get("scale") or 5)
+    threshold = int(question.get("satisfied_from") or default_satisfied_from(scale))
+    return rating is not None and rating >= threshold
+
+
+def survey_figures(body: dict[str, Any] | None) -> dict[str, str]:
+    """Which question defines 回访总体满意度 ("overall") and 对上次维修的满意度 ("last_repair")."""
+    body = body or {}
+    questions = list(body.get("questions") or [])
+    figures = dict(survey_figures_default(questions)) if questions else {"overall": "overall",
+                                                                         "last_repair": "score"}
+    figures.update({k: v for k, v in (body.get("figures") or {}).items() if isinstance(v, str)})
+    return figures
 
 
 def survey_retry(body: dict[str, Any]) -> dict[str, int]:
@@ -81,9 +92,9 @@ def survey_retry(body: dict[str, Any]) -> dict[str, int]:
 
 def survey_current(store: Store | None = None) -> Survey:
     """The survey a call uses now: the group's survey template version in force at the store."""
-    policy = effective(store or current_store(), PolicyKind.SURVEY)
+    policy = policy_required(store or current_store(), PolicyKind.SURVEY)
     return Survey(policy.version.pk, policy.version.number, list(policy.body["questions"]),
-                  survey_retry(policy.body))
+                  survey_retry(policy.body), survey_figures(policy.body))
 
 
 def survey_version(version_id: int, store: Store | None = None) -> Survey | None:
@@ -95,7 +106,8 @@ def survey_version(version_id: int, store: Store | None = None) -> Survey | None
                                      template__kind=PolicyKind.SURVEY).first()
     if v is None:
         return None
-    return Survey(v.pk, v.number, list(v.body.get("questions") or []), survey_retry(v.body))
+    return Survey(v.pk, v.number, list(v.body.get("questions") or []), survey_retry(v.body),
+                  survey_figures(v.body))
 
 
 def retry_on(store: Store, after: dt.date, every_working_days: int) -> dt.date:
@@ -131,9 +143,8 @@ def complaint_deadlines(store: Store, start: dt.datetime) -> SlaPlan:
     The first step for a milestone takes its time limit from the template's `sla` section (the part a
     store may adjust), later steps from the chain itself.
     """
-    policy = effective(store, PolicyKind.COMPLAINT)
+    policy = policy_required(store, PolicyKind.COMPLAINT)
     body = policy.body
-    cal = work_calendar_for_group(store.group_id)
     sla = body.get("sla") or {}
     seen: set[str] = set()
     plans = []
@@ -143,7 +154,7 @@ def complaint_deadlines(store: Store, start: dt.datetime) -> SlaPlan:
         if milestone not in seen and SLA_KEYS[milestone] in sla:
             within = sla[SLA_KEYS[milestone]]
         seen.add(milestone)
-        due = add_working_time(start, days=float(within), working_hours=store.working_hours, calendar=cal)
+        due = working_deadline(store, start, within)
         plans.append(DeadlinePlan(i + 1, step["name"], milestone, Decimal(str(within)), due, step["to_role"],
                                   list(step.get("cc_roles") or [])))
     return SlaPlan(policy.version.pk, policy.version.number, plans)
@@ -154,6 +165,8 @@ def milestone_label(milestone: str) -> str:
 
 
 def working_deadline(store: Store, start: dt.datetime, within: Decimal | float) -> dt.datetime:
-    """`within` working days after `start` on the store's hours and its group's calendar."""
+    """`within` working days after `start` on the store's hours and its group's calendar, in the
+    store's own zone (the one place a complaint deadline is computed)."""
     cal = work_calendar_for_group(store.group_id)
-    return add_working_time(start, days=float(within), working_hours=store.working_hours, calendar=cal)
+    return add_working_time(start, days=float(within), working_hours=store.working_hours, calendar=cal,
+                            tz=store.zone)

@@ -1,5 +1,12 @@
 """回访月报 (and 回访周报 when volume grows): the figures seed 002 asks for, set-based SQL, plus XLSX.
 
+满意 follows one written rule (crm.aftersales.policy.answer_satisfied, applied when an answer is
+recorded): a yes/no answer is satisfied when "yes"; a rating when at least the survey template's
+`satisfied_from`. 各问题满意度 = satisfied answers / answers of that question; 回访总体满意度 is that
+figure for the question the template names `figures.overall`; 对上次维修的满意度 is it for
+`figures.last_repair`, among visits after a repair or maintenance. `monthly_report` is the one
+function the page, the print view, the XLSX, the API and the HQ provider read.
+
 Visits are counted by the day they were due; complaints by when they were received, closed or first
 answered; SLA deadlines by when they fell due; corrective actions by their deadline. The same figures
 feed the store's HQ metric snapshot (crm.aftersales.metrics).
@@ -9,76 +16,46 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection
 from django.utils import timezone
+from django.utils.translation import gettext
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from hq.metrics.periods import Period, month_of, parse_period, week_of
+from hq.models import PolicyKind
+from hq.selectors import policy_effective
 from tenants.db import fetch_one, percent
-from tenants.errors import DomainError
 
 from ..models.aftersales import CauseCategory
+from .policy import current_store, survey_figures
 
-MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
-
-
-@dataclass(frozen=True)
-class ReportPeriod:
-    kind: str  # "month" | "week" | "day"
-    start: dt.date
-    end: dt.date  # exclusive
-
-    @property
-    def label(self) -> str:
-        if self.kind == "month":
-            return f"{self.start.year}年{self.start.month}月"
-        last = self.end - dt.timedelta(days=1)
-        if self.kind == "day":
-            return f"{self.start:%Y年%m月%d日}"
-        return f"{self.start.month}月{self.start.day}日—{last.month}月{last.day}日"
-
-    @property
-    def title(self) -> str:
-        return "回访周报" if self.kind == "week" else "回访月报"
-
-    @property
-    def code(self) -> str:
-        return self.start.strftime("%Y-%m") if self.kind == "month" else self.start.isoformat()
+# A report period is hq.metrics.periods.Period ("week" or "month"): one period type, one parser.
 
 
-def month_period(start: dt.date) -> ReportPeriod:
-    first = start.replace(day=1)
-    nxt = (first + dt.timedelta(days=32)).replace(day=1)
-    return ReportPeriod("month", first, nxt)
+def report_title(period: Period) -> str:
+    return gettext("回访周报") if period.kind == "week" else gettext("回访月报")
 
 
-def week_period(day: dt.date) -> ReportPeriod:
-    monday = day - dt.timedelta(days=day.weekday())
-    return ReportPeriod("week", monday, monday + dt.timedelta(days=7))
+def month_period(day: dt.date) -> Period:
+    return month_of(day)
 
 
-def parse_report_period(month: str | None, week: str | None, today: dt.date | None = None) -> ReportPeriod:
+def week_period(day: dt.date) -> Period:
+    return week_of(day)
+
+
+def parse_report_period(month: str | None, week: str | None, today: dt.date | None = None) -> Period:
     """`month=2026-11` → that month; `week=2026-11-18` → the Monday-to-Sunday week holding that day;
-    neither → this month."""
-    today = today or timezone.localdate()
+    neither → this month (the store's today). Parsed by hq.metrics.periods.parse_period."""
     if week:
-        try:
-            return week_period(dt.date.fromisoformat(week.strip()))
-        except ValueError:
-            raise DomainError(f"周报日期“{week}”无法识别，请写作 2026-11-18。", field="week") from None
+        return parse_period(week, field="week", kinds=("week",))
     if month:
-        m = MONTH_RE.match(month.strip())
-        try:
-            if m:
-                return month_period(dt.date(int(m[1]), int(m[2]), 1))
-        except ValueError:
-            pass
-        raise DomainError(f"月份“{month}”无法识别，请写作 2026-11。", field="month")
-    return month_period(today)
+        return parse_period(month, field="month", kinds=("month",))
+    return month_of(today or timezone.localdate())
 
 
 @dataclass
@@ -104,10 +81,11 @@ class QuestionRow:
 class MonthlyReport:
     """回访月报 figures."""
 
-    period: ReportPeriod
+    period: Period
     due: int = 0
     made: int = 0
     successful: int = 0
+    overall_answered: int = 0
     satisfied: int = 0
     repair_done: int = 0
     repair_satisfied: int = 0
@@ -134,12 +112,17 @@ class MonthlyReport:
         return percent(self.successful, self.due, digits=1)
 
     @property
+    def title(self) -> str:
+        return report_title(self.period)
+
+    @property
     def satisfaction_pct(self) -> float | None:
-        return percent(self.satisfied, self.successful, digits=1)
+        """回访总体满意度: satisfied share of the answers to the template's overall question."""
+        return percent(self.satisfied, self.overall_answered, digits=1)
 
     @property
     def repair_satisfaction_pct(self) -> float | None:
-        """对上次维修的满意度: satisfied share of successful after-service visits."""
+        """对上次维修的满意度: satisfied share of the last-repair question's answers after a service visit."""
         return percent(self.repair_satisfied, self.repair_done, digits=1)
 
     @property
@@ -152,7 +135,7 @@ class MonthlyReport:
         return sorted((q for q in self.questions if q.unsatisfied), key=lambda q: -q.unsatisfied)[:5]
 
 
-def _bounds(period: ReportPeriod) -> dict[str, Any]:
+def _bounds(period: Period) -> dict[str, Any]:
     tz = timezone.get_current_timezone()
     return {"d0": period.start, "d1": period.end,
             "t0": dt.datetime.combine(period.start, dt.time.min, tzinfo=tz),
@@ -160,7 +143,13 @@ def _bounds(period: ReportPeriod) -> dict[str, Any]:
             "now": timezone.now(), "today": timezone.localdate()}
 
 
-def monthly_report(period: ReportPeriod) -> MonthlyReport:
+def _figures() -> dict[str, str]:
+    """The questions that define the two headline figures, from the survey in force (read only)."""
+    policy = policy_effective(current_store(), PolicyKind.SURVEY)
+    return survey_figures(policy.body if policy is not None else None)
+
+
+def monthly_report(period: Period) -> MonthlyReport:
     """回访月报 of the store whose schema is active: six set-based queries whatever the volume."""
     p = _bounds(period)
     r = MonthlyReport(period)
@@ -168,25 +157,30 @@ def monthly_report(period: ReportPeriod) -> MonthlyReport:
         """
         SELECT count(*) AS due, count(*) FILTER (WHERE attempts > 0) AS made,
                count(*) FILTER (WHERE status = 'completed') AS ok,
-               count(*) FILTER (WHERE status = 'completed' AND satisfied) AS sat,
-               count(*) FILTER (WHERE status = 'completed' AND subject = 'service') AS repair,
-               count(*) FILTER (WHERE status = 'completed' AND subject = 'service' AND satisfied) AS repair_sat,
                count(*) FILTER (WHERE complaint_raised) AS found
         FROM crm_returnvisit WHERE due_date >= %(d0)s AND due_date < %(d1)s
         """, p)
-    r.due, r.made, r.successful, r.satisfied = v["due"], v["made"], v["ok"], v["sat"]
-    r.repair_done, r.repair_satisfied, r.complaints_found = v["repair"], v["repair_sat"], v["found"]
+    r.due, r.made, r.successful, r.complaints_found = v["due"], v["made"], v["ok"], v["found"]
+    figures = _figures()
     with connection.cursor() as cursor:
         cursor.execute(
             """
             SELECT a.question_key, max(a.question_text), max(a.kind), count(*),
-                   count(*) FILTER (WHERE a.satisfied), avg(a.rating), max(a.scale)
+                   count(*) FILTER (WHERE a.satisfied), avg(a.rating), max(a.scale),
+                   count(*) FILTER (WHERE v.subject = 'service'),
+                   count(*) FILTER (WHERE v.subject = 'service' AND a.satisfied)
             FROM crm_surveyanswer a JOIN crm_returnvisit v ON v.id = a.visit_id
-            WHERE v.due_date >= %(d0)s AND v.due_date < %(d1)s
+            WHERE v.due_date >= %(d0)s AND v.due_date < %(d1)s AND v.status = 'completed'
             GROUP BY a.question_key ORDER BY min(a.id)
             """, p)
-        r.questions = [QuestionRow(k, t, kind, n, s, round(float(avg), 2) if avg is not None else None, scale)
-                       for k, t, kind, n, s, avg, scale in cursor.fetchall()]
+        rows = cursor.fetchall()
+    r.questions = [QuestionRow(k, t, kind, n, s, round(float(avg), 2) if avg is not None else None, scale)
+                   for k, t, kind, n, s, avg, scale, _sn, _ss in rows]
+    for k, _t, _kind, n, s, _avg, _scale, service_n, service_s in rows:
+        if k == figures["overall"]:
+            r.overall_answered, r.satisfied = n, s
+        if k == figures["last_repair"]:
+            r.repair_done, r.repair_satisfied = service_n, service_s
     c = fetch_one(
         """
         SELECT count(*) FILTER (WHERE received_at >= %(t0)s AND received_at < %(t1)s) AS opened,
@@ -257,8 +251,8 @@ def report_xlsx(r: MonthlyReport, store_name: str) -> bytes:
     wb = Workbook()
     ws = wb.active
     assert ws is not None
-    ws.title = r.period.title
-    ws.append([f"{store_name} {r.period.title}（{r.period.label}）"])
+    ws.title = r.title
+    ws.append([f"{store_name} {r.title}（{r.period.label}）"])
     ws["A1"].font = Font(bold=True, size=14)
     ws.append([])
     ws.append(["指标", "数值"])

@@ -30,6 +30,7 @@ from ..models.aftersales import (
     Notification,
     ReturnVisit,
     StaffNegligence,
+    complaint_code,
 )
 from .visits import OPEN_STATUSES
 
@@ -148,7 +149,7 @@ def store_escalations_for_hq(store: Store, *, today: dt.date | None = None, limi
             "id", "kind", "status", "deadline")[:limit]]
     states, stages, kinds = dict(ComplaintState.choices), dict(ComplaintStage.choices), dict(ActionKind.choices)
     for row in escalated:
-        row["code"] = f"TS{row['id']:06d}"
+        row["code"] = complaint_code(row["id"])
         row["state_label"] = states.get(row["state"], row["state"])
         row["stage_label"] = stages.get(row["object_stage"], "")
     for row in overdue_rows:

@@ -210,7 +210,7 @@ def _detail_ctx(request: HttpRequest, pk: int) -> dict[str, Any]:
     c = get_complaint_for_member(member_of(request), pk)
     names = staff_names(store_id())
     return {"c": c, **complaint_history(c), "names": names,
-            "moves": complaint_services.actions_from(c.state),
+            "moves": complaint_services.actions_from(c.state, member_of(request).role),
             "can_handle": role_allows(member_of(request).role, Perm.COMPLAINTS),
             "causes": CauseCategory.choices, "satisfactions": Satisfaction.choices, "stages": ComplaintStage.choices,
             "staff": store_staff(store_id()), "vehicles": list(c.customer.vehicles.all()),
@@ -383,7 +383,7 @@ def report_export(request: HttpRequest) -> HttpResponse:
     store = current_store()
     body = report_xlsx(report, store.name)
     response = HttpResponse(body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    name = f"{report.period.title}-{report.period.code}.xlsx"
+    name = f"{report.title}-{report.period.code}.xlsx"
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(name)}"
     return response
 

@@ -15,6 +15,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from hq.models import PolicyKind
+from hq.selectors import policy_required
 from tenants.errors import Conflict, DomainError
 from tenants.models import StoreMembership
 
@@ -28,7 +29,7 @@ from ..models.aftersales import (
     VisitStatus,
 )
 from ..models.cadence import TaskStatus
-from .policy import Survey, current_store, effective, retry_on, survey_current
+from .policy import Survey, answer_satisfied, current_store, retry_on, survey_current
 
 # Cadence triggers whose staff calls are return visits (seed 002: after delivery, after each service).
 RETURN_VISIT_TRIGGERS = ("delivery", "service_done")
@@ -47,7 +48,7 @@ def return_visit_rule_keys() -> list[str]:
     """Keys of the cadence rules that are return visits: calls after delivery or service by store staff
     (not the consultant's own 1–3 month care calls)."""
     try:
-        policy = effective(current_store(), PolicyKind.CADENCE)
+        policy = policy_required(current_store(), PolicyKind.CADENCE)
     except DomainError:
         return []
     return [r["key"] for r in policy.body.get("rules", [])
@@ -121,7 +122,8 @@ def _clean_answers(survey: Survey, answers: dict[str, dict[str, Any]]) -> list[C
             if not yes and not remark:
                 raise DomainError(f"第 {i} 题「{q['text']}」客户回答「否」，请在备注中记录不满意的原因。",
                                   field=f"remark_{q['key']}")
-            out.append(CleanAnswer(q["key"], q["text"], "yes_no", yes, None, None, yes, remark))
+            out.append(CleanAnswer(q["key"], q["text"], "yes_no", yes, None, None,
+                                   answer_satisfied(q, yes=yes, rating=None), remark))
         else:
             try:
                 rating = int(str(value))
@@ -134,7 +136,8 @@ def _clean_answers(survey: Survey, answers: dict[str, dict[str, Any]]) -> list[C
             if rating < below and not remark:
                 raise DomainError(f"第 {i} 题「{q['text']}」低于 {below} 分，请在备注中记录原因。",
                                   field=f"remark_{q['key']}")
-            out.append(CleanAnswer(q["key"], q["text"], "rating", None, rating, scale, rating >= below, remark))
+            out.append(CleanAnswer(q["key"], q["text"], "rating", None, rating, scale,
+                                   answer_satisfied(q, yes=None, rating=rating), remark))
     if not out:
         raise DomainError("完成回访须至少记录一道问卷题目的回答。", field="answers")
     return out

@@ -22,7 +22,6 @@ from django.utils import timezone
 from hq.calendar import WorkCalendar
 from hq.models import PolicyKind
 from hq.selectors import EffectivePolicy, policy_effective, work_calendar_for_group
-from hq.services.policies import store_policy_adopt_current
 from tenants.models import Store, StoreMembership
 
 from ..models import CadenceRun
@@ -56,15 +55,6 @@ def _store() -> Store:
     if not isinstance(store, Store):
         raise RuntimeError("the cadence runs inside a store's schema (tenant_context or a TenantTask)")
     return store
-
-
-def cadence_policy_for(store: Store) -> EffectivePolicy | None:
-    """The store's effective cadence; a store that never adopted one adopts its group's now."""
-    policy = policy_effective(store, PolicyKind.CADENCE)
-    if policy is None:
-        store_policy_adopt_current(store=store)
-        policy = policy_effective(store, PolicyKind.CADENCE)
-    return policy
 
 
 def _role_members(store: Store) -> dict[str, list[int]]:
@@ -184,7 +174,7 @@ def cadence_run_store(*, today: dt.date | None = None) -> RunResult:
     began = time.perf_counter()
     store = _store()
     today = today or timezone.localdate()
-    policy = cadence_policy_for(store)
+    policy = policy_effective(store, PolicyKind.CADENCE)  # read only: never adopts
     if policy is None:
         log.warning("store %s has no cadence policy; nothing generated", store.schema_name)
         return RunResult(today, today, 0, 0, 0, 0, 0, 0.0)
@@ -212,7 +202,7 @@ def cadence_run_customer(*, customer_id: int, today: dt.date | None = None) -> i
     """After an event (接待、试驾、交车、工单…) is committed: that customer's tasks due today appear now."""
     store = _store()
     today = today or timezone.localdate()
-    policy = cadence_policy_for(store)
+    policy = policy_effective(store, PolicyKind.CADENCE)  # read only: never adopts
     if policy is None:
         return 0
     created, _rules = _generate(store, policy, start=today, end=today, customer_id=customer_id)

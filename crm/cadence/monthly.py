@@ -14,13 +14,15 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
+from hq.models import PolicyKind
+from hq.selectors import policy_effective
 from tenants.models import Store, StoreMembership
 from tenants.roles import StoreRole
 
 from ..models.aftersales import Notification
 from ..models.cadence import MaintenanceDueList
 from . import export
-from .engine import cadence_policy_for, current_store
+from .engine import current_store
 from .selectors import maintenance_due_between
 
 LIST_DIR = "cadence/maintenance-due"
@@ -70,7 +72,7 @@ def maintenance_list_generate(*, month: dt.date | None = None, today: dt.date | 
     store = current_store()
     first = (month or list_month(today or timezone.localdate())).replace(day=1)
     _next_first, last = export.next_month(first - dt.timedelta(days=1))
-    policy = cadence_policy_for(store)
+    policy = policy_effective(store, PolicyKind.CADENCE)
     if policy is None:
         return None
     items = maintenance_due_between(first, last, policy.body)

@@ -23,14 +23,17 @@ def _spread(store_id: int, seconds: int) -> int:
 
 @shared_task(name="cadence.daily_fanout", acks_late=True)
 def cadence_daily_fanout(run_on: str | None = None) -> int:
-    """Enqueue the daily run of every active store, each in its schema, spread over time."""
-    from tenants.models import Store
+    """Enqueue the daily run of every active store, each in its schema, spread over time. The run's
+    date is the store's own "today" (its zone) when beat fires, fixed now so the spread cannot move it."""
+    from django.utils import timezone
 
-    run_on = run_on or dt.date.today().isoformat()
+    from tenants.models import Store, store_zone
+
     spread = int(getattr(settings, "CADENCE_SPREAD_S", 3600))
-    stores = list(Store.objects.filter(status=Store.Status.ACTIVE).values_list("pk", "schema_name"))
-    for store_id, schema in stores:
-        cadence_store_run.apply_async(args=(run_on,), headers={"_schema_name": schema},
+    stores = list(Store.objects.filter(status=Store.Status.ACTIVE).values_list("pk", "schema_name", "time_zone"))
+    for store_id, schema, zone in stores:
+        day = run_on or timezone.localdate(timezone=store_zone(zone)).isoformat()
+        cadence_store_run.apply_async(args=(day,), headers={"_schema_name": schema},
                                       countdown=_spread(store_id, spread))
     return len(stores)
 

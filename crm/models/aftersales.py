@@ -200,6 +200,11 @@ class Satisfaction(models.TextChoices):
     DISSATISFIED = "dissatisfied", _("不满意")
 
 
+def complaint_code(pk: int | None) -> str:
+    """投诉编号 as staff quote it (TS000042): the one place the format is written."""
+    return f"TS{pk:06d}" if pk else "TS-新"
+
+
 class Complaint(models.Model):
     """投诉: one complaint from intake to closing (维修回访/投诉处理表)."""
 
@@ -262,7 +267,7 @@ class Complaint(models.Model):
 
     @property
     def code(self) -> str:
-        return f"TS{self.pk:06d}" if self.pk else "TS-新"
+        return complaint_code(self.pk)
 
 
 class Milestone(models.TextChoices):
@@ -384,6 +389,10 @@ class CorrectiveAction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.pk}"
+
+    @property
+    def complaint_code(self) -> str:
+        return complaint_code(self.complaint_id)
 
 
 # ------------------------------------------------------------------ in-app notifications

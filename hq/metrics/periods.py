@@ -1,4 +1,5 @@
-"""Snapshot periods: a day (2026-11-22) or a month (2026-11). Parsing gives a Chinese error a person can act on."""
+"""Periods: a day (2026-11-22), a Monday-to-Sunday week, or a month (2026-11). The one parser for HQ
+metrics and the store's 回访月报/周报; parsing gives a Chinese error a person can act on."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext
 
@@ -17,7 +19,7 @@ DAY_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 
 @dataclass(frozen=True)
 class Period:
-    kind: str  # "day" | "month"
+    kind: str  # "day" | "week" (starts on a Monday) | "month"
     start: dt.date
 
     @property
@@ -25,12 +27,17 @@ class Period:
         """The day after the period (exclusive)."""
         if self.kind == "day":
             return self.start + dt.timedelta(days=1)
+        if self.kind == "week":
+            return self.start + dt.timedelta(days=7)
         return add_months(self.start, 1)
 
     @property
     def label(self) -> str:
         if self.kind == "day":
             return date_format(self.start, gettext("Y年n月j日"))
+        if self.kind == "week":
+            last = self.end - dt.timedelta(days=1)
+            return f"{date_format(self.start, gettext('n月j日'))}—{date_format(last, gettext('n月j日'))}"
         return date_format(self.start, gettext("Y年n月"))
 
     @property
@@ -48,19 +55,34 @@ def add_months(day: dt.date, months: int) -> dt.date:
     return dt.date(total // 12, total % 12 + 1, 1)
 
 
-def parse_period(text: str | None, *, field: str = "period") -> Period:
-    """'2026-10' → that month; '2026-10-05' → that day."""
+def parse_period(text: str | None, *, field: str = "period", kinds: tuple[str, ...] = ("month", "day")) -> Period:
+    """'2026-10' → that month; '2026-10-05' → that day (or, when only "week" is wanted, the
+    Monday-to-Sunday week holding it). `kinds` says which forms the caller accepts."""
     text = (text or "").strip()
     if not text:
         raise DomainError("请选择统计期间（如 2026-10 或 2026-10-05）。", field=field)
     try:
-        if m := MONTH_RE.match(text):
+        if (m := MONTH_RE.match(text)) and "month" in kinds:
             return Period("month", dt.date(int(m[1]), int(m[2]), 1))
-        if m := DAY_RE.match(text):
-            return Period("day", dt.date(int(m[1]), int(m[2]), int(m[3])))
+        if (m := DAY_RE.match(text)) and ("day" in kinds or "week" in kinds):
+            day = dt.date(int(m[1]), int(m[2]), int(m[3]))
+            return Period("day", day) if "day" in kinds else week_of(day)
     except ValueError:
         pass
+    if kinds == ("month",):
+        raise DomainError(f"月份“{text}”无法识别，请写作 2026-11。", field=field)
+    if "month" not in kinds:
+        raise DomainError(f"日期“{text}”无法识别，请写作 2026-11-18。", field=field)
     raise DomainError(f"统计期间“{text}”无法识别：月份写作 2026-10，日期写作 2026-10-05。", field=field)
+
+
+def week_of(day: dt.date) -> Period:
+    """The Monday-to-Sunday week holding `day`."""
+    return Period("week", day - dt.timedelta(days=day.weekday()))
+
+
+def month_of(day: dt.date) -> Period:
+    return Period("month", day.replace(day=1))
 
 
 def month_range(start: str | None, end: str | None) -> list[Period]:
@@ -81,5 +103,5 @@ def month_range(start: str | None, end: str | None) -> list[Period]:
 
 
 def current_month(today: dt.date | None = None) -> Period:
-    today = today or dt.date.today()
+    today = today or timezone.localdate()
     return Period("month", today.replace(day=1))

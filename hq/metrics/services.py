@@ -77,7 +77,7 @@ def snapshot_refresh_store(*, store: Store, period: Period) -> int:
 
 def nightly_periods(now: dt.datetime | None = None) -> list[Period]:
     """Yesterday, this month so far, and — in the first days of a month — last month, to close it."""
-    day = (now or timezone.localtime()).date()
+    day = timezone.localtime(now).date()  # the group's day, not UTC's
     yesterday = day - dt.timedelta(days=1)
     periods = [Period("day", yesterday), Period("month", day.replace(day=1))]
     if day.day <= 3:

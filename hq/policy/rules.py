@@ -295,10 +295,49 @@ def survey_clean(body: dict[str, Any]) -> dict[str, Any]:
             if scale not in (5, 10):
                 raise PolicyInvalid(f"第 {i} 题：评分题的满分只能是 5 或 10。")
             below = int_check(q.get("remark_required_below", 1), f"第 {i} 题：低于几分须填写原因", 1, scale)
-            questions.append({"key": key, "text": text, "kind": kind, "scale": scale, "remark_required_below": below})
+            satisfied_from = int_check(q.get("satisfied_from", default_satisfied_from(scale)),
+                                       f"第 {i} 题：几分及以上算满意", 1, scale)
+            questions.append({"key": key, "text": text, "kind": kind, "scale": scale, "remark_required_below": below,
+                              "satisfied_from": satisfied_from})
         else:
             raise PolicyInvalid(f"第 {i} 题：题型只能是「是/否」(yes_no)或「评分」(rating)。")
-    return {"questions": questions, "retry": survey_retry_clean(body.get("retry")), "open": {}}
+    return {"questions": questions, "figures": survey_figures_clean(body.get("figures"), questions),
+            "retry": survey_retry_clean(body.get("retry")), "open": {}}
+
+
+def default_satisfied_from(scale: int) -> int:
+    """A rating counts as satisfied from 4 of 5 (8 of 10) unless the template says otherwise."""
+    return -(-scale * 4 // 5)
+
+
+SURVEY_FIGURES = {"overall": "回访总体满意度", "last_repair": "对上次维修的满意度"}
+
+
+def survey_figures_default(questions: list[dict[str, Any]]) -> dict[str, str]:
+    """Which question defines each report figure when the template does not say: 总体满意度 is the
+    question keyed "overall" (else the first); 上次维修满意度 is the first rating question (else overall)."""
+    keys = [q["key"] for q in questions]
+    overall = "overall" if "overall" in keys else keys[0]
+    rating = next((q["key"] for q in questions if q["kind"] == "rating"), overall)
+    return {"overall": overall, "last_repair": rating}
+
+
+def survey_figures_clean(raw: Any, questions: list[dict[str, Any]]) -> dict[str, str]:
+    """报表指标对应的题目: each figure names a question of this survey."""
+    out = survey_figures_default(questions)
+    if raw is None:
+        return out
+    figures = _dict(raw, "报表指标对应题目")
+    keys = {q["key"] for q in questions}
+    for name, label in SURVEY_FIGURES.items():
+        value = figures.get(name, out[name])
+        if value not in keys:
+            raise PolicyInvalid(f"{label}：对应的题目「{value}」不在本问卷中。")
+        out[name] = value
+    unknown = set(figures) - set(SURVEY_FIGURES)
+    if unknown:
+        raise PolicyInvalid(f"报表指标对应题目：未知的指标「{sorted(unknown)[0]}」。")
+    return out
 
 
 def survey_retry_clean(raw: Any) -> dict[str, int]:

@@ -127,8 +127,10 @@ STARTER_SURVEY: dict[str, Any] = {
         {"key": "reception", "text": "服务顾问的接待是否热情、专业？", "kind": "yes_no", "remark_required_on_no": True},
         {"key": "recommend", "text": "您是否愿意向亲友推荐本店？", "kind": "yes_no", "remark_required_on_no": True},
         {"key": "score", "text": "请您为上次维修的整体满意度打分(1-5分)", "kind": "rating", "scale": 5,
-         "remark_required_below": 3},
+         "remark_required_below": 3, "satisfied_from": 4},
     ],
+    # 回访月报: 总体满意度 is the "overall" question, 对上次维修的满意度 the 1-5 rating of the last repair.
+    "figures": {"overall": "overall", "last_repair": "score"},
     # 未接通次日再拨: up to three calls, the next on the following working day.
     "retry": {"max_attempts": 3, "every_working_days": 1},
     "open": {},

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from tenants.access import group_for_hq, hq_view
@@ -19,7 +18,7 @@ SOURCE_LABELS = {"hq": "集团已录入", "library": "国家法定节假日(chin
 
 
 def _years() -> list[int]:
-    this = dt.date.today().year
+    this = timezone.localdate().year
     return list(range(this - 1, this + 3))
 
 

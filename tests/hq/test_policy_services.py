@@ -142,3 +142,24 @@ def test_an_override_outside_the_open_range_is_refused(world: World, db: Any) ->
     adoption = store_policy_override_set(store=world.store_a, kind=PolicyKind.COMPLAINT,
                                          overrides={"sla.close_working_days": 7})
     assert adoption.overrides == {"sla.close_working_days": 7}
+
+
+def test_the_survey_rating_threshold_has_a_default_and_is_validated() -> None:
+    from hq.policy.rules import PolicyInvalid, survey_clean
+    from hq.policy.starter import STARTER_SURVEY
+
+    body = copy.deepcopy(STARTER_SURVEY)
+    score = next(q for q in body["questions"] if q["key"] == "score")
+    del score["satisfied_from"]
+    del body["figures"]
+    clean = survey_clean(body)
+    # Default: 4 of 5 counts as satisfied; the figures default to "overall" and the first rating question.
+    assert next(q for q in clean["questions"] if q["key"] == "score")["satisfied_from"] == 4
+    assert clean["figures"] == {"overall": "overall", "last_repair": "score"}
+    score["satisfied_from"] = 6
+    with pytest.raises(PolicyInvalid, match="几分及以上算满意"):
+        survey_clean(body)
+    score["satisfied_from"] = 3
+    body["figures"] = {"overall": "nope"}
+    with pytest.raises(PolicyInvalid, match="不在本问卷中"):
+        survey_clean(body)

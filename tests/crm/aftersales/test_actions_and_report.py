@@ -98,14 +98,16 @@ def test_overdue_measures_and_escalated_complaints_show_on_the_gm_page(store_a: 
 
 
 def _known_month(m: Any) -> None:
-    """November 2026: 5 visits due, 4 called, 3 successful (2 after service, 1 after delivery)."""
+    """November 2026: 5 visits due, 4 called, 3 successful (2 after service, 1 after delivery).
+    v1 service: all yes, score 5 · v2 service: all yes but clean "no", score 3 · v3 delivery: overall
+    yes, clean no · v4 no answer · v5 not called · a December visit outside the month."""
     cs = m("a.customer_service")
     v1 = return_visit(due=dt.date(2026, 11, 3))
     return_visit_record(member=cs, visit=v1, outcome="completed", person_called="owner", answers=all_yes())
     v2 = return_visit(due=dt.date(2026, 11, 5))
     return_visit_record(member=cs, visit=v2, outcome="completed", person_called="served",
-                        answers=all_yes(clean={"value": "no", "remark": "车内有油污"}, score={"value": 2,
-                                                                                      "remark": "不干净"}))
+                        answers=all_yes(clean={"value": "no", "remark": "车内有油污"}, score={"value": 3,
+                                                                                      "remark": "一般"}))
     v3 = return_visit(due=dt.date(2026, 11, 10), subject="delivery")
     return_visit_record(member=cs, visit=v3, outcome="completed", person_called="owner",
                         answers={"overall": {"value": "yes"}, "clean": {"value": "no", "remark": "交车时没洗车"}})
@@ -132,20 +134,37 @@ def test_the_monthly_report_figures_on_known_data(store_a: Any, m: Any) -> None:
     a = _action(sm, owner_id=sm.user_id)
     CorrectiveAction.objects.filter(pk=a.pk).update(deadline=dt.date(2026, 11, 28))
     r = monthly_report(month_period(TODAY))
-    assert (r.due, r.made, r.successful) == (5, 4, 3)
+    # Due in November: v1..v5 = 5; called (attempts > 0): v1..v4 = 4 → 4/5 = 80.0 %; successful
+    # (completed): v1, v2, v3 = 3 → 3/5 = 60.0 %. Calls that raised a complaint: none.
+    assert (r.due, r.made, r.successful, r.complaints_found) == (5, 4, 3, 0)
     assert (r.made_pct, r.successful_pct) == (80.0, 60.0)
-    assert r.satisfied == 1 and r.satisfaction_pct == 33.3
+    # 回访总体满意度 = the "overall" question: v1 yes, v2 yes, v3 yes → 3/3 = 100.0 %.
+    assert (r.overall_answered, r.satisfied, r.satisfaction_pct) == (3, 3, 100.0)
+    # 对上次维修的满意度 = the 1–5 "score" after service: v1 5 (≥ 4, satisfied), v2 3 (< 4, not) → 1/2 = 50.0 %.
+    # (Under the old rule "at or above the remark mark 3" the 3 counted as satisfied: 100 %.)
     assert (r.repair_done, r.repair_satisfied, r.repair_satisfaction_pct) == (2, 1, 50.0)
     q = {row.key: row for row in r.questions}
+    assert list(q) == ["overall", "on_time", "explained", "fixed", "clean", "reception", "recommend", "score"]
+    # clean: v1 yes, v2 no, v3 no → 1/3 = 33.3 %; score: (5 + 3) / 2 = 4.0 average, 1/2 = 50.0 %.
     assert (q["clean"].answered, q["clean"].satisfied, q["clean"].pct) == (3, 1, 33.3)
-    assert (q["score"].answered, q["score"].avg_rating, q["score"].pct) == (2, 3.5, 50.0)
-    assert q["overall"].pct == 100.0
-    assert r.issues[0].key == "clean" and r.issues[0].unsatisfied == 2
+    assert (q["score"].answered, q["score"].satisfied, q["score"].avg_rating, q["score"].pct) == (2, 1, 4.0, 50.0)
+    assert (q["overall"].answered, q["overall"].pct) == (3, 100.0)
+    # Asked in v1 and v2 only, all yes: 2/2 = 100.0 % each.
+    for key in ("on_time", "explained", "fixed", "reception", "recommend"):
+        assert (q[key].answered, q[key].satisfied, q[key].pct) == (2, 2, 100.0)
+    # Most unsatisfied answers: clean 2, then score 1.
+    assert [(i.key, i.unsatisfied) for i in r.issues] == [("clean", 2), ("score", 1)]
+    # Complaint received Fri 20 Nov 16:00, not closed; first reply Mon 23 10:00: 8 h Fri + 24 h Sat +
+    # 24 h Sun + 10 h Mon = 66 h.
     assert (r.complaints_opened, r.complaints_closed) == (1, 0)
     assert r.first_reply_avg_h == 66.0
+    # Deadlines due in November and already due or met at Mon 23 14:00: step 1 (met 20th 16:30, due
+    # Mon 11:15) and step 2 (met Mon 10:00, due Mon 16:00) → 2, both on time → 100.0 %; step 3 (Fri 27)
+    # not yet due. No complaint overdue. No cause named yet.
     assert r.deadlines_due == 2 and r.deadlines_on_time == 2 and r.sla_pct == 100.0
-    assert r.complaints_overdue == 0
-    assert (r.actions_due, r.actions_done) == (1, 0)
+    assert r.complaints_overdue == 0 and r.causes == []
+    # One measure due 28 Nov, not done; none done in the month; none overdue on the 23rd.
+    assert (r.actions_due, r.actions_done, r.actions_done_in_period, r.actions_overdue) == (1, 0, 0, 0)
     week = monthly_report(week_period(dt.date(2026, 11, 4)))
     assert (week.period.start, week.due, week.successful) == (dt.date(2026, 11, 2), 2, 2)
     _ = gm
@@ -156,6 +175,19 @@ def test_report_periods_are_parsed_with_clear_messages() -> None:
     assert parse_report_period(None, "2026-11-26").start == dt.date(2026, 11, 23)
     with pytest.raises(DomainError, match="2026-11"):
         parse_report_period("11/2026", None)
+    # One parser: the report's month is HQ's month period; its week is a Monday-to-Sunday Period.
+    from hq.metrics.periods import Period, parse_period
+
+    assert parse_report_period("2026-11", None) == parse_period("2026-11") == Period("month", dt.date(2026, 11, 1))
+    assert parse_report_period(None, "2026-11-26") == Period("week", dt.date(2026, 11, 23))
+    assert parse_report_period(None, "2026-11-26").label == "11月23日—11月29日"
+    with pytest.raises(DomainError, match="2026-11-18"):
+        parse_report_period(None, "2026-02-30")
+    with pytest.raises(DomainError, match="请写作 2026-11"):
+        parse_report_period("2026-11-05", None)  # a day is not a month
+    with time_machine.travel(dt.datetime(2026, 12, 1, 0, 30, tzinfo=dt.timezone(dt.timedelta(hours=8))), tick=False):
+        # 00:30 on 1 Dec in the store is still 30 Nov in UTC: the report's "this month" is December.
+        assert parse_report_period(None, None) == Period("month", dt.date(2026, 12, 1))
 
 
 def test_the_report_page_xlsx_and_print(store_a: Any, m: Any, world: Any) -> None:
@@ -174,6 +206,9 @@ def test_the_report_page_xlsx_and_print(store_a: Any, m: Any, world: Any) -> Non
     assert client.get("/aftersales/report/?month=2026-13").status_code == 400
     api = client.get("/api/aftersales/report/?month=2026-11").json()
     assert api["visits_due"] == 5 and api["visits_successful_pct"] == 60.0
+    # Page, XLSX and API read the one report: 100.0 % overall, 50.0 % for the last repair.
+    assert api["satisfaction_pct"] == 100.0 and api["repair_satisfaction_pct"] == 50.0
+    assert summary["回访总体满意度"] == "100.0%" and summary["对上次维修的满意度"] == "50.0%"
 
 
 def test_the_hq_provider_reports_the_same_figures(store_a: Any, m: Any) -> None:
@@ -184,5 +219,8 @@ def test_the_hq_provider_reports_the_same_figures(store_a: Any, m: Any) -> None:
     _known_month(m)
     values = compute(Period("month", dt.date(2026, 11, 1)))
     assert values["revisits_due"] == 5 and values["revisits_successful_pct"] == 60.0
+    # The same figures as the report page (worked in test_the_monthly_report_figures_on_known_data).
     assert values["satisfaction_q.clean"] == 33.3 and values["satisfaction_last_repair_pct"] == 50.0
+    assert values["satisfaction_pct"] == 100.0 and values["satisfaction_q.score"] == 50.0
+    assert values["revisits_made_pct"] == 80.0 and values["satisfaction_q.overall"] == 100.0
     assert metric("satisfaction_q.clean") is not None and metric("revisits_made_pct") is not None

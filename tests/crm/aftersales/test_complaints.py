@@ -33,6 +33,7 @@ GOOD: dict[str, dict[str, Any]] = {
     "carry_out": {"note": "已于周三完成检修"},
     "close": {"satisfaction": "satisfied"},
     "reopen": {"note": "客户反映异响复现"},
+    "reply": {"note": "经理已回复客户调查结果"},
 }
 PATH = ["acknowledge", "investigate", "name_cause", "propose", "agree", "carry_out", "close"]
 

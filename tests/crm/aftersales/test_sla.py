@@ -73,9 +73,10 @@ def test_the_sweep_escalates_each_breach_once(store_a: Any, m: Any) -> None:
     complaint_sla_sweep(now=at(dt.date(2026, 11, 27), 17))
     step3 = {(n.recipient_id, n.is_cc) for n in Notification.objects.filter(deadline__step=3)}
     assert step3 == {(gm.user_id, False), (m("a.sales_manager").user_id, True)}
-    # Flag stays until handled: replying clears step 2 but the closing is still overdue.
+    # Flag stays until handled: the manager's reply clears step 2 but the closing is still overdue.
     c = complaint_transition(member=cs, complaint=c, action="acknowledge", apologised=True,
                              reply_promised_at=at(dt.date(2026, 12, 31), 10))
+    c = complaint_transition(member=sm, complaint=c, action="reply", note="已查明：异响为隔热罩松动，免费紧固")
     assert c.escalated and c.escalation_level == 3
 
 
@@ -99,3 +100,60 @@ def test_the_beat_task_fans_out_to_every_active_store(store_a: Any, monkeypatch:
         n = tasks.aftersales_sla_fanout()
     assert n == len(sent) >= 3
     assert {"s_store_a", "s_store_b"} <= {kw["headers"]["_schema_name"] for kw in sent}
+
+
+def test_deadlines_are_worked_on_the_store_clock_not_utc(store_a: Any, m: Any) -> None:
+    # Received Wednesday 2026-11-25 03:54 in Shanghai, which is 19:54 UTC the day before — the form in
+    # which the database hands the moment back. Store hours 08:30–18:00 (570 min; half = 285 min).
+    received = dt.datetime(2026, 11, 24, 19, 54, tzinfo=dt.UTC)
+    c = submitted_complaint(m("a.customer_service"), reported_at=received)
+    due = _due(c)
+    assert due[1] == at(dt.date(2026, 11, 25), 13, 15)  # 08:30 + 4 h 45 (in UTC hours it said 21:15)
+    assert due[2] == at(dt.date(2026, 11, 26), 8, 30)  # one working day: Thursday at the same point
+    # Reopening recomputes the closing deadline from a UTC "now" the same way.
+    c.refresh_from_db()
+    assert c.reported_at.tzinfo is not None
+
+
+def test_a_store_in_another_zone_works_on_its_own_clock(store_a: Any, m: Any, world: Any) -> None:
+    from crm.aftersales.policy import working_deadline
+    from tenants.models import Store
+
+    with schema_context("public"):
+        Store.objects.filter(pk=world.store_a.pk).update(time_zone="Asia/Urumqi")  # UTC+6
+    store = Store.objects.get(pk=world.store_a.pk)
+    # 2026-11-25 02:00 UTC is 08:00 in Urumqi, before its 08:30 opening → 08:30 + 4 h 45 = 13:15 Urumqi
+    # = 07:15 UTC.
+    due = working_deadline(store, dt.datetime(2026, 11, 25, 2, 0, tzinfo=dt.UTC), 0.5)
+    assert due == dt.datetime(2026, 11, 25, 7, 15, tzinfo=dt.UTC)
+
+
+def test_only_the_managers_reply_meets_the_one_working_day_step(store_a: Any, m: Any) -> None:
+    """经理调查并回复客户 (one working day) is met when the service manager (or the GM) records the
+    reply to the customer — never by customer service's apology and promise of a reply time."""
+    cs, sm, gm = m("a.customer_service"), m("a.service_manager"), m("a.general_manager")
+    c = submitted_complaint(cs, reported_at=at(FRI, 16))
+    c = complaint_transition(member=cs, complaint=c, action="acknowledge", apologised=True,
+                             reply_promised_at=at(dt.date(2026, 12, 31), 10))
+    assert c.deadlines.get(milestone="replied").met_at is None  # the apology is not the reply
+    import pytest
+
+    from tenants.errors import DomainError
+
+    with pytest.raises(DomainError, match="服务经理或总经理"):
+        complaint_transition(member=cs, complaint=c, action="reply", note="已联系客户")
+    with pytest.raises(DomainError, match="调查结果"):
+        complaint_transition(member=sm, complaint=c, action="reply", note="  ")
+    assert c.deadlines.get(milestone="replied").met_at is None
+    c = complaint_transition(member=sm, complaint=c, action="investigate", departments="售后")
+    c = complaint_transition(member=sm, complaint=c, action="reply", note="隔热罩松动，明天免费紧固")
+    assert c.state == "investigating"  # the reply is recorded, the state stays
+    replied = c.deadlines.get(milestone="replied")
+    assert replied.met_at is not None and replied.breached_at is None
+    # Customer service is not offered the manager's step; the GM may take it over.
+    from crm.aftersales.complaints import actions_from
+
+    assert "reply" not in dict(actions_from(c.state, cs.role))
+    assert "reply" in dict(actions_from(c.state, gm.role))
+    last = c.transitions.order_by("-id").first()
+    assert last is not None and (last.action, last.by_user_id) == ("reply", sm.user_id)
