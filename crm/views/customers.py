@@ -209,7 +209,8 @@ def mileage_new(request: HttpRequest, pk: int, vehicle_pk: int) -> HttpResponse:
     done, _ = attempt(request, record)
     if done is not None:
         messages.success(request, "里程已记录。")
-    return redirect(f"/customers/{customer.pk}/")
+    # Recorded from the car's own page (一车一档): back there, else to the 360° page.
+    return redirect(f"/vehicles/{vehicle.pk}/#mileage" if s(request, "back") == "vehicle" else f"/customers/{customer.pk}/")
 
 
 @store_view(Perm.EDIT_CUSTOMERS)
