@@ -12,7 +12,7 @@ from django.http import Http404
 from tenants.models import StoreMembership
 from tenants.roles import Perm, StoreRole, role_allows
 
-from .models import Customer, Lead
+from .models import Customer, Lead, Vehicle
 
 
 def sees_all(member: StoreMembership) -> bool:
@@ -61,3 +61,16 @@ def consultants(store_id: int) -> list[StoreMembership]:
 def staff_names(store_id: int) -> dict[int, str]:
     """user id → name for every staff member of the store, in one query."""
     return {m.user_id: m.user.name for m in store_staff(store_id)}
+
+
+def vehicles_for_member(member: StoreMembership) -> QuerySet[Vehicle]:
+    """The cars this staff member may see: those whose current owner they may see (one rule, not two)."""
+    return Vehicle.objects.filter(owner__in=customers_for_member(member))
+
+
+def get_vehicle_for_member(member: StoreMembership, pk: int | str) -> Vehicle:
+    """The one way to open a car's file (一车一档): 404 for "not yours" and "does not exist" alike."""
+    try:
+        return vehicles_for_member(member).select_related("owner").get(pk=int(pk))
+    except (Vehicle.DoesNotExist, ValueError, TypeError):
+        raise Http404("页面不存在") from None

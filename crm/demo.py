@@ -38,6 +38,7 @@ from .models.choices import (
     Source,
 )
 from .models.customers import Lifecycle
+from .pinyin import name_pinyin_keys
 from .services.classification import classification_recompute_store
 from .validators import vin_check_digit
 
@@ -96,6 +97,8 @@ def populate_store(*, store: Store, customers: int, seed: int, vehicles_per_cust
             channels=rnd.sample(Channel.values, 2), tags=rnd.sample(TAGS, rnd.choice((0, 0, 1, 2))),
             created_at=now - timedelta(days=rnd.randrange(1, 1500)),
         ))
+    for c in rows:
+        c.name_pinyin, c.name_initials = name_pinyin_keys(c.name)
     Customer.objects.bulk_create(rows, batch_size=5000)
     _vehicles_and_visits(rows, rnd, brand, models, advisors, vehicles_per_customer, today)
     _funnel(rows, rnd, models, today, now)

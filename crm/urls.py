@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, URLResolver, path
 
-from .views import customers, funnel, imports
+from .views import customers, funnel, imports, vehicles
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("customers/", customers.customer_list_page, name="crm_customer_list"),
@@ -23,6 +23,12 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("customers/<int:pk>/test-drives/", funnel.test_drive_new, name="crm_test_drive_new"),
     path("customers/<int:pk>/service-visits/", funnel.service_visit_new, name="crm_service_visit_new"),
     path("search/", customers.search_page, name="crm_search"),
+    path("vehicles/<int:pk>/", vehicles.vehicle_detail, name="crm_vehicle_detail"),
+    path("vehicles/<int:pk>/documents/", vehicles.vehicle_document_new, name="crm_vehicle_document_new"),
+    path("vehicles/<int:pk>/documents/<int:doc_pk>/", vehicles.vehicle_document_download,
+         name="crm_vehicle_document"),
+    path("vehicles/<int:pk>/documents/<int:doc_pk>/delete/", vehicles.vehicle_document_remove,
+         name="crm_vehicle_document_delete"),
     path("reception/", funnel.reception_new, name="crm_reception_new"),
     path("leads/", funnel.lead_board_page, name="crm_lead_board"),
     path("leads/<int:pk>/<str:action>/", funnel.lead_action, name="crm_lead_action"),

@@ -6,10 +6,10 @@ from .customers import ClassificationPolicy, Customer, CustomerAssignment, Saved
 from .funnel import FollowUp, Lead, Reception, TestDrive
 from .imports import ImportJob
 from .service import ServiceVisit
-from .vehicles import MileageReading, Vehicle, VehicleOwnership
+from .vehicles import DocumentKind, MileageReading, Vehicle, VehicleDocument, VehicleOwnership
 
 __all__ = [
-    "CadenceRun", "ClassificationPolicy", "Complaint", "CorrectiveAction", "Customer", "CustomerAssignment",
+    "CadenceRun", "ClassificationPolicy", "DocumentKind", "VehicleDocument", "Complaint", "CorrectiveAction", "Customer", "CustomerAssignment",
     "FollowUp", "FollowUpTask", "ImportJob", "Lead", "MileageReading", "OutboxMessage", "Reception",
     "ReturnVisit", "SavedView", "ServiceVisit", "SurveyAnswer", "TestDrive", "Vehicle", "VehicleOwnership",
 ]

@@ -23,6 +23,9 @@ class Customer(models.Model):
     """客户: a person the store sells to or services. Mobile numbers are unique per store."""
 
     name = models.CharField(_("姓名"), max_length=50)
+    # Search keys kept by crm.services (crm.pinyin.name_pinyin_keys): 张伟 → "zhangwei" / "zw".
+    name_pinyin = models.CharField(max_length=200, blank=True, default="", editable=False)
+    name_initials = models.CharField(max_length=50, blank=True, default="", editable=False)
     mobile = models.CharField(_("手机号"), max_length=11, unique=True)
     mobile2 = models.CharField(_("备用手机号"), max_length=11, blank=True, default="")
     wechat = models.CharField(_("微信号"), max_length=64, blank=True, default="")
@@ -73,6 +76,11 @@ class Customer(models.Model):
             GinIndex(fields=["tags"], name="crm_cust_tags"),
             GinIndex(fields=["name"], name="crm_cust_name_trgm", opclasses=["gin_trgm_ops"]),
             GinIndex(fields=["mobile"], name="crm_cust_mobile_trgm", opclasses=["gin_trgm_ops"]),
+            # Name search (crm.selectors.customers.customer_search): surname prefix, pinyin, initials.
+            models.Index(fields=["name"], name="crm_cust_name_prefix", opclasses=["varchar_pattern_ops"]),
+            models.Index(fields=["name_pinyin"], name="crm_cust_pinyin", opclasses=["varchar_pattern_ops"]),
+            models.Index(fields=["name_initials"], name="crm_cust_initials", opclasses=["varchar_pattern_ops"]),
+            GinIndex(fields=["name_pinyin"], name="crm_cust_pinyin_trgm", opclasses=["gin_trgm_ops"]),
         ]
 
     def __str__(self) -> str:

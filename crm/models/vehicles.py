@@ -85,3 +85,39 @@ class MileageReading(models.Model):
 
     def __str__(self) -> str:
         return f"{self.vehicle_id} {self.read_on} {self.km}km"
+
+
+class DocumentKind(models.TextChoices):
+    """车辆档案资料 kept with the car (一车一档)."""
+
+    CONTRACT = "contract", _("购车合同")
+    INVOICE = "invoice", _("发票")
+    REGISTRATION = "registration", _("行驶证/登记证")
+    INSURANCE = "insurance", _("保险单")
+
+
+class VehicleDocument(models.Model):
+    """车辆资料: an uploaded file about one car, stored under the store's schema name, served by a store view.
+
+    `file_path` is a path in Django's default storage (`vehicle-docs/<schema>/<vehicle id>/<random>.<ext>`),
+    never a public MEDIA URL.
+    """
+
+    vehicle = models.ForeignKey(Vehicle, on_delete=models.CASCADE, related_name="documents")
+    kind = models.CharField(_("资料类型"), max_length=16, choices=DocumentKind.choices)
+    file_path = models.CharField(max_length=300)
+    original_name = models.CharField(_("文件名"), max_length=200)
+    content_type = models.CharField(max_length=40)
+    size = models.PositiveIntegerField(_("大小"))
+    note = models.CharField(_("备注"), max_length=200, blank=True, default="")
+    uploaded_by_id = models.BigIntegerField(_("上传人"))
+    uploaded_at = models.DateTimeField(_("上传时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("车辆资料")
+        verbose_name_plural = _("车辆资料")
+        ordering = ["-uploaded_at", "-pk"]
+        indexes = [models.Index(fields=["vehicle", "-uploaded_at"], name="crm_vehicledoc_vehicle")]
+
+    def __str__(self) -> str:
+        return f"{self.vehicle_id} {self.kind} {self.original_name}"

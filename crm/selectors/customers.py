@@ -1,4 +1,4 @@
-"""Customer reads: the filtered list, the one search box, and the 360° file (一车一档)."""
+"""Customer reads: the filtered list and the 360° file; the one search box lives in .search."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.contrib.postgres.search import TrigramSimilarity
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
@@ -28,6 +27,7 @@ from ..models import (
 )
 from ..models.choices import LeadStatus
 from ..validators import clean_mobile
+from .search import customer_search
 
 
 @dataclass
@@ -89,52 +89,6 @@ def customer_list(*, member: StoreMembership, filters: CustomerFilters) -> Query
         ids = [r["customer_id"] for r in customer_search(member=member, q=filters.q, limit=200)]
         qs = qs.filter(pk__in=ids)
     return qs.order_by("-created_at", "-pk")
-
-
-_VIN_RE = re.compile(r"^[A-HJ-NPR-Z0-9]{17}$")
-_TAIL_RE = re.compile(r"^[A-Z0-9]{6}$")
-_PLATE_START = re.compile(r"^[\u4e00-\u9fff][A-Z]")
-
-
-def customer_search(*, member: StoreMembership, q: str, limit: int = 20) -> list[dict[str, Any]]:
-    """一个搜索框: plate, VIN (or its last 6), phone, or name (typo-tolerant via pg_trgm)."""
-    raw = (q or "").strip()
-    term = re.sub(r"[\s·-]", "", raw).upper()
-    if not term:
-        return []
-    visible = customers_for_member(member)
-    vehicles = Vehicle.objects.filter(owner__in=visible).select_related("owner")
-    hits: list[tuple[Customer, Vehicle | None, str]] = []
-    if _VIN_RE.match(term):
-        hits += [(v.owner, v, "车架号") for v in vehicles.filter(vin=term)[:limit]]
-    if term.isdigit():
-        if len(term) == 11:
-            hits += [(c, None, "手机号") for c in visible.filter(Q(mobile=term) | Q(mobile2=term))[:limit]]
-        elif len(term) >= 4:
-            hits += [(c, None, "手机号") for c in visible.filter(mobile__contains=term)[:limit]]
-    if _TAIL_RE.match(term) and not hits:
-        hits += [(v.owner, v, "车架号后六位") for v in vehicles.filter(vin_tail=term)[:limit]]
-    if _PLATE_START.match(term) or (re.match(r"^[A-Z0-9]{4,7}$", term) and not term.isdigit()):
-        plate_qs = vehicles.filter(plate=term) if len(term) >= 7 else vehicles.none()
-        found = list(plate_qs[:limit]) or list(vehicles.filter(plate__contains=term)[:limit])
-        hits += [(v.owner, v, "车牌号") for v in found]
-    if not hits and not term.isdigit():
-        exact = list(visible.filter(name=raw)[:limit])
-        fuzzy = list(
-            visible.filter(name__trigram_similar=raw).exclude(name=raw)
-            .annotate(sim=TrigramSimilarity("name", raw)).order_by("-sim")[: limit - len(exact)]
-        ) if len(exact) < limit else []
-        hits += [(c, None, "姓名") for c in exact + fuzzy]
-    seen: set[int] = set()
-    out = []
-    for customer, vehicle, how in hits:
-        if customer.pk in seen:
-            continue
-        seen.add(customer.pk)
-        out.append({"customer_id": customer.pk, "name": customer.name, "mobile": customer.mobile,
-                    "plate": vehicle.plate if vehicle else "", "vin": vehicle.vin if vehicle else "",
-                    "matched": how})
-    return out[:limit]
 
 
 def customer_360(*, member: StoreMembership, pk: int | str, store_id: int) -> dict[str, Any]:

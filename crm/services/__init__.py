@@ -15,11 +15,18 @@ from .funnel import (
 )
 from .imports import import_preview, import_run
 from .service_visits import service_visit_create
-from .vehicles import mileage_record, vehicle_create, vehicle_transfer
+from .vehicles import (
+    mileage_record,
+    vehicle_create,
+    vehicle_document_delete,
+    vehicle_document_upload,
+    vehicle_transfer,
+)
 
 __all__ = [
     "classification_recompute_customer", "classification_recompute_store", "customer_create", "customer_reassign",
     "customer_update", "followup_create", "import_preview", "import_run", "lead_close_deal", "lead_create",
     "lead_defeat", "lead_grade", "lead_postpone", "lead_set_key", "mileage_record", "policy_get",
-    "reception_create", "service_visit_create", "test_drive_create", "vehicle_create", "vehicle_transfer",
+    "reception_create", "service_visit_create", "test_drive_create", "vehicle_create", "vehicle_document_delete",
+    "vehicle_document_upload", "vehicle_transfer",
 ]

@@ -18,6 +18,7 @@ from ..access import sees_all
 from ..errors import DuplicateMobile
 from ..models import Customer, CustomerAssignment
 from ..models.choices import AgeCohort, Channel, Gender, Occupation, Region, Source
+from ..pinyin import name_pinyin_keys
 from ..validators import clean_mobile, not_in_future
 
 _CHOICES: dict[str, Any] = {
@@ -79,6 +80,7 @@ def _clean(data: dict[str, Any], *, exclude_pk: int | None) -> dict[str, Any]:
             raise DomainError("请填写客户姓名。", field="name")
         if len(out["name"]) > 50:
             raise DomainError("客户姓名不能超过 50 个字。", field="name")
+        out["name_pinyin"], out["name_initials"] = name_pinyin_keys(out["name"])
     for key in ("mobile", "mobile2", "call_number"):
         if key in out:
             out[key] = clean_mobile(out[key] or "", field=key, required=key == "mobile")

@@ -19,6 +19,7 @@ from tenants.models import StoreMembership
 
 from ..models import Customer, ImportJob, Vehicle, VehicleOwnership
 from ..models.choices import Gender, Region, Source
+from ..pinyin import name_pinyin_keys
 from ..validators import clean_mobile, clean_plate, clean_vin
 
 # Column header → field. Headers are what Chinese stores' spreadsheets use.
@@ -164,6 +165,8 @@ def _import_chunk(rows: list[ParsedRow], consultant_id: int | None) -> tuple[int
         first.setdefault(r.data["mobile"], r.data)
     new = [Customer(mobile=m, source=Source.IMPORT, consultant_id=consultant_id, **{f: first[m][f] for f in fields})
            for m in sorted(mobiles - by_mobile.keys())]
+    for c in new:
+        c.name_pinyin, c.name_initials = name_pinyin_keys(c.name)
     Customer.objects.bulk_create(new)
     by_mobile.update({c.mobile: c.pk for c in new})
     owner_of_vin = dict(Vehicle.objects.filter(vin__in=vins).values_list("vin", "owner_id"))

@@ -1,13 +1,17 @@
-"""Writes to vehicles: 建车辆档案, 过户 (change of owner) and 里程记录."""
+"""Writes to vehicles: 建车辆档案, 过户 (change of owner), 里程记录 and the documents kept with the car."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import UploadedFile
+from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tenants.errors import DomainError
 from tenants.models import StoreMembership
@@ -15,7 +19,7 @@ from tenants.roles import Perm, role_allows
 
 from ..access import customers_for_member
 from ..cadence.tasks import cadence_after_event
-from ..models import Customer, MileageReading, Vehicle, VehicleOwnership
+from ..models import Customer, DocumentKind, MileageReading, Vehicle, VehicleDocument, VehicleOwnership
 from ..models.choices import Usage
 from ..validators import clean_plate, clean_vin, not_in_future
 
@@ -115,3 +119,58 @@ def mileage_record(*, vehicle: Vehicle, km: int, read_on: date, source: str = "m
             vehicle.daily_km = daily
         vehicle.save(update_fields=["last_km", "daily_km"])
     return reading
+
+
+# ------------------------------------------------------------------ 车辆资料 (documents kept with the car)
+
+DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
+# What the file's first bytes must be, whatever its name says (a renamed .exe is not a PDF).
+_DOCUMENT_MAGIC = ((b"%PDF-", "application/pdf", "pdf"), (b"\xff\xd8\xff", "image/jpeg", "jpg"),
+                   (b"\x89PNG\r\n\x1a\n", "image/png", "png"))
+
+
+def document_type_check(*, head: bytes, size: int) -> tuple[str, str]:
+    """(content type, extension) of an upload judged by its content; a clear Chinese error otherwise."""
+    if size <= 0:
+        raise DomainError(_("文件是空的，请重新选择。"), field="file")
+    if size > DOCUMENT_MAX_BYTES:
+        raise DomainError(_("文件不能超过 10 MB（本文件 %(mb).1f MB）。") % {"mb": size / 1024 / 1024}, field="file")
+    for magic, content_type, ext in _DOCUMENT_MAGIC:
+        if head.startswith(magic):
+            return content_type, ext
+    raise DomainError(_("只能上传 PDF、JPEG 或 PNG 文件（按文件内容判断，而不只是扩展名）。"), field="file")
+
+
+def document_dir(vehicle: Vehicle) -> str:
+    """Storage folder of one car's documents; it carries the store's schema name (files are per store)."""
+    return f"vehicle-docs/{connection.schema_name}/{vehicle.pk}/"  # type: ignore[attr-defined]
+
+
+@transaction.atomic
+def vehicle_document_upload(*, member: StoreMembership, vehicle: Vehicle, kind: str, upload: UploadedFile,
+                            note: str = "") -> VehicleDocument:
+    """上传车辆资料 (购车合同/发票/行驶证/保险单): checked by size and content, stored under the store's schema."""
+    if kind not in DocumentKind.values:
+        raise DomainError(_("请选择资料类型。"), field="kind")
+    upload.seek(0)
+    head = upload.read(16)
+    upload.seek(0)
+    content_type, ext = document_type_check(head=head, size=upload.size or 0)
+    path = default_storage.save(f"{document_dir(vehicle)}{uuid.uuid4().hex}.{ext}", upload)
+    try:  # the file is written before the row; a failed insert removes it again
+        return VehicleDocument.objects.create(
+            vehicle=vehicle, kind=kind, file_path=path, original_name=(upload.name or f"document.{ext}")[-200:],
+            content_type=content_type, size=upload.size or 0, note=note.strip()[:200], uploaded_by_id=member.user_id)
+    except Exception:
+        default_storage.delete(path)
+        raise
+
+
+@transaction.atomic
+def vehicle_document_delete(*, member: StoreMembership, document: VehicleDocument) -> None:
+    """删除车辆资料: a manager's action; the file is removed once the row's deletion is committed."""
+    if not role_allows(member.role, Perm.SUPERVISE):
+        raise DomainError(_("只有经理可以删除车辆资料。"))
+    path = document.file_path
+    document.delete()
+    transaction.on_commit(lambda: default_storage.delete(path))

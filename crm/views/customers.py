@@ -31,7 +31,14 @@ from ..models.choices import (
     ValueClass,
 )
 from ..models.customers import Lifecycle
-from ..selectors import CustomerFilters, customer_360, customer_list, customer_search, transfer_target
+from ..selectors import (
+    CustomerFilters,
+    customer_360,
+    customer_list,
+    customer_search,
+    transfer_target,
+    vin_near_matches,
+)
 from ..services import (
     customer_create,
     customer_reassign,
@@ -79,13 +86,16 @@ def saved_view_create(request: HttpRequest) -> HttpResponse:
 
 @store_view(Perm.VIEW_STORE)
 def search_page(request: HttpRequest) -> HttpResponse:
-    """搜索: plate, VIN or its last six, phone or name; one exact hit opens the file directly."""
-    q = (request.GET.get("q") or "").strip()
-    results = customer_search(member=member_of(request), q=q) if q else []
+    """搜索: plate, VIN or its last six, phone, name or pinyin; one hit opens the customer's file."""
+    q = (request.GET.get("q") or "").strip()[:40]
+    member = member_of(request)
+    results = customer_search(member=member, q=q) if q else []
+    # A VIN with no exact match: offer the visible car whose VIN has two characters swapped (您要找的是不是).
+    suggestions = vin_near_matches(member=member, q=q) if q and not results else []
     if len(results) == 1 and not request.htmx:  # type: ignore[attr-defined]
         return redirect(f"/customers/{results[0]['customer_id']}/")
     template = "crm/_search_results.html" if request.htmx else "crm/search.html"  # type: ignore[attr-defined]
-    return render(request, template, {"q": q, "results": results})
+    return render(request, template, {"q": q, "results": results, "suggestions": suggestions})
 
 
 def _customer_fields(request: HttpRequest) -> dict[str, object]:
@@ -199,7 +209,8 @@ def mileage_new(request: HttpRequest, pk: int, vehicle_pk: int) -> HttpResponse:
     done, _ = attempt(request, record)
     if done is not None:
         messages.success(request, "里程已记录。")
-    return redirect(f"/customers/{customer.pk}/")
+    # Recorded from the car's own page (一车一档): back there, else to the 360° page.
+    return redirect(f"/vehicles/{vehicle.pk}/#mileage" if s(request, "back") == "vehicle" else f"/customers/{customer.pk}/")
 
 
 @store_view(Perm.EDIT_CUSTOMERS)

@@ -66,3 +66,41 @@ def lead_path(suffix: str) -> Any:
 
 def api_customer_path(world: Any) -> str:
     return f"/api/customers/{a_customer(world).pk}/"
+
+
+def car_path(suffix: str = "") -> Any:
+    """/vehicles/<the harness customer's car>/<suffix> (一车一档)."""
+    def path(world: Any) -> str:
+        from crm.models import Vehicle
+
+        customer = a_customer(world)
+        with tenant_context(world.store_a):
+            vehicle = Vehicle.objects.filter(owner=customer).first()
+        assert vehicle is not None
+        return f"/vehicles/{vehicle.pk}/{suffix}"
+
+    path.__name__ = f"vehicles/<v>/{suffix}"
+    return path
+
+
+def car_document_path(suffix: str = "") -> Any:
+    """/vehicles/<car>/documents/<a PDF uploaded by A's consultant>/<suffix>."""
+    def path(world: Any) -> str:
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        from crm import services
+        from crm.models import Vehicle, VehicleDocument
+
+        customer = a_customer(world)
+        with tenant_context(world.store_a):
+            vehicle = Vehicle.objects.get(owner=customer)
+            doc = VehicleDocument.objects.filter(vehicle=vehicle).first()
+            if doc is None:
+                m = StoreMembership.objects.get(user=world.user("a.sales_consultant"), store=world.store_a)
+                doc = services.vehicle_document_upload(
+                    member=m, vehicle=vehicle, kind="contract",
+                    upload=SimpleUploadedFile("合同.pdf", b"%PDF-1.4\n%%EOF\n"))
+        return f"/vehicles/{vehicle.pk}/documents/{doc.pk}/{suffix}"
+
+    path.__name__ = f"vehicles/<v>/documents/<d>/{suffix}"
+    return path

@@ -2,7 +2,14 @@
 
 from tests.harness import Case
 
-from .fixtures import api_customer_path, customer_path, lead_path, vehicle_path
+from .fixtures import (
+    api_customer_path,
+    car_document_path,
+    car_path,
+    customer_path,
+    lead_path,
+    vehicle_path,
+)
 
 PAGES = ["/customers/", "/customers/new/", "/search/?q=王", "/reception/", "/today/"]
 API = ["/api/customers/", "/api/vehicles/", "/api/mileage-readings/", "/api/receptions/", "/api/leads/",
@@ -89,4 +96,36 @@ ROWS += [
     Case("ab.sales_consultant", "a", api_customer_path, 404),
     Case("b.general_manager", "a", api_customer_path, 404),
     Case(None, "a", api_customer_path, 401),
+]
+
+# 一车一档: the car's page and its documents — whoever may see the owner; colleagues, other stores, HQ no.
+ROWS += [
+    Case("a.sales_consultant", "a", car_path(), 200),
+    Case("a.service_advisor", "a", car_path(), 200),
+    Case("a.customer_service", "a", car_path(), 200),
+    Case("ab.sales_consultant", "a", car_path(), 404, note="a colleague's customer's car"),
+    Case("b.general_manager", "a", car_path(), 404),
+    Case("b.general_manager", "b", car_path(), 404, note="A's car id asked at B"),
+    Case("c.sales_consultant", "a", car_path(), 404, note="other group"),
+    Case("x.hq_admin", "a", car_path(), 404, note="HQ is not store staff"),
+    Case(None, "a", car_path(), 302),
+    Case("a.customer_service", "a", car_path("documents/"), 400, method="post", data={"kind": "contract"},
+         note="no file: the page again with the error at the field"),
+    Case("ab.sales_consultant", "a", car_path("documents/"), 404, method="post", data={"kind": "contract"}),
+    Case("b.sales_manager", "a", car_path("documents/"), 404, method="post", data={"kind": "contract"}),
+    Case(None, "a", car_path("documents/"), 302, method="post", data={"kind": "contract"}),
+    Case("a.sales_consultant", "a", car_document_path(), 200),
+    Case("a.service_manager", "a", car_document_path(), 200),
+    Case("ab.sales_consultant", "a", car_document_path(), 404, note="a colleague's customer's document"),
+    Case("b.general_manager", "a", car_document_path(), 404),
+    Case("b.general_manager", "b", car_document_path(), 404, note="A's ids asked at B"),
+    Case("x.hq_admin", "a", car_document_path(), 404),
+    Case(None, "a", car_document_path(), 302),
+    Case("a.sales_consultant", "a", car_document_path("delete/"), 404, method="post", note="managers delete"),
+    Case("a.customer_service", "a", car_document_path("delete/"), 404, method="post"),
+    Case("b.general_manager", "a", car_document_path("delete/"), 404, method="post"),
+    Case("b.general_manager", "b", car_document_path("delete/"), 404, method="post"),
+    Case("a.sales_manager", "a", car_document_path("delete/"), 302, method="post"),
+    Case("a.service_manager", "a", car_document_path("delete/"), 302, method="post"),
+    Case(None, "a", car_document_path("delete/"), 302, method="post"),
 ]
