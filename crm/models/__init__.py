@@ -1,6 +1,7 @@
 """One store's CRM (tenant schema). Staff are public-schema users, referenced by plain ids."""
 
 from .aftersales import Complaint, CorrectiveAction, ReturnVisit, SurveyAnswer
+from .appointments import Appointment, KeyReviewCoaching, KeyReviewItem, KeyReviewWeek
 from .cadence import CadenceRun, FollowUpTask, OutboxMessage
 from .customers import ClassificationPolicy, Customer, CustomerAssignment, SavedView
 from .funnel import FollowUp, Lead, Reception, TestDrive
@@ -9,6 +10,7 @@ from .service import ServiceVisit
 from .vehicles import MileageReading, Vehicle, VehicleOwnership
 
 __all__ = [
+    "Appointment", "KeyReviewCoaching", "KeyReviewItem", "KeyReviewWeek",
     "CadenceRun", "ClassificationPolicy", "Complaint", "CorrectiveAction", "Customer", "CustomerAssignment",
     "FollowUp", "FollowUpTask", "ImportJob", "Lead", "MileageReading", "OutboxMessage", "Reception",
     "ReturnVisit", "SavedView", "ServiceVisit", "SurveyAnswer", "TestDrive", "Vehicle", "VehicleOwnership",
