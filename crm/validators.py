@@ -72,7 +72,7 @@ def not_in_future(value: date | None, *, field: str, label: str, today: date | N
         raise DomainError(f"{label}不能晚于今天。", field=field)
 
 
-_MONEY_RE = re.compile(r"^(?P<num>\d+(?:\.\d+)?)(?P<wan>万(?:元)?)?(?:元)?$")
+_MONEY_RE = re.compile(r"^(?P<neg>-)?(?P<num>\d+(?:\.\d+)?)(?P<wan>万(?:元)?)?(?:元)?$")
 
 
 def parse_money(value: object, *, field: str = "amount", label: str = "金额") -> Decimal | None:
@@ -87,11 +87,14 @@ def parse_money(value: object, *, field: str = "amount", label: str = "金额") 
         text = str(value).strip().replace(" ", "").replace("\u3000", "")
         if not text:
             return None
-        text = text.lstrip("¥￥").replace(",", "").replace("，", "")
+        text = re.sub(r"^(-?)[¥￥]", r"\1", text)  # a leading currency sign, nowhere else
+        if re.search(r"\d[,，]\d", text) and not re.fullmatch(r"-?\d{1,3}([,，]\d{3})+(\.\d+)?(万|元|万元)?", text):
+            raise DomainError(f"{label}格式不正确，请填写如 23.58万、235,800 或 ¥235800。", field=field)
+        text = text.replace(",", "").replace("，", "")
         match = _MONEY_RE.match(text)
         if match is None:
             raise DomainError(f"{label}格式不正确，请填写如 23.58万、235,800 或 ¥235800。", field=field)
-        number = Decimal(match["num"]) * (10000 if match["wan"] else 1)
+        number = Decimal(match["num"]) * (10000 if match["wan"] else 1) * (-1 if match["neg"] else 1)
     if number < 0:
         raise DomainError(f"{label}不能为负数。", field=field)
     if number >= Decimal("10000000000"):
