@@ -1,15 +1,211 @@
-"""Django forms of the store pages that take files (errors shown at their field, what was chosen kept)."""
+"""Django forms of the store pages (sales floor, vehicle documents): they parse what was typed; the
+services decide the rules.
+
+`run_form` calls a service with the cleaned data and puts a DomainError back on its field, so a page
+re-renders the bound form with every value kept and every error next to its field.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
+from decimal import Decimal
+from typing import Any, TypeVar
+
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tenants.errors import DomainError
 
 from .models import DocumentKind
+from .models.appointments import AppointmentKind, KeyOutcome
+from .models.choices import Channel, DefeatReason, Grade, Source
 from .services.vehicles import document_type_check
+from .validators import parse_money
+
+T = TypeVar("T")
+
+_SM = {"class": "form-control form-control-sm"}
+_SEL = {"class": "form-select form-select-sm"}
+
+
+class MoneyField(forms.CharField):
+    """金额 as a Chinese user types it (20万, 23.58万, 235,800, ¥235800); cleaned to Decimal (crm.validators)."""
+
+    def __init__(self, *args: Any, label_text: str = "金额", **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("max_length", 30)
+        super().__init__(*args, **kwargs)
+        self.label_text = label_text
+
+    def clean(self, value: Any) -> Decimal | None:  # type: ignore[override]
+        text = super().clean(value)
+        try:
+            return parse_money(text, label=self.label_text)
+        except DomainError as exc:
+            raise forms.ValidationError(exc.message) from None
+
+
+class LocalDateTimeField(forms.DateTimeField):
+    """A browser's datetime-local value, read in the store's time (Asia/Shanghai)."""
+
+    input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", forms.DateTimeInput(attrs={**_SM, "type": "datetime-local"},
+                                                        format="%Y-%m-%dT%H:%M"))
+        kwargs.setdefault("error_messages", {"invalid": _("时间格式不正确。")})
+        super().__init__(*args, **kwargs)
+
+
+def run_form(form: forms.Form, fn: Callable[[dict[str, Any]], T]) -> T | None:
+    """Call the service with the cleaned data; its DomainError lands on the field it names."""
+    if not form.is_valid():
+        return None
+    try:
+        return fn(form.cleaned_data)
+    except DomainError as exc:
+        field = exc.field if exc.field in form.fields and not form.fields[exc.field].widget.is_hidden else None
+        form.add_error(field, exc.message)
+        return None
+
+
+class ReceptionForm(forms.Form):
+    mobile = forms.CharField(label=_("手机号"), max_length=20, widget=forms.TextInput(attrs={
+        "class": "form-control form-control-lg", "placeholder": _("手机号 *"), "inputmode": "numeric",
+        "autofocus": True}), error_messages={"required": _("请填写手机号。")})
+    name = forms.CharField(label=_("姓名/称呼"), max_length=50, required=False, widget=forms.TextInput(attrs={
+        "class": "form-control form-control-lg", "placeholder": _("姓名/称呼")}))
+    grade = forms.ChoiceField(label=_("意向级别"), choices=Grade.choices, initial=Grade.C, required=False,
+                              widget=forms.Select(attrs={"class": "form-select form-select-lg"}))
+    models_of_interest = forms.CharField(label=_("关注车型"), max_length=100, required=False,
+                                         widget=forms.TextInput(attrs={"class": "form-control",
+                                                                       "placeholder": _("关注车型")}))
+    source = forms.ChoiceField(label=_("来源"), choices=Source.choices, initial=Source.WALK_IN, required=False,
+                               widget=forms.Select(attrs={"class": "form-select"}))
+    visitors = forms.IntegerField(label=_("到店人数"), min_value=1, max_value=20, initial=1, required=False,
+                                  widget=forms.NumberInput(attrs={"class": "form-control"}),
+                                  error_messages={"invalid": _("到店人数应为整数。"),
+                                                  "min_value": _("到店人数应在 1–20 之间。"),
+                                                  "max_value": _("到店人数应在 1–20 之间。")})
+    budget = forms.CharField(label=_("购车预算"), max_length=30, required=False, widget=forms.TextInput(attrs={
+        "class": "form-control", "placeholder": _("购车预算，如 15-20万")}))
+    needs = forms.CharField(label=_("需求"), required=False, widget=forms.TextInput(attrs={
+        "class": "form-control", "placeholder": _("需求：用途、偏好")}))
+    concerns = forms.CharField(label=_("关注点"), required=False, widget=forms.TextInput(attrs={
+        "class": "form-control", "placeholder": _("关注点、提出的问题")}))
+
+    def clean_source(self) -> str:
+        return self.cleaned_data.get("source") or Source.WALK_IN
+
+    def clean_visitors(self) -> int:
+        return self.cleaned_data.get("visitors") or 1
+
+    def clean_grade(self) -> str:
+        return self.cleaned_data.get("grade") or Grade.C
+
+
+class LeadGradeForm(forms.Form):
+    grade = forms.ChoiceField(label=_("意向级别"), choices=Grade.choices, widget=forms.Select(attrs=_SEL),
+                              error_messages={"invalid_choice": _("意向级别只能是 H、A、B、C。"),
+                                              "required": _("请选择意向级别。")})
+
+
+class LeadKeyForm(forms.Form):
+    is_key = forms.TypedChoiceField(choices=[("1", _("标记重点客户")), ("0", _("取消重点客户"))],
+                                    coerce=lambda v: v == "1")
+
+
+class LeadDealForm(forms.Form):
+    vin = forms.CharField(label=_("车架号"), max_length=17, widget=forms.TextInput(attrs={
+        **_SM, "placeholder": _("交付车辆车架号 *")}), error_messages={"required": _("请填写交付车辆车架号。")})
+    plate = forms.CharField(label=_("车牌号"), max_length=10, required=False,
+                            widget=forms.TextInput(attrs={**_SM, "placeholder": _("车牌号")}))
+    amount = MoneyField(label=_("成交金额"), label_text="成交金额",
+                        widget=forms.TextInput(attrs={**_SM, "placeholder": _("成交金额，如 23.58万")}))
+    delivered_on = forms.DateField(label=_("交车日期"), required=False,
+                                   widget=forms.DateInput(attrs={**_SM, "type": "date"}))
+
+
+class LeadDefeatForm(forms.Form):
+    reason = forms.ChoiceField(label=_("战败原因"), choices=DefeatReason.choices, widget=forms.Select(attrs=_SEL))
+    competitor_brand = forms.CharField(label=_("竞品品牌"), max_length=30, required=False,
+                                       widget=forms.TextInput(attrs={**_SM, "placeholder": _("竞品品牌")}))
+    competitor_model = forms.CharField(label=_("竞品车型"), max_length=40, required=False,
+                                       widget=forms.TextInput(attrs={**_SM, "placeholder": _("竞品车型")}))
+    note = forms.CharField(label=_("说明"), max_length=200, required=False,
+                           widget=forms.TextInput(attrs={**_SM, "placeholder": _("说明")}))
+
+
+class TestDriveForm(forms.Form):
+    model = forms.CharField(label=_("试驾车型"), max_length=60, widget=forms.TextInput(attrs={
+        **_SM, "placeholder": _("试驾车型 *")}), error_messages={"required": _("请填写试驾车型。")})
+    lead = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    driven_at = LocalDateTimeField(label=_("试驾时间"), required=False,
+                                   error_messages={"invalid": _("试驾时间格式不正确。")})
+    licence_checked = forms.BooleanField(label=_("已核验驾驶证"), required=False)
+    book = forms.BooleanField(label=_("预约（未来时间）"), required=False)
+    feedback = forms.CharField(label=_("试驾反馈"), required=False, widget=forms.TextInput(attrs={
+        **_SM, "placeholder": _("试驾反馈（满意点、顾虑）")}))
+
+    def clean_model(self) -> str:
+        value = (self.cleaned_data.get("model") or "").strip()
+        if not value:
+            raise forms.ValidationError(_("请填写试驾车型。"))
+        return value
+
+
+class FollowUpForm(forms.Form):
+    channel = forms.ChoiceField(label=_("跟进方式"), choices=Channel.choices, widget=forms.Select(attrs=_SEL))
+    lead = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    content = forms.CharField(label=_("沟通内容"), widget=forms.Textarea(attrs={**_SM, "rows": 2}),
+                              error_messages={"required": _("请填写沟通内容。")})
+    feedback = forms.CharField(label=_("客户反馈"), required=False, widget=forms.TextInput(attrs=_SM))
+    next_step = forms.CharField(label=_("下一步计划"), max_length=200, required=False,
+                                widget=forms.TextInput(attrs=_SM))
+    next_on = forms.DateField(label=_("下次跟进日期"), required=False,
+                              widget=forms.DateInput(attrs={**_SM, "type": "date"}),
+                              error_messages={"invalid": _("下次跟进日期格式不正确。")})
+
+
+class AppointmentForm(forms.Form):
+    vehicle = forms.IntegerField(label=_("车辆"), widget=forms.Select(attrs=_SEL),
+                                 error_messages={"required": _("请选择车辆。")})
+    kind = forms.ChoiceField(label=_("预约类型"), choices=AppointmentKind.choices, widget=forms.Select(attrs=_SEL))
+    day = forms.DateField(label=_("日期"), widget=forms.DateInput(attrs={**_SM, "type": "date"}),
+                          error_messages={"required": _("请选择预约日期。"), "invalid": _("预约日期格式不正确。")})
+    time = forms.TimeField(label=_("时间"), widget=forms.TimeInput(attrs={**_SM, "type": "time"}),
+                           error_messages={"required": _("请选择预约时间。"), "invalid": _("预约时间格式不正确。")})
+    advisor_id = forms.IntegerField(label=_("服务顾问"), widget=forms.Select(attrs=_SEL),
+                                    error_messages={"required": _("请选择服务顾问。")})
+    note = forms.CharField(label=_("备注"), max_length=200, required=False, widget=forms.TextInput(attrs=_SM))
+
+    def __init__(self, *args: Any, vehicles: list[Any] = (), advisors: list[Any] = (),  # type: ignore[assignment]
+                 **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["vehicle"].widget.choices = [(v.pk, str(v)) for v in vehicles]
+        self.fields["advisor_id"].widget.choices = [(m.user_id, m.user.name) for m in advisors]
+
+    def starts_at(self) -> datetime:
+        d = self.cleaned_data
+        return timezone.make_aware(datetime.combine(d["day"], d["time"]))
+
+
+class KeyOutcomeForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("结果"), widget=forms.Select(attrs=_SEL), choices=[
+        (KeyOutcome.DEAL, KeyOutcome.DEAL.label), (KeyOutcome.DEFEATED, KeyOutcome.DEFEATED.label),
+        (KeyOutcome.POSTPONED, KeyOutcome.POSTPONED.label)])
+    reason = forms.CharField(label=_("原因"), max_length=200, required=False,
+                             widget=forms.TextInput(attrs={**_SM, "placeholder": _("原因 / 竞品")}))
+    competitor_brand = forms.CharField(label=_("竞品品牌"), max_length=30, required=False,
+                                       widget=forms.TextInput(attrs={**_SM, "placeholder": _("购买的竞品品牌")}))
+
+
+class CoachingForm(forms.Form):
+    comment = forms.CharField(label=_("辅导意见"), max_length=1000, widget=forms.Textarea(attrs={**_SM, "rows": 2}),
+                              error_messages={"required": _("请填写辅导意见。")})
 
 
 class VehicleDocumentForm(forms.Form):

@@ -20,3 +20,13 @@ def import_job_run(job_id: int, consultant_id: int | None = None) -> None:
 def classification_nightly() -> int:
     """夜间客户分类 for the store the task was sent for."""
     return classification_recompute_store()
+
+
+@app.task(acks_late=True)
+def key_review_monday() -> int:
+    """重点客户周报 for the store the task was sent for (beat: Mondays, through fan_out_to_stores)."""
+    from django.db import connection
+
+    from .services.key_review import key_review_open_week
+
+    return key_review_open_week(store_id=int(connection.tenant.pk)).items  # type: ignore[attr-defined]

@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, URLResolver, path
 
-from .views import customers, funnel, imports, vehicles
+from .views import customers, funnel, imports, sales_floor, vehicles
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("customers/", customers.customer_list_page, name="crm_customer_list"),
@@ -22,6 +22,16 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("customers/<int:pk>/followups/", funnel.followup_new, name="crm_followup_new"),
     path("customers/<int:pk>/test-drives/", funnel.test_drive_new, name="crm_test_drive_new"),
     path("customers/<int:pk>/service-visits/", funnel.service_visit_new, name="crm_service_visit_new"),
+    path("customers/<int:pk>/appointments/", sales_floor.appointment_new, name="crm_appointment_new"),
+    path("test-drives/<int:pk>/<str:outcome>/", sales_floor.test_drive_keep_view, name="crm_test_drive_keep"),
+    path("appointments/", sales_floor.appointment_board, name="crm_appointments"),
+    path("appointments/<int:pk>/<str:action>/", sales_floor.appointment_action, name="crm_appointment_action"),
+    path("key-customers/", sales_floor.key_review_page, name="crm_key_review"),
+    path("key-customers/open/", sales_floor.key_review_open, name="crm_key_review_open"),
+    path("key-customers/export.xlsx", sales_floor.key_review_export, name="crm_key_review_export"),
+    path("key-customers/items/<int:pk>/", sales_floor.key_review_outcome, name="crm_key_review_outcome"),
+    path("key-customers/<int:week_pk>/coach/<int:consultant_id>/", sales_floor.key_review_coach_view,
+         name="crm_key_review_coach"),
     path("search/", customers.search_page, name="crm_search"),
     path("vehicles/<int:pk>/", vehicles.vehicle_detail, name="crm_vehicle_detail"),
     path("vehicles/<int:pk>/documents/", vehicles.vehicle_document_new, name="crm_vehicle_document_new"),

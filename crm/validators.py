@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from decimal import Decimal
 
 from tenants.errors import DomainError
 from tenants.validators import CN_MOBILE_RE, normalize_cn_mobile
@@ -69,3 +70,33 @@ def not_in_future(value: date | None, *, field: str, label: str, today: date | N
 
     if value is not None and value > (today or timezone.localdate()):
         raise DomainError(f"{label}不能晚于今天。", field=field)
+
+
+_MONEY_RE = re.compile(r"^(?P<neg>-)?(?P<num>\d+(?:\.\d+)?)(?P<wan>万(?:元)?)?(?:元)?$")
+
+
+def parse_money(value: object, *, field: str = "amount", label: str = "金额") -> Decimal | None:
+    """金额 as a Chinese user types it: 20万, 23.58万, 235,800, ¥235800, ￥235,800.00, 235800元.
+
+    The one parser behind every money input (forms and serializers); blank is None, junk a clear error."""
+    if value is None:
+        return None
+    if isinstance(value, (int, Decimal)):
+        number = Decimal(value)
+    else:
+        text = str(value).strip().replace(" ", "").replace("\u3000", "")
+        if not text:
+            return None
+        text = re.sub(r"^(-?)[¥￥]", r"\1", text)  # a leading currency sign, nowhere else
+        if re.search(r"\d[,，]\d", text) and not re.fullmatch(r"-?\d{1,3}([,，]\d{3})+(\.\d+)?(万|元|万元)?", text):
+            raise DomainError(f"{label}格式不正确，请填写如 23.58万、235,800 或 ¥235800。", field=field)
+        text = text.replace(",", "").replace("，", "")
+        match = _MONEY_RE.match(text)
+        if match is None:
+            raise DomainError(f"{label}格式不正确，请填写如 23.58万、235,800 或 ¥235800。", field=field)
+        number = Decimal(match["num"]) * (10000 if match["wan"] else 1) * (-1 if match["neg"] else 1)
+    if number < 0:
+        raise DomainError(f"{label}不能为负数。", field=field)
+    if number >= Decimal("10000000000"):
+        raise DomainError(f"{label}过大，请检查。", field=field)
+    return number.quantize(Decimal("0.01"))

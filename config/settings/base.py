@@ -293,3 +293,11 @@ CELERY_BEAT_SCHEDULE["cadence-maintenance-list-month-end"] = {
     "schedule": __import__("celery.schedules", fromlist=["crontab"]).crontab(day_of_month="28-31", hour=20, minute=0),
     "options": {"expires": 60 * 60 * 3},
 }
+
+# 重点客户周报 (seed 004, sales-floor): every Monday morning each store lists its key customers per
+# consultant for the sales manager (idempotent per week), fanned out per store over half an hour.
+CELERY_BEAT_SCHEDULE["crm-key-review-monday"] = {
+    "task": "tenants.fan_out_to_stores",
+    "schedule": __import__("celery.schedules", fromlist=["crontab"]).crontab(day_of_week="mon", hour=7, minute=30),
+    "args": ("crm.tasks.key_review_monday", 1800),
+}

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+from typing import Any
+
 from rest_framework import serializers
+
+from tenants.errors import DomainError
 
 from ..models import (
     Customer,
@@ -15,6 +20,20 @@ from ..models import (
     TestDrive,
     Vehicle,
 )
+from ..validators import parse_money
+
+
+class MoneySerializerField(serializers.Field):  # type: ignore[type-arg]
+    """金额 as typed (20万, 23.58万, 235,800, ¥235800) or a number; the one parser (crm.validators)."""
+
+    def to_internal_value(self, data: Any) -> Decimal | None:
+        try:
+            return parse_money(data if isinstance(data, str) else str(data) if data is not None else None)
+        except DomainError as exc:
+            raise serializers.ValidationError(exc.message) from None
+
+    def to_representation(self, value: Any) -> str:
+        return f"{Decimal(value):.2f}"
 
 
 class CustomerSerializer(serializers.ModelSerializer[Customer]):
@@ -79,7 +98,7 @@ class LeadGradeSerializer(serializers.Serializer[None]):
 class LeadDealSerializer(serializers.Serializer[None]):
     vin = serializers.CharField()
     plate = serializers.CharField(required=False, allow_blank=True, default="")
-    amount = serializers.DecimalField(max_digits=12, decimal_places=2, required=False, allow_null=True)
+    amount = MoneySerializerField(required=False, allow_null=True)
     delivered_on = serializers.DateField(required=False, allow_null=True)
 
 
@@ -107,6 +126,8 @@ class TestDriveSerializer(serializers.ModelSerializer[TestDrive]):
 
 
 class ServiceVisitSerializer(serializers.ModelSerializer[ServiceVisit]):
+    amount = MoneySerializerField(required=False)
+
     class Meta:
         model = ServiceVisit
         fields = ["id", "order_no", "vehicle", "customer", "kind", "visited_on", "km", "amount", "advisor_id",

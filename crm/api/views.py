@@ -17,7 +17,13 @@ from tenants.models import StoreMembership
 from tenants.roles import Perm
 
 from .. import services
-from ..access import customers_for_member, get_customer_for_member, get_lead_for_member, leads_for_member
+from ..access import (
+    customers_for_member,
+    get_customer_for_member,
+    get_lead_for_member,
+    leads_for_member,
+    sees_all,
+)
 from ..models import (
     Customer,
     CustomerAssignment,
@@ -160,11 +166,16 @@ class ReceptionViewSet(_Base, mixins.ListModelMixin, mixins.RetrieveModelMixin):
         ser = self.get_serializer(data=request.data)
         ser.is_valid(raise_exception=True)
         d = ser.validated_data
-        return self._created(services.reception_create(
+        reception = services.reception_create(
             member=self.member, mobile=d["mobile"], name=d.get("name", ""), grade=d.get("grade", "C"),
             source=d.get("source", "walk_in"), models_of_interest=d.get("models_of_interest", ""),
             visitors=d.get("visitors", 1), budget=d.get("budget", ""), needs=d.get("needs", ""),
-            concerns=d.get("concerns", ""), arrived_at=d.get("arrived_at")))
+            concerns=d.get("concerns", ""), arrived_at=d.get("arrived_at"))
+        if reception.clash and not sees_all(self.member):
+            # 撞单: the visitor is a colleague's customer — say so, and nothing of them (issue 15).
+            return Response({"clash": True, "detail": "该客户已有专属销售顾问（撞单），已通知其顾问和销售经理，"
+                                                      "后续回访由原顾问负责。"}, status=status.HTTP_201_CREATED)
+        return self._created(reception)
 
 
 class LeadViewSet(_Base, mixins.ListModelMixin, mixins.RetrieveModelMixin):

@@ -108,15 +108,18 @@ def _generate(store: Store, policy: EffectivePolicy, *, start: dt.date, end: dt.
     return created, rules
 
 
-def _close_came_in() -> int:
-    """首保/保养提醒持续到客户进站为止: close reminders once the car has come in."""
+def _close_came_in(customer_id: int | None = None) -> int:
+    """首保/保养提醒持续到客户进站为止: close reminders once the car has come in (a repair order, also
+    the one a kept appointment opens at check-in). After an event only that customer's are looked at."""
     with connection.cursor() as cursor:
         cursor.execute(
             "UPDATE crm_followuptask t SET status = 'done', outcome = 'came_in', completed_at = now(), "
             "outcome_note = '客户已进站(系统自动关闭)' "
             "WHERE t.status IN ('open', 'overdue') AND t.trigger IN ('first_maintenance_due', 'maintenance_due') "
+            "AND (%(customer_id)s::bigint IS NULL OR t.customer_id = %(customer_id)s) "
             "AND EXISTS (SELECT 1 FROM crm_servicevisit sv WHERE sv.vehicle_id = t.vehicle_id "
-            "AND (sv.visited_on >= t.due_date OR sv.created_at >= t.created_at))"
+            "AND (sv.visited_on >= t.due_date OR sv.created_at >= t.created_at))",
+            {"customer_id": customer_id},
         )
         return max(cursor.rowcount, 0)
 
@@ -207,6 +210,7 @@ def cadence_run_customer(*, customer_id: int, today: dt.date | None = None) -> i
         return 0
     created, _rules = _generate(store, policy, start=today, end=today, customer_id=customer_id)
     _close_regraded(customer_id)
+    _close_came_in(customer_id)  # a repair order just opened (e.g. a kept appointment) fulfils its reminders
     _queue_messages(today, today, customer_id=customer_id)
     return created
 

@@ -59,7 +59,7 @@ def event_source(trigger: str) -> str:
             f"SELECT td.customer_id, NULL::bigint, td.lead_id, (td.driven_at {_LOCAL})::date, td.consultant_id, "
             "NULL::bigint, l.grade, l.status, TRUE, NULL::int, NULL::text FROM crm_testdrive td "
             "LEFT JOIN crm_lead l ON l.id = td.lead_id "
-            "WHERE td.driven_at >= %(ev_from_ts)s AND td.driven_at < %(ev_to_ts)s"
+            "WHERE td.status = 'done' AND td.driven_at >= %(ev_from_ts)s AND td.driven_at < %(ev_to_ts)s"
         )
     if trigger == "delivery":
         return (
@@ -137,7 +137,8 @@ _FIELD_SQL = {
     "model": "COALESCE(v.model, '')",
     "store_name": "%(store_name)s",
     "store_phone": "%(store_phone)s",
-    "consultant_name": "COALESCE((SELECT u.name FROM tenants_user u WHERE u.id = c.consultant_id), '')",
+    "consultant_name": "COALESCE((SELECT u.name FROM tenants_user u WHERE u.id = "
+                       "COALESCE(e.consultant_id, c.consultant_id)), '')",
     "advisor_name": "COALESCE((SELECT u.name FROM tenants_user u WHERE u.id = e.advisor_id), '')",
     "due_date": "to_char(e.event_date, 'YYYY年FMMM月FMDD日')",
     "due_km": "COALESCE(e.due_km::text, '')",

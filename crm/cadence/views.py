@@ -59,10 +59,17 @@ def _day(request: HttpRequest) -> dt.date:
         return timezone.localdate()
 
 
-def _task_ctx(task: FollowUpTask) -> dict[str, Any]:
+def _task_ctx(task: FollowUpTask, leads: dict[int, Any] | None = None) -> dict[str, Any]:
+    # The task's open lead, so the evening call can regrade it or mark a key customer from the row.
+    from ..models import Lead
+    from ..models.choices import Grade, LeadStatus
+
+    if leads is None:
+        leads = Lead.objects.filter(pk=task.lead_id, status=LeadStatus.OPEN).in_bulk() if task.lead_id else {}
     return {"t": task, "outcomes": [(o, OUTCOMES.get(o, o)) for o in task.allowed_outcomes or []],
             "channel_label": CHANNELS.get(task.channel, task.channel),
-            "outcome_label": OUTCOMES.get(task.outcome, task.outcome)}
+            "outcome_label": OUTCOMES.get(task.outcome, task.outcome),
+            "lead": leads.get(task.lead_id) if task.lead_id else None, "grades": Grade.choices}
 
 
 @store_view(Perm.VIEW_STORE)
@@ -70,9 +77,13 @@ def my_tasks(request: HttpRequest) -> HttpResponse:
     """我的任务: the day's calls and messages, overdue ones first, each done with one click."""
     day = _day(request)
     tasks = list(task_queue_for(_member(request).user_id, day))
+    from ..models import Lead
+    from ..models.choices import LeadStatus
+
+    leads = Lead.objects.filter(pk__in={t.lead_id for t in tasks if t.lead_id}, status=LeadStatus.OPEN).in_bulk()
     return render(request, "crm/cadence/tasks.html", {
         "day": day, "prev": day - dt.timedelta(days=1), "next": day + dt.timedelta(days=1),
-        "today": timezone.localdate(), "rows": [_task_ctx(t) for t in tasks],
+        "today": timezone.localdate(), "rows": [_task_ctx(t, leads) for t in tasks],
         "open_count": sum(1 for t in tasks if t.status in ("open", "overdue")),
     })
 

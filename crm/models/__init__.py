@@ -1,6 +1,7 @@
 """One store's CRM (tenant schema). Staff are public-schema users, referenced by plain ids."""
 
 from .aftersales import Complaint, CorrectiveAction, ReturnVisit, SurveyAnswer
+from .appointments import Appointment, KeyReviewCoaching, KeyReviewItem, KeyReviewWeek
 from .cadence import CadenceRun, FollowUpTask, OutboxMessage
 from .customers import ClassificationPolicy, Customer, CustomerAssignment, SavedView
 from .funnel import FollowUp, Lead, Reception, TestDrive
@@ -9,7 +10,8 @@ from .service import ServiceVisit
 from .vehicles import DocumentKind, MileageReading, Vehicle, VehicleDocument, VehicleOwnership
 
 __all__ = [
-    "CadenceRun", "ClassificationPolicy", "DocumentKind", "VehicleDocument", "Complaint", "CorrectiveAction", "Customer", "CustomerAssignment",
+    "Appointment", "KeyReviewCoaching", "KeyReviewItem", "KeyReviewWeek", "DocumentKind", "VehicleDocument",
+    "CadenceRun", "ClassificationPolicy", "Complaint", "CorrectiveAction", "Customer", "CustomerAssignment",
     "FollowUp", "FollowUpTask", "ImportJob", "Lead", "MileageReading", "OutboxMessage", "Reception",
     "ReturnVisit", "SavedView", "ServiceVisit", "SurveyAnswer", "TestDrive", "Vehicle", "VehicleOwnership",
 ]

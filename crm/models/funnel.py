@@ -61,7 +61,12 @@ class Reception(models.Model):
 
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="receptions")
     lead = models.ForeignKey(Lead, on_delete=models.SET_NULL, null=True, blank=True, related_name="receptions")
+    # Who follows this visit up (evening call, departure SMS): the customer's own consultant when the
+    # visitor already belongs to one (撞单), otherwise whoever received them.
     consultant_id = models.BigIntegerField(_("接待顾问"))
+    # Who stood at reception; differs from consultant_id on a clash (撞单).
+    received_by_id = models.BigIntegerField(_("实际接待人"), null=True, blank=True)
+    clash = models.BooleanField(_("撞单"), default=False)
     arrived_at = models.DateTimeField(_("到店时间"), default=timezone.now)
     left_at = models.DateTimeField(_("离店时间"), null=True, blank=True)
     visitors = models.PositiveSmallIntegerField(_("到店人数"), default=1)
@@ -106,8 +111,14 @@ class FollowUp(models.Model):
         return f"{self.customer_id} {self.get_channel_display()}"
 
 
+class TestDriveStatus(models.TextChoices):
+    BOOKED = "booked", _("已预约")
+    DONE = "done", _("已试驾")
+    NO_SHOW = "no_show", _("未到店")
+
+
 class TestDrive(models.Model):
-    """试乘试驾."""
+    """试乘试驾: recorded after the drive, or booked for a later time and then kept or missed."""
 
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="test_drives")
     lead = models.ForeignKey(Lead, on_delete=models.CASCADE, null=True, blank=True, related_name="test_drives")
@@ -116,6 +127,8 @@ class TestDrive(models.Model):
     driven_at = models.DateTimeField(_("试驾时间"), default=timezone.now)
     licence_checked = models.BooleanField(_("已核驾照"), default=True)
     feedback = models.TextField(_("试驾反馈"), blank=True, default="")
+    # Only a kept drive (done) counts for the cadence's test_drive follow-ups.
+    status = models.CharField(_("状态"), max_length=8, choices=TestDriveStatus.choices, default=TestDriveStatus.DONE)
 
     class Meta:
         verbose_name = _("试乘试驾")

@@ -1,5 +1,6 @@
 """Writes to one store's CRM: `<entity>_<action>`, keyword-only, atomic, returning the model."""
 
+from .appointments import appointment_book, appointment_cancel, appointment_check_in, appointment_no_show
 from .classification import classification_recompute_customer, classification_recompute_store, policy_get
 from .customers import customer_create, customer_reassign, customer_update
 from .funnel import (
@@ -12,6 +13,7 @@ from .funnel import (
     lead_set_key,
     reception_create,
     test_drive_create,
+    test_drive_keep,
 )
 from .imports import import_preview, import_run
 from .service_visits import service_visit_create
@@ -24,6 +26,7 @@ from .vehicles import (
 )
 
 __all__ = [
+    "appointment_book", "appointment_cancel", "appointment_check_in", "appointment_no_show", "test_drive_keep",
     "classification_recompute_customer", "classification_recompute_store", "customer_create", "customer_reassign",
     "customer_update", "followup_create", "import_preview", "import_run", "lead_close_deal", "lead_create",
     "lead_defeat", "lead_grade", "lead_postpone", "lead_set_key", "mileage_record", "policy_get",

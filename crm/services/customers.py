@@ -47,14 +47,19 @@ def consultant_check(consultant_id: int | None) -> None:
         raise DomainError("所选销售顾问不是本店在职销售人员。", field="consultant_id")
 
 
-def mobile_check(mobile: str, *, field: str, exclude_pk: int | None = None) -> None:
-    """A mobile number belongs to one customer of the store (main or spare number)."""
+def mobile_check(mobile: str, *, field: str, exclude_pk: int | None = None,
+                 member: StoreMembership | None = None) -> None:
+    """A mobile number belongs to one customer of the store (main or spare number).
+
+    The error names and links the existing customer only when `member` may see them (issue 15)."""
     qs = Customer.objects.filter(Q(mobile=mobile) | Q(mobile2=mobile))
     if exclude_pk is not None:
         qs = qs.exclude(pk=exclude_pk)
-    existing = qs.only("pk", "name").first()
+    existing = qs.only("pk", "name", "consultant_id").first()
     if existing is not None:
-        raise DuplicateMobile(customer_id=existing.pk, customer_name=existing.name, field=field)
+        visible = member is None or sees_all(member) or existing.consultant_id == member.user_id
+        raise DuplicateMobile(customer_id=existing.pk if visible else None,
+                              customer_name=existing.name if visible else "", field=field)
 
 
 def email_clean(value: str | None) -> str:
@@ -72,7 +77,8 @@ def email_clean(value: str | None) -> str:
     return f"{local}@{domain.lower()}"
 
 
-def _clean(data: dict[str, Any], *, exclude_pk: int | None) -> dict[str, Any]:
+def _clean(data: dict[str, Any], *, exclude_pk: int | None,
+           member: StoreMembership | None = None) -> dict[str, Any]:
     out = dict(data)
     if "name" in out:
         out["name"] = (out["name"] or "").strip()
@@ -88,7 +94,7 @@ def _clean(data: dict[str, Any], *, exclude_pk: int | None) -> dict[str, Any]:
         out["mobile2"] = ""
     for key in ("mobile", "mobile2"):
         if out.get(key):
-            mobile_check(out[key], field=key, exclude_pk=exclude_pk)
+            mobile_check(out[key], field=key, exclude_pk=exclude_pk, member=member)
     for key, enum in _CHOICES.items():
         if out.get(key) and out[key] not in enum.values:
             raise DomainError(f"{_LABELS[key]}取值无效。", field=key)
@@ -124,7 +130,7 @@ def customer_create(
         consultant_id = member.user_id if member.role in (StoreRole.SALES_CONSULTANT, StoreRole.SALES_MANAGER) \
             else consultant_id
     consultant_check(consultant_id)
-    data = _clean({"name": name, "mobile": mobile, **fields}, exclude_pk=None)
+    data = _clean({"name": name, "mobile": mobile, **fields}, exclude_pk=None, member=member)
     return Customer.objects.create(consultant_id=consultant_id, **data)
 
 
@@ -134,7 +140,7 @@ def customer_update(*, member: StoreMembership, customer: Customer, **fields: An
     unknown = set(fields) - set(EDITABLE)
     if unknown:
         raise DomainError(f"不能修改字段：{', '.join(sorted(unknown))}")
-    data = _clean(fields, exclude_pk=customer.pk)
+    data = _clean(fields, exclude_pk=customer.pk, member=member)
     for key, value in data.items():
         setattr(customer, key, value)
     customer.save(update_fields=[*data.keys(), "updated_at"])

@@ -32,12 +32,12 @@ def export_csv(rows: Iterable[list[str]]) -> bytes:
     return ("\ufeff" + buf.getvalue()).encode("utf-8")  # BOM: Excel opens it as UTF-8
 
 
-def export_xlsx(rows: Iterable[list[str]]) -> bytes:
+def export_xlsx(rows: Iterable[list[str]], *, headers: list[str] | None = None, sheet: str = "客户") -> bytes:
     from openpyxl import Workbook
 
     wb = Workbook(write_only=True)
-    ws = wb.create_sheet("客户")
-    ws.append(HEADERS)
+    ws = wb.create_sheet(sheet)
+    ws.append(headers or HEADERS)
     for row in rows:
         ws.append(row)
     buf = io.BytesIO()

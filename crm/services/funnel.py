@@ -11,12 +11,16 @@ from django.utils import timezone
 
 from tenants.errors import DomainError
 from tenants.models import StoreMembership
+from tenants.roles import StoreRole
 
 from ..cadence.tasks import cadence_after_event
 from ..models import Customer, FollowUp, Lead, Reception, TestDrive, Vehicle
+from ..models.aftersales import Notification
 from ..models.choices import GRADE_FOLLOWUP_DAYS, Channel, DefeatReason, Grade, LeadStatus, Source
 from ..models.customers import Lifecycle
-from ..validators import clean_mobile
+from ..models.funnel import TestDriveStatus
+from ..templatetags.crm_format import wan
+from ..validators import clean_mobile, parse_money
 from .customers import customer_create
 from .vehicles import vehicle_create
 
@@ -52,6 +56,29 @@ def lead_create(*, member: StoreMembership, customer: Customer, grade: str = Gra
     return created
 
 
+def _follow_up_owner(*, member: StoreMembership, customer: Customer) -> int:
+    """Who follows up a visit (the store's rule, 撞单归原顾问): the customer's own consultant while they are
+    active sales staff of this store; otherwise whoever received the visitor."""
+    owner = customer.consultant_id
+    if owner and owner != member.user_id and StoreMembership.objects.filter(
+            store_id=member.store_id, user_id=owner, is_active=True,
+            role__in=[StoreRole.SALES_CONSULTANT, StoreRole.SALES_MANAGER]).exists():
+        return owner
+    return member.user_id
+
+
+def _notify_clash(*, member: StoreMembership, reception: Reception) -> None:
+    """撞单: the owner and the sales managers are told (in-app) who received their customer."""
+    managers = StoreMembership.objects.filter(store_id=member.store_id, is_active=True,
+                                              role=StoreRole.SALES_MANAGER).values_list("user_id", flat=True)
+    recipients = {reception.consultant_id, *managers} - {member.user_id}
+    receiver = getattr(member.user, "name", "") or ""
+    title = f"撞单：客户「{reception.customer.name}」由{receiver}接待"[:120]
+    body = f"到店 {timezone.localtime(reception.arrived_at):%m-%d %H:%M}，后续由原销售顾问跟进，今晚请完成回访。"
+    Notification.objects.bulk_create([Notification(recipient_id=uid, kind="clash", title=title, body=body)
+                                       for uid in sorted(recipients)])
+
+
 @transaction.atomic
 def reception_create(
     *, member: StoreMembership, mobile: str, name: str = "", grade: str = Grade.C, source: str = Source.WALK_IN,
@@ -62,6 +89,11 @@ def reception_create(
 
     Every reception joins the customer's open lead (or opens one) and is due for a return call tonight
     (seed 004: 当天接待的客户，不论什么级别，当天晚上必须进行回访).
+
+    撞单 (the visitor already belongs to another consultant): the visit is recorded with the owner as the
+    consultant who follows up (evening call, departure SMS signed by them), the receiver in received_by_id;
+    the receiver's grade and name are not applied to the owner's file; owner and sales managers are notified.
+    `reception.clash` tells the caller to show only "this customer already has a consultant".
     """
     mobile = clean_mobile(mobile)
     grade = _grade(grade)
@@ -73,22 +105,41 @@ def reception_create(
     customer = Customer.objects.filter(mobile=mobile).first() or Customer.objects.filter(mobile2=mobile).first()
     if customer is None:
         customer = customer_create(member=member, name=name.strip() or "未留名客户", mobile=mobile, source=source)
+    follower = _follow_up_owner(member=member, customer=customer)
+    clash = follower != member.user_id
+    if not clash and customer.consultant_id is None and member.role in (StoreRole.SALES_CONSULTANT,
+                                                                         StoreRole.SALES_MANAGER):
+        Customer.objects.filter(pk=customer.pk).update(consultant_id=member.user_id)  # unowned: the receiver's
+        customer.consultant_id = member.user_id
     lead = customer.leads.filter(status=LeadStatus.OPEN).order_by("-created_at").first()
     if lead is None:
         lead = lead_create(member=member, customer=customer, grade=grade, model_of_interest=models_of_interest)
-    elif lead.grade != grade:
+    elif lead.grade != grade and not clash:
         lead_grade(member=member, lead=lead, grade=grade)
     today = timezone.localdate()
     if lead.next_followup_on is None or lead.next_followup_on > today:
         lead.next_followup_on = today
         lead.save(update_fields=["next_followup_on"])
     created = Reception.objects.create(
-        customer=customer, lead=lead, consultant_id=member.user_id, arrived_at=arrived_at or timezone.now(),
+        customer=customer, lead=lead, consultant_id=follower, received_by_id=member.user_id, clash=clash,
+        arrived_at=arrived_at or timezone.now(),
         visitors=visitors, source=source, models_of_interest=models_of_interest.strip()[:100],
-        budget=budget.strip()[:30], needs=needs.strip(), concerns=concerns.strip(),
+        budget=_budget(budget), needs=needs.strip(), concerns=concerns.strip(),
     )
+    if clash:
+        _notify_clash(member=member, reception=created)
     cadence_after_event(customer_id=created.customer_id)  # follow-up tasks appear after the commit
     return created
+
+
+def _budget(value: str) -> str:
+    """购车预算 is free text (「15-20万」); a single amount is stored as a dealer writes it (23.58万)."""
+    text = (value or "").strip()[:30]
+    try:
+        amount = parse_money(text, field="budget", label="购车预算")
+    except DomainError:
+        return text  # a range or words: kept as typed
+    return wan(amount) if amount is not None else ""
 
 
 @transaction.atomic
@@ -156,33 +207,63 @@ def followup_create(
 @transaction.atomic
 def test_drive_create(
     *, member: StoreMembership, customer: Customer, model: str, lead: Lead | None = None,
-    driven_at: datetime | None = None, feedback: str = "", licence_checked: bool = True,
+    driven_at: datetime | None = None, feedback: str = "", licence_checked: bool = True, book: bool = False,
 ) -> TestDrive:
-    """试乘试驾: only with a checked driving licence."""
+    """试乘试驾: recorded after the drive (only with a checked driving licence), or booked (预约试驾) for
+    a later time with `book=True` — the licence is then checked when the drive is kept."""
     if not (model or "").strip():
         raise DomainError("请填写试驾车型。", field="model")
-    if not licence_checked:
-        raise DomainError("试驾前必须核验客户驾驶证。", field="licence_checked")
-    _not_future_dt(driven_at, field="driven_at", label="试驾时间")
     if lead is not None and lead.customer_id != customer.pk:
         raise DomainError("线索不属于该客户。", field="lead")
+    if book:
+        if driven_at is None or driven_at <= timezone.now():
+            raise DomainError("预约试驾的时间应晚于现在。", field="driven_at")
+        status = TestDriveStatus.BOOKED
+    else:
+        if not licence_checked:
+            raise DomainError("试驾前必须核验客户驾驶证。", field="licence_checked")
+        if driven_at is not None and driven_at > timezone.now() + timedelta(minutes=5):
+            raise DomainError("试驾时间不能晚于现在；预约以后的试驾请勾选「预约试驾」。", field="driven_at")
+        status = TestDriveStatus.DONE
     created = TestDrive.objects.create(
         customer=customer, lead=lead, consultant_id=member.user_id, model=model.strip()[:60],
-        driven_at=driven_at or timezone.now(), feedback=feedback.strip(), licence_checked=licence_checked,
+        driven_at=driven_at or timezone.now(), feedback=feedback.strip(), licence_checked=licence_checked and not book,
+        status=status,
     )
-    cadence_after_event(customer_id=created.customer_id)  # follow-up tasks appear after the commit
+    if status == TestDriveStatus.DONE:
+        cadence_after_event(customer_id=created.customer_id)  # follow-up tasks appear after the commit
     return created
 
 
 @transaction.atomic
+def test_drive_keep(*, member: StoreMembership, drive: TestDrive, licence_checked: bool, feedback: str = "",
+                    no_show: bool = False) -> TestDrive:
+    """A booked test drive is kept (试驾完成, licence checked, now) or missed (未到店)."""
+    if drive.status != TestDriveStatus.BOOKED:
+        raise DomainError("该试驾不是待进行的预约。")
+    if no_show:
+        drive.status = TestDriveStatus.NO_SHOW
+        drive.save(update_fields=["status"])
+        return drive
+    if not licence_checked:
+        raise DomainError("试驾前必须核验客户驾驶证。", field="licence_checked")
+    drive.status = TestDriveStatus.DONE
+    drive.licence_checked = True
+    drive.driven_at = timezone.now()
+    drive.feedback = feedback.strip() or drive.feedback
+    drive.save(update_fields=["status", "licence_checked", "driven_at", "feedback"])
+    cadence_after_event(customer_id=drive.customer_id)  # the kept drive's follow-ups start now
+    return drive
+
+
+@transaction.atomic
 def lead_close_deal(
-    *, member: StoreMembership, lead: Lead, vin: str, amount: Decimal | None = None,
+    *, member: StoreMembership, lead: Lead, vin: str, amount: Decimal | str | None = None,
     delivered_on: date | None = None, **vehicle_fields: Any,
 ) -> Lead:
     """成交: the lead closes with the vehicle delivered; the customer becomes an owner (成交客户)."""
     _open(lead)
-    if amount is not None and Decimal(amount) < 0:
-        raise DomainError("成交金额不能为负数。", field="amount")
+    amount = parse_money(amount, field="amount", label="成交金额")
     delivered_on = delivered_on or timezone.localdate()
     vehicle = Vehicle.objects.filter(vin=(vin or "").strip().upper()).first()
     if vehicle is None:

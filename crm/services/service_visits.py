@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.db import transaction
 
@@ -13,14 +13,14 @@ from tenants.models import StoreMembership
 from ..cadence.tasks import cadence_after_event
 from ..models import ServiceVisit, Vehicle
 from ..models.choices import ServiceType
-from ..validators import not_in_future
+from ..validators import not_in_future, parse_money
 from .classification import classification_recompute_customer
 from .vehicles import mileage_record
 
 
 @transaction.atomic
 def service_visit_create(
-    *, member: StoreMembership, vehicle: Vehicle, kind: str, visited_on: date, amount: Decimal | str | int = 0,
+    *, member: StoreMembership, vehicle: Vehicle, kind: str, visited_on: date, amount: Decimal | str | int | None = 0,
     km: int | None = None, advisor_id: int | None = None, may_call: bool = True, order_no: str = "",
     notes: str = "",
 ) -> ServiceVisit:
@@ -28,12 +28,7 @@ def service_visit_create(
     if kind not in ServiceType.values:
         raise DomainError("请选择工单类型。", field="kind")
     not_in_future(visited_on, field="visited_on", label="进站日期")
-    try:
-        money = Decimal(str(amount)).quantize(Decimal("0.01"))
-    except (InvalidOperation, ValueError):
-        raise DomainError("金额格式不正确。", field="amount") from None
-    if money < 0:
-        raise DomainError("金额不能为负数。", field="amount")
+    money = parse_money(amount, field="amount") or Decimal("0.00")  # 金额 as typed: 1,280 / ¥1280 / 0.13万
     order_no = order_no.strip()[:30]
     if order_no and ServiceVisit.objects.filter(order_no=order_no).exists():
         raise DomainError(f"工单号 {order_no} 已存在。", field="order_no")

@@ -29,6 +29,18 @@ def yuan(value: Decimal | float | int | None) -> str:
 
 
 @register.filter
+def wan(value: Decimal | float | int | None) -> str:
+    """万元 as a dealer writes a car price: 235800 → 23.58万, 200000 → 20万; below 1万 in yuan."""
+    if value is None or value == "":
+        return ""
+    amount = Decimal(value)
+    if abs(amount) < 10000:
+        return yuan(amount)
+    text = f"{(amount / 10000).quantize(Decimal('0.01')):f}".rstrip("0").rstrip(".")
+    return f"{text}万"
+
+
+@register.filter
 def cndate(value: date | datetime | None) -> str:
     if not value:
         return ""

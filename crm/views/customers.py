@@ -148,6 +148,14 @@ def customer_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @store_view(Perm.VIEW_STORE)
 def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """客户360° · 一车一档."""
+    return customer_360_response(request, pk)
+
+
+def customer_360_response(request: HttpRequest, pk: int, extra: dict[str, object] | None = None,
+                          status: int = 200) -> HttpResponse:
+    """The 360° page; a sales-floor action with form errors re-renders it with its bound form (extra)."""
+    from .sales_context import sales_360_context
+
     member = member_of(request)
     data = customer_360(member=member, pk=pk, store_id=store_id())
     return render(request, "crm/customer_360.html", {
@@ -155,8 +163,8 @@ def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "open_lead": next((lead for lead in data["leads"] if lead.status == LeadStatus.OPEN), None),
         "can_service": role_allows(member.role, Perm.SERVICE_ORDERS),
         "consultants": consultants(store_id()) if role_allows(member.role, Perm.REASSIGN_CUSTOMERS) else [],
-        **CHOICES,
-    })
+        **CHOICES, **sales_360_context(member=member, data=data, extra=extra or {}),
+    }, status=status)
 
 
 @require_POST

@@ -1,21 +1,37 @@
-"""Funnel pages: quick reception, lead board, today, supervision, and the 360° page's actions."""
+"""Funnel pages: quick reception, lead board, today, supervision, and the 360° page's sales actions.
+
+Store pages use Django forms (crm.forms): a form with errors re-renders with what was typed and each
+error at its field; the services decide the rules.
+"""
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tenants.access import store_view
-from tenants.errors import DomainError
 from tenants.roles import Perm
 
-from ..access import get_customer_for_member, get_lead_for_member, staff_names
-from ..models.choices import Grade, Source
+from ..access import get_customer_for_member, get_lead_for_member, sees_all, staff_names
+from ..forms import (
+    FollowUpForm,
+    LeadDealForm,
+    LeadDefeatForm,
+    LeadGradeForm,
+    LeadKeyForm,
+    ReceptionForm,
+    TestDriveForm,
+    run_form,
+)
+from ..models import Lead
+from ..models.choices import Grade
 from ..selectors import lead_board, supervision_data, today_data
 from ..services import (
     followup_create,
@@ -27,32 +43,46 @@ from ..services import (
     service_visit_create,
     test_drive_create,
 )
-from .common import as_date, as_datetime, as_int, attempt, member_of, s, store_id
+from ..validators import parse_money
+from .common import as_date, as_int, attempt, member_of, s, store_id
+from .customers import customer_360_response
+
+
+def safe_next(request: HttpRequest, default: str) -> str:
+    """The `next` of a form if it stays on this site (issue 15: no open redirect), else `default`."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                                  require_https=request.is_secure()):
+        return target
+    return default
 
 
 @store_view(Perm.EDIT_CUSTOMERS)
 def reception_new(request: HttpRequest) -> HttpResponse:
-    """接待登记: phone, name, grade, model — the rest later."""
-    ctx: dict[str, object] = {}
+    """接待登记: phone, name, grade, model — the rest later. 撞单 says only that the visitor has a consultant."""
+    member = member_of(request)
+    form = ReceptionForm(request.POST or None)
     if request.method == "POST":
-        member = member_of(request)
-        reception, ctx = attempt(request, lambda: reception_create(
-            member=member, mobile=s(request, "mobile"), name=s(request, "name"), grade=s(request, "grade") or "C",
-            source=s(request, "source") or Source.WALK_IN, models_of_interest=s(request, "models_of_interest"),
-            visitors=as_int(s(request, "visitors"), "到店人数") or 1, budget=s(request, "budget"),
-            needs=s(request, "needs"), concerns=s(request, "concerns")))
+        reception = run_form(form, lambda d: reception_create(
+            member=member, mobile=d["mobile"], name=d["name"], grade=d["grade"], source=d["source"],
+            models_of_interest=d["models_of_interest"], visitors=d["visitors"], budget=d["budget"],
+            needs=d["needs"], concerns=d["concerns"]))
         if reception is not None:
-            messages.success(request, f"已登记接待：{reception.customer.name}。今晚请完成回访。")
+            if reception.clash and not sees_all(member):
+                owner = staff_names(store_id()).get(reception.consultant_id, "")
+                messages.warning(request, _("撞单：该客户已有专属销售顾问（%(owner)s），已通知其顾问和销售经理，"
+                                            "后续回访由原顾问负责。") % {"owner": owner})
+            else:
+                messages.success(request, _("已登记接待：%(name)s。今晚请完成回访。") % {"name": reception.customer.name})
             return redirect("crm_reception_new")
-    return render(request, "crm/reception_form.html", {"form": request.POST, **ctx, "grades": Grade.choices,
-                                                       "sources": Source.choices})
+    return render(request, "crm/reception_form.html", {"form": form}, status=400 if form.errors else 200)
 
 
 @store_view(Perm.MANAGE_LEADS)
 def lead_board_page(request: HttpRequest) -> HttpResponse:
-    """线索看板 (按意向级别)."""
+    """线索看板 (按意向级别), each row with its regrade and key-customer actions."""
     return render(request, "crm/lead_board.html", {"columns": lead_board(member=member_of(request)),
-                                                   "today": timezone.localdate()})
+                                                   "today": timezone.localdate(), "grades": Grade.choices})
 
 
 @store_view(Perm.VIEW_STORE)
@@ -69,72 +99,79 @@ def supervision_page(request: HttpRequest) -> HttpResponse:
                   supervision_data(member=member_of(request), store_id=store_id(), days=days or 7))
 
 
+def _lead_of(request: HttpRequest, customer_pk: int, raw: Any) -> Lead | None:
+    return get_lead_for_member(member_of(request), raw) if raw else None
+
+
 @require_POST
 @store_view(Perm.EDIT_CUSTOMERS)
 def followup_new(request: HttpRequest, pk: int) -> HttpResponse:
     """写跟进记录."""
     member = member_of(request)
     customer = get_customer_for_member(member, pk)
-    lead_id = s(request, "lead")
-    lead = get_lead_for_member(member, lead_id) if lead_id else None
-    done, _ = attempt(request, lambda: followup_create(
-        member=member, customer=customer, lead=lead, channel=s(request, "channel"), content=s(request, "content"),
-        feedback=s(request, "feedback"), next_step=s(request, "next_step"),
-        next_on=as_date(s(request, "next_on"), "下次跟进日期")))
-    if done is not None:
-        messages.success(request, "跟进记录已保存。")
+    form = FollowUpForm(request.POST)
+    done = run_form(form, lambda d: followup_create(
+        member=member, customer=customer, lead=_lead_of(request, pk, d["lead"]), channel=d["channel"],
+        content=d["content"], feedback=d["feedback"], next_step=d["next_step"], next_on=d["next_on"]))
+    if done is None:
+        return customer_360_response(request, pk, {"followup_form": form}, status=400)
+    messages.success(request, _("跟进记录已保存。"))
     return redirect(f"/customers/{customer.pk}/")
 
 
 @require_POST
 @store_view(Perm.EDIT_CUSTOMERS)
 def test_drive_new(request: HttpRequest, pk: int) -> HttpResponse:
-    """登记试乘试驾."""
+    """登记试乘试驾, or book one for a later time (预约试驾)."""
     member = member_of(request)
     customer = get_customer_for_member(member, pk)
-    lead_id = s(request, "lead")
-    lead = get_lead_for_member(member, lead_id) if lead_id else None
-    done, _ = attempt(request, lambda: test_drive_create(
-        member=member, customer=customer, lead=lead, model=s(request, "model"), feedback=s(request, "feedback"),
-        driven_at=as_datetime(s(request, "driven_at"), "试驾时间"),
-        licence_checked=request.POST.get("licence_checked") == "on"))
-    if done is not None:
-        messages.success(request, "试驾已登记。")
+    form = TestDriveForm(request.POST)
+    done = run_form(form, lambda d: test_drive_create(
+        member=member, customer=customer, lead=_lead_of(request, pk, d["lead"]), model=d["model"],
+        feedback=d["feedback"], driven_at=d["driven_at"], licence_checked=d["licence_checked"], book=d["book"]))
+    if done is None:
+        return customer_360_response(request, pk, {"test_drive_form": form}, status=400)
+    messages.success(request, _("试驾已预约。") if form.cleaned_data["book"] else _("试驾已登记。"))
     return redirect(f"/customers/{customer.pk}/")
 
 
-def _money(value: str) -> Decimal | None:
-    if not value:
-        return None
-    try:
-        return Decimal(value.replace(",", "").replace("¥", ""))
-    except InvalidOperation:
-        raise DomainError("金额格式不正确。", field="amount") from None
+_LEAD_FORMS = {"grade": LeadGradeForm, "key": LeadKeyForm, "deal": LeadDealForm, "defeat": LeadDefeatForm}
 
 
 @require_POST
 @store_view(Perm.MANAGE_LEADS)
 def lead_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    """线索操作: 调整级别 / 重点客户 / 成交 / 战败."""
+    """线索操作: 调整级别 / 重点客户 / 成交 / 战败 — from the 360° page, the lead board or a task row."""
     member = member_of(request)
     lead = get_lead_for_member(member, pk)
-    actions = {
-        "grade": lambda: lead_grade(member=member, lead=lead, grade=s(request, "grade")),
-        "key": lambda: lead_set_key(member=member, lead=lead, is_key=s(request, "is_key") == "1"),
-        "deal": lambda: lead_close_deal(
-            member=member, lead=lead, vin=s(request, "vin"), plate=s(request, "plate"), brand=s(request, "brand"),
-            model=s(request, "model") or lead.model_of_interest, amount=_money(s(request, "amount")),
-            delivered_on=as_date(s(request, "delivered_on"), "交车日期")),
-        "defeat": lambda: lead_defeat(
-            member=member, lead=lead, reason=s(request, "reason"), competitor_brand=s(request, "competitor_brand"),
-            competitor_model=s(request, "competitor_model"), note=s(request, "note")),
+    back = safe_next(request, f"/customers/{lead.customer_id}/")
+    if action not in _LEAD_FORMS:
+        return redirect(back)
+    form = _LEAD_FORMS[action](request.POST)
+    services = {
+        "grade": lambda d: lead_grade(member=member, lead=lead, grade=d["grade"]),
+        "key": lambda d: lead_set_key(member=member, lead=lead, is_key=d["is_key"]),
+        "deal": lambda d: lead_close_deal(
+            member=member, lead=lead, vin=d["vin"], plate=d["plate"], model=lead.model_of_interest,
+            amount=d["amount"], delivered_on=d["delivered_on"]),
+        "defeat": lambda d: lead_defeat(
+            member=member, lead=lead, reason=d["reason"], competitor_brand=d["competitor_brand"],
+            competitor_model=d["competitor_model"], note=d["note"]),
     }
-    if action not in actions:
-        return redirect(f"/customers/{lead.customer_id}/")
-    done, _ = attempt(request, actions[action])
-    if done is not None:
-        messages.success(request, "已保存。")
-    return redirect(request.POST.get("next") or f"/customers/{lead.customer_id}/")
+    done = run_form(form, services[action])
+    if done is None:
+        if action in ("deal", "defeat") and back.startswith(f"/customers/{lead.customer_id}/"):
+            return customer_360_response(request, lead.customer_id, {f"{action}_form": form, "form_lead": lead.pk},
+                                         status=400)
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(back)
+    text = {"grade": _("意向级别已调整为%(grade)s级，跟进计划已按新级别重排。") % {"grade": lead.grade},
+            "key": _("已标记为重点客户。") if lead.is_key else _("已取消重点客户。"),
+            "deal": _("已登记成交。"), "defeat": _("已登记战败。")}[action]
+    messages.success(request, text)
+    return redirect(back)
 
 
 @require_POST
@@ -145,15 +182,15 @@ def service_visit_new(request: HttpRequest, pk: int) -> HttpResponse:
     customer = get_customer_for_member(member, pk)
     vehicle = customer.vehicles.filter(pk=as_int(s(request, "vehicle"), "车辆") or 0).first()
     if vehicle is None:
-        messages.error(request, "请选择该客户的车辆。")
+        messages.error(request, _("请选择该客户的车辆。"))
         return redirect(f"/customers/{customer.pk}/")
-    done, _ = attempt(request, lambda: service_visit_create(
+    done, _ctx = attempt(request, lambda: service_visit_create(
         member=member, vehicle=vehicle, kind=s(request, "kind"),
         visited_on=as_date(s(request, "visited_on"), "进站日期") or timezone.localdate(),
-        km=as_int(s(request, "km"), "里程"), amount=_money(s(request, "amount")) or 0,
+        km=as_int(s(request, "km"), "里程"), amount=parse_money(s(request, "amount")) or 0,
         may_call=request.POST.get("may_call") == "on", order_no=s(request, "order_no"), notes=s(request, "notes")))
     if done is not None:
-        messages.success(request, "维修工单已登记。")
+        messages.success(request, _("维修工单已登记。"))
     return redirect(f"/customers/{customer.pk}/")
 
 

@@ -1,0 +1,118 @@
+"""预约保养/维修: booking with a service advisor, a reminder through the outbox, check-in and no-show.
+
+Check-in opens the repair order through `service_visit_create`: the car came in, which is exactly what
+the cadence's "came in" rule reads (crm.cadence.engine._close_came_in, repeat_until=came_in), so a kept
+appointment fulfils the first-maintenance / maintenance reminders with no second rule.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from tenants.errors import DomainError
+from tenants.models import StoreMembership
+from tenants.roles import StoreRole
+
+from ..models import Customer, OutboxMessage, ServiceVisit, Vehicle
+from ..models.appointments import Appointment, AppointmentKind, AppointmentStatus
+from ..models.cadence import OutboxStatus
+from ..models.choices import ServiceType
+from .service_visits import service_visit_create
+
+SERVICE_ROLES = (StoreRole.SERVICE_ADVISOR, StoreRole.SERVICE_MANAGER)
+# The reminder goes out the day before (at the latest two hours after booking if that is already past).
+REMIND_BEFORE = timedelta(days=1)
+NO_SHOW_GRACE = timedelta(minutes=30)
+
+
+def advisor_check(*, store_id: int, advisor_id: int | None) -> int:
+    """The advisor must be an active member of this store with a service role (issue 15: ids naming staff)."""
+    if not advisor_id or not StoreMembership.objects.filter(
+            store_id=store_id, user_id=advisor_id, is_active=True, role__in=SERVICE_ROLES).exists():
+        raise DomainError("所选服务顾问不是本店在职服务人员。", field="advisor_id")
+    return int(advisor_id)
+
+
+def _reminder_text(appt: Appointment, store_name: str) -> str:
+    when = timezone.localtime(appt.starts_at)
+    kind = AppointmentKind(appt.kind).label
+    plate = appt.vehicle.plate or appt.vehicle.vin[-6:]
+    return (f"{appt.customer.name}您好，您预约了{when:%m月%d日 %H:%M}到{store_name}为爱车{plate}{kind}，"
+            f"届时服务顾问将在店等候。如需改期请回电。")
+
+
+@transaction.atomic
+def appointment_book(*, member: StoreMembership, customer: Customer, vehicle: Vehicle, kind: str,
+                     starts_at: datetime, advisor_id: int | None, note: str = "", store_name: str = "") -> Appointment:
+    """预约保养/维修 for a future time with an advisor of this store; the SMS reminder is queued in the outbox."""
+    if vehicle.owner_id != customer.pk:
+        raise DomainError("请选择该客户的车辆。", field="vehicle")
+    if kind not in AppointmentKind.values:
+        raise DomainError("请选择预约类型。", field="kind")
+    if starts_at <= timezone.now():
+        raise DomainError("预约时间应晚于现在。", field="time")
+    if starts_at > timezone.now() + timedelta(days=180):
+        raise DomainError("预约时间不能超过半年。", field="day")
+    advisor = advisor_check(store_id=member.store_id, advisor_id=advisor_id)
+    appt = Appointment.objects.create(customer=customer, vehicle=vehicle, kind=kind, starts_at=starts_at,
+                                      advisor_id=advisor, note=note.strip()[:200], booked_by_id=member.user_id)
+    send_at = max(starts_at - REMIND_BEFORE, min(timezone.now() + timedelta(hours=2), starts_at))
+    appt.reminder = OutboxMessage.objects.create(customer=customer, channel="sms", to=customer.mobile,
+                                                 body=_reminder_text(appt, store_name), next_attempt_at=send_at)
+    appt.save(update_fields=["reminder"])
+    return appt
+
+
+def _booked(appt: Appointment) -> None:
+    if appt.status != AppointmentStatus.BOOKED:
+        raise DomainError(f"该预约已{appt.get_status_display()}。")
+
+
+def _cancel_reminder(appt: Appointment) -> None:
+    if appt.reminder_id:
+        OutboxMessage.objects.filter(pk=appt.reminder_id, status=OutboxStatus.PENDING).update(
+            status=OutboxStatus.CANCELLED)
+
+
+@transaction.atomic
+def appointment_check_in(*, member: StoreMembership, appointment: Appointment, km: int | None = None) -> ServiceVisit:
+    """到店: the appointment is kept and its repair order opened — the car came in (cadence counts it)."""
+    _booked(appointment)
+    kind = ServiceType.REPAIR
+    if appointment.kind == AppointmentKind.MAINTENANCE:
+        first = not ServiceVisit.objects.filter(vehicle=appointment.vehicle).exists()
+        kind = ServiceType.FIRST_MAINTENANCE if first else ServiceType.PERIODIC
+    visit = service_visit_create(member=member, vehicle=appointment.vehicle, kind=kind,
+                                 visited_on=timezone.localdate(), km=km, advisor_id=appointment.advisor_id,
+                                 notes=f"预约到店 {appointment.note}".strip())
+    appointment.status = AppointmentStatus.ARRIVED
+    appointment.arrived_at = timezone.now()
+    appointment.service_visit = visit
+    appointment.save(update_fields=["status", "arrived_at", "service_visit"])
+    _cancel_reminder(appointment)
+    return visit
+
+
+@transaction.atomic
+def appointment_no_show(*, member: StoreMembership, appointment: Appointment) -> Appointment:
+    """爽约 (未到店): only once the booked time (plus half an hour) has passed."""
+    _booked(appointment)
+    if timezone.now() < appointment.starts_at + NO_SHOW_GRACE:
+        raise DomainError("预约时间过后半小时才能标记未到店。")
+    appointment.status = AppointmentStatus.NO_SHOW
+    appointment.save(update_fields=["status"])
+    _cancel_reminder(appointment)
+    return appointment
+
+
+@transaction.atomic
+def appointment_cancel(*, member: StoreMembership, appointment: Appointment) -> Appointment:
+    """取消预约: the reminder is withdrawn from the outbox."""
+    _booked(appointment)
+    appointment.status = AppointmentStatus.CANCELLED
+    appointment.save(update_fields=["status"])
+    _cancel_reminder(appointment)
+    return appointment
