@@ -8,6 +8,7 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import pytest
+import time_machine
 from django.core.exceptions import PermissionDenied
 from django.test import Client, RequestFactory
 
@@ -73,8 +74,12 @@ def walk(client: Client, start: str) -> tuple[int, list[tuple[str, int]], str]:
 
 @pytest.mark.parametrize("role", [r.value for r in StoreRole])
 def test_every_link_of_a_store_roles_navigation_and_home_opens(world: World, db: Any, role: str) -> None:
-    client = client_for(world.user(f"a.{role}"), "store-a.localhost")
-    status, broken, html = walk(client, "http://store-a.localhost/")
+    from tests.crm.test_role_home import NOW, seed_store_a_work
+
+    with time_machine.travel(NOW, tick=False):
+        seed_store_a_work(world)  # so the home cards carry links to real records too
+        client = client_for(world.user(f"a.{role}"), "store-a.localhost")
+        status, broken, html = walk(client, "http://store-a.localhost/")
     assert status == 200
     assert 'id="nav-home"' in html and 'id="nav-today"' in html  # everyone has a home and a today
     assert broken == [], f"{role}: links that do not open: {broken}"
