@@ -53,3 +53,29 @@ class StoreMiddleware(TenantMainMiddleware):
             set_urlconf(request.urlconf)  # type: ignore[attr-defined]
             return None
         raise Http404("未找到该门店")
+
+
+class FriendlyErrorMiddleware:
+    """"Not found" and "not allowed" answered with the product's own page, in every setting.
+
+    The access check denies with Http404 (the same answer as "does not exist"); with DEBUG on, Django
+    would show its technical 404 page for it. Rendering 404.html / 403.html here keeps the status code
+    and the wording identical whether DEBUG is on or off, and never names what was asked for.
+    (API views handle Http404 themselves and answer JSON; this only sees page views.)
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        from django.core.exceptions import PermissionDenied
+        from django.shortcuts import render
+
+        if isinstance(exception, Http404):
+            return render(request, "404.html", status=404)
+        if isinstance(exception, PermissionDenied):
+            return render(request, "403.html", status=403)
+        return None

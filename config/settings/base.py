@@ -63,6 +63,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    "tenants.middleware.FriendlyErrorMiddleware",  # product 404/403 pages for access denials, DEBUG or not
 ]
 
 ROOT_URLCONF = "config.urls_tenants"

@@ -15,15 +15,17 @@ from tenants.models import User
 
 from ..models import FollowUpTask, OutboxMessage
 from ..models.cadence import MaintenanceDueList, TaskStatus
+from ..selectors.overdue import overdue_counts, overdue_task_filter
 
 ACTIVE = (TaskStatus.OPEN, TaskStatus.OVERDUE)
 
 
 def task_queue_for(user_id: int, day: dt.date) -> QuerySet[FollowUpTask]:
-    """我的任务: what is due that day for this person; on today, everything still overdue too."""
+    """我的任务: what is due that day for this person; on today, everything still overdue too (the one
+    rule of crm.selectors.overdue: open and due before today, whether or not the nightly run flagged it)."""
     qs = FollowUpTask.objects.filter(assignee_id=user_id).select_related("customer", "vehicle")
     if day == timezone.localdate():
-        qs = qs.filter(Q(due_date=day) | Q(due_date__lt=day, status=TaskStatus.OVERDUE))
+        qs = qs.filter(Q(due_date=day) | overdue_task_filter(day))
     else:
         qs = qs.filter(due_date=day)
     return qs.order_by("status", "due_date", "due_at", "id")
@@ -48,20 +50,26 @@ class OverdueRow:
 
 
 def overdue_by_person(today: dt.date) -> list[OverdueRow]:
-    """逾期任务(按人): per assignee, overdue now, due today, and on-time completion over 30 days."""
+    """逾期任务(按人): per person, overdue work now (crm.selectors.overdue: cadence tasks and lead
+    follow-ups, one rule for every page), due today, and on-time completion over 30 days."""
     since = today - dt.timedelta(days=30)
     rows = (FollowUpTask.objects.values("assignee_id").annotate(
-        overdue=Count("id", filter=Q(status=TaskStatus.OVERDUE)),
-        due_today=Count("id", filter=Q(status=TaskStatus.OPEN, due_date=today)),
+        due_today=Count("id", filter=Q(status__in=ACTIVE, due_date=today)),
         done=Count("id", filter=Q(status=TaskStatus.DONE, due_date__gte=since, due_date__lte=today)),
         on_time=Count("id", filter=Q(status=TaskStatus.DONE, due_date__gte=since, due_date__lte=today,
                                      completed_at__date__lte=F("due_date"))),
-    ).order_by("-overdue"))
-    data = list(rows)
-    names = dict(User.objects.filter(pk__in=[r["assignee_id"] for r in data if r["assignee_id"]])
-                 .values_list("pk", "name"))
-    return [OverdueRow(r["assignee_id"], names.get(r["assignee_id"], "未分配"), r["overdue"], r["due_today"],
-                       r["on_time"], r["done"]) for r in data if r["overdue"] or r["due_today"] or r["done"]]
+    ).order_by())
+    data = {r["assignee_id"]: r for r in rows}
+    late = overdue_counts(today=today)
+    people = set(data) | set(late)
+    names = dict(User.objects.filter(pk__in=[p for p in people if p]).values_list("pk", "name"))
+    out = []
+    for person in people:
+        r = data.get(person, {"due_today": 0, "on_time": 0, "done": 0})
+        if late.get(person) or r["due_today"] or r["done"]:
+            out.append(OverdueRow(person, names.get(person, "未分配") if person else "未分配", late.get(person, 0),
+                                  r["due_today"], r["on_time"], r["done"]))
+    return sorted(out, key=lambda row: (-row.overdue, row.name))
 
 
 def customer_messages(customer_id: int) -> QuerySet[OutboxMessage]:

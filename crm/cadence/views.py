@@ -21,7 +21,8 @@ from tenants.errors import DomainError
 from tenants.models import Store, StoreMembership
 from tenants.roles import Perm, role_allows
 
-from ..models import FollowUpTask
+from ..models import FollowUpTask, Lead
+from ..selectors.overdue import overdue_count_for, overdue_leads, overdue_tasks
 from . import export, monthly
 from .engine import current_store
 from .selectors import (
@@ -85,6 +86,7 @@ def my_tasks(request: HttpRequest) -> HttpResponse:
         "day": day, "prev": day - dt.timedelta(days=1), "next": day + dt.timedelta(days=1),
         "today": timezone.localdate(), "rows": [_task_ctx(t, leads) for t in tasks],
         "open_count": sum(1 for t in tasks if t.status in ("open", "overdue")),
+        "overdue_count": overdue_count_for(_member(request).user_id),
     })
 
 
@@ -127,12 +129,21 @@ def overdue_page(request: HttpRequest) -> HttpResponse:
     rows = overdue_by_person(today)
     person = request.GET.get("user")
     tasks: list[FollowUpTask] = []
+    leads: list[Lead] = []
     if person:
-        qs = FollowUpTask.objects.filter(status="overdue").select_related("customer")
-        qs = qs.filter(assignee_id__isnull=True) if person == "none" else qs.filter(assignee_id=int(person))
+        # The same rule as the count in the table (crm.selectors.overdue).
+        qs = overdue_tasks(today=today).select_related("customer")
+        if person == "none":
+            qs = qs.filter(assignee_id__isnull=True)
+        elif person.isdigit():
+            qs = qs.filter(assignee_id=int(person))
+            leads = list(overdue_leads(today=today).filter(consultant_id=int(person)).select_related("customer")
+                         .order_by("next_followup_on")[:200])
+        else:
+            qs = qs.none()
         tasks = list(qs.order_by("due_date")[:200])
-    return render(request, "crm/cadence/overdue.html", {"rows": rows, "tasks": tasks, "person": person,
-                                                         "today": today})
+    return render(request, "crm/cadence/overdue.html", {"rows": rows, "tasks": tasks, "leads": leads,
+                                                         "person": person, "today": today})
 
 
 def _rule_rows(body: dict[str, Any], overrides: dict[str, Any]) -> list[dict[str, Any]]:
