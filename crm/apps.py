@@ -11,3 +11,10 @@ class CrmConfig(AppConfig):
         from django.db.models import CharField
 
         CharField.register_lookup(TrigramSimilar)
+
+        # 离职交接: tenants asks through its hook registry (it never imports crm).
+        from tenants.hooks import register_handover
+
+        from .services.handover import HOOK
+
+        register_handover(HOOK)

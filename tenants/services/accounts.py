@@ -10,10 +10,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ..errors import Conflict, DomainError, NotFound
 from ..models import ApiToken, DealerGroup, GroupMembership, Invitation, Store, StoreMembership, User
 from ..validators import clean_cn_mobile
+from .events import account_event_record
 
 
 def _check_password(password: str, user: User | None = None) -> None:
@@ -55,24 +57,46 @@ def group_member_add(*, group: DealerGroup, user: User, role: str) -> GroupMembe
 
 
 def invitation_get_open(token: str) -> Invitation:
+    """An invitation that can still be accepted: not accepted, not revoked, not expired; NotFound otherwise."""
     invitation = Invitation.objects.select_related("store").filter(token=token).first()
-    if invitation is None or invitation.accepted_at is not None or invitation.expires_at < timezone.now():
-        raise NotFound("邀请链接无效或已过期，请联系集团管理员重新发送。")
+    if (invitation is None or invitation.accepted_at is not None or invitation.revoked_at is not None
+            or invitation.expires_at < timezone.now()):
+        raise NotFound(_("邀请链接无效或已过期，请联系集团管理员重新发送。"))
     return invitation
+
+
+def _bound_to(invitation: Invitation, user: User) -> bool:
+    """The invitation belongs to the person with the invited mobile (or e-mail, when no mobile was given)."""
+    if invitation.mobile:
+        return user.mobile == invitation.mobile
+    return bool(invitation.email) and (user.email or "").lower() == invitation.email.lower()
 
 
 @transaction.atomic
 def invitation_accept(*, token: str, user: User | None = None, password: str = "", name: str = "") -> User:
-    """Join the store the invitation is for: as the signed-in user, or as a new account."""
-    invitation = invitation_get_open(token)
-    Invitation.objects.select_for_update().filter(pk=invitation.pk).first()
+    """Join the store the invitation is for: as the signed-in user, or as a new account.
+
+    The invitation row is locked first and re-checked under the lock, so two concurrent accepts
+    (a double tap, two tabs) make one membership and the second gets "invalid or expired".
+    """
+    found = Invitation.objects.filter(token=token).values_list("pk", flat=True).first()
+    locked = Invitation.objects.select_for_update().filter(pk=found).first() if found else None
+    invitation = invitation_get_open(token)  # re-read after the lock: the first accept wins
+    assert locked is not None
     if user is None:
+        if invitation.mobile and User.objects.filter(mobile=invitation.mobile).exists():
+            raise Conflict(_("该手机号已注册，请先登录再接受邀请。"), field="password")
         user = user_create(
             name=name or invitation.name, password=password, mobile=invitation.mobile, email=invitation.email
         )
+    elif not _bound_to(invitation, user):
+        raise DomainError(_("这份邀请是发给另一个手机号的，请用受邀手机号登录后再接受。"))
     store_member_add(store=invitation.store, user=user, role=invitation.role)
     invitation.accepted_at = timezone.now()
-    invitation.save(update_fields=["accepted_at"])
+    invitation.accepted_by = user
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
+    account_event_record(kind="invitation_accepted", store=invitation.store, actor=user, subject=user,
+                         detail={"role": invitation.role})
     return user
 
 

@@ -102,6 +102,7 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, "tenants/invitation.html", {"error": exc.message}, status=404)
     signed_in = request.user.is_authenticated
     form = AcceptForm(request.POST or None, initial={"name": invite.name})
+    refusal = ""
     if request.method == "POST":
         try:
             if signed_in:
@@ -114,8 +115,12 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
                 login(request, user, backend="tenants.auth.MobileOrEmailBackend")
                 return redirect("switch_store", store_id=invite.store_id)
         except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-    return render(request, "tenants/invitation.html", {"invite": invite, "form": form, "signed_in": signed_in})
+            if signed_in or not form.is_bound:
+                refusal = exc.message  # bound to another mobile, or already used: nothing typed to keep
+            else:
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+    return render(request, "tenants/invitation.html",
+                  {"invite": invite, "form": form, "signed_in": signed_in, "refusal": refusal})
 
 
 def healthz(request: HttpRequest) -> JsonResponse:
