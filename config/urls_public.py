@@ -8,7 +8,7 @@ from hq.api import metrics as hq_metrics_api
 from hq.api.stores import StoreListCreate
 from hq.views import metrics as hq_metrics
 from hq.views import stores as hq_stores
-from tenants.views import public, staff
+from tenants.views import password, public, staff
 
 hq_patterns = (
     [
@@ -36,6 +36,10 @@ urlpatterns = [
     path("signout/", public.signout, name="signout"),
     path("switch/<int:store_id>/", public.switch_store, name="switch_store"),
     path("invite/<uuid:token>/", public.invitation, name="invitation"),
+    path("password/forgot/", password.forgot, name="password_forgot"),
+    path("password/reset/", password.reset_by_code, name="password_reset"),
+    path("password/reset/<int:user_id>/<str:token>/", password.reset_by_link, name="password_reset_link"),
+    path("password/change/", password.change, name="password_change"),
     path("healthz", public.healthz, name="healthz"),
     path("hq/", include(hq_patterns)),
     path("api/hq/stores/", StoreListCreate.as_view(), name="api_hq_stores"),

@@ -279,3 +279,7 @@ CELERY_BEAT_SCHEDULE["cadence-maintenance-list-month-end"] = {
     "schedule": __import__("celery.schedules", fromlist=["crontab"]).crontab(day_of_month="28-31", hour=20, minute=0),
     "options": {"expires": 60 * 60 * 3},
 }
+
+# Account e-mail (password-reset links): the console locally; set EMAIL_BACKEND / EMAIL_HOST in production.
+EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="车主CRM <no-reply@chezhu.cn>")

@@ -61,3 +61,12 @@ ROWS += [
     Case("y.hq_admin", None, "/hq/stores/{a_id}/staff/", 404),
     Case("a.general_manager", None, "/hq/stores/{a_id}/staff/", 404),
 ]
+
+# 找回密码 / 修改密码 (base domain only).
+ROWS += [
+    Case(None, None, "/password/forgot/", 200),
+    Case(None, None, "/password/reset/", 200),
+    Case(None, None, "/password/change/", 302),
+    Case("a.sales_consultant", None, "/password/change/", 200),
+    Case(None, "a", "/password/forgot/", 404, note="not served on store hosts"),
+]
