@@ -17,3 +17,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+# Behind the documented nginx (one proxy sending X-Forwarded-For / X-Real-IP): the client address is the
+# right-most X-Forwarded-For hop, not 127.0.0.1. Set to 0 if Django faces the internet directly.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1)
