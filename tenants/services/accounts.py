@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from datetime import datetime, timedelta
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -110,18 +111,55 @@ def _hash(key: str) -> str:
 
 
 @transaction.atomic
-def api_token_issue(*, user: User, store: Store, name: str = "api") -> tuple[ApiToken, str]:
-    """Issue a token for one store; returns the row and the clear key (shown once)."""
+def api_token_issue(
+    *, user: User, store: Store, name: str = "api", read_only: bool = False,
+    expires_at: datetime | None = None, actor: User | None = None,
+) -> tuple[ApiToken, str]:
+    """Issue a token for one store; returns the row and the clear key (shown once, stored hashed).
+
+    The token acts as `user` (an active member of the store), read-only if asked, until `expires_at`.
+    """
     if not StoreMembership.objects.filter(user=user, store=store, is_active=True).exists():
-        raise NotFound("未找到。")
+        raise NotFound(_("未找到。"))
+    if not name.strip():
+        raise DomainError(_("请填写令牌名称。"), field="name")
+    if expires_at is not None and expires_at <= timezone.now():
+        raise DomainError(_("到期时间必须晚于现在。"), field="expires_at")
     key = "czk_" + secrets.token_urlsafe(32)
-    token = ApiToken.objects.create(key_hash=_hash(key), prefix=key[4:12], user=user, store=store, name=name)
+    token = ApiToken.objects.create(key_hash=_hash(key), prefix=key[4:12], user=user, store=store,
+                                    name=name.strip()[:60], read_only=read_only, expires_at=expires_at)
+    account_event_record(kind="token_issued", store=store, actor=actor or user, subject=user,
+                         detail={"prefix": token.prefix, "name": token.name, "read_only": read_only})
     return token, key
 
 
+@transaction.atomic
+def api_token_revoke(*, actor: User, store: Store, token_id: int) -> ApiToken:
+    """吊销: the token stops working at once."""
+    token = ApiToken.objects.select_for_update().filter(store=store, pk=token_id).first()
+    if token is None:
+        raise NotFound(_("未找到。"))
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        account_event_record(kind="token_revoked", store=store, actor=actor, subject=token.user,
+                             detail={"prefix": token.prefix, "name": token.name})
+    return token
+
+
 def api_token_lookup(key: str) -> ApiToken | None:
+    """A live token for the key: not revoked, not expired."""
+    now = timezone.now()
     return (
         ApiToken.objects.select_related("user", "store")
         .filter(key_hash=_hash(key), revoked_at__isnull=True)
+        .filter(models.Q(expires_at__isnull=True) | models.Q(expires_at__gt=now))
         .first()
     )
+
+
+def api_token_touch(token: ApiToken) -> None:
+    """Record last use, at most once a minute per token (the list shows it; not a write per request)."""
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)

@@ -70,3 +70,12 @@ ROWS += [
     Case("a.sales_consultant", None, "/password/change/", 200),
     Case(None, "a", "/password/forgot/", 404, note="not served on store hosts"),
 ]
+
+# API令牌 (store GM only).
+ROWS += [
+    Case("a.general_manager", "a", "/staff/tokens/", 200),
+    Case("a.sales_manager", "a", "/staff/tokens/", 404),
+    Case("a.general_manager", "b", "/staff/tokens/", 404),
+    Case("c.general_manager", "a", "/staff/tokens/", 404, method="post", data={"name": "x", "access": "write"}),
+    Case("b.general_manager", "b", "/staff/tokens/999999/revoke/", 404, method="post"),
+]
