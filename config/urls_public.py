@@ -8,7 +8,7 @@ from hq.api import metrics as hq_metrics_api
 from hq.api.stores import StoreListCreate
 from hq.views import metrics as hq_metrics
 from hq.views import stores as hq_stores
-from tenants.views import public
+from tenants.views import password, public, staff
 
 hq_patterns = (
     [
@@ -20,6 +20,12 @@ hq_patterns = (
         path("trends/", hq_metrics.trend_page, name="trends"),
         path("stores/<int:store_id>/", hq_metrics.store_detail, name="store_detail"),
         path("stores/<int:store_id>/refresh/", hq_metrics.store_refresh, name="store_refresh"),
+        path("stores/<int:store_id>/staff/", staff.hq_staff_page, name="store_staff"),
+        path("stores/<int:store_id>/staff/invitations/<int:invitation_id>/<str:action>/",
+             staff.hq_invitation_action, name="store_staff_invitation"),
+        path("stores/<int:store_id>/staff/<int:membership_id>/role/", staff.hq_member_role, name="store_staff_role"),
+        path("stores/<int:store_id>/staff/<int:membership_id>/deactivate/", staff.hq_member_deactivate_page,
+             name="store_staff_deactivate"),
     ],
     "hq",
 )
@@ -30,6 +36,10 @@ urlpatterns = [
     path("signout/", public.signout, name="signout"),
     path("switch/<int:store_id>/", public.switch_store, name="switch_store"),
     path("invite/<uuid:token>/", public.invitation, name="invitation"),
+    path("password/forgot/", password.forgot, name="password_forgot"),
+    path("password/reset/", password.reset_by_code, name="password_reset"),
+    path("password/reset/<int:user_id>/<str:token>/", password.reset_by_link, name="password_reset_link"),
+    path("password/change/", password.change, name="password_change"),
     path("healthz", public.healthz, name="healthz"),
     path("hq/", include(hq_patterns)),
     path("api/hq/stores/", StoreListCreate.as_view(), name="api_hq_stores"),

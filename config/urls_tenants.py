@@ -3,13 +3,21 @@
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from tenants.views import public, store
+from tenants.views import public, staff, store, tokens
 
 urlpatterns = [
     path("", store.store_home, name="store_home"),
     path("auth/handoff/", store.handoff, name="handoff"),
     path("signout/", store.signout, name="store_signout"),
     path("healthz", public.healthz, name="store_healthz"),
+    # 员工管理 (tenants.views.staff): invitations, roles, deactivation with 离职交接.
+    path("staff/", staff.staff_page, name="staff"),
+    path("staff/reassign/", staff.work_reassign_page, name="staff_reassign"),
+    path("staff/tokens/", tokens.token_page, name="staff_tokens"),
+    path("staff/tokens/<int:token_id>/revoke/", tokens.token_revoke, name="staff_token_revoke"),
+    path("staff/invitations/<int:invitation_id>/<str:action>/", staff.invitation_action, name="staff_invitation"),
+    path("staff/<int:membership_id>/role/", staff.member_role, name="staff_role"),
+    path("staff/<int:membership_id>/deactivate/", staff.member_deactivate_page, name="staff_deactivate"),
     path("", include("crm.urls")),
     path("api/", include("crm.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(urlconf="config.urls_tenants"), name="schema"),

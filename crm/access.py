@@ -11,6 +11,7 @@ from django.http import Http404
 
 from tenants.models import StoreMembership
 from tenants.roles import Perm, StoreRole, role_allows
+from tenants.selectors import store_members
 
 from .models import Customer, Lead, Vehicle
 
@@ -48,10 +49,7 @@ def get_lead_for_member(member: StoreMembership, pk: int | str) -> Lead:
 
 def store_staff(store_id: int, *, roles: tuple[str, ...] | None = None) -> list[StoreMembership]:
     """Active staff of this store (public schema), for consultant pickers and name lookups."""
-    qs = StoreMembership.objects.filter(store_id=store_id, is_active=True).select_related("user")
-    if roles:
-        qs = qs.filter(role__in=roles)
-    return list(qs.order_by("user__name"))
+    return store_members(store_id, roles=roles)
 
 
 def consultants(store_id: int) -> list[StoreMembership]:

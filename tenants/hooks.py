@@ -31,3 +31,24 @@ def first_answer(event: str, **kwargs: Any) -> Any:
         if answer is not None:
             return answer
     return None
+
+
+def _summed(event: str, **kwargs: Any) -> dict[str, int]:
+    total: dict[str, int] = {}
+    for hook in _hooks(event):
+        for key, n in hook(**kwargs).items():
+            if n:
+                total[key] = total.get(key, 0) + n
+    return total
+
+
+def member_owned(user_id: int) -> dict[str, int]:
+    """离职交接: everything the member still owns in the active store schema, per kind (zeros dropped),
+    summed over the apps listed under `member_owned` (crm: customers, leads, tasks, visits, …)."""
+    return _summed("member_owned", user_id=user_id)
+
+
+def member_move_work(*, from_user_id: int, to_user_id: int, by_user_id: int) -> dict[str, int]:
+    """Move the member's work to a colleague in the active store schema, in the caller's transaction;
+    per-kind counts moved (the apps listed under `member_handover`)."""
+    return _summed("member_handover", from_user_id=from_user_id, to_user_id=to_user_id, by_user_id=by_user_id)

@@ -211,9 +211,24 @@ class Invitation(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
     accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    sent_count = models.PositiveSmallIntegerField(default=1)
+    last_sent_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self) -> str:
         return f"{self.name} → {self.store} ({self.get_role_display()})"
+
+    @property
+    def state(self) -> str:
+        """open / accepted / revoked / expired, for the staff page."""
+        if self.accepted_at is not None:
+            return "accepted"
+        if self.revoked_at is not None:
+            return "revoked"
+        if self.expires_at < timezone.now():
+            return "expired"
+        return "open"
 
 
 class ApiToken(models.Model):
@@ -226,6 +241,66 @@ class ApiToken(models.Model):
     name = models.CharField(max_length=60, default="api")
     created_at = models.DateTimeField(default=timezone.now)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    read_only = models.BooleanField(default=False)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.store})"
+
+
+class AccountEvent(models.Model):
+    """账号事件: who did what to whose access, for the GM (store) and the HQ admin (group) to read."""
+
+    class Kind(models.TextChoices):
+        INVITATION_SENT = "invitation_sent", _("发出邀请")
+        INVITATION_RESENT = "invitation_resent", _("重发邀请")
+        INVITATION_ACCEPTED = "invitation_accepted", _("接受邀请")
+        INVITATION_REVOKED = "invitation_revoked", _("撤销邀请")
+        ROLE_CHANGED = "role_changed", _("调整岗位")
+        MEMBER_DEACTIVATED = "member_deactivated", _("停用员工")
+        HANDOVER_DONE = "handover_done", _("离职交接")
+        PASSWORD_RESET = "password_reset", _("重置密码")
+        PASSWORD_CHANGED = "password_changed", _("修改密码")
+        TOKEN_ISSUED = "token_issued", _("签发API令牌")
+        TOKEN_REVOKED = "token_revoked", _("吊销API令牌")
+
+    group = models.ForeignKey(DealerGroup, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    store = models.ForeignKey(Store, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(_("事件"), max_length=24, choices=Kind.choices)
+    actor = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    subject = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # What changed: role from/to, the invited mobile, per-table counts of a hand-over, a token prefix.
+    detail = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("账号事件")
+        verbose_name_plural = _("账号事件")
+        indexes = [models.Index(fields=["store", "-created_at"]), models.Index(fields=["group", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class PasswordResetCode(models.Model):
+    """找回密码: a six-digit code sent by SMS, or a link token sent by e-mail; short-lived and single-use."""
+
+    class Channel(models.TextChoices):
+        SMS = "sms", _("短信")
+        EMAIL = "email", _("电子邮件")
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    channel = models.CharField(max_length=8, choices=Channel.choices)
+    code_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    failed_attempts = models.PositiveSmallIntegerField(default=0)
+    requested_from = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "-created_at"]), models.Index(fields=["requested_from", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.channel} {self.created_at:%Y-%m-%d %H:%M}"

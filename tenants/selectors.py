@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from .models import DealerGroup, GroupMembership, Store, StoreMembership, User
+from .models import AccountEvent, DealerGroup, GroupMembership, Invitation, Store, StoreMembership, User
 
 
 def stores_for_user(user: User) -> list[Store]:
@@ -32,3 +32,31 @@ def store_list_for_group(group: DealerGroup, *, include_archived: bool = True) -
 
 def store_for_group(group: DealerGroup, store_id: int) -> Store | None:
     return Store.objects.filter(group=group, pk=store_id).first()
+
+
+def store_members(store_id: int, *, roles: tuple[str, ...] | None = None,
+                  include_inactive: bool = False) -> list[StoreMembership]:
+    """The one "role → members" read: a store's members (active unless asked), optionally of some roles."""
+    qs = StoreMembership.objects.filter(store_id=store_id).select_related("user")
+    if not include_inactive:
+        qs = qs.filter(is_active=True)
+    if roles:
+        qs = qs.filter(role__in=roles)
+    return list(qs.order_by("-is_active", "user__name"))
+
+
+def store_invitations(store: Store) -> QuerySet[Invitation]:
+    """Invitations of a store not yet accepted (open, expired or revoked), newest first."""
+    return store.invitations.filter(accepted_at__isnull=True).order_by("-created_at")
+
+
+def account_events_for_store(store: Store, *, limit: int = 100) -> list[AccountEvent]:
+    """账号事件 of one store, newest first (the GM's page)."""
+    return list(AccountEvent.objects.filter(store=store).select_related("actor", "subject")
+                .order_by("-created_at", "-pk")[:limit])
+
+
+def account_events_for_group(group: DealerGroup, *, limit: int = 200) -> list[AccountEvent]:
+    """账号事件 of every store of the group and of HQ itself, newest first (the HQ admin's page)."""
+    return list(AccountEvent.objects.filter(group=group).select_related("actor", "subject", "store")
+                .order_by("-created_at", "-pk")[:limit])

@@ -95,6 +95,8 @@ TENANTS_HOOKS: dict[str, list[str]] = {
     "store_onboarded": ["hq.services.policies.store_policy_adopt_current"],  # in the onboarding transaction
     "billable_stores_changed": ["billing.tasks.subscription_sync_quantity_later"],  # after commit
     "store_read_only_reason": ["billing.selectors.store_read_only_reason"],
+    "member_owned": ["crm.services.handover.member_owned"],  # 离职交接: what a departing member owns
+    "member_handover": ["crm.services.handover.member_handover"],  # … moved to the named colleague
 }
 
 DATABASES = {"default": env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/chezhu")}
@@ -145,12 +147,20 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "signin"
 LOGIN_REDIRECT_URL = "home"
 
-# django-axes: throttle failed sign-ins per account and per IP.
+# django-axes: lock an (account, address) pair after AXES_FAILURE_LIMIT failures; an address alone
+# only after ADDRESS_FAILURE_LIMIT (tenants.throttle), so one typo does not lock a showroom out.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+ADDRESS_FAILURE_LIMIT = env.int("ADDRESS_FAILURE_LIMIT", default=100)
 AXES_COOLOFF_TIME = 0.25  # hours
-AXES_LOCKOUT_PARAMETERS = [["username"], ["ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"
-AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_CALLABLE = "tenants.throttle.axes_username"
+AXES_CLIENT_IP_CALLABLE = "tenants.throttle.client_ip"
+# Cleared by the sign-in view for the signed-in account at its address only (tenants.views.public).
+AXES_RESET_ON_SUCCESS = False
+# How many reverse proxies (nginx) stand in front of Django; 0 = REMOTE_ADDR is the client. Behind the
+# documented nginx (X-Forwarded-For: $proxy_add_x_forwarded_for) set TRUSTED_PROXY_COUNT=1.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 AXES_LOCKOUT_TEMPLATE = "tenants/locked_out.html"
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 
@@ -302,3 +312,7 @@ CELERY_BEAT_SCHEDULE["crm-key-review-monday"] = {
     "schedule": __import__("celery.schedules", fromlist=["crontab"]).crontab(day_of_week="mon", hour=7, minute=30),
     "args": ("crm.tasks.key_review_monday", 1800),
 }
+
+# Account e-mail (password-reset links): the console locally; set EMAIL_BACKEND / EMAIL_HOST in production.
+EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="车主CRM <no-reply@chezhu.cn>")

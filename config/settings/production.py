@@ -45,11 +45,11 @@ X_FRAME_OPTIONS = "DENY"
 SITE_SCHEME = "https"
 SITE_PORT = ""
 STATIC_ROOT = env("STATIC_ROOT", default=str(BASE_DIR / "staticfiles"))  # nginx serves it (deploy/nginx)
-# The client address for sign-in throttling: nginx sets X-Real-IP to the peer it saw (it overwrites whatever a
-# client sent), and it is the only proxy gunicorn accepts connections from (loopback). X-Forwarded-For is
-# appended by nginx too; code that reads it must take the right-most entry that is not a trusted proxy.
-AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_REAL_IP", "REMOTE_ADDR")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "config.storage.StaticStorage"},
 }
+
+# Behind the documented nginx (one proxy sending X-Forwarded-For / X-Real-IP): the client address is the
+# right-most X-Forwarded-For hop, not 127.0.0.1. Set to 0 if Django faces the internet directly.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1)

@@ -12,6 +12,7 @@ from django.utils import timezone
 from tenants.errors import Conflict, DomainError
 from tenants.models import StoreMembership, StoreRole
 from tenants.roles import Perm, role_allows
+from tenants.selectors import store_members
 
 from ..models.aftersales import (
     ActionKind,
@@ -57,8 +58,7 @@ def corrective_action_create(
         report_month=report_month.replace(day=1) if report_month and source == ActionSource.MONTHLY_REPORT else None,
         description=description.strip(), owner_id=owner_id, deadline=deadline, raised_by_id=member.user_id,
     )
-    gms = StoreMembership.objects.filter(store_id=current_store().pk, is_active=True,
-                                         role=StoreRole.GENERAL_MANAGER).values_list("user_id", flat=True)
+    gms = [m.user_id for m in store_members(current_store().pk, roles=(StoreRole.GENERAL_MANAGER,))]
     Notification.objects.bulk_create([
         Notification(recipient_id=uid, kind="action", title=f"{action.get_kind_display()}待批准：{description[:40]}")
         for uid in gms if uid != member.user_id

@@ -26,6 +26,7 @@ from django.utils.translation import gettext
 from tenants.errors import DomainError
 from tenants.models import StoreMembership, StoreRole
 from tenants.roles import Perm, role_allows
+from tenants.selectors import store_members
 
 from ..models import Customer, Vehicle
 from ..models.aftersales import (
@@ -242,9 +243,8 @@ def complaint_update(*, member: StoreMembership, complaint: Complaint, **fields:
 def _notify_submitted(c: Complaint) -> None:
     """投诉处理表递交总经理，抄送服务经理 (seed 002)."""
     store = current_store()
-    roles = dict(StoreMembership.objects.filter(store_id=store.pk, is_active=True,
-                                                role__in=[StoreRole.GENERAL_MANAGER, StoreRole.SERVICE_MANAGER])
-                 .values_list("user_id", "role"))
+    roles = {m.user_id: m.role
+             for m in store_members(store.pk, roles=(StoreRole.GENERAL_MANAGER, StoreRole.SERVICE_MANAGER))}
     title = f"投诉处理表 {c.code}：{c.get_channel_display()}投诉待处理"
     Notification.objects.bulk_create([
         Notification(recipient_id=uid, kind="submitted", is_cc=role != StoreRole.GENERAL_MANAGER, complaint=c,

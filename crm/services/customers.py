@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import connection, transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from tenants.errors import DomainError
 from tenants.models import StoreMembership
@@ -16,8 +17,8 @@ from tenants.roles import Perm, StoreRole, role_allows
 
 from ..access import sees_all
 from ..errors import DuplicateMobile
-from ..models import Customer, CustomerAssignment
-from ..models.choices import AgeCohort, Channel, Gender, Occupation, Region, Source
+from ..models import Customer, CustomerAssignment, Lead
+from ..models.choices import AgeCohort, Channel, Gender, LeadStatus, Occupation, Region, Source
 from ..pinyin import name_pinyin_keys
 from ..validators import clean_mobile, not_in_future
 
@@ -154,14 +155,29 @@ def customer_reassign(
     """客户转移: a manager hands the customer (and their open leads) to a named colleague."""
     if not role_allows(member.role, Perm.REASSIGN_CUSTOMERS):
         raise DomainError("只有经理可以转移客户。")
-    consultant_check(consultant_id)
     if customer.consultant_id == consultant_id:
         raise DomainError("客户已归属该销售顾问。", field="consultant_id")
-    CustomerAssignment.objects.create(
-        customer=customer, from_consultant_id=customer.consultant_id, to_consultant_id=consultant_id,
-        by_user_id=member.user_id, reason=reason.strip()[:200],
-    )
-    customer.leads.filter(status="open").update(consultant_id=consultant_id)
-    customer.consultant_id = consultant_id
-    customer.save(update_fields=["consultant_id", "updated_at"])
+    customers_move(customer_ids=[customer.pk], consultant_id=consultant_id, by_user_id=member.user_id, reason=reason)
+    customer.refresh_from_db(fields=["consultant_id", "updated_at"])
     return customer
+
+
+@transaction.atomic
+def customers_move(*, customer_ids: list[int], consultant_id: int, by_user_id: int, reason: str = "") -> int:
+    """The one reassignment rule (single 客户转移 and 离职交接 alike): the new owner is active sales staff
+    of the store; each customer's move is recorded (CustomerAssignment) and their open leads follow.
+    Customers already owned by `consultant_id` are left alone. Returns how many customers moved."""
+    consultant_check(consultant_id)
+    moving = list(Customer.objects.select_for_update().filter(pk__in=customer_ids)
+                  .exclude(consultant_id=consultant_id).values_list("pk", "consultant_id"))
+    if not moving:
+        return 0
+    CustomerAssignment.objects.bulk_create([
+        CustomerAssignment(customer_id=pk, from_consultant_id=old, to_consultant_id=consultant_id,
+                           by_user_id=by_user_id, reason=reason.strip()[:200])
+        for pk, old in moving
+    ])
+    ids = [pk for pk, _ in moving]
+    Lead.objects.filter(customer_id__in=ids, status=LeadStatus.OPEN).update(consultant_id=consultant_id)
+    Customer.objects.filter(pk__in=ids).update(consultant_id=consultant_id, updated_at=timezone.now())
+    return len(ids)

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
-from rest_framework.exceptions import AuthenticationFailed
+from rest_framework.exceptions import AuthenticationFailed, PermissionDenied
 from rest_framework.request import Request
 
-from ..services.accounts import api_token_lookup
+from ..models import StoreMembership
+from ..services.accounts import api_token_lookup, api_token_touch
+
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
 
 class StoreTokenAuthentication(BaseAuthentication):
@@ -25,7 +29,24 @@ class StoreTokenAuthentication(BaseAuthentication):
         # Refused alike: unknown, revoked, issued for another store, or used on HQ endpoints.
         if token is None or store is None or token.store_id != store.id or not token.user.is_active:
             raise AuthenticationFailed("令牌无效。")
+        # A member who left (or was deactivated) loses their tokens' access at once, revoked or not.
+        if not StoreMembership.objects.filter(user_id=token.user_id, store_id=store.id, is_active=True).exists():
+            raise AuthenticationFailed("令牌无效。")
+        if token.read_only and request.method not in SAFE_METHODS:
+            raise PermissionDenied("只读令牌不能修改数据。")
+        api_token_touch(token)
         return token.user, token
 
     def authenticate_header(self, request: Request) -> str:
         return "Bearer"
+
+
+class StoreTokenScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped-call]
+    """The Bearer scheme in /api/schema/, so /api/docs/ can be tried with a store token."""
+
+    target_class = "tenants.api.authentication.StoreTokenAuthentication"
+    name = "storeToken"
+
+    def get_security_definition(self, auto_schema: Any) -> dict[str, str]:
+        return {"type": "http", "scheme": "bearer", "bearerFormat": "czk_…",
+                "description": "门店API令牌（员工管理 → API令牌）；只对签发它的门店有效。"}

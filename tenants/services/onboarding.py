@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -12,12 +11,13 @@ from django.utils import timezone
 
 from .. import hooks
 from ..errors import Conflict, DomainError
-from ..models import DealerGroup, Domain, Invitation, Store, User
+from ..models import AccountEvent, DealerGroup, Domain, Invitation, Store, User
 from ..roles import StoreRole
-from ..validators import clean_cn_mobile, validate_store_slug
+from ..validators import clean_cn_mobile, format_cn_mobile, validate_store_slug
+from .events import account_event_record
 from .schema_clone import clone_template_into
+from .staff import INVITATION_TTL, invitation_send
 
-INVITATION_TTL = timedelta(days=7)
 DEFAULT_WORKING_HOURS = {d: ["08:30", "18:00"] for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
 
 
@@ -109,6 +109,10 @@ def store_onboard(
                 invited_by=invited_by,
                 expires_at=timezone.now() + INVITATION_TTL,
             )
+            account_event_record(kind=AccountEvent.Kind.INVITATION_SENT, store=store, actor=invited_by,
+                                 detail={"mobile": format_cn_mobile(mobile), "name": invitation.name,
+                                         "role": invitation.role})
+            invitation_send(invitation)
             # The group's policies in force apply from the first minute (same transaction: all or nothing).
             hooks.run("store_onboarded", store=store)
             transaction.on_commit(lambda: _after_onboard(store.group_id))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+from axes.utils import reset as axes_reset
 from django import forms
 from django.conf import settings
 from django.contrib.auth import authenticate, login, logout
@@ -17,6 +18,7 @@ from django.views.decorators.http import require_http_methods
 
 from ..errors import DomainError
 from ..handoff import handoff_ticket
+from ..throttle import account_key, address_failure_record, address_is_locked, client_ip
 from ..selectors import groups_for_user, stores_for_user
 from ..services.accounts import invitation_accept, invitation_get_open, user_sign_out_everywhere
 from ..services.onboarding import store_domain, store_url
@@ -34,10 +36,18 @@ def signin(request: HttpRequest) -> HttpResponse:
     if request.method == "GET" and request.user.is_authenticated:
         return _after_signin(request, next_url)
     if request.method == "POST" and form.is_valid():
+        ip = client_ip(request)
+        if address_is_locked(ip):
+            return render(request, "tenants/locked_out.html", status=429)
         user = authenticate(request, username=form.cleaned_data["username"], password=form.cleaned_data["password"])
+        if getattr(request, "axes_locked_out", False):
+            return render(request, "tenants/locked_out.html", status=429)
         if user is not None:
             login(request, user, backend="tenants.auth.MobileOrEmailBackend")
+            # Only this account's failures at this address: a colleague's count is theirs.
+            axes_reset(ip=ip, username=account_key(form.cleaned_data["username"]))
             return _after_signin(request, next_url)
+        address_failure_record(ip)
         form.add_error(None, "手机号/邮箱或密码不正确。")
     return render(request, "tenants/signin.html", {"form": form, "next": next_url})
 
@@ -102,6 +112,7 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, "tenants/invitation.html", {"error": exc.message}, status=404)
     signed_in = request.user.is_authenticated
     form = AcceptForm(request.POST or None, initial={"name": invite.name})
+    refusal = ""
     if request.method == "POST":
         try:
             if signed_in:
@@ -114,8 +125,12 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
                 login(request, user, backend="tenants.auth.MobileOrEmailBackend")
                 return redirect("switch_store", store_id=invite.store_id)
         except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-    return render(request, "tenants/invitation.html", {"invite": invite, "form": form, "signed_in": signed_in})
+            if signed_in or not form.is_bound:
+                refusal = exc.message  # bound to another mobile, or already used: nothing typed to keep
+            else:
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+    return render(request, "tenants/invitation.html",
+                  {"invite": invite, "form": form, "signed_in": signed_in, "refusal": refusal})
 
 
 def healthz(request: HttpRequest) -> JsonResponse:

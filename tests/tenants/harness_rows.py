@@ -36,3 +36,46 @@ ROWS = [
     Case("x.hq_admin", None, "/switch/{a_id}/", 404, note="HQ cannot hand itself into a store"),
     Case("a.general_manager", None, "/switch/{b_id}/", 404),
 ]
+
+# 员工管理 (issue 13): the GM on the store domain; the group's HQ admin on the base domain for its stores.
+ROWS += [
+    Case("a.general_manager", "a", "/staff/", 200),
+    Case("a.sales_manager", "a", "/staff/", 404, note="only the GM manages staff"),
+    Case("a.sales_consultant", "a", "/staff/", 404),
+    Case("a.general_manager", "b", "/staff/", 404, note="GM of A sees nothing of B's staff"),
+    Case("c.general_manager", "a", "/staff/", 404),
+    Case("x.hq_admin", "a", "/staff/", 404, note="HQ manages staff from HQ pages"),
+    Case(None, "a", "/staff/", 302),
+    Case("a.general_manager", "b", "/staff/", 404, method="post",
+         data={"name": "x", "mobile": "13901001003", "role": "sales_consultant"}, note="cannot invite into B"),
+    Case("a.general_manager", "a", "/staff/reassign/", 200),
+    Case("a.sales_consultant", "a", "/staff/reassign/", 404),
+    Case("a.general_manager", "b", "/staff/reassign/", 404),
+    Case("b.general_manager", "b", "/staff/999999/deactivate/", 404),
+    Case("x.hq_admin", None, "/hq/stores/{a_id}/staff/", 200),
+    Case("x.hq_admin", None, "/hq/stores/{b_id}/staff/", 200),
+    Case("x.hq_admin", None, "/hq/stores/{c_id}/staff/", 404, note="group X cannot touch group Y's stores"),
+    Case("x.hq_admin", None, "/hq/stores/{c_id}/staff/", 404, method="post",
+         data={"name": "x", "mobile": "13901001003", "role": "sales_consultant"}),
+    Case("x.hq_analyst", None, "/hq/stores/{a_id}/staff/", 404, note="analysts read metrics, admins manage staff"),
+    Case("y.hq_admin", None, "/hq/stores/{a_id}/staff/", 404),
+    Case("a.general_manager", None, "/hq/stores/{a_id}/staff/", 404),
+]
+
+# 找回密码 / 修改密码 (base domain only).
+ROWS += [
+    Case(None, None, "/password/forgot/", 200),
+    Case(None, None, "/password/reset/", 200),
+    Case(None, None, "/password/change/", 302),
+    Case("a.sales_consultant", None, "/password/change/", 200),
+    Case(None, "a", "/password/forgot/", 404, note="not served on store hosts"),
+]
+
+# API令牌 (store GM only).
+ROWS += [
+    Case("a.general_manager", "a", "/staff/tokens/", 200),
+    Case("a.sales_manager", "a", "/staff/tokens/", 404),
+    Case("a.general_manager", "b", "/staff/tokens/", 404),
+    Case("c.general_manager", "a", "/staff/tokens/", 404, method="post", data={"name": "x", "access": "write"}),
+    Case("b.general_manager", "b", "/staff/tokens/999999/revoke/", 404, method="post"),
+]
