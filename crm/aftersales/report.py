@@ -8,18 +8,16 @@ feed the store's HQ metric snapshot (hq.metrics.providers.aftersales).
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection
 from django.utils import timezone
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from tenants.db import fetch_one, percent
 from tenants.errors import DomainError
+from tenants.exports import CellStyle, XlsxBook
 
 from ..models.aftersales import CauseCategory
 
@@ -253,25 +251,19 @@ def report_rows(r: MonthlyReport) -> list[tuple[str, Any]]:
 
 
 def report_xlsx(r: MonthlyReport, store_name: str) -> bytes:
-    """导出 XLSX: 汇总, 各问题满意度, 客户反映较多的问题/投诉原因."""
-    wb = Workbook()
-    ws = wb.active
-    assert ws is not None
-    ws.title = r.period.title
-    ws.append([f"{store_name} {r.period.title}（{r.period.label}）"])
-    ws["A1"].font = Font(bold=True, size=14)
+    """导出 XLSX: 汇总, 各问题满意度, 客户反映较多的问题/投诉原因 (through the one export helper)."""
+    book = XlsxBook()
+    ws = book.sheet(r.period.title, widths={"A": 32, "B": 16})
+    ws.append([f"{store_name} {r.period.title}（{r.period.label}）"], style=CellStyle(bold=True, size=14))
     ws.append([])
     ws.append(["指标", "数值"])
     for label, value in report_rows(r):
         ws.append([label, value])
-    ws.column_dimensions["A"].width = 32
-    ws.column_dimensions["B"].width = 16
-    q = wb.create_sheet("各问题满意度")
+    q = book.sheet("各问题满意度", widths={"B": 48})
     q.append(["题目编码", "题目", "回答数", "满意数", "满意度%", "平均分", "满分"])
     for row in r.questions:
         q.append([row.key, row.text, row.answered, row.satisfied, row.pct, row.avg_rating, row.scale])
-    q.column_dimensions["B"].width = 48
-    i = wb.create_sheet("反映较多的问题")
+    i = book.sheet("反映较多的问题", widths={"A": 48})
     i.append(["问题", "不满意次数"])
     for row in r.issues:
         i.append([row.text, row.unsatisfied])
@@ -279,10 +271,7 @@ def report_xlsx(r: MonthlyReport, store_name: str) -> bytes:
     i.append(["投诉原因类别", "投诉数"])
     for label, n in r.causes:
         i.append([label, n])
-    i.column_dimensions["A"].width = 48
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return book.to_bytes()
 
 
 def chart_data(r: MonthlyReport) -> dict[str, Any]:

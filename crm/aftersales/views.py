@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from tenants.access import store_view
 from tenants.errors import DomainError
+from tenants.exports import download
 from tenants.roles import Perm, role_allows
 
 from ..access import get_customer_for_member, staff_names, store_staff
@@ -381,17 +382,8 @@ def report_export(request: HttpRequest) -> HttpResponse:
     except DomainError as exc:
         return HttpResponse(exc.message, status=400, content_type="text/plain; charset=utf-8")
     store = current_store()
-    body = report_xlsx(report, store.name)
-    response = HttpResponse(body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    name = f"{report.period.title}-{report.period.code}.xlsx"
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(name)}"
-    return response
-
-
-def _quote(name: str) -> str:
-    from urllib.parse import quote
-
-    return quote(name)
+    return download(report_xlsx(report, store.name), f"{report.period.title}-{report.period.code}.xlsx",
+                    fallback=f"report-{report.period.code}.xlsx")
 
 
 @store_view(Perm.RETURN_VISITS)

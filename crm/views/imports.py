@@ -9,12 +9,13 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from tenants.access import store_view
+from tenants.exports import download, table_bytes
 from tenants.roles import Perm
 
 from ..models import ImportJob
 from ..selectors import CustomerFilters, customer_list
 from ..services import import_preview, import_run
-from ..services.exports import export_csv, export_rows, export_xlsx
+from ..services.exports import HEADERS, export_rows
 from .common import attempt, member_of
 
 INLINE_LIMIT = 500  # rows imported within the request; larger files go to the worker
@@ -73,12 +74,6 @@ def import_job_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 def export_view(request: HttpRequest, fmt: str) -> HttpResponse:
     """导出当前筛选的客户 (CSV / XLSX)."""
     qs = customer_list(member=member_of(request), filters=CustomerFilters.from_query(request.GET))
-    if fmt == "xlsx":
-        body = export_xlsx(export_rows(qs))
-        ctype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    else:
-        body = export_csv(export_rows(qs))
-        ctype = "text/csv; charset=utf-8"
-    response = HttpResponse(body, content_type=ctype)
-    response["Content-Disposition"] = f'attachment; filename="customers.{"xlsx" if fmt == "xlsx" else "csv"}"'
-    return response
+    ext = "xlsx" if fmt == "xlsx" else "csv"
+    body = table_bytes(ext, export_rows(qs), header=HEADERS, title="客户")
+    return download(body, f"customers.{ext}")
