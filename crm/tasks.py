@@ -20,3 +20,11 @@ def import_job_run(job_id: int, consultant_id: int | None = None) -> None:
 def classification_nightly() -> int:
     """夜间客户分类 for the store the task was sent for."""
     return classification_recompute_store()
+
+
+@app.task(acks_late=True)
+def import_raw_files_purge() -> int:
+    """删除过期的原始导入文件 for the store the task was sent for (hourly, via the per-store fan-out)."""
+    from .services.imports import import_raw_files_purge as purge
+
+    return purge()
