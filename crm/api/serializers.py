@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from tenants.staff import SALES, StoreStaffField
+
 from ..models import (
     Customer,
     CustomerAssignment,
@@ -18,6 +20,8 @@ from ..models import (
 
 
 class CustomerSerializer(serializers.ModelSerializer[Customer]):
+    consultant_id = StoreStaffField(roles=SALES, required=False, allow_null=True)
+
     class Meta:
         model = Customer
         fields = [
@@ -30,7 +34,7 @@ class CustomerSerializer(serializers.ModelSerializer[Customer]):
             "lifecycle", "value_class", "loyalty", "service_class", "paid_visits_12m", "spend_12m", "avg_ticket",
             "visit_interval_days", "last_visit_on", "created_at",
         ]
-        extra_kwargs: dict[str, dict[str, object]] = {"mobile": {"validators": []}, "consultant_id": {"required": False}}
+        extra_kwargs: dict[str, dict[str, object]] = {"mobile": {"validators": []}}
 
 
 class VehicleSerializer(serializers.ModelSerializer[Vehicle]):
@@ -122,7 +126,7 @@ class AssignmentSerializer(serializers.ModelSerializer[CustomerAssignment]):
 
 
 class ReassignSerializer(serializers.Serializer[None]):
-    consultant_id = serializers.IntegerField()
+    consultant_id = StoreStaffField(roles=SALES)
     reason = serializers.CharField(required=False, allow_blank=True, default="")
 
 
