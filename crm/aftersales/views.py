@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from tenants.access import store_view
 from tenants.errors import DomainError
 from tenants.exports import download
+from tenants.redirects import redirect_next
 from tenants.roles import Perm, role_allows
 
 from ..access import get_customer_for_member, staff_names, store_staff
@@ -300,8 +301,7 @@ def actions_page(request: HttpRequest) -> HttpResponse:
             ctx.update(error=exc.message, field=exc.field, posted=request.POST)
         else:
             messages.success(request, "措施已提交，等待总经理批准。")
-            nxt = request.POST.get("next") or ""
-            return redirect(nxt if nxt.startswith("/aftersales/") else "aftersales_actions")
+            return redirect_next(request, "aftersales_actions")
     ctx.update({"rows": list(actions_list(status=request.GET.get("status", ""))[:300]),
                 "names": staff_names(store_id()), "staff": store_staff(store_id()), "kinds": ActionKind.choices,
                 "sources": ActionSource.choices, "today": timezone.localdate(),
@@ -325,8 +325,7 @@ def action_approve(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, "已批准。")
     except DomainError as exc:
         messages.error(request, exc.message)
-    nxt = request.POST.get("next") or ""
-    return redirect(nxt if nxt.startswith("/aftersales/") else "aftersales_actions")
+    return redirect_next(request, "aftersales_actions")
 
 
 @store_view(Perm.VIEW_STORE)

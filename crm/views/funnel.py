@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from tenants.access import store_view
 from tenants.errors import DomainError
+from tenants.redirects import redirect_next
 from tenants.roles import Perm
 
 from ..access import get_customer_for_member, get_lead_for_member, staff_names
@@ -134,7 +135,7 @@ def lead_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     done, _ = attempt(request, actions[action])
     if done is not None:
         messages.success(request, "已保存。")
-    return redirect(request.POST.get("next") or f"/customers/{lead.customer_id}/")
+    return redirect_next(request, f"/customers/{lead.customer_id}/")
 
 
 @require_POST
