@@ -22,7 +22,7 @@ def classification_nightly() -> int:
     return classification_recompute_store()
 
 
-@app.task(acks_late=True)
+@shared_task(acks_late=True)
 def key_review_monday() -> int:
     """重点客户周报 for the store the task was sent for (beat: Mondays, through fan_out_to_stores)."""
     from django.db import connection
@@ -30,3 +30,11 @@ def key_review_monday() -> int:
     from .services.key_review import key_review_open_week
 
     return key_review_open_week(store_id=int(connection.tenant.pk)).items  # type: ignore[attr-defined]
+
+
+@shared_task(acks_late=True)
+def import_raw_files_purge() -> int:
+    """删除过期的原始导入文件 for the store the task was sent for (hourly, via the per-store fan-out)."""
+    from .services.imports import import_raw_files_purge as purge
+
+    return purge()

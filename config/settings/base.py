@@ -316,3 +316,18 @@ CELERY_BEAT_SCHEDULE["crm-key-review-monday"] = {
 # Account e-mail (password-reset links): the console locally; set EMAIL_BACKEND / EMAIL_HOST in production.
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="车主CRM <no-reply@chezhu.cn>")
+# --- Security (issue 15, security slice): upload limits and raw-file retention ---------------------
+# Imports (tenants.uploads.read_table) refuse files past these limits with a message at the file field.
+UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)  # 10 MB ≈ 100k customer rows
+UPLOAD_MAX_ROWS = env.int("UPLOAD_MAX_ROWS", default=100_000)
+UPLOAD_MAX_CELLS = env.int("UPLOAD_MAX_CELLS", default=2_000_000)  # 100k rows × 20 columns
+UPLOAD_MAX_XLSX_UNZIPPED_BYTES = env.int("UPLOAD_MAX_XLSX_UNZIPPED_BYTES", default=200 * 1024 * 1024)
+# The raw uploaded file (ImportJob.content) is deleted this many hours after upload, by an hourly
+# per-store job; the job's counts and row errors stay.
+UPLOAD_RAW_RETENTION_HOURS = env.int("UPLOAD_RAW_RETENTION_HOURS", default=24)
+CELERY_BEAT_SCHEDULE["crm-import-raw-purge-hourly"] = {
+    "task": "tenants.fan_out_to_stores",
+    "schedule": __import__("celery.schedules", fromlist=["crontab"]).crontab(minute=15),
+    "args": ("crm.tasks.import_raw_files_purge", 600),
+    "options": {"expires": 60 * 50},
+}

@@ -13,6 +13,7 @@ from tenants.errors import Conflict, DomainError
 from tenants.models import StoreMembership, StoreRole
 from tenants.roles import Perm, role_allows
 from tenants.selectors import store_members
+from tenants.staff import store_staff_member
 
 from ..models.aftersales import (
     ActionKind,
@@ -26,7 +27,7 @@ from .policy import current_store
 
 
 def _member_of_store(user_id: int) -> bool:
-    return StoreMembership.objects.filter(store_id=current_store().pk, user_id=user_id, is_active=True).exists()
+    return store_staff_member(user_id) is not None
 
 
 @transaction.atomic

@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 
 from tenants.access import HasStorePerm
 from tenants.roles import Perm
+from tenants.staff import StoreStaffField
 
 from ..access import get_customer_for_member
 from ..models.aftersales import (
@@ -149,7 +150,7 @@ class ComplaintIn(serializers.Serializer[Any]):
     read_back_confirmed = serializers.BooleanField(required=False, default=False)
     object_model = serializers.CharField(required=False, default="", allow_blank=True, max_length=60)
     object_stage = serializers.CharField(required=False, default="", allow_blank=True)
-    staff_involved_id = serializers.IntegerField(required=False, allow_null=True, default=None)
+    staff_involved_id = StoreStaffField(required=False, allow_null=True, default=None)
     reported_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
     submit = serializers.BooleanField(required=False, default=True)
 
@@ -163,7 +164,7 @@ class TransitionIn(serializers.Serializer[Any]):
     cause_category = serializers.CharField(required=False, default="", allow_blank=True)
     cause_detail = serializers.CharField(required=False, default="", allow_blank=True)
     responsible_party = serializers.CharField(required=False, default="", allow_blank=True)
-    negligence_staff_id = serializers.IntegerField(required=False, allow_null=True, default=None)
+    negligence_staff_id = StoreStaffField(required=False, allow_null=True, default=None)
     negligence = serializers.CharField(required=False, default="", allow_blank=True)
     solution = serializers.CharField(required=False, default="", allow_blank=True)
     satisfaction = serializers.CharField(required=False, default="", allow_blank=True)
@@ -238,7 +239,7 @@ class ActionIn(serializers.Serializer[Any]):
     kind = serializers.CharField(max_length=12)
     source = serializers.CharField(max_length=16)  # type: ignore[assignment]  # a field named "source"
     description = serializers.CharField(allow_blank=True)
-    owner_id = serializers.IntegerField(allow_null=True)
+    owner_id = StoreStaffField(allow_null=True)
     deadline = serializers.DateField(allow_null=True)
     complaint = serializers.IntegerField(required=False, allow_null=True, default=None)
     report_month = serializers.DateField(required=False, allow_null=True, default=None)

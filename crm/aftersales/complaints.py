@@ -27,6 +27,7 @@ from tenants.errors import DomainError
 from tenants.models import StoreMembership, StoreRole
 from tenants.roles import Perm, role_allows
 from tenants.selectors import store_members
+from tenants.staff import store_staff_check
 
 from ..models import Customer, Vehicle
 from ..models.aftersales import (
@@ -89,11 +90,7 @@ def _can_handle(member: StoreMembership) -> None:
 
 
 def _staff_check(staff_id: int | None, field: str) -> None:
-    if staff_id is None:
-        return
-    store = current_store()
-    if not StoreMembership.objects.filter(store_id=store.pk, user_id=staff_id).exists():
-        raise DomainError("所选员工不是本店员工。", field=field)
+    store_staff_check(staff_id, field=field)  # active staff of this store; same answer for any other id
 
 
 def _submit_check(c: Complaint) -> None:

@@ -15,20 +15,18 @@ feed the store's HQ metric snapshot (crm.aftersales.metrics).
 from __future__ import annotations
 
 import datetime as dt
-import io
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from hq.metrics.periods import Period, month_of, parse_period, week_of
 from hq.models import PolicyKind
 from hq.selectors import policy_effective
 from tenants.db import fetch_one, percent
+from tenants.exports import CellStyle, XlsxBook
 
 from ..models.aftersales import CauseCategory
 from .policy import current_store, survey_figures
@@ -247,25 +245,19 @@ def report_rows(r: MonthlyReport) -> list[tuple[str, Any]]:
 
 
 def report_xlsx(r: MonthlyReport, store_name: str) -> bytes:
-    """导出 XLSX: 汇总, 各问题满意度, 客户反映较多的问题/投诉原因."""
-    wb = Workbook()
-    ws = wb.active
-    assert ws is not None
-    ws.title = r.title
-    ws.append([f"{store_name} {r.title}（{r.period.label}）"])
-    ws["A1"].font = Font(bold=True, size=14)
+    """导出 XLSX: 汇总, 各问题满意度, 客户反映较多的问题/投诉原因 (through the one export helper)."""
+    book = XlsxBook()
+    ws = book.sheet(r.title, widths={"A": 32, "B": 16})
+    ws.append([f"{store_name} {r.title}（{r.period.label}）"], style=CellStyle(bold=True, size=14))
     ws.append([])
     ws.append(["指标", "数值"])
     for label, value in report_rows(r):
         ws.append([label, value])
-    ws.column_dimensions["A"].width = 32
-    ws.column_dimensions["B"].width = 16
-    q = wb.create_sheet("各问题满意度")
+    q = book.sheet("各问题满意度", widths={"B": 48})
     q.append(["题目编码", "题目", "回答数", "满意数", "满意度%", "平均分", "满分"])
     for row in r.questions:
         q.append([row.key, row.text, row.answered, row.satisfied, row.pct, row.avg_rating, row.scale])
-    q.column_dimensions["B"].width = 48
-    i = wb.create_sheet("反映较多的问题")
+    i = book.sheet("反映较多的问题", widths={"A": 48})
     i.append(["问题", "不满意次数"])
     for row in r.issues:
         i.append([row.text, row.unsatisfied])
@@ -273,10 +265,7 @@ def report_xlsx(r: MonthlyReport, store_name: str) -> bytes:
     i.append(["投诉原因类别", "投诉数"])
     for label, n in r.causes:
         i.append([label, n])
-    i.column_dimensions["A"].width = 48
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return book.to_bytes()
 
 
 def chart_data(r: MonthlyReport) -> dict[str, Any]:

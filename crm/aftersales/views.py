@@ -14,6 +14,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from tenants.access import store_view
 from tenants.errors import DomainError
+from tenants.exports import download
+from tenants.redirects import redirect_next
 from tenants.roles import Perm, role_allows
 
 from ..access import get_customer_for_member, staff_names, store_staff
@@ -299,8 +301,7 @@ def actions_page(request: HttpRequest) -> HttpResponse:
             ctx.update(error=exc.message, field=exc.field, posted=request.POST)
         else:
             messages.success(request, "措施已提交，等待总经理批准。")
-            nxt = request.POST.get("next") or ""
-            return redirect(nxt if nxt.startswith("/aftersales/") else "aftersales_actions")
+            return redirect_next(request, "aftersales_actions")
     ctx.update({"rows": list(actions_list(status=request.GET.get("status", ""))[:300]),
                 "names": staff_names(store_id()), "staff": store_staff(store_id()), "kinds": ActionKind.choices,
                 "sources": ActionSource.choices, "today": timezone.localdate(),
@@ -324,8 +325,7 @@ def action_approve(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, "已批准。")
     except DomainError as exc:
         messages.error(request, exc.message)
-    nxt = request.POST.get("next") or ""
-    return redirect(nxt if nxt.startswith("/aftersales/") else "aftersales_actions")
+    return redirect_next(request, "aftersales_actions")
 
 
 @store_view(Perm.VIEW_STORE)
@@ -381,17 +381,8 @@ def report_export(request: HttpRequest) -> HttpResponse:
     except DomainError as exc:
         return HttpResponse(exc.message, status=400, content_type="text/plain; charset=utf-8")
     store = current_store()
-    body = report_xlsx(report, store.name)
-    response = HttpResponse(body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    name = f"{report.title}-{report.period.code}.xlsx"
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(name)}"
-    return response
-
-
-def _quote(name: str) -> str:
-    from urllib.parse import quote
-
-    return quote(name)
+    return download(report_xlsx(report, store.name), f"{report.title}-{report.period.code}.xlsx",
+                    fallback=f"report-{report.period.code}.xlsx")
 
 
 @store_view(Perm.RETURN_VISITS)

@@ -8,6 +8,7 @@ from typing import Any
 from rest_framework import serializers
 
 from tenants.errors import DomainError
+from tenants.staff import SALES, StoreStaffField
 
 from ..models import (
     Customer,
@@ -37,6 +38,8 @@ class MoneySerializerField(serializers.Field):  # type: ignore[type-arg]
 
 
 class CustomerSerializer(serializers.ModelSerializer[Customer]):
+    consultant_id = StoreStaffField(roles=SALES, required=False, allow_null=True)
+
     class Meta:
         model = Customer
         fields = [
@@ -49,7 +52,7 @@ class CustomerSerializer(serializers.ModelSerializer[Customer]):
             "lifecycle", "value_class", "loyalty", "service_class", "paid_visits_12m", "spend_12m", "avg_ticket",
             "visit_interval_days", "last_visit_on", "created_at",
         ]
-        extra_kwargs: dict[str, dict[str, object]] = {"mobile": {"validators": []}, "consultant_id": {"required": False}}
+        extra_kwargs: dict[str, dict[str, object]] = {"mobile": {"validators": []}}
 
 
 class VehicleSerializer(serializers.ModelSerializer[Vehicle]):
@@ -143,7 +146,7 @@ class AssignmentSerializer(serializers.ModelSerializer[CustomerAssignment]):
 
 
 class ReassignSerializer(serializers.Serializer[None]):
-    consultant_id = serializers.IntegerField()
+    consultant_id = StoreStaffField(roles=SALES)
     reason = serializers.CharField(required=False, allow_blank=True, default="")
 
 

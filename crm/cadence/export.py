@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from collections.abc import Iterable
+from typing import Any
 
-from openpyxl import Workbook
+from tenants.exports import table_bytes
 
 from .selectors import MaintenanceDue
 
@@ -20,26 +19,12 @@ def next_month(today: dt.date) -> tuple[dt.date, dt.date]:
     return first, last
 
 
-def _rows(items: Iterable[MaintenanceDue]) -> Iterable[list[str]]:
+def _rows(items: Iterable[MaintenanceDue]) -> Iterable[list[Any]]:
     for m in items:
         yield [m.customer_name, m.mobile, m.plate, m.model, m.last_visit.isoformat() if m.last_visit else "首保",
-               str(m.last_km or ""), f"{m.daily_km:.1f}" if m.daily_km is not None else "", m.due_on.isoformat(), m.by]
+               m.last_km or "", round(m.daily_km, 1) if m.daily_km is not None else "", m.due_on.isoformat(), m.by]
 
 
-def maintenance_due_csv(items: Iterable[MaintenanceDue]) -> bytes:
-    buf = io.StringIO()
-    writer = csv.writer(buf)
-    writer.writerow(HEADER)
-    writer.writerows(_rows(items))
-    return ("\ufeff" + buf.getvalue()).encode("utf-8")  # BOM: Excel opens Chinese CSV correctly
-
-
-def maintenance_due_xlsx(items: Iterable[MaintenanceDue]) -> bytes:
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("下月到期保养")
-    ws.append(HEADER)
-    for row in _rows(items):
-        ws.append(row)
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+def maintenance_due_file(items: Iterable[MaintenanceDue], fmt: str = "xlsx") -> bytes:
+    """The month-end list (每月底导出) as `xlsx` or `csv` bytes, through the one export helper."""
+    return table_bytes(fmt, _rows(items), header=HEADER, title="下月到期保养")

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from hq.models import PolicyKind
 from hq.selectors import policy_effective
+from tenants.exports import XLSX  # noqa: F401 (the type the download carries; tests read it here)
 from tenants.models import Store, StoreMembership
 from tenants.roles import StoreRole
 
@@ -27,7 +28,6 @@ from .selectors import maintenance_due_between
 
 LIST_DIR = "cadence/maintenance-due"
 NOTICE_KIND = "maintenance"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def list_month(today: dt.date) -> dt.date:
@@ -80,7 +80,7 @@ def maintenance_list_generate(*, month: dt.date | None = None, today: dt.date | 
     path = list_path(store, first)
     if default_storage.exists(path):
         default_storage.delete(path)  # same name every time: a rerun replaces the file
-    saved = default_storage.save(path, ContentFile(export.maintenance_due_xlsx(items)))
+    saved = default_storage.save(path, ContentFile(export.maintenance_due_file(items)))
     values = {"file_path": saved, "rows": len(items), "policy_version_id": policy.version.pk,
               "generated_at": timezone.now()}
     if row is not None:

@@ -18,6 +18,7 @@ from hq.policy.catalog import ASSIGNEES, CHANNELS, OUTCOMES, TRIGGERS
 from hq.selectors import policy_effective
 from tenants.access import store_view
 from tenants.errors import DomainError
+from tenants.exports import download
 from tenants.models import Store, StoreMembership
 from tenants.roles import Perm, role_allows
 
@@ -220,15 +221,7 @@ def maintenance_export(request: HttpRequest, fmt: str) -> HttpResponse:
     first, last = export.next_month(timezone.localdate())
     eff = policy_effective(_store(), PolicyKind.CADENCE)
     items = maintenance_due_between(first, last, eff.body) if eff else []
-    if fmt == "csv":
-        data, ctype = export.maintenance_due_csv(items), "text/csv; charset=utf-8"
-    else:
-        data = export.maintenance_due_xlsx(items)
-        ctype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    response = HttpResponse(data, content_type=ctype)
-    name = f"maintenance-due-{first:%Y-%m}.{fmt}"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return download(export.maintenance_due_file(items, fmt), f"maintenance-due-{first:%Y-%m}.{fmt}")
 
 
 
@@ -240,6 +233,5 @@ def maintenance_list_download(request: HttpRequest, pk: int) -> HttpResponse:
             or not default_storage.exists(row.file_path):
         raise Http404("页面不存在")
     with default_storage.open(row.file_path, "rb") as fh:
-        response = HttpResponse(fh.read(), content_type=monthly.XLSX)  # one store-month: a small file
-    response["Content-Disposition"] = f'attachment; filename="maintenance-due-{row.month:%Y-%m}.xlsx"'
-    return response
+        body = fh.read()  # one store-month: a small file
+    return download(body, f"maintenance-due-{row.month:%Y-%m}.xlsx")

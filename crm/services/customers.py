@@ -10,10 +10,12 @@ from django.core.validators import validate_email
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tenants.errors import DomainError
 from tenants.models import StoreMembership
 from tenants.roles import Perm, StoreRole, role_allows
+from tenants.staff import SALES, store_staff_check
 
 from ..access import sees_all
 from ..errors import DuplicateMobile
@@ -37,15 +39,9 @@ def _store_id() -> int:
 
 
 def consultant_check(consultant_id: int | None) -> None:
-    """The owning consultant must be active sales staff of this store."""
-    if consultant_id is None:
-        return
-    ok = StoreMembership.objects.filter(
-        store_id=_store_id(), user_id=consultant_id, is_active=True,
-        role__in=[StoreRole.SALES_CONSULTANT, StoreRole.SALES_MANAGER],
-    ).exists()
-    if not ok:
-        raise DomainError("所选销售顾问不是本店在职销售人员。", field="consultant_id")
+    """The owning consultant must be active sales staff of this store (tenants.staff decides)."""
+    store_staff_check(consultant_id, field="consultant_id", roles=SALES,
+                      message=_("所选销售顾问不是本店在职销售人员。"))
 
 
 def mobile_check(mobile: str, *, field: str, exclude_pk: int | None = None,

@@ -1,10 +1,8 @@
-"""导出: a filtered customer list (with each customer's vehicles) as CSV or XLSX."""
+"""导出: a filtered customer list (with each customer's vehicles) as rows; `tenants.exports` writes the file."""
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 
 from django.db.models import Prefetch, QuerySet
 
@@ -14,6 +12,7 @@ HEADERS = ["姓名", "手机号", "性别", "所在区域", "价值等级", "忠
 
 
 def export_rows(customers: QuerySet[Customer], *, limit: int = 100_000) -> Iterator[list[str]]:
+    """One row per customer and vehicle (a customer without a vehicle: one row), in `HEADERS` order."""
     qs = customers.prefetch_related(Prefetch("vehicles", queryset=Vehicle.objects.order_by("pk")))
     for c in qs[:limit].iterator(chunk_size=2000):
         base = [c.name, c.mobile, c.get_gender_display(), c.get_region_display(), c.value_class,
@@ -22,24 +21,3 @@ def export_rows(customers: QuerySet[Customer], *, limit: int = 100_000) -> Itera
         for v in vehicles:
             yield base + ([v.vin, v.plate, v.brand, v.model, v.purchased_on.isoformat() if v.purchased_on else ""]
                           if v else ["", "", "", "", ""])
-
-
-def export_csv(rows: Iterable[list[str]]) -> bytes:
-    buf = io.StringIO()
-    writer = csv.writer(buf)
-    writer.writerow(HEADERS)
-    writer.writerows(rows)
-    return ("\ufeff" + buf.getvalue()).encode("utf-8")  # BOM: Excel opens it as UTF-8
-
-
-def export_xlsx(rows: Iterable[list[str]], *, headers: list[str] | None = None, sheet: str = "客户") -> bytes:
-    from openpyxl import Workbook
-
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(sheet)
-    ws.append(headers or HEADERS)
-    for row in rows:
-        ws.append(row)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()

@@ -5,17 +5,18 @@ Rows match existing records by mobile number and VIN, so importing the same file
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tenants.errors import DomainError
 from tenants.models import StoreMembership
+from tenants.uploads import read_table
 
 from ..models import Customer, ImportJob, Vehicle, VehicleOwnership
 from ..models.choices import Gender, Region, Source
@@ -37,30 +38,6 @@ MAX_ERRORS_KEPT = 500
 class ParsedRow:
     line: int
     data: dict[str, Any]
-
-
-def _read(filename: str, content: bytes) -> list[list[str]]:
-    if filename.lower().endswith(".xlsx"):
-        from openpyxl import load_workbook
-
-        try:
-            wb = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-        except Exception:  # noqa: BLE001 - any unreadable workbook is the same answer to the user
-            raise DomainError("无法读取该 Excel 文件，请另存为 .xlsx 后重试。", field="file") from None
-        ws = wb.worksheets[0]
-        return [["" if c is None else (c.date().isoformat() if isinstance(c, datetime) else str(c)).strip()
-                 for c in row] for row in ws.iter_rows(values_only=True)]
-    if not filename.lower().endswith(".csv"):
-        raise DomainError("只支持 .csv 或 .xlsx 文件。", field="file")
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = content.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise DomainError("无法识别文件编码，请保存为 UTF-8 的 CSV。", field="file")
-    return [[c.strip() for c in row] for row in csv.reader(io.StringIO(text))]
 
 
 def _choice(value: str, enum: Any, label: str) -> str:
@@ -111,7 +88,7 @@ def _row(cells: dict[str, str]) -> tuple[dict[str, Any], list[tuple[str, str]]]:
 
 def import_parse(*, filename: str, content: bytes) -> tuple[list[ParsedRow], list[dict[str, Any]], int]:
     """Read and check every row: (valid rows, errors as {line, column, reason}, total data rows)."""
-    table = _read(filename, content)
+    table = read_table(filename, content)
     if not table:
         raise DomainError("文件是空的。", field="file")
     header = [COLUMNS.get(h.strip()) for h in table[0]]
@@ -197,6 +174,8 @@ def import_run(*, job: ImportJob, consultant_id: int | None = None) -> ImportJob
     """导入有效行, chunk by chunk (each chunk its own transaction, so progress shows on the page)."""
     if job.status in (ImportJob.Status.DONE, ImportJob.Status.RUNNING):
         return job
+    if not job.content:  # the raw file was deleted (import_raw_files_purge): nothing can be imported
+        raise DomainError(_("原始文件已删除，请重新上传。"), field="file")
     valid, _errors, _total = import_parse(filename=job.filename, content=bytes(job.content))
     ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.RUNNING, processed=0)
     job.refresh_from_db()
@@ -220,3 +199,18 @@ def import_run(*, job: ImportJob, consultant_id: int | None = None) -> ImportJob
     job.message = f"导入完成：新增客户 {job.created_customers} 位，新增车辆 {job.created_vehicles} 辆。"
     job.save(update_fields=["status", "finished_at", "errors", "message"])
     return job
+
+
+def import_raw_files_purge(*, now: datetime | None = None) -> int:
+    """删除过期的原始导入文件: blank the uploaded bytes of this store's jobs older than
+    `UPLOAD_RAW_RETENTION_HOURS` (queued/running ones are left to finish); a preview that was never
+    confirmed is closed as expired. Returns how many files were deleted. Run hourly per store."""
+    cutoff = (now or timezone.now()) - timedelta(hours=settings.UPLOAD_RAW_RETENTION_HOURS)
+    old = ImportJob.objects.filter(created_at__lt=cutoff).exclude(content=b"").exclude(
+        status__in=(ImportJob.Status.QUEUED, ImportJob.Status.RUNNING))
+    with transaction.atomic():
+        expired = old.filter(status=ImportJob.Status.PREVIEWED).update(
+            content=b"", status=ImportJob.Status.FAILED,
+            message=_("预览已过期：原始文件已在上传 %(hours)s 小时后删除，请重新上传。")
+            % {"hours": settings.UPLOAD_RAW_RETENTION_HOURS})
+        return expired + old.update(content=b"")

@@ -12,11 +12,11 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tenants.access import store_view
+from tenants.redirects import next_url
 from tenants.roles import Perm
 
 from ..access import get_customer_for_member, get_lead_for_member, sees_all, staff_names
@@ -46,15 +46,6 @@ from ..services import (
 from ..validators import parse_money
 from .common import as_date, as_int, attempt, member_of, s, store_id
 from .customers import customer_360_response
-
-
-def safe_next(request: HttpRequest, default: str) -> str:
-    """The `next` of a form if it stays on this site (issue 15: no open redirect), else `default`."""
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
-                                                  require_https=request.is_secure()):
-        return target
-    return default
 
 
 @store_view(Perm.EDIT_CUSTOMERS)
@@ -144,7 +135,7 @@ def lead_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     """线索操作: 调整级别 / 重点客户 / 成交 / 战败 — from the 360° page, the lead board or a task row."""
     member = member_of(request)
     lead = get_lead_for_member(member, pk)
-    back = safe_next(request, f"/customers/{lead.customer_id}/")
+    back = next_url(request, f"/customers/{lead.customer_id}/")
     if action not in _LEAD_FORMS:
         return redirect(back)
     form = _LEAD_FORMS[action](request.POST)

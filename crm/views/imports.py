@@ -2,20 +2,27 @@
 
 from __future__ import annotations
 
+from django import forms
+from django.conf import settings
 from django.contrib import messages
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from tenants.access import store_view
+from tenants.errors import DomainError
+from tenants.exports import download, table_bytes
 from tenants.roles import Perm
+from tenants.uploads import check_size
 
 from ..models import ImportJob
 from ..selectors import CustomerFilters, customer_list
 from ..services import import_preview, import_run
-from ..services.exports import export_csv, export_rows, export_xlsx
-from .common import attempt, member_of
+from ..services.exports import HEADERS, export_rows
+from .common import member_of
 
 INLINE_LIMIT = 500  # rows imported within the request; larger files go to the worker
 
@@ -27,20 +34,38 @@ def _job(request: HttpRequest, pk: int) -> ImportJob:
     return job
 
 
+class ImportUploadForm(forms.Form):
+    """The upload of 客户导入: a .csv/.xlsx within the size limit (rows and cells are checked on reading)."""
+
+    file = forms.FileField(label=_("导入文件"), error_messages={"required": _("请选择要导入的文件。")})
+
+    def clean_file(self) -> UploadedFile:
+        upload: UploadedFile = self.cleaned_data["file"]
+        try:
+            check_size(upload.size or 0)  # before the body is read into memory
+        except DomainError as exc:
+            raise forms.ValidationError(exc.message) from None
+        return upload
+
+
 @store_view(Perm.IMPORT_EXPORT)
 def import_page(request: HttpRequest) -> HttpResponse:
-    """客户导入: upload a CSV/XLSX and see the preview."""
-    if request.method == "POST":
-        upload = request.FILES.get("file")
-        if upload is None:
-            messages.error(request, "请选择要导入的文件。")
+    """客户导入: upload a CSV/XLSX and see the preview; a refused file is named at the field, nothing stored."""
+    form = ImportUploadForm(request.POST, request.FILES) if request.method == "POST" else ImportUploadForm()
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            job = import_preview(member=member_of(request), filename=upload.name or "", content=upload.read())
+        except DomainError as exc:
+            form.add_error("file", exc.message)
         else:
-            job, _ = attempt(request, lambda: import_preview(member=member_of(request), filename=upload.name or "",
-                                                             content=upload.read()))
-            if job is not None:
-                return redirect(f"/customers/import/{job.pk}/")
+            return redirect(f"/customers/import/{job.pk}/")
     jobs = list(ImportJob.objects.filter(user_id=member_of(request).user_id).defer("content")[:10])
-    return render(request, "crm/import.html", {"jobs": jobs})
+    status = 400 if form.errors else 200
+    return render(request, "crm/import.html", {"jobs": jobs, "form": form,
+                                               "retention_hours": settings.UPLOAD_RAW_RETENTION_HOURS,
+                                               "max_mb": settings.UPLOAD_MAX_BYTES // (1024 * 1024),
+                                               "max_rows": settings.UPLOAD_MAX_ROWS}, status=status)
 
 
 @store_view(Perm.IMPORT_EXPORT)
@@ -60,7 +85,10 @@ def import_job_confirm(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(f"/customers/import/{job.pk}/")
     if job.valid_rows <= INLINE_LIMIT:
         full = ImportJob.objects.get(pk=job.pk)
-        import_run(job=full)
+        try:
+            import_run(job=full)
+        except DomainError as exc:
+            messages.error(request, exc.message)
     else:
         from ..tasks import import_job_run
 
@@ -73,12 +101,6 @@ def import_job_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 def export_view(request: HttpRequest, fmt: str) -> HttpResponse:
     """导出当前筛选的客户 (CSV / XLSX)."""
     qs = customer_list(member=member_of(request), filters=CustomerFilters.from_query(request.GET))
-    if fmt == "xlsx":
-        body = export_xlsx(export_rows(qs))
-        ctype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    else:
-        body = export_csv(export_rows(qs))
-        ctype = "text/csv; charset=utf-8"
-    response = HttpResponse(body, content_type=ctype)
-    response["Content-Disposition"] = f'attachment; filename="customers.{"xlsx" if fmt == "xlsx" else "csv"}"'
-    return response
+    ext = "xlsx" if fmt == "xlsx" else "csv"
+    body = table_bytes(ext, export_rows(qs), header=HEADERS, title="客户")
+    return download(body, f"customers.{ext}")

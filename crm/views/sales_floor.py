@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tenants.access import store_view
+from tenants.exports import download, xlsx_bytes
 from tenants.roles import Perm, role_allows
 
 from ..access import customers_for_member, get_customer_for_member, sees_all
@@ -33,7 +34,6 @@ from ..services.appointments import (
     appointment_check_in,
     appointment_no_show,
 )
-from ..services.exports import export_xlsx
 from ..services.funnel import test_drive_keep
 from ..services.key_review import key_review_coach, key_review_decide, key_review_open_week, week_start_of
 from .common import member_of, store_id
@@ -227,8 +227,5 @@ def key_review_coach_view(request: HttpRequest, week_pk: int, consultant_id: int
 def key_review_export(request: HttpRequest) -> HttpResponse:
     """重点客户周报 as Excel (through the export helper)."""
     ctx = _review_ctx(request, _week(request))
-    body = export_xlsx(key_review_export_rows(ctx["rows"]), headers=KEY_REVIEW_HEADERS,  # type: ignore[arg-type]
-                       sheet="重点客户周报")
-    response = HttpResponse(body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="key-customers-{ctx["monday"]}.xlsx"'
-    return response
+    body = xlsx_bytes(key_review_export_rows(ctx["rows"]), header=KEY_REVIEW_HEADERS, title=str(_("重点客户周报")))
+    return download(body, f"{_('重点客户周报')}-{ctx['monday']}.xlsx", fallback=f"key-customers-{ctx['monday']}.xlsx")

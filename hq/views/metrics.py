@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from tenants.access import group_for_hq, hq_view
 from tenants.errors import DomainError
+from tenants.exports import download
 from tenants.selectors import store_list_for_group
 
 from ..metrics import selectors
@@ -69,10 +70,7 @@ def compare_export(request: HttpRequest) -> HttpResponse:
         cmp = selectors.compare(group, **{**args, "page": 1}, per_page=None)
     except DomainError as exc:
         return HttpResponse(exc.message, status=400, content_type="text/plain; charset=utf-8")
-    response = HttpResponse(comparison_xlsx(group, cmp),
-                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''store-compare-{cmp.period.code}.xlsx"
-    return response
+    return download(comparison_xlsx(group, cmp), f"store-compare-{cmp.period.code}.xlsx")
 
 
 @hq_view()

@@ -6,22 +6,21 @@ from urllib.parse import urlencode
 
 from axes.utils import reset as axes_reset
 from django import forms
-from django.conf import settings
 from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
 from ..errors import DomainError
 from ..handoff import handoff_ticket
-from ..throttle import account_key, address_failure_record, address_is_locked, client_ip
+from ..redirects import safe_next
 from ..selectors import groups_for_user, stores_for_user
 from ..services.accounts import invitation_accept, invitation_get_open, user_sign_out_everywhere
 from ..services.onboarding import store_domain, store_url
+from ..throttle import account_key, address_failure_record, address_is_locked, client_ip
 
 
 class SignInForm(forms.Form):
@@ -53,7 +52,7 @@ def signin(request: HttpRequest) -> HttpResponse:
 
 
 def _after_signin(request: HttpRequest, next_url: str) -> HttpResponse:
-    if next_url and url_has_allowed_host_and_scheme(next_url, allowed_hosts={settings.BASE_DOMAIN}):
+    if safe_next(request, next_url):  # a page of the base domain (sign-in's own host)
         return redirect(next_url)
     # A store URL (from a store page that sent the user here): hand over to that store.
     for store in stores_for_user(request.user):  # type: ignore[arg-type]
