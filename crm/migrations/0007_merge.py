@@ -1,0 +1,8 @@
+"""Joins the branches built in parallel (car file, sales floor); no schema change."""
+
+from django.db import migrations
+
+
+class Migration(migrations.Migration):
+    dependencies = [("crm", "0006_car_file"), ("crm", "0006_sales_floor")]
+    operations: list = []
