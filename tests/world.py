@@ -27,8 +27,11 @@ class World:
     users: dict[str, User] = field(default_factory=dict)
 
     def user(self, key: str) -> User:
-        """'a.general_manager', 'b.sales_consultant', 'x.hq_admin', 'y.hq_analyst', 'ab.sales_consultant', 'nobody'."""
-        return self.users[key]
+        """'a.general_manager', 'b.sales_consultant', 'x.hq_admin', 'y.hq_analyst', 'ab.sales_consultant', 'nobody'.
+
+        A fresh copy from the database each time: a test that changes a user (a password reset bumps the
+        session epoch) rolls its rows back, and must not leave the shared object changed for the next."""
+        return User.objects.get(pk=self.users[key].pk)
 
     def host(self, store: Store) -> str:
         return f"{store.slug}.localhost"
