@@ -133,7 +133,7 @@ def time_left(due_at: dt.datetime, now: dt.datetime) -> tuple[str, bool]:
 
 
 def gm_open_complaints(*, now: dt.datetime | None = None, limit: int = 200) -> list[dict[str, Any]]:
-    """总经理: every complaint not yet closed, with each deadline not yet met and the time left."""
+    """总经理: every complaint not yet closed, with each deadline: met (when), or the time left."""
     now = now or timezone.now()
     complaints = (Complaint.objects.exclude(state__in=[ComplaintState.CLOSED, ComplaintState.DRAFT])
                   .select_related("customer").prefetch_related("deadlines").order_by("reported_at")[:limit])
@@ -142,10 +142,11 @@ def gm_open_complaints(*, now: dt.datetime | None = None, limit: int = 200) -> l
         deadlines = []
         for d in c.deadlines.all():
             if d.met_at is not None:
-                continue
-            left, overdue = time_left(d.due_at, now)
+                left, overdue = gettext("已完成"), False
+            else:
+                left, overdue = time_left(d.due_at, now)
             deadlines.append({"step": d.step, "name": d.name, "within": d.within_working_days.normalize(),
-                              "due_at": d.due_at, "left": left, "overdue": overdue})
+                              "due_at": d.due_at, "met_at": d.met_at, "left": left, "overdue": overdue})
         if deadlines:
             rows.append({"c": c, "deadlines": deadlines})
     return rows

@@ -56,10 +56,11 @@ def test_the_gm_page_shows_every_open_complaint_with_deadline_and_time_left(stor
     # Received 03:54 today, before the 08:30 opening: half a day → 13:15 (2 h 15 left at 11:00);
     # one working day → Thursday 08:30 (21 h 30 left); closing, five working days → Wed 2 Dec 08:30.
     c = submitted_complaint(m("a.customer_service"), reported_at=dt.datetime(2026, 11, 25, 3, 54, tzinfo=TZ))
-    # Step 1 (递交总经理) is met on submission: the GM sees the reply and closing deadlines still open.
+    # Step 1 (递交总经理) is met on submission; the GM sees it done and the two deadlines still open.
     page = client_for(world.user("a.general_manager"), world.host(world.store_a)).get("/aftersales/gm/")
     html = page.content.decode()
     assert page.status_code == 200 and c.code in html
+    assert '2026年11月25日 13:15</td><td class="left">已完成' in html
     assert "2026年11月26日 08:30" in html and "剩余 21 小时 30 分" in html
     # Wed 11:00 → next Wed 11:00 is 7 days; 08:30 is 2 h 30 earlier → 6 d 21 h 30 min.
     assert "2026年12月2日 08:30" in html and "剩余 6 天 21 小时" in html
