@@ -130,6 +130,7 @@ def test_a_complaint_before_opening_is_handled_on_the_store_clock(browser: Any, 
         assert "2026年11月26日 08:30" in reply_row and "剩余 1 天 4 小时" in reply_row
         # The GM was sent the complaint form: the bell shows it unread.
         assert gm.locator("#nav-unread").inner_text() == "1"
+        gm.screenshot(path="/tmp/aftersales-gm.png", full_page=True)
 
         # The service manager investigates and records the reply to the customer.
         sm = _sign_in(browser, live_app, world, "a.service_manager")

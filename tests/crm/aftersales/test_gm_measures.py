@@ -4,6 +4,7 @@ unread badge, measures approved or sent back with a comment, owners and the GM n
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 import pytest
@@ -60,7 +61,7 @@ def test_the_gm_page_shows_every_open_complaint_with_deadline_and_time_left(stor
     page = client_for(world.user("a.general_manager"), world.host(world.store_a)).get("/aftersales/gm/")
     html = page.content.decode()
     assert page.status_code == 200 and c.code in html
-    assert '2026年11月25日 13:15</td><td class="left">已完成' in html
+    assert re.search(r'2026年11月25日 13:15</td><td class="left[^"]*">已完成', html)
     assert "2026年11月26日 08:30" in html and "剩余 21 小时 30 分" in html
     # Wed 11:00 → next Wed 11:00 is 7 days; 08:30 is 2 h 30 earlier → 6 d 21 h 30 min.
     assert "2026年12月2日 08:30" in html and "剩余 6 天 21 小时" in html
