@@ -13,6 +13,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext
 from django_tenants.utils import tenant_context
 
 from tenants.guard import serving_store
@@ -107,6 +108,8 @@ def gm_overview(*, today: dt.date | None = None) -> dict[str, Any]:
     return {
         "overdue_actions": list(actions_list(overdue_only=True, today=today)[:100]),
         "to_approve": list(actions_list(status=ActionStatus.PROPOSED)[:100]),
+        "open_complaints": gm_open_complaints(),
+        "now": timezone.now(),
         "escalated": list(Complaint.objects.filter(escalated=True).select_related("customer")
                           .prefetch_related("deadlines").order_by("-escalation_level", "reported_at")[:100]),
         "open_count": Complaint.objects.exclude(state__in=[ComplaintState.CLOSED, ComplaintState.DRAFT]).count(),
@@ -114,8 +117,43 @@ def gm_overview(*, today: dt.date | None = None) -> dict[str, Any]:
     }
 
 
+def time_left(due_at: dt.datetime, now: dt.datetime) -> tuple[str, bool]:
+    """剩余 2 小时 15 分 / 已超时 1 天 3 小时: the clock time to a deadline (or past it), and whether
+    it is overdue. Minutes are whole (rounded down); a day or more shows days and hours."""
+    seconds = int((due_at - now).total_seconds())
+    overdue = seconds < 0
+    minutes = abs(seconds) // 60
+    days, rest = divmod(minutes, 24 * 60)
+    hours, mins = divmod(rest, 60)
+    if days:
+        span = gettext("%(d)s 天 %(h)s 小时") % {"d": days, "h": hours}
+    else:
+        span = gettext("%(h)s 小时 %(m)s 分") % {"h": hours, "m": mins}
+    return (gettext("已超时 %(span)s") if overdue else gettext("剩余 %(span)s")) % {"span": span}, overdue
+
+
+def gm_open_complaints(*, now: dt.datetime | None = None, limit: int = 200) -> list[dict[str, Any]]:
+    """总经理: every complaint not yet closed, with each deadline: met (when), or the time left."""
+    now = now or timezone.now()
+    complaints = (Complaint.objects.exclude(state__in=[ComplaintState.CLOSED, ComplaintState.DRAFT])
+                  .select_related("customer").prefetch_related("deadlines").order_by("reported_at")[:limit])
+    rows = []
+    for c in complaints:
+        deadlines = []
+        for d in c.deadlines.all():
+            if d.met_at is not None:
+                left, overdue = gettext("已完成"), False
+            else:
+                left, overdue = time_left(d.due_at, now)
+            deadlines.append({"step": d.step, "name": d.name, "within": d.within_working_days.normalize(),
+                              "due_at": d.due_at, "met_at": d.met_at, "left": left, "overdue": overdue})
+        if deadlines:
+            rows.append({"c": c, "deadlines": deadlines})
+    return rows
+
+
 def notifications_for(user_id: int, *, unread_only: bool = False) -> QuerySet[Notification]:
-    qs = Notification.objects.filter(recipient_id=user_id).select_related("complaint")
+    qs = Notification.objects.filter(recipient_id=user_id).select_related("complaint", "action")
     if unread_only:
         qs = qs.filter(read_at__isnull=True)
     return qs.order_by("-created_at")

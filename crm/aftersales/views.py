@@ -6,10 +6,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tenants.access import store_view
@@ -317,15 +319,52 @@ def _action(pk: int) -> CorrectiveAction:
     return action
 
 
-@store_view(Perm.APPROVE_ACTIONS)
+@store_view(Perm.COMPLAINTS)  # the GM, or the service manager for a measure the GM raised (the service decides)
 @require_POST
 def action_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    form = ReviewForm(request.POST)
+    form.is_valid()
     try:
-        action_services.corrective_action_approve(member=member_of(request), action=_action(pk))
+        action_services.corrective_action_approve(member=member_of(request), action=_action(pk),
+                                                  comment=form.cleaned_data.get("comment") or "")
         messages.success(request, "已批准。")
     except DomainError as exc:
         messages.error(request, exc.message)
     return redirect_next(request, "aftersales_actions")
+
+
+@store_view(Perm.COMPLAINTS)
+@require_POST
+def action_return(request: HttpRequest, pk: int) -> HttpResponse:
+    """退回修改 with the approver's comment."""
+    form = ReviewForm(request.POST)
+    form.is_valid()
+    try:
+        action_services.corrective_action_return(member=member_of(request), action=_action(pk),
+                                                 comment=form.cleaned_data.get("comment") or "")
+        messages.success(request, gettext("已退回修改，责任人会收到通知。"))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    nxt = request.POST.get("next") or ""
+    return redirect(nxt if nxt.startswith("/aftersales/") else "aftersales_actions")
+
+
+@store_view(Perm.VIEW_STORE)
+@require_POST
+def action_revise(request: HttpRequest, pk: int) -> HttpResponse:
+    """修改后重新提交 by the owner (on 我负责的措施)."""
+    form = ReviseForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "；".join(str(e) for errs in form.errors.values() for e in errs))
+        return redirect("aftersales_my_actions")
+    try:
+        action_services.corrective_action_revise(member=member_of(request), action=_action(pk),
+                                                 description=form.cleaned_data["description"],
+                                                 deadline=form.cleaned_data["deadline"])
+        messages.success(request, gettext("已修改并重新提交审批。"))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("aftersales_my_actions")
 
 
 @store_view(Perm.VIEW_STORE)
@@ -338,6 +377,15 @@ def action_complete(request: HttpRequest, pk: int) -> HttpResponse:
     except DomainError as exc:
         messages.error(request, exc.message)
     return redirect("aftersales_my_actions")
+
+
+class ReviewForm(forms.Form):
+    comment = forms.CharField(required=False, max_length=2000, strip=True)
+
+
+class ReviseForm(forms.Form):
+    description = forms.CharField(max_length=4000, strip=True, error_messages={"required": "请填写措施内容。"})
+    deadline = forms.DateField(error_messages={"required": "请填写完成期限。", "invalid": "完成期限格式不正确。"})
 
 
 @store_view(Perm.VIEW_STORE)

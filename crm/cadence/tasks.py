@@ -17,6 +17,15 @@ from django.conf import settings
 from django.db import connection, transaction
 
 
+def store_run_day(zone_name: str | None, now: dt.datetime | None = None) -> str:
+    """The daily run's date: the store's own "today" in its zone (not the server's date.today())."""
+    from django.utils import timezone
+
+    from tenants.models import store_zone
+
+    return timezone.localdate(now, timezone=store_zone(zone_name)).isoformat()
+
+
 def _spread(store_id: int, seconds: int) -> int:
     return zlib.crc32(str(store_id).encode()) % max(seconds, 1)
 
@@ -25,14 +34,12 @@ def _spread(store_id: int, seconds: int) -> int:
 def cadence_daily_fanout(run_on: str | None = None) -> int:
     """Enqueue the daily run of every active store, each in its schema, spread over time. The run's
     date is the store's own "today" (its zone) when beat fires, fixed now so the spread cannot move it."""
-    from django.utils import timezone
-
-    from tenants.models import Store, store_zone
+    from tenants.models import Store
 
     spread = int(getattr(settings, "CADENCE_SPREAD_S", 3600))
     stores = list(Store.objects.filter(status=Store.Status.ACTIVE).values_list("pk", "schema_name", "time_zone"))
     for store_id, schema, zone in stores:
-        day = run_on or timezone.localdate(timezone=store_zone(zone)).isoformat()
+        day = run_on or store_run_day(zone)
         cadence_store_run.apply_async(args=(day,), headers={"_schema_name": schema},
                                       countdown=_spread(store_id, spread))
     return len(stores)

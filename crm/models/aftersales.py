@@ -357,6 +357,7 @@ class ActionSource(models.TextChoices):
 
 class ActionStatus(models.TextChoices):
     PROPOSED = "proposed", _("待总经理批准")
+    RETURNED = "returned", _("已退回修改")
     APPROVED = "approved", _("执行中")
     DONE = "done", _("已完成")
 
@@ -374,6 +375,10 @@ class CorrectiveAction(models.Model):
     deadline = models.DateField(_("完成期限"))
     status = models.CharField(_("状态"), max_length=10, choices=ActionStatus.choices, default=ActionStatus.PROPOSED)
     raised_by_id = models.BigIntegerField()
+    # Who approves: the GM; a measure the GM raised is approved by the service manager instead.
+    approver_role = models.CharField(max_length=24, default="general_manager")
+    # The approver's comment when sending it back (退回修改) or approving it.
+    review_comment = models.TextField(_("审批意见"), blank=True, default="")
     approved_by_id = models.BigIntegerField(null=True, blank=True)
     approved_at = models.DateTimeField(_("批准时间"), null=True, blank=True)
     result = models.TextField(_("执行结果"), blank=True, default="")
@@ -408,6 +413,8 @@ class Notification(models.Model):
                                   related_name="notifications")
     deadline = models.ForeignKey(ComplaintDeadline, on_delete=models.CASCADE, null=True, blank=True,
                                  related_name="notifications")
+    action = models.ForeignKey(CorrectiveAction, on_delete=models.CASCADE, null=True, blank=True,
+                               related_name="notifications")
     title = models.CharField(max_length=120)
     body = models.CharField(max_length=500, blank=True, default="")
     created_at = models.DateTimeField(default=timezone.now)

@@ -58,7 +58,41 @@ def a_visit(w: Any) -> str:
         return f"/aftersales/visits/{v.pk}/"
 
 
+def _measure(w: Any) -> int:
+    """A measure in store A raised by its service manager, waiting for the GM."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from crm.aftersales.actions import corrective_action_create
+    from tenants.models import StoreMembership
+
+    with _in_a(w):
+        sm = StoreMembership.objects.get(user=w.user("a.service_manager"), store=w.store_a)
+        return corrective_action_create(member=sm, kind="corrective", source="monthly_report",
+                                        report_month=dt.date(2026, 11, 1), description="隔离用措施",
+                                        owner_id=sm.user_id,
+                                        deadline=timezone.localdate() + dt.timedelta(days=7)).pk
+
+
+def measure_return(w: Any) -> str:
+    return f"/aftersales/actions/{_measure(w)}/return/"
+
+
+def measure_revise(w: Any) -> str:
+    return f"/aftersales/actions/{_measure(w)}/revise/"
+
+
 ROWS = [
+    Case("b.general_manager", "a", measure_return, 404, method="post", data={"comment": "x"},
+         note="another store's GM cannot send back store A's measure"),
+    Case("c.general_manager", "a", measure_return, 404, method="post", data={"comment": "x"}, note="other group"),
+    Case("a.sales_consultant", "a", measure_return, 404, method="post", data={"comment": "x"},
+         note="consultants do not review measures"),
+    Case("x.hq_admin", "a", measure_return, 404, method="post", data={"comment": "x"}),
+    Case("b.service_manager", "a", measure_revise, 404, method="post",
+         data={"description": "x", "deadline": "2030-01-01"}),
+    Case(None, "a", measure_revise, 302, method="post", data={"description": "x", "deadline": "2030-01-01"}),
     Case("a.customer_service", "a", "/aftersales/visits/", 200),
     Case("a.service_manager", "a", "/aftersales/visits/", 200),
     Case("a.sales_consultant", "a", "/aftersales/visits/", 404, note="consultants do not work the call queue"),

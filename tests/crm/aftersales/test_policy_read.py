@@ -33,9 +33,9 @@ def test_reading_without_an_adoption_raises_clearly_and_adopts_nothing(world: Wo
         assert not StorePolicyAdoption.objects.filter(store=world.store_a).exists()
 
 
+@pytest.mark.usefixtures("eager_celery")
 def test_publication_adopts_and_the_read_then_finds_it(world: World, db: Any,
-                                                        django_capture_on_commit_callbacks: Any,
-                                                        eager_celery: Any) -> None:
+                                                        django_capture_on_commit_callbacks: Any) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         group_policy_bootstrap(group=world.group_x)  # publishing fans the versions out to every store
     for store in (world.store_a, world.store_b):

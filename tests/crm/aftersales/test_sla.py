@@ -157,3 +157,28 @@ def test_only_the_managers_reply_meets_the_one_working_day_step(store_a: Any, m:
     assert "reply" in dict(actions_from(c.state, gm.role))
     last = c.transitions.order_by("-id").first()
     assert last is not None and (last.action, last.by_user_id) == ("reply", sm.user_id)
+
+
+def test_the_daily_run_is_dated_on_the_store_clock() -> None:
+    from crm.cadence.tasks import store_run_day
+
+    # 2026-11-30 16:30 UTC is already 1 December 00:30 in Shanghai (a server on UTC said 30 November).
+    now = dt.datetime(2026, 11, 30, 16, 30, tzinfo=dt.UTC)
+    assert store_run_day("Asia/Shanghai", now) == "2026-12-01"
+    assert store_run_day("", now) == "2026-12-01"  # unset: Asia/Shanghai
+    assert store_run_day("Asia/Urumqi", now) == "2026-11-30"  # 22:30 there
+
+
+def test_store_pages_read_the_store_clock(store_a: Any, m: Any, world: Any) -> None:
+    import time_machine
+
+    from tenants.models import Store
+    from tests.conftest import client_for
+
+    client = client_for(world.user("a.general_manager"), world.host(world.store_a))
+    # 2026-11-25 03:00 UTC: 11:00 in Shanghai, 09:00 in Urumqi.
+    with time_machine.travel(dt.datetime(2026, 11, 25, 3, 0, tzinfo=dt.UTC), tick=False):
+        assert "现在 2026年11月25日 11:00" in client.get("/aftersales/gm/").content.decode()
+        with schema_context("public"):
+            Store.objects.filter(pk=world.store_a.pk).update(time_zone="Asia/Urumqi")
+        assert "现在 2026年11月25日 09:00" in client.get("/aftersales/gm/").content.decode()
