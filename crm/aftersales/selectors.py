@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 from django_tenants.utils import tenant_context
@@ -31,16 +31,40 @@ from ..models.aftersales import (
     ReturnVisit,
     StaffNegligence,
 )
+from ..models.cadence import FollowUpTask, TaskStatus
 from .visits import OPEN_STATUSES
 
 
-def visit_queue(*, day: dt.date, assignee_id: int | None = None) -> QuerySet[ReturnVisit]:
-    """回访工作队列: visits to call by `day` (due or redial), for customers still agreeing to be called."""
-    qs = (ReturnVisit.objects.filter(status__in=OPEN_STATUSES, next_call_on__lte=day, customer__may_call=True)
-          .select_related("customer", "vehicle", "service_visit"))
+def _open_call(field: str) -> Subquery:
+    """`field` of the visit's open call (the cadence task: planned call or redial), earliest first."""
+    return Subquery(FollowUpTask.objects.filter(
+        customer_id=OuterRef("customer_id"), rule_key=OuterRef("rule_key"), event_date=OuterRef("event_date"),
+        status__in=[TaskStatus.OPEN, TaskStatus.OVERDUE]).order_by("due_date", "id").values(field)[:1])
+
+
+def visit_queue(*, day: dt.date, day_from: dt.date | None = None, assignee_id: int | None = None
+                ) -> QuerySet[ReturnVisit]:
+    """回访工作队列: visits whose open call falls on [day_from, day] (no day_from: everything up to `day`,
+    the backlog included), for customers still agreeing to be called. Each row carries its call's
+    date (`call_on`), assignee (`call_assignee_id`) and the customer's time window (`call_window`)."""
+    qs = (ReturnVisit.objects.filter(status__in=OPEN_STATUSES, customer__may_call=True)
+          .annotate(call_on=_open_call("due_date"), call_assignee_id=_open_call("assignee_id"),
+                    call_window=_open_call("call_window"))
+          .filter(call_on__lte=day).select_related("customer", "vehicle", "service_visit"))
+    if day_from is not None:
+        qs = qs.filter(call_on__gte=day_from)
     if assignee_id is not None:
-        qs = qs.filter(assignee_id=assignee_id)
-    return qs.order_by("next_call_on", "due_date", "id")
+        qs = qs.filter(call_assignee_id=assignee_id)
+    return qs.order_by("call_on", "due_date", "id")
+
+
+def visit_queue_days(*, day_from: dt.date, day_to: dt.date, assignee_id: int | None = None
+                     ) -> list[tuple[dt.date, int]]:
+    """Calls per day over [day_from, day_to] (every day listed, zero included), for planning a week."""
+    counts = dict(visit_queue(day=day_to, day_from=day_from, assignee_id=assignee_id).order_by()
+                  .values_list("call_on").annotate(n=Count("id")).values_list("call_on", "n"))
+    days = (day_to - day_from).days + 1
+    return [(d, counts.get(d, 0)) for d in (day_from + dt.timedelta(days=i) for i in range(max(days, 0)))]
 
 
 def get_visit(pk: int | str) -> ReturnVisit:

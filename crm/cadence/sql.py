@@ -203,6 +203,53 @@ def _conditions_sql(rule: dict[str, Any]) -> str:
     return " AND ".join(parts) or "TRUE"
 
 
+# Cadence triggers whose store-staff calls are return visits (回访: after delivery, after each service).
+RETURN_VISIT_TRIGGERS = ("delivery", "service_done")
+# Triggers whose calls are planned at the event, on their future dates (计划回访: 3DC, 7DC, 15-day care,
+# first maintenance, the return visit after a repair), so customer service sees them ahead.
+PLANNED_AHEAD_TRIGGERS = ("delivery", "service_done", "first_maintenance_due")
+
+
+def is_return_visit_rule(rule: dict[str, Any]) -> bool:
+    """A rule whose calls are return visits with a survey record: calls after delivery or service by
+    store staff (not the consultant's own 1–3 month care calls)."""
+    return (rule.get("trigger") in RETURN_VISIT_TRIGGERS and rule.get("channel") == "call"
+            and rule.get("assignee") != "consultant")
+
+
+def plan_ahead_days(rule: dict[str, Any], body: dict[str, Any]) -> int:
+    """How many days past today the rule's tasks are created ahead: an event's whole series (offset
+    and repeats; for first maintenance also the time to the due date), 0 for rules planned on the day."""
+    if rule.get("trigger") not in PLANNED_AHEAD_TRIGGERS:
+        return 0
+    every = rule.get("repeat_every_days") or 0
+    repeats = (rule.get("repeat_max") or 0) if rule.get("repeat_until") else 0
+    ahead = rule["offset_days"] + repeats * every
+    if rule["trigger"] == "first_maintenance_due":
+        ahead += int(body["maintenance"]["first_days"])
+    return max(ahead, 0)
+
+
+# The return-visit record made with each new first task of a return-visit rule (same statement, same
+# transaction): the record of the visit; the calls stay tasks. A redial (a later task of the series,
+# sequence/event unchanged) gets no second record: UNIQUE(customer, rule_key, due_date) and the
+# series' first due date keep it one per visit.
+_RETURN_VISIT_RECORD = """,
+rv AS (
+INSERT INTO crm_returnvisit (task_id, subject, rule_key, rule_name, customer_id, vehicle_id, service_visit_id,
+    event_date, due_date, number, status, attempts, person_called, person_name, complaint_raised, remark,
+    policy_version_id, policy_version_number, created_at)
+SELECT ins.id, CASE WHEN ins.trigger = 'delivery' THEN 'delivery' ELSE 'service' END, ins.rule_key, ins.rule_name,
+    ins.customer_id, ins.vehicle_id,
+    CASE WHEN ins.trigger = 'service_done' THEN (SELECT sv.id FROM crm_servicevisit sv
+        WHERE sv.vehicle_id = ins.vehicle_id AND sv.visited_on = ins.event_date ORDER BY sv.id DESC LIMIT 1) END,
+    ins.event_date, ins.due_date, COALESCE(NULLIF(c.call_number, ''), c.mobile), 'due', 0, '', '', FALSE, '',
+    ins.policy_version_id, ins.policy_version_number, now()
+FROM ins JOIN crm_customer c ON c.id = ins.customer_id
+ON CONFLICT DO NOTHING
+RETURNING id)"""
+
+
 @dataclass(frozen=True)
 class RuleSQL:
     sql: str
@@ -212,7 +259,9 @@ class RuleSQL:
 def rule_insert(rule: dict[str, Any], body: dict[str, Any], *, start: dt.date, end: dt.date,
                 version_id: int, version_number: int, store_name: str, role_ids: list[int],
                 holidays: list[tuple[dt.date, str]], customer_id: int | None = None) -> RuleSQL:
-    """The INSERT for one rule, creating tasks due in [start, end] (optionally for one customer)."""
+    """The INSERT for one rule, creating tasks due in [start, end] (optionally for one customer); a
+    return-visit rule also creates each new visit's record. The statement yields the number of tasks
+    created (RETURNING, not rowcount)."""
     every = rule.get("repeat_every_days") or 0
     repeat_max = rule.get("repeat_max") or 0 if rule.get("repeat_until") else 0
     offset = rule["offset_days"]
@@ -228,6 +277,7 @@ def rule_insert(rule: dict[str, Any], body: dict[str, Any], *, start: dt.date, e
         due_at = "NULL"
     customer_filter = "AND c.id = %(customer_id)s" if customer_id is not None else ""
     sql = f"""
+WITH ins AS (
 INSERT INTO crm_followuptask (customer_id, vehicle_id, lead_id, rule_key, rule_name, trigger, channel, event_date,
     sequence, due_date, due_at, call_window, assignee_id, status, skip_reason, outcome, outcome_note,
     allowed_outcomes, message, policy_version_id, policy_version_number, created_at)
@@ -243,6 +293,9 @@ WHERE d.due BETWEEN %(start)s AND %(end)s {customer_filter}
   AND {_consent_sql(rule)}
   AND {_conditions_sql(rule)}
 ON CONFLICT (customer_id, rule_key, due_date) DO NOTHING
+RETURNING id, customer_id, vehicle_id, rule_key, rule_name, trigger, event_date, due_date, policy_version_id,
+    policy_version_number){_RETURN_VISIT_RECORD if is_return_visit_rule(rule) else ""}
+SELECT count(*) FROM ins
 """
     params: dict[str, Any] = {
         "key": rule["key"], "name": rule["name"], "trigger": rule["trigger"], "channel": rule["channel"],
