@@ -13,6 +13,7 @@ from typing import Any
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext
 from django_tenants.utils import tenant_context
 
 from tenants.guard import serving_store
@@ -23,13 +24,17 @@ from ..access import customers_for_member, sees_all
 from ..models.aftersales import (
     ActionKind,
     ActionStatus,
+    CallOutcome,
     Complaint,
     ComplaintStage,
     ComplaintState,
     CorrectiveAction,
     Notification,
     ReturnVisit,
+    ReturnVisitCall,
     StaffNegligence,
+    SurveyAnswer,
+    VisitStatus,
 )
 from ..models.cadence import FollowUpTask, TaskStatus
 from .visits import OPEN_STATUSES
@@ -142,6 +147,45 @@ def notifications_for(user_id: int, *, unread_only: bool = False) -> QuerySet[No
     if unread_only:
         qs = qs.filter(read_at__isnull=True)
     return qs.order_by("-created_at")
+
+
+def customer_planned_calls(customer_id: int, *, limit: int = 30) -> list[FollowUpTask]:
+    """计划回访/待跟进 on the customer's 360° page: their open calls and messages, earliest first —
+    the overdue backlog, today's and the ones planned on future dates."""
+    return list(FollowUpTask.objects.filter(customer_id=customer_id, status__in=[TaskStatus.OPEN,
+                                                                                  TaskStatus.OVERDUE])
+                .order_by("due_date", "due_at", "id")[:limit])
+
+
+def _answer_text(a: SurveyAnswer) -> str:
+    if a.kind == "yes_no":
+        value = gettext("是") if a.yes else gettext("否")
+    else:
+        value = gettext("%(rating)s/%(scale)s 分") % {"rating": a.rating, "scale": a.scale}
+    return f"{a.question_text}：{value}" + (f"（{a.remark}）" if a.remark else "")
+
+
+def customer_return_visit_events(customer_id: int, names: dict[int, str], *, limit: int = 50
+                                 ) -> list[dict[str, Any]]:
+    """回访 on the customer's 360° timeline: every call made, with its outcome, and a completed call's
+    answers (question by question, a "no" with its reason) and remark."""
+    calls = (ReturnVisitCall.objects.filter(visit__customer_id=customer_id).select_related("visit")
+             .prefetch_related("visit__answers").order_by("-called_at")[:limit])
+    events = []
+    for call in calls:
+        visit = call.visit
+        parts = [visit.rule_name]
+        answers: list[str] = []
+        if call.outcome == CallOutcome.COMPLETED and visit.status == VisitStatus.COMPLETED:
+            answers = [_answer_text(a) for a in visit.answers.all()]
+            if visit.remark:
+                parts.append(gettext("其他问题/建议：%(remark)s") % {"remark": visit.remark})
+        elif call.note:
+            parts.append(call.note)
+        events.append({"at": call.called_at, "kind": gettext("回访·%(outcome)s") % {
+            "outcome": call.get_outcome_display()}, "icon": "telephone", "staff": names.get(call.called_by_id),
+            "text": "；".join(parts), "answers": answers, "visit_id": visit.pk})
+    return events
 
 
 def customer_complaints(customer_id: int) -> list[Complaint]:

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from hq.models import PolicyKind
 from tenants.errors import Conflict, DomainError
@@ -142,7 +143,7 @@ def return_visit_record(
         raise DomainError("请选择本次回访的结果。", field="outcome")
     call = visit_open_call(visit)
     if call is None:
-        raise Conflict("该回访没有待拨打的电话（可能已在任务列表中处理）。")
+        raise Conflict(gettext("该回访没有待拨打的电话（可能已在任务列表中处理）。"))
     now = timezone.now()
     clean: list[CleanAnswer] = []
     survey: Survey | None = None

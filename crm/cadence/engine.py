@@ -104,7 +104,7 @@ def _generate(store: Store, policy: EffectivePolicy, *, start: dt.date, end: dt.
             if not holidays:
                 continue
         # Calls of an event's series are created at once, on their future dates (planned ahead).
-        stmt = rule_insert(rule, body, start=start, end=end + dt.timedelta(days=plan_ahead_days(rule, body)),
+        stmt = rule_insert(rule, body, start=start, end=end, ahead=plan_ahead_days(rule, body),
                            version_id=policy.version.pk,
                            version_number=policy.version.number, store_name=store.name,
                            role_ids=members.get(rule["assignee"], []), holidays=holidays, customer_id=customer_id)

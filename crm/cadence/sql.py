@@ -223,7 +223,9 @@ def plan_ahead_days(rule: dict[str, Any], body: dict[str, Any]) -> int:
     if rule.get("trigger") not in PLANNED_AHEAD_TRIGGERS:
         return 0
     every = rule.get("repeat_every_days") or 0
-    repeats = (rule.get("repeat_max") or 0) if rule.get("repeat_until") else 0
+    # A fixed number of repeats is planned with the first call; a series "until the car came in" (or the
+    # lead closed) adds its next call on its day, when the condition is known.
+    repeats = (rule.get("repeat_max") or 0) if rule.get("repeat_until") == "count" else 0
     ahead = rule["offset_days"] + repeats * every
     if rule["trigger"] == "first_maintenance_due":
         ahead += int(body["maintenance"]["first_days"])
@@ -258,15 +260,18 @@ class RuleSQL:
 
 def rule_insert(rule: dict[str, Any], body: dict[str, Any], *, start: dt.date, end: dt.date,
                 version_id: int, version_number: int, store_name: str, role_ids: list[int],
-                holidays: list[tuple[dt.date, str]], customer_id: int | None = None) -> RuleSQL:
+                holidays: list[tuple[dt.date, str]], customer_id: int | None = None, ahead: int = 0) -> RuleSQL:
     """The INSERT for one rule, creating tasks due in [start, end] (optionally for one customer); a
     return-visit rule also creates each new visit's record. The statement yields the number of tasks
-    created (RETURNING, not rowcount)."""
+    created (RETURNING, not rowcount). `ahead` (plan_ahead_days): the first calls — and a fixed count
+    of repeats — due up to that many days after `end` are created now, on their future dates."""
     every = rule.get("repeat_every_days") or 0
     repeat_max = rule.get("repeat_max") or 0 if rule.get("repeat_until") else 0
     offset = rule["offset_days"]
+    plan_end = end + dt.timedelta(days=ahead)
+    repeat_end = plan_end if rule.get("repeat_until") == "count" else end
     ev_from = start - dt.timedelta(days=offset + repeat_max * every)
-    ev_to = end - dt.timedelta(days=offset)
+    ev_to = plan_end - dt.timedelta(days=offset)
     maint = body["maintenance"]
     if rule.get("at"):
         due_at = f"((d.due + %(at)s::time) {_LOCAL})"
@@ -289,7 +294,7 @@ JOIN crm_customer c ON c.id = e.customer_id
 LEFT JOIN crm_vehicle v ON v.id = e.vehicle_id
 CROSS JOIN LATERAL generate_series(0, %(repeat_max)s) AS k
 CROSS JOIN LATERAL (SELECT e.event_date + %(offset)s + k * %(every)s AS due) AS d
-WHERE d.due BETWEEN %(start)s AND %(end)s {customer_filter}
+WHERE d.due BETWEEN %(start)s AND %(end)s AND (k = 0 OR d.due <= %(repeat_end)s) {customer_filter}
   AND {_consent_sql(rule)}
   AND {_conditions_sql(rule)}
 ON CONFLICT (customer_id, rule_key, due_date) DO NOTHING
@@ -301,7 +306,7 @@ SELECT count(*) FROM ins
         "key": rule["key"], "name": rule["name"], "trigger": rule["trigger"], "channel": rule["channel"],
         "outcomes": json.dumps(rule.get("outcomes") or []), "message": rule.get("message") or "",
         "version_id": version_id, "version_number": version_number, "repeat_max": repeat_max, "every": every,
-        "offset": offset, "start": start, "end": end, "ev_from": ev_from, "ev_to": ev_to,
+        "offset": offset, "start": start, "end": plan_end, "repeat_end": repeat_end, "ev_from": ev_from, "ev_to": ev_to,
         "ev_from_ts": f"{ev_from.isoformat()} 00:00:00+08:00",
         "ev_to_ts": f"{(ev_to + dt.timedelta(days=1)).isoformat()} 00:00:00+08:00",
         "store_name": store_name, "store_phone": "", "role_ids": role_ids or [None], "grades": rule.get("grades") or [],
