@@ -173,6 +173,7 @@ def monthly_report(period: ReportPeriod) -> MonthlyReport:
                count(*) FILTER (WHERE status = 'completed' AND subject = 'service' AND satisfied) AS repair_sat,
                count(*) FILTER (WHERE complaint_raised) AS found
         FROM crm_returnvisit WHERE due_date >= %(d0)s AND due_date < %(d1)s
+          AND due_date <= %(today)s  -- visits are planned ahead: due once their day has come
         """, p)
     r.due, r.made, r.successful, r.satisfied = v["due"], v["made"], v["ok"], v["sat"]
     r.repair_done, r.repair_satisfied, r.complaints_found = v["repair"], v["repair_sat"], v["found"]

@@ -176,3 +176,18 @@ def test_the_call_and_its_answers_reach_the_360_page(store_a: Any, m: Any, world
     assert "您车辆的问题是否一次修好？：否（车门异响没修好）" in timeline and "希望提供上门取送车" in timeline
     with tenant_context(world.store_a):
         assert visit_open_call(visit) is None
+
+
+def test_planned_calls_count_as_due_only_once_their_day_has_come(store_a: Any) -> None:
+    from crm.aftersales.report import monthly_report, parse_report_period
+    from hq.metrics.periods import current_month
+    from hq.metrics.providers.cadence import compute
+
+    _plan_delivery()
+    # Tue 1 Dec: every call of the delivery lies ahead, so December has nothing due yet.
+    assert compute(current_month(TODAY))["cadence_tasks_due"] == 0
+    assert monthly_report(parse_report_period("2026-12", None)).due == 0
+    with time_machine.travel(dt.datetime(2026, 12, 4, 18, 0, tzinfo=TZ), tick=False):
+        # Fri 4 Dec: the first visit (2 Dec) and the 3DC (4 Dec) have fallen due — 2 calls, 2 visits.
+        assert compute(current_month(dt.date(2026, 12, 4)))["cadence_tasks_due"] == 2
+        assert monthly_report(parse_report_period("2026-12", None)).due == 2
