@@ -50,8 +50,9 @@ class VisitOut(serializers.ModelSerializer[ReturnVisit]):
                   "policy_version_number", "answers"]
 
     def _call(self, obj: ReturnVisit) -> dict[str, Any]:
-        if hasattr(obj, "call_on"):  # annotated by the queue selector
-            return {"due_date": obj.call_on, "call_window": obj.call_window, "assignee_id": obj.call_assignee_id}
+        if hasattr(obj, "call_on"):  # annotated by the queue selector (not model fields)
+            return {"due_date": getattr(obj, "call_on"), "call_window": getattr(obj, "call_window"),  # noqa: B009
+                    "assignee_id": getattr(obj, "call_assignee_id")}  # noqa: B009
         task = visit_open_call(obj)
         return ({"due_date": task.due_date, "call_window": task.call_window, "assignee_id": task.assignee_id}
                 if task is not None else {"due_date": None, "call_window": "", "assignee_id": None})

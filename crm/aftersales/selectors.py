@@ -66,8 +66,8 @@ def visit_queue(*, day: dt.date, day_from: dt.date | None = None, assignee_id: i
 def visit_queue_days(*, day_from: dt.date, day_to: dt.date, assignee_id: int | None = None
                      ) -> list[tuple[dt.date, int]]:
     """Calls per day over [day_from, day_to] (every day listed, zero included), for planning a week."""
-    counts = dict(visit_queue(day=day_to, day_from=day_from, assignee_id=assignee_id).order_by()
-                  .values_list("call_on").annotate(n=Count("id")).values_list("call_on", "n"))
+    queue: Any = visit_queue(day=day_to, day_from=day_from, assignee_id=assignee_id)  # annotated: call_on
+    counts = dict(queue.order_by().values_list("call_on").annotate(n=Count("id")).values_list("call_on", "n"))
     days = (day_to - day_from).days + 1
     return [(d, counts.get(d, 0)) for d in (day_from + dt.timedelta(days=i) for i in range(max(days, 0)))]
 
