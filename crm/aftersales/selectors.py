@@ -72,6 +72,23 @@ def visit_queue_days(*, day_from: dt.date, day_to: dt.date, assignee_id: int | N
     return [(d, counts.get(d, 0)) for d in (day_from + dt.timedelta(days=i) for i in range(max(days, 0)))]
 
 
+def visit_ids_for_calls(tasks: list[FollowUpTask]) -> dict[int, int]:
+    """task id → the return visit its call belongs to (same customer, rule and event), for the task
+    lists' link to the call screen (the survey is recorded there). One query."""
+    if not tasks:
+        return {}
+    rows = ReturnVisit.objects.filter(customer_id__in={t.customer_id for t in tasks},
+                                      rule_key__in={t.rule_key for t in tasks}).values_list(
+        "pk", "customer_id", "rule_key", "event_date")
+    series = {(c, k, e): pk for pk, c, k, e in rows}
+    out = {}
+    for t in tasks:
+        visit_id = series.get((t.customer_id, t.rule_key, t.event_date))
+        if visit_id is not None:
+            out[t.pk] = visit_id
+    return out
+
+
 def get_visit(pk: int | str) -> ReturnVisit:
     """A return visit of this store (the queue's roles see every visit); 404 otherwise."""
     try:

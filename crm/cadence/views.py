@@ -21,6 +21,7 @@ from tenants.errors import DomainError
 from tenants.models import Store, StoreMembership
 from tenants.roles import Perm, role_allows
 
+from ..aftersales.selectors import visit_ids_for_calls
 from ..models import FollowUpTask
 from . import export, monthly
 from .engine import current_store
@@ -59,10 +60,10 @@ def _day(request: HttpRequest) -> dt.date:
         return timezone.localdate()
 
 
-def _task_ctx(task: FollowUpTask) -> dict[str, Any]:
+def _task_ctx(task: FollowUpTask, visit_id: int | None = None) -> dict[str, Any]:
     return {"t": task, "outcomes": [(o, OUTCOMES.get(o, o)) for o in task.allowed_outcomes or []],
             "channel_label": CHANNELS.get(task.channel, task.channel),
-            "outcome_label": OUTCOMES.get(task.outcome, task.outcome)}
+            "outcome_label": OUTCOMES.get(task.outcome, task.outcome), "visit_id": visit_id}
 
 
 @store_view(Perm.VIEW_STORE)
@@ -70,9 +71,10 @@ def my_tasks(request: HttpRequest) -> HttpResponse:
     """我的任务: the day's calls and messages, overdue ones first, each done with one click."""
     day = _day(request)
     tasks = list(task_queue_for(_member(request).user_id, day))
+    visits = visit_ids_for_calls(tasks)  # return-visit calls link to their call screen (the survey)
     return render(request, "crm/cadence/tasks.html", {
         "day": day, "prev": day - dt.timedelta(days=1), "next": day + dt.timedelta(days=1),
-        "today": timezone.localdate(), "rows": [_task_ctx(t) for t in tasks],
+        "today": timezone.localdate(), "rows": [_task_ctx(t, visits.get(t.pk)) for t in tasks],
         "open_count": sum(1 for t in tasks if t.status in ("open", "overdue")),
     })
 

@@ -191,3 +191,23 @@ def test_planned_calls_count_as_due_only_once_their_day_has_come(store_a: Any) -
         # Fri 4 Dec: the first visit (2 Dec) and the 3DC (4 Dec) have fallen due — 2 calls, 2 visits.
         assert compute(current_month(dt.date(2026, 12, 4)))["cadence_tasks_due"] == 2
         assert monthly_report(parse_report_period("2026-12", None)).due == 2
+
+
+def test_my_tasks_shows_planned_days_ahead_and_the_backlog_marked_overdue(store_a: Any, world: Any) -> None:
+    from crm.cadence.engine import cadence_run_store
+
+    c = _plan_delivery()
+    first = FollowUpTask.objects.get(customer=c, rule_key="delivery_first_visit")
+    seven = FollowUpTask.objects.get(customer=c, rule_key="delivery_7dc")
+    assert first.assignee_id == world.user("a.customer_service").pk  # the store's only 客服专员
+    visit = ReturnVisit.objects.get(customer=c, rule_key="delivery_first_visit")
+    host = world.host(world.store_a)
+    ahead = client_for(world.user("a.customer_service"), host).get("/cadence/tasks/?day=2026-12-08").content.decode()
+    assert f'id="task-{seven.pk}"' in ahead  # Tue 8 Dec, planned on 1 Dec
+    with time_machine.travel(dt.datetime(2026, 12, 4, 8, 0, tzinfo=TZ), tick=False):
+        with tenant_context(world.store_a):
+            cadence_run_store(today=dt.date(2026, 12, 4))  # the morning run marks 2 Dec's call overdue
+        page = client_for(world.user("a.customer_service"), host).get("/cadence/tasks/").content.decode()
+    row = page[page.index(f'id="task-{first.pk}"'):]
+    row = row[:row.index("</tr>")]
+    assert "table-danger" in row and "已逾期" in row and f"/aftersales/visits/{visit.pk}/" in row
