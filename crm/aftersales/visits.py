@@ -15,11 +15,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from hq.models import PolicyKind
 from tenants.errors import Conflict, DomainError
 from tenants.models import StoreMembership
 
-from ..cadence.sql import RETURN_VISIT_TRIGGERS, is_return_visit_rule
 from ..models import FollowUpTask
 from ..models.aftersales import (
     CallOutcome,
@@ -30,10 +28,7 @@ from ..models.aftersales import (
     VisitStatus,
 )
 from ..models.cadence import TaskStatus
-from .policy import Survey, current_store, effective, survey_current
-
-__all__ = ["RETURN_VISIT_TRIGGERS", "OPEN_STATUSES", "return_visit_rule_keys", "return_visit_record",
-           "return_visits_end_for_refusal", "visit_open_call"]
+from .policy import Survey, current_store, survey_current
 
 OPEN_STATUSES = (VisitStatus.DUE, VisitStatus.RETRY)
 # The call screen's outcome → the outcome its call (the cadence task) closes with, in the cadence's
@@ -45,15 +40,6 @@ _TASK_OUTCOME = {
     CallOutcome.REFUSED: "reached",
     CallOutcome.DO_NOT_CALL: "refused",
 }
-
-
-def return_visit_rule_keys() -> list[str]:
-    """Keys of the cadence rules that are return visits (crm.cadence.sql.is_return_visit_rule)."""
-    try:
-        policy = effective(current_store(), PolicyKind.CADENCE)
-    except DomainError:
-        return []
-    return [r["key"] for r in policy.body.get("rules", []) if is_return_visit_rule(r)]
 
 
 def visit_open_call(visit: ReturnVisit) -> FollowUpTask | None:
