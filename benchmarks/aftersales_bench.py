@@ -68,12 +68,12 @@ def _seed_report_store(store: Any) -> None:
             # 20,000 visits spread over the month: 85 % called, 70 % successful, 80 % of those satisfied.
             cur.execute("""
                 INSERT INTO crm_returnvisit (subject, rule_key, rule_name, customer_id, vehicle_id, event_date,
-                    due_date, next_call_on, call_window, number, status, attempts, person_called, person_name,
+                    due_date, number, status, attempts, person_called, person_name,
                     survey_version_id, survey_version_number, satisfied, complaint_raised, remark, completed_at,
                     called_by_id, created_at)
                 SELECT CASE WHEN g %% 4 = 0 THEN 'delivery' ELSE 'service' END, 'bench_' || g, '压测回访',
-                    v.owner_id, v.id, %(m0)s::date + (g %% 28) - 3, %(m0)s::date + (g %% 28), %(m0)s::date + (g %% 28),
-                    '', '13900000000',
+                    v.owner_id, v.id, %(m0)s::date + (g %% 28) - 3, %(m0)s::date + (g %% 28),
+                    '13900000000',
                     CASE WHEN g %% 20 < 14 THEN 'completed' WHEN g %% 20 < 17 THEN 'unreachable' ELSE 'due' END,
                     CASE WHEN g %% 20 < 17 THEN 1 + g %% 3 ELSE 0 END, 'owner', '', 1, 1,
                     CASE WHEN g %% 20 < 14 THEN g %% 5 <> 0 END, g %% 50 = 0, '',

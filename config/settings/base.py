@@ -276,18 +276,13 @@ CELERY_BEAT_SCHEDULE["cadence-outbox"] = {
     "options": {"expires": 290},
 }
 
-# After-sales (crm.aftersales): complaint SLA sweep every five minutes (fan-out per store), return
-# visits materialised from the cadence's tasks after its daily run, and the HQ metric provider.
+# After-sales (crm.aftersales): complaint SLA sweep every five minutes (fan-out per store) and the HQ
+# metric provider. Return visits come with their calls from the cadence run (no sync job).
 CELERY_IMPORTS = [*globals().get("CELERY_IMPORTS", []), "crm.aftersales.tasks"]
 CELERY_BEAT_SCHEDULE["aftersales-sla-sweep"] = {
     "task": "aftersales.sla_fanout",
     "schedule": 300.0,
     "options": {"expires": 290},
-}
-CELERY_BEAT_SCHEDULE["aftersales-visits-sync"] = {
-    "task": "aftersales.visits_fanout",
-    "schedule": __import__("celery.schedules", fromlist=["crontab"]).crontab(hour=6, minute=30),
-    "options": {"expires": 60 * 60 * 6},
 }
 HQ_METRIC_PROVIDERS += ["crm.aftersales.metrics"]
 # What the store's CRM does in the store's schema right after it adopts a version of a policy kind.

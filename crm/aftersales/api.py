@@ -3,6 +3,7 @@ actions, the monthly report. Thin views: parse, call one service or selector, se
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import asdict
 from typing import Any
 
@@ -30,12 +31,16 @@ from . import actions as action_services
 from . import complaints as complaint_services
 from .report import monthly_report, parse_report_period
 from .selectors import actions_list, complaint_list, get_complaint_for_member, get_visit, visit_queue
-from .visits import return_visit_record, return_visit_sync
+from .visits import return_visit_record, visit_open_call
 
 
 class VisitOut(serializers.ModelSerializer[ReturnVisit]):
     customer_name = serializers.CharField(source="customer.name")
     answers = serializers.SerializerMethodField()
+    # The open call's date, window and assignee (the cadence task); null once the visit has ended.
+    next_call_on = serializers.SerializerMethodField()
+    call_window = serializers.SerializerMethodField()
+    assignee_id = serializers.SerializerMethodField()
 
     class Meta:
         model = ReturnVisit
@@ -44,6 +49,23 @@ class VisitOut(serializers.ModelSerializer[ReturnVisit]):
                   "assignee_id", "status", "attempts", "person_called", "person_name", "survey_version_id",
                   "survey_version_number", "satisfied", "complaint_raised", "remark", "completed_at",
                   "policy_version_number", "answers"]
+
+    def _call(self, obj: ReturnVisit) -> dict[str, Any]:
+        if hasattr(obj, "call_on"):  # annotated by the queue selector (not model fields)
+            return {"due_date": getattr(obj, "call_on"), "call_window": getattr(obj, "call_window"),  # noqa: B009
+                    "assignee_id": getattr(obj, "call_assignee_id")}  # noqa: B009
+        task = visit_open_call(obj)
+        return ({"due_date": task.due_date, "call_window": task.call_window, "assignee_id": task.assignee_id}
+                if task is not None else {"due_date": None, "call_window": "", "assignee_id": None})
+
+    def get_next_call_on(self, obj: ReturnVisit) -> dt.date | None:
+        return self._call(obj)["due_date"]  # type: ignore[no-any-return]
+
+    def get_call_window(self, obj: ReturnVisit) -> str:
+        return str(self._call(obj)["call_window"] or "")
+
+    def get_assignee_id(self, obj: ReturnVisit) -> int | None:
+        return self._call(obj)["assignee_id"]  # type: ignore[no-any-return]
 
     def get_answers(self, obj: ReturnVisit) -> list[dict[str, Any]]:
         return [{"question_key": a.question_key, "question_text": a.question_text, "kind": a.kind, "yes": a.yes,
@@ -72,7 +94,6 @@ class VisitQueue(APIView):
 
     @extend_schema(responses=VisitOut(many=True))
     def get(self, request: Request) -> Response:
-        return_visit_sync()
         mine = request.query_params.get("mine") == "1"
         qs = visit_queue(day=timezone.localdate(), assignee_id=request.member.user_id if mine else None)  # type: ignore[attr-defined]
         return Response(VisitOut(qs.prefetch_related("answers")[:500], many=True).data)

@@ -157,6 +157,7 @@ def monthly_report(period: Period) -> MonthlyReport:
                count(*) FILTER (WHERE status = 'completed') AS ok,
                count(*) FILTER (WHERE complaint_raised) AS found
         FROM crm_returnvisit WHERE due_date >= %(d0)s AND due_date < %(d1)s
+          AND due_date <= %(today)s  -- visits are planned ahead: due once their day has come
         """, p)
     r.due, r.made, r.successful, r.complaints_found = v["due"], v["made"], v["ok"], v["found"]
     figures = _figures()

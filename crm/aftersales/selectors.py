@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -24,25 +24,70 @@ from ..access import customers_for_member, sees_all
 from ..models.aftersales import (
     ActionKind,
     ActionStatus,
+    CallOutcome,
     Complaint,
     ComplaintStage,
     ComplaintState,
     CorrectiveAction,
     Notification,
     ReturnVisit,
+    ReturnVisitCall,
     StaffNegligence,
+    SurveyAnswer,
+    VisitStatus,
     complaint_code,
 )
+from ..models.cadence import FollowUpTask, TaskStatus
 from .visits import OPEN_STATUSES
 
 
-def visit_queue(*, day: dt.date, assignee_id: int | None = None) -> QuerySet[ReturnVisit]:
-    """回访工作队列: visits to call by `day` (due or redial), for customers still agreeing to be called."""
-    qs = (ReturnVisit.objects.filter(status__in=OPEN_STATUSES, next_call_on__lte=day, customer__may_call=True)
-          .select_related("customer", "vehicle", "service_visit"))
+def _open_call(field: str) -> Subquery:
+    """`field` of the visit's open call (the cadence task: planned call or redial), earliest first."""
+    return Subquery(FollowUpTask.objects.filter(
+        customer_id=OuterRef("customer_id"), rule_key=OuterRef("rule_key"), event_date=OuterRef("event_date"),
+        status__in=[TaskStatus.OPEN, TaskStatus.OVERDUE]).order_by("due_date", "id").values(field)[:1])
+
+
+def visit_queue(*, day: dt.date, day_from: dt.date | None = None, assignee_id: int | None = None
+                ) -> QuerySet[ReturnVisit]:
+    """回访工作队列: visits whose open call falls on [day_from, day] (no day_from: everything up to `day`,
+    the backlog included), for customers still agreeing to be called. Each row carries its call's
+    date (`call_on`), assignee (`call_assignee_id`) and the customer's time window (`call_window`)."""
+    qs = (ReturnVisit.objects.filter(status__in=OPEN_STATUSES, customer__may_call=True)
+          .annotate(call_on=_open_call("due_date"), call_assignee_id=_open_call("assignee_id"),
+                    call_window=_open_call("call_window"))
+          .filter(call_on__lte=day).select_related("customer", "vehicle", "service_visit"))
+    if day_from is not None:
+        qs = qs.filter(call_on__gte=day_from)
     if assignee_id is not None:
-        qs = qs.filter(assignee_id=assignee_id)
-    return qs.order_by("next_call_on", "due_date", "id")
+        qs = qs.filter(call_assignee_id=assignee_id)
+    return qs.order_by("call_on", "due_date", "id")
+
+
+def visit_queue_days(*, day_from: dt.date, day_to: dt.date, assignee_id: int | None = None
+                     ) -> list[tuple[dt.date, int]]:
+    """Calls per day over [day_from, day_to] (every day listed, zero included), for planning a week."""
+    queue: Any = visit_queue(day=day_to, day_from=day_from, assignee_id=assignee_id)  # annotated: call_on
+    counts = dict(queue.order_by().values_list("call_on").annotate(n=Count("id")).values_list("call_on", "n"))
+    days = (day_to - day_from).days + 1
+    return [(d, counts.get(d, 0)) for d in (day_from + dt.timedelta(days=i) for i in range(max(days, 0)))]
+
+
+def visit_ids_for_calls(tasks: list[FollowUpTask]) -> dict[int, int]:
+    """task id → the return visit its call belongs to (same customer, rule and event), for the task
+    lists' link to the call screen (the survey is recorded there). One query."""
+    if not tasks:
+        return {}
+    rows = ReturnVisit.objects.filter(customer_id__in={t.customer_id for t in tasks},
+                                      rule_key__in={t.rule_key for t in tasks}).values_list(
+        "pk", "customer_id", "rule_key", "event_date")
+    series = {(c, k, e): pk for pk, c, k, e in rows}
+    out = {}
+    for t in tasks:
+        visit_id = series.get((t.customer_id, t.rule_key, t.event_date))
+        if visit_id is not None:
+            out[t.pk] = visit_id
+    return out
 
 
 def get_visit(pk: int | str) -> ReturnVisit:
@@ -157,6 +202,45 @@ def notifications_for(user_id: int, *, unread_only: bool = False) -> QuerySet[No
     if unread_only:
         qs = qs.filter(read_at__isnull=True)
     return qs.order_by("-created_at")
+
+
+def customer_planned_calls(customer_id: int, *, limit: int = 30) -> list[FollowUpTask]:
+    """计划回访/待跟进 on the customer's 360° page: their open calls and messages, earliest first —
+    the overdue backlog, today's and the ones planned on future dates."""
+    return list(FollowUpTask.objects.filter(customer_id=customer_id, status__in=[TaskStatus.OPEN,
+                                                                                  TaskStatus.OVERDUE])
+                .order_by("due_date", "due_at", "id")[:limit])
+
+
+def _answer_text(a: SurveyAnswer) -> str:
+    if a.kind == "yes_no":
+        value = gettext("是") if a.yes else gettext("否")
+    else:
+        value = gettext("%(rating)s/%(scale)s 分") % {"rating": a.rating, "scale": a.scale}
+    return f"{a.question_text}：{value}" + (f"（{a.remark}）" if a.remark else "")
+
+
+def customer_return_visit_events(customer_id: int, names: dict[int, str], *, limit: int = 50
+                                 ) -> list[dict[str, Any]]:
+    """回访 on the customer's 360° timeline: every call made, with its outcome, and a completed call's
+    answers (question by question, a "no" with its reason) and remark."""
+    calls = (ReturnVisitCall.objects.filter(visit__customer_id=customer_id).select_related("visit")
+             .prefetch_related("visit__answers").order_by("-called_at")[:limit])
+    events = []
+    for call in calls:
+        visit = call.visit
+        parts = [visit.rule_name]
+        answers: list[str] = []
+        if call.outcome == CallOutcome.COMPLETED and visit.status == VisitStatus.COMPLETED:
+            answers = [_answer_text(a) for a in visit.answers.all()]
+            if visit.remark:
+                parts.append(gettext("其他问题/建议：%(remark)s") % {"remark": visit.remark})
+        elif call.note:
+            parts.append(call.note)
+        events.append({"at": call.called_at, "kind": gettext("回访·%(outcome)s") % {
+            "outcome": call.get_outcome_display()}, "icon": "telephone", "staff": names.get(call.called_by_id),
+            "text": "；".join(parts), "answers": answers, "visit_id": visit.pk})
+    return events
 
 
 def customer_complaints(customer_id: int) -> list[Complaint]:

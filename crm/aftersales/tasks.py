@@ -26,21 +26,3 @@ def aftersales_sla_sweep() -> int:
     from .complaints import complaint_sla_sweep
 
     return complaint_sla_sweep().breached
-
-
-@shared_task(name="aftersales.visits_fanout", acks_late=True)
-def aftersales_visits_fanout() -> int:
-    from tenants.models import Store
-
-    schemas = list(Store.objects.filter(status=Store.Status.ACTIVE).values_list("schema_name", flat=True))
-    for schema in schemas:
-        aftersales_visits_sync.apply_async(headers={"_schema_name": schema}, expires=3600 * 6)
-    return len(schemas)
-
-
-@shared_task(name="aftersales.visits_sync", acks_late=True)
-def aftersales_visits_sync() -> int:
-    """One store: turn the cadence's return-visit tasks due so far into return visits (idempotent)."""
-    from .visits import return_visit_sync
-
-    return return_visit_sync()

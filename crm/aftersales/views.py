@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tenants.access import store_view
@@ -48,8 +49,9 @@ from .selectors import (
     gm_overview,
     notifications_for,
     visit_queue,
+    visit_queue_days,
 )
-from .visits import OPEN_STATUSES, return_visit_record, return_visit_sync
+from .visits import OPEN_STATUSES, return_visit_record, visit_open_call
 
 
 def _day(request: HttpRequest) -> dt.date:
@@ -62,17 +64,41 @@ def _day(request: HttpRequest) -> dt.date:
 # ------------------------------------------------------------------ return visits
 
 
+class QueueFilter(forms.Form):
+    """回访队列的筛选: 今日待拨 (with the backlog of earlier days), one day, or a week (本周/下周)."""
+
+    SCOPES = (("due", _("今日待拨（含逾期）")), ("day", _("按日")), ("week", _("按周")))
+    scope = forms.ChoiceField(choices=SCOPES, required=False)
+    day = forms.DateField(required=False, label=_("日期"))
+    mine = forms.BooleanField(required=False)
+
+
 @store_view(Perm.RETURN_VISITS)
 def visit_queue_page(request: HttpRequest) -> HttpResponse:
-    """回访工作队列: calls due by the day (and redials), the caller's own or everyone's."""
-    return_visit_sync()  # the cadence may have added return-visit tasks since the daily run (idempotent)
-    day = _day(request)
-    mine = request.GET.get("mine") == "1"
-    visits = list(visit_queue(day=day, assignee_id=member_of(request).user_id if mine else None)[:300])
+    """回访工作队列: today's calls with the overdue backlog, or the calls planned on a day or a week
+    (with the number per day, to plan the week); the caller's own or everyone's. Reads only."""
+    today = timezone.localdate()
+    form = QueueFilter(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    scope = data.get("scope") or "due"
+    day = data.get("day") or today
+    mine = bool(data.get("mine"))
+    assignee = member_of(request).user_id if mine else None
+    monday = day - dt.timedelta(days=day.weekday())
+    if scope == "week":
+        qs = visit_queue(day=monday + dt.timedelta(days=6), day_from=monday, assignee_id=assignee)
+    elif scope == "day":
+        qs = visit_queue(day=day, day_from=day, assignee_id=assignee)
+    else:
+        day = today
+        qs = visit_queue(day=today, assignee_id=assignee)
+    week = visit_queue_days(day_from=monday, day_to=monday + dt.timedelta(days=6), assignee_id=assignee)
     return render(request, "crm/aftersales/visit_queue.html", {
-        "visits": visits, "day": day, "mine": mine, "names": staff_names(store_id()),
-        "today": timezone.localdate(),
-    })
+        "visits": list(qs[:300]), "day": day, "scope": scope, "mine": mine, "names": staff_names(store_id()),
+        "today": today, "week": week, "monday": monday, "form": form,
+        "this_monday": today - dt.timedelta(days=today.weekday()),
+        "next_monday": today - dt.timedelta(days=today.weekday()) + dt.timedelta(days=7),
+    }, status=400 if form.errors else 200)
 
 
 def _answers_from(request: HttpRequest) -> dict[str, dict[str, Any]]:
@@ -115,6 +141,7 @@ def visit_call_page(request: HttpRequest, pk: int) -> HttpResponse:
             ctx.setdefault("error", exc.message)
     answers = {a.question_key: a for a in visit.answers.all()}
     names = staff_names(store_id())
+    ctx["call"] = visit_open_call(visit) if not done else None
     sv = visit.service_visit
     ctx.update({
         "v": visit, "c": visit.customer, "vehicle": visit.vehicle, "sv": sv, "done": done, "survey": survey,

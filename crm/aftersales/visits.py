@@ -1,9 +1,9 @@
-"""回访 services: materialise due return visits from the cadence engine, and record a call.
+"""回访 services: record a return-visit call on its work item, and end visits on a refusal.
 
-Where due visits come from is decided in one place, `return_visit_sync`: the cadence engine's
-FollowUpTask rows of the return-visit rules (delivery and service-done calls done by store staff,
-already limited to customers who agreed to be called, at their chosen time). Nothing here schedules
-calls on its own.
+Who owns what: the calls are the cadence's FollowUpTask rows (crm.cadence creates them at the event and
+in the daily run, with their future dates, and closes, redials and skips them through its services);
+the ReturnVisit is the visit's record (result, dials, the person called, survey answers), created by
+the engine with the series' first call and written only here. Nothing here schedules a call.
 """
 
 from __future__ import annotations
@@ -11,15 +11,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
-from hq.models import PolicyKind
-from hq.selectors import policy_required
 from tenants.errors import Conflict, DomainError
 from tenants.models import StoreMembership
 
-from ..models import Customer, FollowUpTask
+from ..models import FollowUpTask
 from ..models.aftersales import (
     CallOutcome,
     PersonCalled,
@@ -29,63 +28,33 @@ from ..models.aftersales import (
     VisitStatus,
 )
 from ..models.cadence import TaskStatus
-from .policy import Survey, answer_satisfied, current_store, retry_on, survey_current
+from .policy import Survey, answer_satisfied, current_store, survey_current
 
-# Cadence triggers whose staff calls are return visits (seed 002: after delivery, after each service).
-RETURN_VISIT_TRIGGERS = ("delivery", "service_done")
 OPEN_STATUSES = (VisitStatus.DUE, VisitStatus.RETRY)
-# What the cadence task records when its return visit ends (crm.cadence outcomes vocabulary).
+# The call screen's outcome → the outcome its call (the cadence task) closes with, in the cadence's
+# vocabulary: the one translation between the two, used only when recording a call.
 _TASK_OUTCOME = {
-    VisitStatus.COMPLETED: "satisfied",
-    VisitStatus.UNREACHABLE: "no_answer",
-    VisitStatus.WRONG_NUMBER: "wrong_number",
-    VisitStatus.REFUSED: "reached",
-    VisitStatus.DO_NOT_CALL: "refused",
+    CallOutcome.COMPLETED: "satisfied",
+    CallOutcome.NO_ANSWER: "no_answer",
+    CallOutcome.WRONG_NUMBER: "wrong_number",
+    CallOutcome.REFUSED: "reached",
+    CallOutcome.DO_NOT_CALL: "refused",
 }
 
 
-def return_visit_rule_keys() -> list[str]:
-    """Keys of the cadence rules that are return visits: calls after delivery or service by store staff
-    (not the consultant's own 1–3 month care calls)."""
-    try:
-        policy = policy_required(current_store(), PolicyKind.CADENCE)
-    except DomainError:
-        return []
-    return [r["key"] for r in policy.body.get("rules", [])
-            if r.get("trigger") in RETURN_VISIT_TRIGGERS and r.get("channel") == "call"
-            and r.get("assignee") != "consultant"]
+def visit_open_call(visit: ReturnVisit) -> FollowUpTask | None:
+    """The call of this visit waiting to be made (the planned call or its redial), if any."""
+    return (FollowUpTask.objects.filter(customer_id=visit.customer_id, rule_key=visit.rule_key,
+                                        event_date=visit.event_date,
+                                        status__in=[TaskStatus.OPEN, TaskStatus.OVERDUE])
+            .order_by("due_date", "id").first())
 
 
-def return_visit_sync() -> int:
-    """应回访清单: create a return visit for every open return-visit task of the cadence (idempotent:
-    UNIQUE task and UNIQUE customer/rule/day make a rerun add nothing). Returns how many were added."""
-    keys = return_visit_rule_keys()
-    if not keys:
-        return 0
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(
-            """
-            INSERT INTO crm_returnvisit (task_id, subject, rule_key, rule_name, customer_id, vehicle_id,
-                service_visit_id, event_date, due_date, next_call_on, call_window, number, assignee_id, status,
-                attempts, person_called, person_name, complaint_raised, remark, policy_version_id,
-                policy_version_number, created_at)
-            SELECT t.id, CASE WHEN t.trigger = 'delivery' THEN 'delivery' ELSE 'service' END, t.rule_key,
-                t.rule_name, t.customer_id, t.vehicle_id,
-                CASE WHEN t.trigger = 'service_done' THEN (SELECT sv.id FROM crm_servicevisit sv
-                    WHERE sv.vehicle_id = t.vehicle_id AND sv.visited_on = t.event_date
-                    ORDER BY sv.id DESC LIMIT 1) END,
-                t.event_date, t.due_date, t.due_date, t.call_window,
-                COALESCE(NULLIF(c.call_number, ''), c.mobile), t.assignee_id, 'due', 0, '', '', FALSE, '',
-                t.policy_version_id, t.policy_version_number, now()
-            FROM crm_followuptask t JOIN crm_customer c ON c.id = t.customer_id
-            WHERE t.rule_key = ANY(%(keys)s) AND t.trigger = ANY(%(triggers)s) AND t.channel = 'call'
-              AND t.status IN ('open', 'overdue') AND c.may_call
-              AND NOT EXISTS (SELECT 1 FROM crm_returnvisit rv WHERE rv.task_id = t.id)
-            ON CONFLICT DO NOTHING
-            """,
-            {"keys": keys, "triggers": list(RETURN_VISIT_TRIGGERS)},
-        )
-        return max(cursor.rowcount, 0)
+def return_visits_end_for_refusal(*, customer_id: int) -> int:
+    """The customer asked not to be called (crm.cadence.services.customer_calls_refuse): their open
+    visits end as "do not call". Returns how many."""
+    return ReturnVisit.objects.filter(customer_id=customer_id, status__in=OPEN_STATUSES).update(
+        status=VisitStatus.DO_NOT_CALL)
 
 
 @dataclass(frozen=True)
@@ -143,54 +112,37 @@ def _clean_answers(survey: Survey, answers: dict[str, dict[str, Any]]) -> list[C
     return out
 
 
-def _close_task(visit: ReturnVisit, member: StoreMembership, now: Any) -> None:
-    if visit.task_id is None:
-        return
-    outcome = _TASK_OUTCOME.get(VisitStatus(visit.status), "reached")
-    if visit.status == VisitStatus.COMPLETED and visit.complaint_raised:
-        outcome = "complaint"
-    FollowUpTask.objects.filter(pk=visit.task_id, status__in=[TaskStatus.OPEN, TaskStatus.OVERDUE]).update(
-        status=TaskStatus.DONE, outcome=outcome, completed_at=now, completed_by_id=member.user_id,
-        outcome_note=f"回访：{visit.get_status_display()}")
-
-
-def customer_call_consent_withdraw(*, member: StoreMembership, customer: Customer, reason: str) -> Customer:
-    """客户要求不再回访: consent off (crm's customer service), open calls to them dropped."""
-    from ..services.customers import customer_update
-
-    customer = customer_update(member=member, customer=customer, may_call=False)
-    ReturnVisit.objects.filter(customer=customer, status__in=OPEN_STATUSES).update(status=VisitStatus.DO_NOT_CALL)
-    FollowUpTask.objects.filter(customer=customer, channel="call",
-                                status__in=[TaskStatus.OPEN, TaskStatus.OVERDUE]).update(
-        status=TaskStatus.SKIPPED, skip_reason=reason[:200])
-    return customer
-
-
 @transaction.atomic
 def return_visit_record(
     *, member: StoreMembership, visit: ReturnVisit, outcome: str, person_called: str = "", person_name: str = "",
     answers: dict[str, dict[str, Any]] | None = None, remark: str = "", complaint_raised: bool = False,
     note: str = "",
 ) -> ReturnVisit:
-    """记录回访: one call's outcome. Completed calls record the answers against the survey version in
-    force (recorded on the visit); no answer is redialled by the retry rule; "do not call" withdraws
-    the customer's consent. Any refusal leaves nothing written."""
+    """记录回访: one call's outcome, on the visit's open call. Completed calls record the answers against
+    the survey version in force (recorded on the visit); the call itself closes through the cadence's
+    task_outcome_record, which redials an unanswered call by the survey template's rule and records a
+    "do not call" as the customer's refusal. Any refusal leaves nothing written."""
+    from ..cadence.services import task_outcome_record  # cadence.services reads this module's refusal hook
+
     visit = ReturnVisit.objects.select_for_update().select_related("customer").get(pk=visit.pk)
     if visit.status not in OPEN_STATUSES:
         raise Conflict(f"该回访已结束（{visit.get_status_display()}），不能再次记录。")
     if outcome not in CallOutcome.values:
         raise DomainError("请选择本次回访的结果。", field="outcome")
+    call = visit_open_call(visit)
+    if call is None:
+        raise Conflict(gettext("该回访没有待拨打的电话（可能已在任务列表中处理）。"))
     now = timezone.now()
-    store = current_store()
     clean: list[CleanAnswer] = []
     survey: Survey | None = None
     if outcome == CallOutcome.COMPLETED:
         if person_called not in PersonCalled.values:
             raise DomainError("请选择受访人：车主本人或送修人（接受服务的人）。", field="person_called")
-        survey = survey_current(store)
+        survey = survey_current(current_store())
         clean = _clean_answers(survey, answers or {})
     visit.attempts += 1
     visit.called_by_id = member.user_id
+    task_outcome = _TASK_OUTCOME[CallOutcome(outcome)]
     if outcome == CallOutcome.COMPLETED:
         assert survey is not None
         SurveyAnswer.objects.bulk_create([
@@ -204,24 +156,21 @@ def return_visit_record(
         visit.complaint_raised = bool(complaint_raised)
         visit.remark = remark.strip()[:2000]
         visit.completed_at = now
-    elif outcome == CallOutcome.NO_ANSWER:
-        retry = survey_current(store).retry
-        if visit.attempts >= int(retry["max_attempts"]):
-            visit.status = VisitStatus.UNREACHABLE
-        else:
-            visit.status = VisitStatus.RETRY
-            visit.next_call_on = retry_on(store, timezone.localdate(now), int(retry["every_working_days"]))
+        if visit.complaint_raised:
+            task_outcome = "complaint"
     elif outcome == CallOutcome.WRONG_NUMBER:
         visit.status = VisitStatus.WRONG_NUMBER
     elif outcome == CallOutcome.REFUSED:
         visit.status = VisitStatus.REFUSED
-    else:
-        visit.status = VisitStatus.DO_NOT_CALL
     visit.save()
     ReturnVisitCall.objects.create(visit=visit, outcome=outcome, note=note.strip()[:500], called_at=now,
                                    called_by_id=member.user_id)
-    if visit.status not in OPEN_STATUSES:
-        _close_task(visit, member, now)
-    if outcome == CallOutcome.DO_NOT_CALL:
-        customer_call_consent_withdraw(member=member, customer=visit.customer, reason="客户要求不再回访")
+    summary = f"回访：{CallOutcome(outcome).label}" + (f"，{visit.remark}" if visit.remark else "")
+    # The call screen's outcomes stand whatever buttons the rule lists for its task page.
+    task_outcome_record(member=member, task=call, outcome=task_outcome, note=summary, any_known_outcome=True)
+    if outcome == CallOutcome.NO_ANSWER:
+        # Redialled (a next call is open) or the template's attempts are used up.
+        visit.status = VisitStatus.RETRY if visit_open_call(visit) is not None else VisitStatus.UNREACHABLE
+        visit.save(update_fields=["status"])
+    visit.refresh_from_db()
     return visit

@@ -25,7 +25,7 @@ from hq.selectors import EffectivePolicy, policy_effective, work_calendar_for_gr
 from tenants.models import Store, StoreMembership
 
 from ..models import CadenceRun
-from .sql import LEAD_GRADED_AT, rule_insert
+from .sql import LEAD_GRADED_AT, plan_ahead_days, rule_insert
 
 LOCAL_TZ = "AT TIME ZONE 'Asia/Shanghai'"
 
@@ -93,12 +93,14 @@ def _generate(store: Store, policy: EffectivePolicy, *, start: dt.date, end: dt.
                                       end - dt.timedelta(days=rule["offset_days"]), body.get("holidays") or [])
             if not holidays:
                 continue
-        stmt = rule_insert(rule, body, start=start, end=end, version_id=policy.version.pk,
+        # Calls of an event's series are created at once, on their future dates (planned ahead).
+        stmt = rule_insert(rule, body, start=start, end=end, ahead=plan_ahead_days(rule, body),
+                           version_id=policy.version.pk,
                            version_number=policy.version.number, store_name=store.name,
                            role_ids=members.get(rule["assignee"], []), holidays=holidays, customer_id=customer_id)
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(stmt.sql, stmt.params)
-            created += max(cursor.rowcount, 0)
+            created += int(cursor.fetchone()[0])
             if run is not None:
                 CadenceRun.objects.filter(pk=run.pk).update(rules_done=run.rules_done + [rule["key"]])
                 run.rules_done = run.rules_done + [rule["key"]]
@@ -173,7 +175,9 @@ def _queue_messages(start: dt.date, end: dt.date, customer_id: int | None = None
 
 def cadence_run_store(*, today: dt.date | None = None) -> RunResult:
     """每日生成: create every task due from the day after the last finished run (catch-up, at most
-    30 days) up to today, for the store whose schema is active. Safe to run any number of times."""
+    30 days) up to today — and, for the rules planned ahead (delivery, service, first maintenance),
+    their later calls on their future dates — for the store whose schema is active. Safe to run any
+    number of times."""
     began = time.perf_counter()
     store = _store()
     today = today or timezone.localdate()
@@ -202,7 +206,8 @@ def cadence_run_store(*, today: dt.date | None = None) -> RunResult:
 
 
 def cadence_run_customer(*, customer_id: int, today: dt.date | None = None) -> int:
-    """After an event (接待、试驾、交车、工单…) is committed: that customer's tasks due today appear now."""
+    """After an event (接待、试驾、交车、工单…) is committed: that customer's tasks due today appear now,
+    and the calls planned from a delivery or a service visit appear on their future dates."""
     store = _store()
     today = today or timezone.localdate()
     policy = policy_effective(store, PolicyKind.CADENCE)  # read only: never adopts

@@ -5,6 +5,7 @@ Runs inside the store's schema (the caller holds tenant_context), set-based like
 
 from __future__ import annotations
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hq.metrics.catalogue import Metric, register
@@ -27,7 +28,10 @@ register(
 
 
 def compute(period: Period) -> dict[str, float]:
-    p = {"s": period.start, "e": period.end, "before": CAME_IN_WINDOW[0], "after": CAME_IN_WINDOW[1]}
+    p = {"s": period.start, "e": period.end, "before": CAME_IN_WINDOW[0], "after": CAME_IN_WINDOW[1],
+         "today": timezone.localdate()}
+    # Calls are planned ahead (crm.cadence.sql.plan_ahead_days): a task counts as due once its day has
+    # come, and one withdrawn before its day (a refusal, the car came in) never fell due.
     tasks = fetch_one(
         """
         SELECT count(*) FILTER (WHERE due_date >= %(s)s AND due_date < %(e)s) AS due,
@@ -35,6 +39,9 @@ def compute(period: Period) -> dict[str, float]:
                                 AND (completed_at AT TIME ZONE 'Asia/Shanghai')::date <= due_date) AS on_time,
                count(*) FILTER (WHERE status = 'overdue' AND due_date < %(e)s) AS overdue
         FROM crm_followuptask
+        WHERE due_date <= %(today)s
+          AND NOT ((status = 'skipped' OR outcome = 'came_in')
+                   AND (completed_at AT TIME ZONE 'Asia/Shanghai')::date < due_date)
         """,
         p,
     )

@@ -1,67 +1,97 @@
-"""Writes on follow-up tasks: complete with an outcome (完成并记录结果), skip with a reason; overrides."""
+"""Writes on follow-up tasks (the call work items): complete with an outcome (完成并记录结果), redial an
+unanswered call, record a refusal, skip with a reason; overrides."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from hq.models import StorePolicyAdoption
+from hq.policy.catalog import OUTCOMES
 from hq.services.policies import store_policy_override_set
 from tenants.errors import Conflict, DomainError
 from tenants.models import StoreMembership
+from tenants.roles import Perm, role_allows
 
+from ..aftersales.policy import retry_on, survey_current
 from ..models import Customer, FollowUpTask
 from ..models.cadence import TaskStatus
+from .engine import current_store
 
 CLOSED = (TaskStatus.DONE, TaskStatus.SKIPPED)
+OPEN = (TaskStatus.OPEN, TaskStatus.OVERDUE)
 # Outcomes that end the customer's consent to return calls (客户拒绝回访).
 REFUSED = "refused"
-# A call nobody answered is tried again on the next working day (未接通次日再拨).
+# A call nobody answered is dialled again by the survey template's retry rule (未接通重拨).
 NO_ANSWER = "no_answer"
+REFUSED_REASON = "客户拒绝回访"
 
 
-def _retry_next_working_day(task: FollowUpTask) -> FollowUpTask | None:
-    import datetime as dt
+def task_series(task: FollowUpTask) -> QuerySet[FollowUpTask]:
+    """The calls of one follow-up: the planned call and its redials (same customer, rule and event)."""
+    return FollowUpTask.objects.filter(customer_id=task.customer_id, rule_key=task.rule_key,
+                                       event_date=task.event_date)
 
-    from hq.calendar import next_working_day
-    from hq.selectors import work_calendar_for_group
 
-    from .engine import current_store
-
-    cal = work_calendar_for_group(current_store().group_id)
-    day = next_working_day(max(task.due_date, timezone.localdate()) + dt.timedelta(days=1), cal)
-    if FollowUpTask.objects.filter(customer_id=task.customer_id, rule_key=task.rule_key, due_date=day).exists():
+def task_redial(*, task: FollowUpTask, today: dt.date | None = None) -> FollowUpTask | None:
+    """未接通重拨: the next call of the series after an unanswered one, by the survey template's retry
+    rule (seed 002: at most `max_attempts` dials, the next `every_working_days` working days later).
+    Returns the new call, or None once the attempts are used up (the series ends unreachable)."""
+    store = current_store()
+    retry = survey_current(store).retry
+    dialled = task_series(task).filter(outcome=NO_ANSWER).count()
+    if dialled >= int(retry["max_attempts"]):
         return None
-    return FollowUpTask.objects.create(
-        customer_id=task.customer_id, vehicle_id=task.vehicle_id, lead_id=task.lead_id, rule_key=task.rule_key,
-        rule_name=task.rule_name, trigger=task.trigger, channel=task.channel, event_date=task.event_date,
-        sequence=task.sequence, due_date=day, call_window=task.call_window, assignee_id=task.assignee_id,
-        allowed_outcomes=task.allowed_outcomes, message=task.message, policy_version_id=task.policy_version_id,
-        policy_version_number=task.policy_version_number,
-    )
+    day = retry_on(store, max(task.due_date, today or timezone.localdate()), int(retry["every_working_days"]))
+    redial, _created = FollowUpTask.objects.get_or_create(
+        customer_id=task.customer_id, rule_key=task.rule_key, due_date=day,
+        defaults={"vehicle_id": task.vehicle_id, "lead_id": task.lead_id, "rule_name": task.rule_name,
+                  "trigger": task.trigger, "channel": task.channel, "event_date": task.event_date,
+                  "sequence": task.sequence, "call_window": task.call_window, "assignee_id": task.assignee_id,
+                  "allowed_outcomes": task.allowed_outcomes, "message": task.message,
+                  "policy_version_id": task.policy_version_id,
+                  "policy_version_number": task.policy_version_number})
+    return redial if redial.status in OPEN else None
+
+
+@transaction.atomic
+def customer_calls_refuse(*, member: StoreMembership, customer: Customer, reason: str = REFUSED_REASON) -> Customer:
+    """客户拒绝回访: the one place a refusal is recorded — the customer's call consent is withdrawn
+    through the customer service, every open call of theirs is skipped with the reason, and their
+    open return visits end as "do not call"."""
+    from ..aftersales.visits import return_visits_end_for_refusal  # aftersales builds on cadence (no cycle)
+    from ..services.customers import customer_update
+
+    customer = customer_update(member=member, customer=customer, may_call=False)
+    reason = (reason.strip() or REFUSED_REASON)[:200]
+    FollowUpTask.objects.filter(customer=customer, channel="call", status__in=OPEN).update(
+        status=TaskStatus.SKIPPED, skip_reason=reason, completed_at=timezone.now(), completed_by_id=member.user_id)
+    return_visits_end_for_refusal(customer_id=customer.pk)
+    return customer
 
 
 def _can_act(member: StoreMembership, task: FollowUpTask) -> None:
-    from tenants.roles import Perm, role_allows
-
     if task.assignee_id != member.user_id and not role_allows(member.role, Perm.SUPERVISE):
         raise DomainError("这不是您的任务。")
 
 
 @transaction.atomic
-def task_complete(*, member: StoreMembership, task: FollowUpTask, outcome: str, note: str = "") -> FollowUpTask:
-    """完成任务: record the outcome the rule asks for. A refusal withdraws the call consent; a car
-    that came in, or a refusal, stops the rest of a repeating reminder series."""
+def task_outcome_record(*, member: StoreMembership, task: FollowUpTask, outcome: str, note: str = "",
+                        any_known_outcome: bool = False) -> FollowUpTask:
+    """Close one call with its outcome, for a caller whose right to it was checked (the task list by
+    assignee, the return-visit call screen by the 回访 permission). A refusal goes through
+    customer_calls_refuse; no answer is redialled by the template's rule; a car that came in ends
+    the rest of a reminder series. `any_known_outcome`: the return-visit call screen, whose outcomes
+    stand whatever buttons the rule lists."""
     task = FollowUpTask.objects.select_for_update().get(pk=task.pk)
-    _can_act(member, task)
     if task.status in CLOSED:
         raise Conflict(f"该任务已{task.get_status_display()}。")
-    allowed = task.allowed_outcomes or []
+    allowed = list(OUTCOMES) if any_known_outcome else (task.allowed_outcomes or [])
     if outcome not in allowed:
-        from hq.policy.catalog import OUTCOMES
-
         names = "、".join(OUTCOMES.get(o, o) for o in allowed)
         raise DomainError(f"请选择本任务要求记录的结果：{names}。", field="outcome")
     if outcome == "complaint" and not note.strip():
@@ -70,18 +100,21 @@ def task_complete(*, member: StoreMembership, task: FollowUpTask, outcome: str, 
     task.completed_at, task.completed_by_id = timezone.now(), member.user_id
     task.save(update_fields=["status", "outcome", "outcome_note", "completed_at", "completed_by_id"])
     if outcome == REFUSED:
-        Customer.objects.filter(pk=task.customer_id).update(may_call=False)
-        FollowUpTask.objects.filter(customer_id=task.customer_id, channel="call",
-                                    status__in=[TaskStatus.OPEN, TaskStatus.OVERDUE]).update(
-            status=TaskStatus.SKIPPED, skip_reason="客户拒绝回访")
+        customer_calls_refuse(member=member, customer=Customer.objects.get(pk=task.customer_id))
     if outcome == NO_ANSWER and task.channel == "call":
-        _retry_next_working_day(task)
+        task_redial(task=task)
     if outcome == "came_in":
-        FollowUpTask.objects.filter(customer_id=task.customer_id, rule_key=task.rule_key,
-                                    event_date=task.event_date,
-                                    status__in=[TaskStatus.OPEN, TaskStatus.OVERDUE]).update(
+        task_series(task).filter(status__in=OPEN).update(
             status=TaskStatus.DONE, outcome="came_in", completed_at=timezone.now())
     return task
+
+
+@transaction.atomic
+def task_complete(*, member: StoreMembership, task: FollowUpTask, outcome: str, note: str = "") -> FollowUpTask:
+    """完成任务: the assignee (or a supervisor) records the outcome the rule asks for
+    (task_outcome_record does the rest)."""
+    _can_act(member, FollowUpTask.objects.get(pk=task.pk))
+    return task_outcome_record(member=member, task=task, outcome=outcome, note=note)
 
 
 @transaction.atomic
@@ -101,6 +134,4 @@ def task_skip(*, member: StoreMembership, task: FollowUpTask, reason: str) -> Fo
 
 def cadence_override_set(*, member: StoreMembership, kind: str, overrides: dict[str, Any]) -> StorePolicyAdoption:
     """门店调整: the store manager changes what the group template leaves open (hq validates)."""
-    from .engine import current_store
-
     return store_policy_override_set(store=current_store(), kind=kind, overrides=overrides, actor=member.user)

@@ -204,6 +204,55 @@ def _conditions_sql(rule: dict[str, Any]) -> str:
     return " AND ".join(parts) or "TRUE"
 
 
+# Cadence triggers whose store-staff calls are return visits (回访: after delivery, after each service).
+RETURN_VISIT_TRIGGERS = ("delivery", "service_done")
+# Triggers whose calls are planned at the event, on their future dates (计划回访: 3DC, 7DC, 15-day care,
+# first maintenance, the return visit after a repair), so customer service sees them ahead.
+PLANNED_AHEAD_TRIGGERS = ("delivery", "service_done", "first_maintenance_due")
+
+
+def is_return_visit_rule(rule: dict[str, Any]) -> bool:
+    """A rule whose calls are return visits with a survey record: calls after delivery or service by
+    store staff (not the consultant's own 1–3 month care calls)."""
+    return (rule.get("trigger") in RETURN_VISIT_TRIGGERS and rule.get("channel") == "call"
+            and rule.get("assignee") != "consultant")
+
+
+def plan_ahead_days(rule: dict[str, Any], body: dict[str, Any]) -> int:
+    """How many days past today the rule's tasks are created ahead: an event's whole series (offset
+    and repeats; for first maintenance also the time to the due date), 0 for rules planned on the day."""
+    if rule.get("trigger") not in PLANNED_AHEAD_TRIGGERS:
+        return 0
+    every = rule.get("repeat_every_days") or 0
+    # A fixed number of repeats is planned with the first call; a series "until the car came in" (or the
+    # lead closed) adds its next call on its day, when the condition is known.
+    repeats = (rule.get("repeat_max") or 0) if rule.get("repeat_until") == "count" else 0
+    ahead = rule["offset_days"] + repeats * every
+    if rule["trigger"] == "first_maintenance_due":
+        ahead += int(body["maintenance"]["first_days"])
+    return max(ahead, 0)
+
+
+# The return-visit record made with each new first task of a return-visit rule (same statement, same
+# transaction): the record of the visit; the calls stay tasks. A redial (a later task of the series,
+# sequence/event unchanged) gets no second record: UNIQUE(customer, rule_key, due_date) and the
+# series' first due date keep it one per visit.
+_RETURN_VISIT_RECORD = """,
+rv AS (
+INSERT INTO crm_returnvisit (task_id, subject, rule_key, rule_name, customer_id, vehicle_id, service_visit_id,
+    event_date, due_date, number, status, attempts, person_called, person_name, complaint_raised, remark,
+    policy_version_id, policy_version_number, created_at)
+SELECT ins.id, CASE WHEN ins.trigger = 'delivery' THEN 'delivery' ELSE 'service' END, ins.rule_key, ins.rule_name,
+    ins.customer_id, ins.vehicle_id,
+    CASE WHEN ins.trigger = 'service_done' THEN (SELECT sv.id FROM crm_servicevisit sv
+        WHERE sv.vehicle_id = ins.vehicle_id AND sv.visited_on = ins.event_date ORDER BY sv.id DESC LIMIT 1) END,
+    ins.event_date, ins.due_date, COALESCE(NULLIF(c.call_number, ''), c.mobile), 'due', 0, '', '', FALSE, '',
+    ins.policy_version_id, ins.policy_version_number, now()
+FROM ins JOIN crm_customer c ON c.id = ins.customer_id
+ON CONFLICT DO NOTHING
+RETURNING id)"""
+
+
 @dataclass(frozen=True)
 class RuleSQL:
     sql: str
@@ -212,13 +261,18 @@ class RuleSQL:
 
 def rule_insert(rule: dict[str, Any], body: dict[str, Any], *, start: dt.date, end: dt.date,
                 version_id: int, version_number: int, store_name: str, role_ids: list[int],
-                holidays: list[tuple[dt.date, str]], customer_id: int | None = None) -> RuleSQL:
-    """The INSERT for one rule, creating tasks due in [start, end] (optionally for one customer)."""
+                holidays: list[tuple[dt.date, str]], customer_id: int | None = None, ahead: int = 0) -> RuleSQL:
+    """The INSERT for one rule, creating tasks due in [start, end] (optionally for one customer); a
+    return-visit rule also creates each new visit's record. The statement yields the number of tasks
+    created (RETURNING, not rowcount). `ahead` (plan_ahead_days): the first calls — and a fixed count
+    of repeats — due up to that many days after `end` are created now, on their future dates."""
     every = rule.get("repeat_every_days") or 0
     repeat_max = rule.get("repeat_max") or 0 if rule.get("repeat_until") else 0
     offset = rule["offset_days"]
+    plan_end = end + dt.timedelta(days=ahead)
+    repeat_end = plan_end if rule.get("repeat_until") == "count" else end
     ev_from = start - dt.timedelta(days=offset + repeat_max * every)
-    ev_to = end - dt.timedelta(days=offset)
+    ev_to = plan_end - dt.timedelta(days=offset)
     maint = body["maintenance"]
     if rule.get("at"):
         due_at = f"((d.due + %(at)s::time) {_LOCAL})"
@@ -229,6 +283,7 @@ def rule_insert(rule: dict[str, Any], body: dict[str, Any], *, start: dt.date, e
         due_at = "NULL"
     customer_filter = "AND c.id = %(customer_id)s" if customer_id is not None else ""
     sql = f"""
+WITH ins AS (
 INSERT INTO crm_followuptask (customer_id, vehicle_id, lead_id, rule_key, rule_name, trigger, channel, event_date,
     sequence, due_date, due_at, call_window, assignee_id, status, skip_reason, outcome, outcome_note,
     allowed_outcomes, message, policy_version_id, policy_version_number, created_at)
@@ -240,16 +295,19 @@ JOIN crm_customer c ON c.id = e.customer_id
 LEFT JOIN crm_vehicle v ON v.id = e.vehicle_id
 CROSS JOIN LATERAL generate_series(0, %(repeat_max)s) AS k
 CROSS JOIN LATERAL (SELECT e.event_date + %(offset)s + k * %(every)s AS due) AS d
-WHERE d.due BETWEEN %(start)s AND %(end)s {customer_filter}
+WHERE d.due BETWEEN %(start)s AND %(end)s AND (k = 0 OR d.due <= %(repeat_end)s) {customer_filter}
   AND {_consent_sql(rule)}
   AND {_conditions_sql(rule)}
 ON CONFLICT (customer_id, rule_key, due_date) DO NOTHING
+RETURNING id, customer_id, vehicle_id, rule_key, rule_name, trigger, event_date, due_date, policy_version_id,
+    policy_version_number){_RETURN_VISIT_RECORD if is_return_visit_rule(rule) else ""}
+SELECT count(*) FROM ins
 """
     params: dict[str, Any] = {
         "key": rule["key"], "name": rule["name"], "trigger": rule["trigger"], "channel": rule["channel"],
         "outcomes": json.dumps(rule.get("outcomes") or []), "message": rule.get("message") or "",
         "version_id": version_id, "version_number": version_number, "repeat_max": repeat_max, "every": every,
-        "offset": offset, "start": start, "end": end, "ev_from": ev_from, "ev_to": ev_to,
+        "offset": offset, "start": start, "end": plan_end, "repeat_end": repeat_end, "ev_from": ev_from, "ev_to": ev_to,
         "ev_from_ts": f"{ev_from.isoformat()} 00:00:00+08:00",
         "ev_to_ts": f"{(ev_to + dt.timedelta(days=1)).isoformat()} 00:00:00+08:00",
         "store_name": store_name, "store_phone": "", "role_ids": role_ids or [None], "grades": rule.get("grades") or [],

@@ -56,7 +56,7 @@ def cadence_store_run(run_on: str | None = None) -> int:
 
 @shared_task(name="cadence.customer_run", acks_late=True)
 def cadence_customer_run(customer_id: int) -> int:
-    """After an event is committed: that customer's tasks due today."""
+    """After an event is committed: that customer's tasks due today and the calls it plans ahead."""
     from .engine import cadence_run_customer
 
     return cadence_run_customer(customer_id=customer_id)

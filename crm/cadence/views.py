@@ -22,6 +22,7 @@ from tenants.exports import download
 from tenants.models import Store, StoreMembership
 from tenants.roles import Perm, role_allows
 
+from ..aftersales.selectors import visit_ids_for_calls
 from ..models import FollowUpTask, Lead
 from ..selectors.overdue import overdue_count_for, overdue_leads, overdue_tasks
 from . import export, monthly
@@ -61,9 +62,9 @@ def _day(request: HttpRequest) -> dt.date:
         return timezone.localdate()
 
 
-def _task_ctx(task: FollowUpTask, leads: dict[int, Any] | None = None) -> dict[str, Any]:
-    # The task's open lead, so the evening call can regrade it or mark a key customer from the row.
-    from ..models import Lead
+def _task_ctx(task: FollowUpTask, leads: dict[int, Any] | None = None, visit_id: int | None = None) -> dict[str, Any]:
+    # The task's open lead, so the evening call can regrade it or mark a key customer from the row; a
+    # return-visit call links to its call screen (the survey).
     from ..models.choices import Grade, LeadStatus
 
     if leads is None:
@@ -71,7 +72,7 @@ def _task_ctx(task: FollowUpTask, leads: dict[int, Any] | None = None) -> dict[s
     return {"t": task, "outcomes": [(o, OUTCOMES.get(o, o)) for o in task.allowed_outcomes or []],
             "channel_label": CHANNELS.get(task.channel, task.channel),
             "outcome_label": OUTCOMES.get(task.outcome, task.outcome),
-            "lead": leads.get(task.lead_id) if task.lead_id else None, "grades": Grade.choices}
+            "lead": leads.get(task.lead_id) if task.lead_id else None, "grades": Grade.choices, "visit_id": visit_id}
 
 
 @store_view(Perm.VIEW_STORE)
@@ -79,13 +80,13 @@ def my_tasks(request: HttpRequest) -> HttpResponse:
     """我的任务: the day's calls and messages, overdue ones first, each done with one click."""
     day = _day(request)
     tasks = list(task_queue_for(_member(request).user_id, day))
-    from ..models import Lead
     from ..models.choices import LeadStatus
 
     leads = Lead.objects.filter(pk__in={t.lead_id for t in tasks if t.lead_id}, status=LeadStatus.OPEN).in_bulk()
+    visits = visit_ids_for_calls(tasks)  # return-visit calls link to their call screen (the survey)
     return render(request, "crm/cadence/tasks.html", {
         "day": day, "prev": day - dt.timedelta(days=1), "next": day + dt.timedelta(days=1),
-        "today": timezone.localdate(), "rows": [_task_ctx(t, leads) for t in tasks],
+        "today": timezone.localdate(), "rows": [_task_ctx(t, leads, visits.get(t.pk)) for t in tasks],
         "open_count": sum(1 for t in tasks if t.status in ("open", "overdue")),
         "overdue_count": overdue_count_for(_member(request).user_id),
     })

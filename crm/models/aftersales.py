@@ -52,10 +52,13 @@ class PersonCalled(models.TextChoices):
 
 
 class ReturnVisit(models.Model):
-    """回访: one return-visit call due after a delivery or a service visit, with its attempts and answers.
+    """回访记录: the record of one return visit after a delivery or a service visit — its result,
+    dial count, the person called and the survey answers.
 
-    Materialised from the cadence engine's FollowUpTask rows of return-visit rules (crm.cadence); the
-    survey version used is recorded when the call is completed.
+    It is not a work item: the phone calls are the cadence's FollowUpTask rows (crm.cadence owns when,
+    who and whether a call is open; a redial is the next task of the same series: customer, rule_key,
+    event_date). The engine creates this record in the same statement as the series' first task
+    (`task`), at the event; only crm.aftersales.visits writes it afterwards.
     """
 
     task = models.OneToOneField(FollowUpTask, on_delete=models.SET_NULL, null=True, blank=True,
@@ -69,10 +72,7 @@ class ReturnVisit(models.Model):
                                       related_name="return_visits")
     event_date = models.DateField(_("交车/进站日期"))
     due_date = models.DateField(_("应回访日期"))
-    next_call_on = models.DateField(_("下次拨打日期"))
-    call_window = models.CharField(_("客户方便时段"), max_length=30, blank=True, default="")
     number = models.CharField(_("回访号码"), max_length=20, blank=True, default="")
-    assignee_id = models.BigIntegerField(_("客户关系顾问"), null=True, blank=True)
     status = models.CharField(_("状态"), max_length=14, choices=VisitStatus.choices, default=VisitStatus.DUE)
     attempts = models.PositiveSmallIntegerField(_("拨打次数"), default=0)
     person_called = models.CharField(_("受访人"), max_length=10, choices=PersonCalled.choices, blank=True,
@@ -98,7 +98,7 @@ class ReturnVisit(models.Model):
         ]
         indexes = [
             models.Index(fields=["due_date"], name="crm_rv_due"),
-            models.Index(fields=["status", "next_call_on"], name="crm_rv_queue"),
+            models.Index(fields=["status", "due_date"], name="crm_rv_status_due"),
             models.Index(fields=["customer", "-due_date"], name="crm_rv_customer"),
         ]
 

@@ -149,9 +149,13 @@ def customer_360(*, member: StoreMembership, pk: int | str, store_id: int) -> di
     for c in Complaint.objects.filter(customer=customer).exclude(state="draft").order_by("-reported_at")[:20]:
         events.append({"at": c.reported_at, "kind": f"投诉·{c.get_state_display()}", "icon": "exclamation-diamond",
                        "staff": None, "text": c.description[:120]})
+    from crm.aftersales.selectors import customer_planned_calls, customer_return_visit_events
+
+    events.extend(customer_return_visit_events(customer.pk, names))  # 回访 calls with their answers
     events.sort(key=lambda e: _sort_key(e["at"]), reverse=True)
     return {"customer": customer, "vehicles": vehicles, "leads": leads, "timeline": events, "names": names,
-            "consultant_name": names.get(customer.consultant_id or 0, "")}
+            "consultant_name": names.get(customer.consultant_id or 0, ""),
+            "planned_calls": customer_planned_calls(customer.pk), "today": timezone.localdate()}
 
 
 def _sort_key(value: Any) -> Any:

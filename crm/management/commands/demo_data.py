@@ -43,14 +43,12 @@ class Command(BaseCommand):
         today's tasks and calls at once (in production beat runs these every morning)."""
         from django_tenants.utils import tenant_context
 
-        from crm.aftersales.visits import return_visit_sync
         from crm.cadence.engine import cadence_run_store
         from tenants.models import Store
 
         for store in Store.objects.filter(status=Store.Status.ACTIVE, group__code__in=["huadong", "huanan"]):
             with tenant_context(store):
                 cadence_run_store()
-                return_visit_sync()
 
     def _snapshots(self) -> None:
         """HQ pages read snapshots only: compute the demo stores' last 12 months and 7 days now

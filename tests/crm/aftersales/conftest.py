@@ -14,7 +14,7 @@ import pytest
 from django_tenants.utils import tenant_context
 
 from crm.demo import make_vin
-from crm.models import Customer, ServiceVisit, Vehicle
+from crm.models import Customer, FollowUpTask, ServiceVisit, Vehicle
 from crm.models.aftersales import Complaint, ReturnVisit
 from hq.services.policies import group_policy_bootstrap, store_policy_adopt_current
 from tenants.models import Store, StoreMembership
@@ -68,16 +68,25 @@ def service_visit(v: Vehicle, on: dt.date, advisor_id: int | None = None, may_ca
 
 
 def return_visit(c: Customer | None = None, *, due: dt.date | None = None, subject: str = "service",
-                 advisor_id: int | None = None, **kw: Any) -> ReturnVisit:
-    """A due return visit straight in the table (the sync from the cadence has its own tests)."""
+                 advisor_id: int | None = None, assignee_id: int | None = None, **kw: Any) -> ReturnVisit:
+    """A planned return visit straight in the tables: its call (the cadence task, the work item) and
+    its record, as the engine makes them (the engine's own tests cover how)."""
     c = c or customer()
     v = vehicle(c)
     due = due or dt.date(2026, 11, 23)
     sv = service_visit(v, due - dt.timedelta(days=3), advisor_id=advisor_id) if subject == "service" else None
+    rule_key = "service_3dc" if sv else "delivery_3dc"
+    rule_name = "维修保养后3日回访(3DC)" if sv else "交车3日回访(3DC)"
+    task = FollowUpTask.objects.create(
+        customer=c, vehicle=v, rule_key=rule_key, rule_name=rule_name,
+        trigger="service_done" if sv else "delivery", channel="call", event_date=due - dt.timedelta(days=3),
+        due_date=due, assignee_id=assignee_id, call_window=c.call_time,
+        allowed_outcomes=["reached", "no_answer", "refused", "complaint", "satisfied"],
+        policy_version_id=1, policy_version_number=1)
     return ReturnVisit.objects.create(
-        subject=subject, rule_key="service_3dc" if sv else "delivery_3dc", rule_name="维修保养后3日回访(3DC)",
+        task=task, subject=subject, rule_key=rule_key, rule_name=rule_name,
         customer=c, vehicle=v, service_visit=sv, event_date=due - dt.timedelta(days=3), due_date=due,
-        next_call_on=due, number=c.mobile, **kw)
+        number=c.mobile, **kw)
 
 
 def all_yes(**override: Any) -> dict[str, dict[str, Any]]:

@@ -54,7 +54,7 @@ def a_visit(w: Any) -> str:
         c = Customer.objects.create(name="回访客户", mobile=f"1378{n:07d}")
         v = ReturnVisit.objects.create(subject="delivery", rule_key="delivery_3dc", rule_name="交车3日回访(3DC)",
                                        customer=c, event_date=dt.date(2026, 11, 20), due_date=dt.date(2026, 11, 23),
-                                       next_call_on=dt.date(2026, 11, 23), number=c.mobile)
+                                       number=c.mobile)
         return f"/aftersales/visits/{v.pk}/"
 
 

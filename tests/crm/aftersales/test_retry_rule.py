@@ -10,7 +10,7 @@ from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from crm.aftersales.policy import DEFAULT_RETRY, retry_on, survey_current, survey_version
-from crm.aftersales.visits import return_visit_record
+from crm.aftersales.visits import return_visit_record, visit_open_call
 from hq.models import PolicyKind, PolicyVersion
 from hq.services.policies import (
     policy_draft_start,
@@ -38,12 +38,14 @@ def test_the_survey_template_sets_how_often_and_how_soon_to_redial(store_a: Any,
     survey = survey_current(store_a)
     assert survey.version_number == published.number and survey.retry == {"max_attempts": 2, "every_working_days": 3}
     cs = m("a.customer_service")
-    visit = return_visit_record(member=cs, visit=return_visit(), outcome="no_answer")
+    planned = return_visit(due=timezone.localdate())
+    visit = return_visit_record(member=cs, visit=planned, outcome="no_answer")
     today = timezone.localdate()
-    assert visit.status == "retry" and visit.next_call_on == retry_on(store_a, today, 3)
-    assert visit.next_call_on > retry_on(store_a, today, 1)
+    redial = visit_open_call(visit)
+    assert visit.status == "retry" and redial is not None and redial.due_date == retry_on(store_a, today, 3)
+    assert redial.due_date > retry_on(store_a, today, 1)
     visit = return_visit_record(member=cs, visit=visit, outcome="no_answer")
-    assert visit.status == "unreachable" and visit.attempts == 2
+    assert visit.status == "unreachable" and visit.attempts == 2 and visit_open_call(visit) is None
 
 
 def test_a_single_attempt_gives_up_after_the_first_unanswered_call(store_a: Any, m: Any, world: Any) -> None:

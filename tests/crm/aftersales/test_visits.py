@@ -1,4 +1,4 @@
-"""回访: due visits come from the cadence, answers are checked against the survey version used, the
+"""回访: visits come with their calls from the cadence, answers are checked against the survey version used, the
 outcomes (no answer → redial, wrong number, refused, do not call → consent) do what they say."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from crm.aftersales.policy import survey_current
 from crm.aftersales.selectors import visit_queue
-from crm.aftersales.visits import return_visit_record, return_visit_sync
+from crm.aftersales.visits import return_visit_record, visit_open_call
 from crm.cadence.engine import cadence_run_store
 from crm.models import Customer, FollowUpTask
 from crm.models.aftersales import ReturnVisit, ReturnVisitCall, SurveyAnswer
@@ -28,14 +28,17 @@ def test_due_visits_come_from_the_cadence_only_for_customers_who_agreed(store_a:
     vehicle(declined, delivered_on=today - dt.timedelta(days=3))
     sv = service_visit(vehicle(customer()), today - dt.timedelta(days=3))
     cadence_run_store(today=today)
-    added = return_visit_sync()
-    assert return_visit_sync() == 0  # idempotent
+    before = ReturnVisit.objects.count()
+    cadence_run_store(today=today)
+    assert ReturnVisit.objects.count() == before  # idempotent
     rows = {(r.customer_id, r.rule_key): r for r in ReturnVisit.objects.all()}
-    assert added == len(rows)
+    # One record per planned visit, made with its first call (the task) by the engine.
+    assert all(r.task is not None and r.task.rule_key == r.rule_key and r.task.due_date == r.due_date
+               for r in rows.values())
     assert (agreed.pk, "delivery_3dc") in rows and not any(c == declined.pk for c, _ in rows)
     d3 = rows[(agreed.pk, "delivery_3dc")]
     assert d3.subject == "delivery" and d3.vehicle_id == v1.pk and d3.number == "13912345678"
-    assert d3.call_window == "19:00" and d3.task is not None and d3.policy_version_number == 1
+    assert d3.task is not None and d3.task.call_window == "19:00" and d3.policy_version_number == 1
     s3 = rows[(sv.customer_id, "service_3dc")]
     assert s3.service_visit_id == sv.pk and s3.subject == "service"
     assert {r.rule_key for r in rows.values()} <= {"delivery_first_visit", "delivery_3dc", "delivery_7dc",
@@ -47,7 +50,6 @@ def test_a_completed_call_records_answers_with_the_survey_version_and_closes_the
     today = timezone.localdate()
     sv = service_visit(vehicle(customer()), today - dt.timedelta(days=3))
     cadence_run_store(today=today)
-    return_visit_sync()
     visit = ReturnVisit.objects.get(service_visit=sv)
     cs = m("a.customer_service")
     visit = return_visit_record(member=cs, visit=visit, outcome="completed", person_called="served",
@@ -113,8 +115,9 @@ def test_no_answer_is_redialled_on_the_next_working_day_then_given_up(store_a: A
     visit = return_visit()
     visit = return_visit_record(member=cs, visit=visit, outcome="no_answer")
     today = timezone.localdate()
-    assert visit.status == "retry" and visit.next_call_on > today
-    assert visit.next_call_on.weekday() < 5
+    redial = visit_open_call(visit)
+    assert visit.status == "retry" and redial is not None and redial.due_date > today
+    assert redial.due_date.weekday() < 5
     visit = return_visit_record(member=cs, visit=visit, outcome="no_answer")
     visit = return_visit_record(member=cs, visit=visit, outcome="no_answer")
     assert visit.status == "unreachable" and visit.attempts == 3
@@ -133,10 +136,10 @@ def test_do_not_call_withdraws_the_consent(store_a: Any, m: Any) -> None:
     c = customer()
     vehicle(c, delivered_on=today - dt.timedelta(days=3))
     cadence_run_store(today=today)
-    return_visit_sync()
     return_visit(c, due=today)  # another open visit of theirs (after a repair)
     visits = list(ReturnVisit.objects.filter(customer=c).order_by("rule_key"))
-    assert [v.rule_key for v in visits] == ["delivery_3dc", "service_3dc"]
+    # 3 days after delivery: the 3DC is due today, 7DC and 15-day care planned ahead; plus the repair visit.
+    assert [v.rule_key for v in visits] == ["delivery_15d_care", "delivery_3dc", "delivery_7dc", "service_3dc"]
     first = return_visit_record(member=m("a.customer_service"), visit=visits[0], outcome="do_not_call")
     assert first.status == "do_not_call"
     c.refresh_from_db()

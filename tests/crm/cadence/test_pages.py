@@ -28,8 +28,9 @@ def _setup(world: World) -> tuple[FollowUpTask, FollowUpTask]:
         v3 = vehicle(customer(consultant_id=consultant), delivered_on=today - dt.timedelta(days=3))
         v30 = vehicle(customer(consultant_id=consultant), delivered_on=today - dt.timedelta(days=30))
         cadence_run_store(today=today)
-        return (FollowUpTask.objects.get(customer=v3.owner, rule_key="delivery_3dc"),
-                FollowUpTask.objects.get(customer=v30.owner, rule_key="consultant_care"))
+        # The later calls of each series are planned ahead too; these are today's.
+        return (FollowUpTask.objects.get(customer=v3.owner, rule_key="delivery_3dc", due_date=today),
+                FollowUpTask.objects.get(customer=v30.owner, rule_key="consultant_care", due_date=today))
 
 
 def test_my_tasks_shows_only_my_tasks_for_the_day(world: World, db: Any) -> None:

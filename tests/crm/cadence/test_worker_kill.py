@@ -126,10 +126,23 @@ def test_a_killed_run_is_redelivered_and_completes_exactly_once(
             "django.db.models", fromlist=["Count"]).Count("id")).values_list("rule_key", "n"))
         total = FollowUpTask.objects.count()
         sms = OutboxMessage.objects.count()
-    # Nothing lost: every rule's tasks are there; nothing doubled: exactly one per customer and rule.
-    assert by_rule == {"delivery_3dc": PER_GROUP, "delivery_7dc": PER_GROUP, "evening_call": PER_GROUP,
-                       "departure_sms": PER_GROUP}
-    assert 0 < partial < total == 4 * PER_GROUP
+    # Nothing lost: every rule's tasks are there; nothing doubled: exactly one per customer, rule and day.
+    # Calls after delivery are planned ahead on their own dates, so per group of cars (3 and 7 days
+    # after delivery): 3DC only for the 3-day group (the 7-day group's was due 4 days ago, before the
+    # run's window); 7DC for both (today, and in 4 days); 15-day care for both (in 12 and 8 days);
+    # the consultant's care calls 30/60/90 days after delivery for both (3 × 2 groups); the first
+    # maintenance reminder once each (its repeats come on their day). Receptions: one call, one SMS.
+    assert by_rule == {"delivery_3dc": PER_GROUP, "delivery_7dc": 2 * PER_GROUP,
+                       "delivery_15d_care": 2 * PER_GROUP, "consultant_care": 6 * PER_GROUP,
+                       "first_maintenance_reminder": 2 * PER_GROUP,
+                       "evening_call": PER_GROUP, "departure_sms": PER_GROUP}
+    assert 0 < partial < total == 15 * PER_GROUP
+    # Each return visit (3DC, 7DC, 15-day care) has exactly one record, made with its call.
+    with tenant_context(store):
+        from crm.models.aftersales import ReturnVisit
+
+        assert ReturnVisit.objects.count() == 5 * PER_GROUP
+        assert not ReturnVisit.objects.filter(task__isnull=True).exists()
     assert sms == PER_GROUP
     # And a third run adds nothing.
     with tenant_context(store):
