@@ -11,7 +11,15 @@ from django.db.models import QuerySet
 from tenants.models import DealerGroup, Store
 
 from .calendar import WorkCalendar
-from .models import CalendarDay, CalendarYear, PolicyKind, PolicyTemplate, PolicyVersion, StorePolicyAdoption
+from .models import (
+    CalendarDay,
+    CalendarYear,
+    PolicyChangeNotice,
+    PolicyKind,
+    PolicyTemplate,
+    PolicyVersion,
+    StorePolicyAdoption,
+)
 from .policy.overrides import OpenField, effective_body, open_fields
 
 
@@ -114,6 +122,15 @@ def policy_effective(store: Store, kind: str) -> EffectivePolicy | None:
     body = adoption.version.body
     return EffectivePolicy(kind, adoption.version, adoption, dict(adoption.overrides),
                            effective_body(body, adoption.overrides), open_fields(kind, body))
+
+
+def policy_notices_for_store(store: Store, *, days: int = 30) -> list[PolicyChangeNotice]:
+    """政策变更通知 of the last `days` days for this store's managers, newest first."""
+    from django.utils import timezone
+
+    since = timezone.now() - dt.timedelta(days=days)
+    return list(PolicyChangeNotice.objects.filter(store=store, created_at__gte=since)
+                .select_related("version").order_by("-created_at")[:20])
 
 
 def work_calendar_for_group(group_id: int) -> WorkCalendar:
