@@ -46,7 +46,8 @@ class CadenceRuleForm(forms.Form):
     key = forms.RegexField(label="规则编码", regex=r"^[a-z][a-z0-9_]{1,39}$", max_length=40,
                            error_messages={"invalid": "小写字母开头，只含小写字母、数字、下划线。"})
     name = forms.CharField(label="规则名称", max_length=60)
-    trigger = forms.ChoiceField(label="触发事件", choices=[(k, t.label) for k, t in TRIGGERS.items()])
+    # A blank first choice, so the empty "new rule" form is left alone unless HQ fills it in.
+    trigger = forms.ChoiceField(label="触发事件", choices=[("", "请选择")] + [(k, t.label) for k, t in TRIGGERS.items()])
     offset_days = forms.IntegerField(label="偏移天数", help_text="事件之后 N 天；到期类事件为前后 N 天(负数=提前)。")
     at = forms.RegexField(label="时间", regex=r"^([01]\d|2[0-3]):[0-5]\d$", required=False,
                           error_messages={"invalid": "请写成 19:00 这样的时间。"})
@@ -54,8 +55,8 @@ class CadenceRuleForm(forms.Form):
     repeat_until = forms.ChoiceField(label="重复", choices=_choices(REPEAT_UNTIL), required=False)
     repeat_every_days = forms.IntegerField(label="重复间隔(天)", required=False, min_value=1, max_value=365)
     repeat_max = forms.IntegerField(label="最多重复次数", required=False, min_value=0, max_value=60)
-    channel = forms.ChoiceField(label="方式", choices=_choices(CHANNELS))
-    assignee = forms.ChoiceField(label="执行人", choices=_choices(ASSIGNEES))
+    channel = forms.ChoiceField(label="方式", choices=[("", "请选择"), *_choices(CHANNELS)])
+    assignee = forms.ChoiceField(label="执行人", choices=[("", "请选择"), *_choices(ASSIGNEES)])
     grades = forms.MultipleChoiceField(label="条件：意向级别", choices=_choices(GRADES), required=False,
                                        widget=forms.CheckboxSelectMultiple)
     value_classes = forms.MultipleChoiceField(label="条件：价值等级", choices=_choices(VALUE_CLASSES),
