@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from django.contrib import messages
+from django.forms import BaseFormSet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -101,7 +102,7 @@ def _bound_note(version: PolicyVersion, body: dict) -> tuple[int | None, str]:  
     return bound, ""
 
 
-def _rules_formset(request: HttpRequest, version: PolicyVersion) -> CadenceRuleFormSet:
+def _rules_formset(request: HttpRequest, version: PolicyVersion) -> BaseFormSet:  # type: ignore[type-arg]
     initial = [CadenceRuleForm.initial_for(r) for r in version.body.get("rules", [])]
     if request.method == "POST":
         return CadenceRuleFormSet(request.POST, initial=initial, prefix="rule")
@@ -210,7 +211,7 @@ def policy_publish(request: HttpRequest, version_id: int) -> HttpResponse:
     version = _version_or_404(request, version_id)
     form = PolicyPublishForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "未能发布：" + "；".join(e for errs in form.errors.values() for e in errs))
+        messages.error(request, "未能发布：" + "；".join(str(e) for errs in form.errors.values() for e in errs))
         return redirect("hq_policies:version", version_id=version.pk)
     try:
         published = policy_version_publish(version=version, actor=request.user,  # type: ignore[arg-type]

@@ -45,7 +45,7 @@ def _form_post(html: str, changes: dict[str, str], drop: tuple[str, ...] = ()) -
                 continue
             if kind == "submit":
                 continue
-            data[n] = htmllib.unescape(value)
+            data[n] = htmllib.unescape(str(value))
         elif tag.group(1) == "select":
             end = html.index("</select>", tag.end())
             chosen = re.search(r'<option value="([^"]*)"[^>]*selected', html[tag.end():end])
