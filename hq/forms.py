@@ -5,6 +5,7 @@ import uuid
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext
 
 from tenants.validators import DEFAULT_BRANDS
 
@@ -69,6 +70,22 @@ class CadenceRuleForm(forms.Form):
                                          widget=forms.CheckboxSelectMultiple)
     # What the store may adjust (`open`) is kept as it was; experts change it in the JSON editor.
     open = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.Select) and not isinstance(widget, forms.CheckboxSelectMultiple):
+                widget.attrs.setdefault("class", "form-select form-select-sm")
+            elif isinstance(widget, (forms.TextInput, forms.NumberInput, forms.Textarea)):
+                widget.attrs.setdefault("class", "form-control form-control-sm")
+
+    def summary(self) -> str:
+        """The rule in one line for its collapsed card: 触发事件 · 偏移 N 天 · 方式 · 执行人."""
+        rule = self.initial
+        trigger = TRIGGERS.get(rule.get("trigger") or "")
+        return " · ".join([trigger.label if trigger else "", gettext("偏移 %(n)s 天") % {"n": rule.get("offset_days")},
+                           CHANNELS.get(rule.get("channel") or "", ""), ASSIGNEES.get(rule.get("assignee") or "", "")])
 
     @staticmethod
     def initial_for(rule: dict[str, Any]) -> dict[str, Any]:
