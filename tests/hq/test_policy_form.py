@@ -197,3 +197,33 @@ def test_publishing_without_a_date_still_adopts_at_once(
         with django_capture_on_commit_callbacks(execute=True):
             policy_version_publish(version=draft)
         assert StorePolicyAdoption.objects.get(store=world.store_a, kind=PolicyKind.CADENCE).version_id == draft.pk
+        assert PolicyChangeNotice.objects.filter(store=world.store_a, version=draft, from_number=1).exists()
+
+
+def test_a_store_onboarded_before_the_effective_date_keeps_the_version_in_force(world: World, db: Any) -> None:
+    with time_machine.travel(NOW, tick=False):
+        _client, draft = _setup(world)
+        policy_version_publish(version=draft, effective_on=dt.date(2026, 12, 7))
+        StorePolicyAdoption.objects.filter(store=world.store_b).delete()
+        store_policy_adopt_current(store=world.store_b)  # as onboarding does
+        assert StorePolicyAdoption.objects.get(store=world.store_b, kind=PolicyKind.CADENCE).version.number == 1
+
+
+def test_hq_adds_and_deletes_rules_in_the_form(world: World, db: Any) -> None:
+    with time_machine.travel(NOW, tick=False):
+        client, draft = _setup(world)
+        url = f"/hq/policies/versions/{draft.pk}/edit/"
+        page = client.get(url).content.decode()
+        total = int(re.search(r'name="rule-TOTAL_FORMS"[^>]*value="(\d+)"', page).group(1))  # type: ignore[union-attr]
+        new = total - 1  # the empty form at the end
+        i = _rule_index(page, "warranty_reminder")
+        data = _form_post(page, {
+            f"rule-{new}-key": "wedding_anniversary", f"rule-{new}-name": "提车周年关怀",
+            f"rule-{new}-trigger": "delivery", f"rule-{new}-offset_days": "365", f"rule-{new}-channel": "sms",
+            f"rule-{new}-assignee": "customer_service", f"rule-{new}-outcomes": ["sent"],
+            f"rule-{new}-enabled": "on", f"rule-{new}-message": "{customer_name}您好，今天是您提车一周年。",
+            f"rule-{i}-DELETE": "on", "action": "save"})
+        assert client.post(url, data).status_code == 302
+    draft.refresh_from_db()
+    keys = [r["key"] for r in draft.body["rules"]]
+    assert "wedding_anniversary" in keys and "warranty_reminder" not in keys and len(keys) == 18
