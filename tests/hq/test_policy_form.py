@@ -27,7 +27,7 @@ SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 NOW = dt.datetime(2026, 12, 2, 10, 0, tzinfo=SHANGHAI)
 
 
-def _form_post(html: str, changes: dict[str, str], drop: tuple[str, ...] = ()) -> dict[str, Any]:
+def _form_post(html: str, changes: dict[str, Any], drop: tuple[str, ...] = ()) -> dict[str, Any]:
     """What the browser would send: every field of the rendered form as it stands, then `changes`."""
     data: dict[str, Any] = {}
     for tag in re.finditer(r"<(input|select|textarea)\b[^>]*>", html):
@@ -218,7 +218,7 @@ def test_hq_adds_and_deletes_rules_in_the_form(world: World, db: Any) -> None:
         new = total - 1  # the empty form at the end
         i = _rule_index(page, "warranty_reminder")
         data = _form_post(page, {
-            f"rule-{new}-key": "wedding_anniversary", f"rule-{new}-name": "提车周年关怀",
+            f"rule-{new}-key": "delivery_anniversary", f"rule-{new}-name": "提车周年关怀",
             f"rule-{new}-trigger": "delivery", f"rule-{new}-offset_days": "365", f"rule-{new}-channel": "sms",
             f"rule-{new}-assignee": "customer_service", f"rule-{new}-outcomes": ["sent"],
             f"rule-{new}-enabled": "on", f"rule-{new}-message": "{customer_name}您好，今天是您提车一周年。",
@@ -226,4 +226,4 @@ def test_hq_adds_and_deletes_rules_in_the_form(world: World, db: Any) -> None:
         assert client.post(url, data).status_code == 302
     draft.refresh_from_db()
     keys = [r["key"] for r in draft.body["rules"]]
-    assert "wedding_anniversary" in keys and "warranty_reminder" not in keys and len(keys) == 18
+    assert "delivery_anniversary" in keys and "warranty_reminder" not in keys and len(keys) == 18
