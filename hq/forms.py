@@ -1,10 +1,15 @@
 from __future__ import annotations
 
+import json
 import uuid
+from typing import Any
 
 from django import forms
+from django.utils.translation import gettext
 
 from tenants.validators import DEFAULT_BRANDS
+
+from .policy.catalog import ASSIGNEES, CHANNELS, GRADES, OUTCOMES, REPEAT_UNTIL, TRIGGERS, VALUE_CLASSES
 
 
 class StoreOnboardForm(forms.Form):
@@ -26,3 +31,98 @@ class StoreOnboardForm(forms.Form):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         if not self.is_bound:
             self.initial["onboarding_key"] = uuid.uuid4().hex
+
+
+# ------------------------------------------------------------------ 跟进节奏: one form per rule
+
+def _choices(d: dict[str, str]) -> list[tuple[str, str]]:
+    return list(d.items())
+
+
+class CadenceRuleForm(forms.Form):
+    """One cadence rule as HQ edits it: when (trigger, offset, repeat), how (channel), who (assignee),
+    for whom (intent grades, value classes). Content rules (ranges, message fields, the yearly bound)
+    are checked by hq.policy.rules when the draft is saved, like the JSON editor."""
+
+    key = forms.RegexField(label="规则编码", regex=r"^[a-z][a-z0-9_]{1,39}$", max_length=40,
+                           error_messages={"invalid": "小写字母开头，只含小写字母、数字、下划线。"})
+    name = forms.CharField(label="规则名称", max_length=60)
+    # A blank first choice, so the empty "new rule" form is left alone unless HQ fills it in.
+    trigger = forms.ChoiceField(label="触发事件", choices=[("", "请选择")] + [(k, t.label) for k, t in TRIGGERS.items()])
+    offset_days = forms.IntegerField(label="偏移天数", help_text="事件之后 N 天；到期类事件为前后 N 天(负数=提前)。")
+    at = forms.RegexField(label="时间", regex=r"^([01]\d|2[0-3]):[0-5]\d$", required=False,
+                          error_messages={"invalid": "请写成 19:00 这样的时间。"})
+    months = forms.IntegerField(label="未进站月数", required=False, min_value=1, max_value=36)
+    repeat_until = forms.ChoiceField(label="重复", choices=_choices(REPEAT_UNTIL), required=False)
+    repeat_every_days = forms.IntegerField(label="重复间隔(天)", required=False, min_value=1, max_value=365)
+    repeat_max = forms.IntegerField(label="最多重复次数", required=False, min_value=0, max_value=60)
+    channel = forms.ChoiceField(label="方式", choices=[("", "请选择"), *_choices(CHANNELS)])
+    assignee = forms.ChoiceField(label="执行人", choices=[("", "请选择"), *_choices(ASSIGNEES)])
+    grades = forms.MultipleChoiceField(label="条件：意向级别", choices=_choices(GRADES), required=False,
+                                       widget=forms.CheckboxSelectMultiple)
+    value_classes = forms.MultipleChoiceField(label="条件：价值等级", choices=_choices(VALUE_CLASSES),
+                                              required=False, widget=forms.CheckboxSelectMultiple)
+    marketing = forms.BooleanField(label="营销类消息", required=False)
+    enabled = forms.BooleanField(label="启用", required=False)
+    message = forms.CharField(label="话术/消息模板", required=False, max_length=500,
+                              widget=forms.Textarea(attrs={"rows": 2}))
+    outcomes = forms.MultipleChoiceField(label="需记录的结果", choices=_choices(OUTCOMES),
+                                         widget=forms.CheckboxSelectMultiple)
+    # What the store may adjust (`open`) is kept as it was; experts change it in the JSON editor.
+    open = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.Select) and not isinstance(widget, forms.CheckboxSelectMultiple):
+                widget.attrs.setdefault("class", "form-select form-select-sm")
+            elif isinstance(widget, (forms.TextInput, forms.NumberInput, forms.Textarea)):
+                widget.attrs.setdefault("class", "form-control form-control-sm")
+
+    def summary(self) -> str:
+        """The rule in one line for its collapsed card: 触发事件 · 偏移 N 天 · 方式 · 执行人."""
+        rule = self.initial
+        trigger = TRIGGERS.get(rule.get("trigger") or "")
+        return " · ".join([trigger.label if trigger else "", gettext("偏移 %(n)s 天") % {"n": rule.get("offset_days")},
+                           CHANNELS.get(rule.get("channel") or "", ""), ASSIGNEES.get(rule.get("assignee") or "", "")])
+
+    @staticmethod
+    def initial_for(rule: dict[str, Any]) -> dict[str, Any]:
+        return {**rule, "open": json.dumps(rule.get("open") or {}, ensure_ascii=False),
+                "repeat_every_days": rule.get("repeat_every_days"), "repeat_max": rule.get("repeat_max") or 0}
+
+    def to_rule(self) -> dict[str, Any]:
+        d = self.cleaned_data
+        rule: dict[str, Any] = {k: d[k] for k in ("key", "name", "trigger", "offset_days", "assignee", "channel",
+                                                 "message", "grades", "value_classes", "marketing", "enabled",
+                                                 "outcomes")}
+        rule["repeat_until"] = d.get("repeat_until") or ""
+        rule["repeat_every_days"] = d.get("repeat_every_days") if rule["repeat_until"] else None
+        rule["repeat_max"] = (d.get("repeat_max") or 0) if rule["repeat_until"] else 0
+        if d.get("at"):
+            rule["at"] = d["at"]
+        if d.get("months"):
+            rule["months"] = d["months"]
+        rule["open"] = d.get("open") or {}
+        return rule
+
+    def clean_open(self) -> dict[str, Any]:
+        try:
+            value = json.loads(self.cleaned_data.get("open") or "{}")
+        except json.JSONDecodeError:
+            raise forms.ValidationError("门店可调整项格式不正确，请在 JSON 编辑中修改。") from None
+        if not isinstance(value, dict):
+            raise forms.ValidationError("门店可调整项格式不正确，请在 JSON 编辑中修改。")
+        return value
+
+
+CadenceRuleFormSet = forms.formset_factory(CadenceRuleForm, extra=1, can_delete=True, max_num=60,
+                                           validate_max=True)
+
+
+class PolicyPublishForm(forms.Form):
+    """发布: optionally with a 生效日期 (stores adopt on that day, store time); empty = at once."""
+
+    effective_on = forms.DateField(label="生效日期", required=False, widget=forms.DateInput(attrs={"type": "date"}),
+                                   help_text="留空则立即下发；填写后各门店在该日(门店当地时间)自动采用。")

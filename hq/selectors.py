@@ -14,7 +14,15 @@ from tenants.errors import DomainError
 from tenants.models import DealerGroup, Store
 
 from .calendar import WorkCalendar
-from .models import CalendarDay, CalendarYear, PolicyKind, PolicyTemplate, PolicyVersion, StorePolicyAdoption
+from .models import (
+    CalendarDay,
+    CalendarYear,
+    PolicyChangeNotice,
+    PolicyKind,
+    PolicyTemplate,
+    PolicyVersion,
+    StorePolicyAdoption,
+)
 from .policy.overrides import OpenField, effective_body, open_fields
 
 
@@ -132,6 +140,13 @@ def policy_required(store: Store, kind: str) -> EffectivePolicy:
         raise PolicyNotAdopted(gettext("本店尚未采用集团的「%(label)s」模板：集团总部发布后会自动下发到本店；"
                                        "如已发布仍未下发，请联系集团总部。") % {"label": label})
     return policy
+def policy_notices_for_store(store: Store, *, days: int = 30) -> list[PolicyChangeNotice]:
+    """政策变更通知 of the last `days` days for this store's managers, newest first."""
+    from django.utils import timezone
+
+    since = timezone.now() - dt.timedelta(days=days)
+    return list(PolicyChangeNotice.objects.filter(store=store, created_at__gte=since)
+                .select_related("version").order_by("-created_at")[:20])
 
 
 def work_calendar_for_group(group_id: int) -> WorkCalendar:

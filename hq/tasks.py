@@ -52,3 +52,11 @@ def policy_adopt_store(store_id: int, version_id: int) -> bool:
     if hook and schema != "public":
         import_string(hook)()  # e.g. a classification version becomes the CRM's thresholds
     return True
+
+
+@shared_task(name="hq.policy_scheduled_adoptions", acks_late=True)
+def policy_scheduled_adoptions() -> int:
+    """定时生效: hourly, versions whose 生效日期 has come are adopted by the stores still behind."""
+    from .services.policies import policy_scheduled_adoptions_run
+
+    return len(policy_scheduled_adoptions_run())

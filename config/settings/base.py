@@ -245,6 +245,12 @@ BILLING_PLANS = {
     "basic": {"name": "基础版", "month": 68000, "year": 680000},
     "professional": {"name": "专业版", "month": 128000, "year": 1280000},
 }
+# 政策定时生效 (hq): versions published with an effective date are adopted on that day (store time).
+CELERY_BEAT_SCHEDULE["hq-policy-scheduled-adoptions"] = {
+    "task": "hq.policy_scheduled_adoptions",
+    "schedule": crontab(minute=1),  # hourly at :01, so 00:01 on the effective date; a missed hour catches up
+}
+
 CELERY_BEAT_SCHEDULE["billing-reconcile-nightly"] = {
     "task": "billing.reconcile",
     "schedule": crontab(hour=3, minute=30),  # nightly, Asia/Shanghai

@@ -3,10 +3,10 @@
 from .customers import CustomerFilters, customer_360, customer_list, customer_search, transfer_target
 from .search import vin_near_matches
 from .vehicles import vehicle_document_for_member, vehicle_file
-from .work import lead_board, role_home, store_home_summary, supervision_data, today_data
+from .work import lead_board, policy_notices_for, role_home, store_home_summary, supervision_data, today_data
 
 __all__ = [
-    "CustomerFilters", "customer_360", "customer_list", "customer_search", "lead_board", "role_home",
-    "store_home_summary", "supervision_data", "today_data", "transfer_target", "vehicle_document_for_member",
-    "vehicle_file", "vin_near_matches",
+    "CustomerFilters", "customer_360", "customer_list", "customer_search", "lead_board", "policy_notices_for",
+    "role_home", "store_home_summary", "supervision_data", "today_data", "transfer_target",
+    "vehicle_document_for_member", "vehicle_file", "vin_near_matches",
 ]

@@ -236,3 +236,14 @@ def role_home(*, member: StoreMembership) -> list[dict[str, Any]]:
     else:
         cards = [_due_leads(member, today), _lead_grades(member), _my_tasks(member, today)]
     return [c for c in cards if c is not None]
+
+
+def policy_notices_for(*, member: StoreMembership) -> list[Any]:
+    """政策变更通知 for the store's managers (those who supervise): what HQ's new versions changed,
+    for the last 30 days; nobody else is shown them."""
+    from hq.selectors import policy_notices_for_store
+    from tenants.roles import Perm, role_allows
+
+    if not role_allows(member.role, Perm.SUPERVISE):
+        return []
+    return policy_notices_for_store(member.store)

@@ -35,7 +35,13 @@ class VersionOut(serializers.ModelSerializer[PolicyVersion]):
     class Meta:
         model = PolicyVersion
         fields = ["id", "kind", "number", "label", "status", "note", "body", "tasks_per_customer_year",
-                  "created_at", "updated_at", "published_at"]
+                  "created_at", "updated_at", "published_at", "effective_on"]
+
+
+class PublishIn(serializers.Serializer[Any]):
+    """发布: an optional 生效日期; stores adopt on that day (store time), none = at once."""
+
+    effective_on = serializers.DateField(required=False, allow_null=True)
 
 
 class VersionBrief(VersionOut):
@@ -130,9 +136,12 @@ class VersionDiff(_HqView):
 
 
 class VersionPublish(_HqView):
-    @extend_schema(request=None, responses=VersionOut)
+    @extend_schema(request=PublishIn, responses=VersionOut)
     def post(self, request: Request, version_id: int) -> Response:
-        version = policy_version_publish(version=_version(request, version_id), actor=request.user)  # type: ignore[arg-type]
+        body = PublishIn(data=request.data)
+        body.is_valid(raise_exception=True)
+        version = policy_version_publish(version=_version(request, version_id), actor=request.user,  # type: ignore[arg-type]
+                                         effective_on=body.validated_data.get("effective_on"))
         return Response(VersionOut(version).data)
 
 

@@ -1,10 +1,10 @@
 """HQ (public schema): versioned group policy templates, their adoption by stores, the work calendar."""
 
 from .calendar import CalendarDay, CalendarYear
-from .policies import PolicyKind, PolicyTemplate, PolicyVersion, StorePolicyAdoption
+from .policies import PolicyChangeNotice, PolicyKind, PolicyTemplate, PolicyVersion, StorePolicyAdoption
 from .snapshots import MetricSnapshot, PeriodKind, SnapshotRun
 
 __all__ = [
-    "CalendarDay", "CalendarYear", "PolicyKind", "PolicyTemplate", "PolicyVersion", "StorePolicyAdoption",
+    "CalendarDay", "CalendarYear", "PolicyChangeNotice", "PolicyKind", "PolicyTemplate", "PolicyVersion", "StorePolicyAdoption",
     "MetricSnapshot", "PeriodKind", "SnapshotRun",
 ]

@@ -54,6 +54,8 @@ class PolicyVersion(models.Model):
     published_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                      related_name="+")
     published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
+    # 生效日期: stores adopt on this day in the store's time (hq.services.policies); None = at once.
+    effective_on = models.DateField(_("生效日期"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("模板版本")
@@ -101,3 +103,25 @@ class StorePolicyAdoption(models.Model):
 
     def __str__(self) -> str:
         return f"{self.store} · {self.get_kind_display()} · v{self.version_id}"
+
+
+class PolicyChangeNotice(models.Model):
+    """政策变更通知: told to a store's managers when the store adopts a new version — what changed
+    (rows of hq.policy.diff) and which of the store's own adjustments the new version no longer allows."""
+
+    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="policy_notices")
+    kind = models.CharField(_("模板类型"), max_length=20, choices=PolicyKind.choices)
+    version = models.ForeignKey(PolicyVersion, on_delete=models.CASCADE, related_name="notices")
+    from_number = models.PositiveIntegerField(_("原版本号"))
+    rows = models.JSONField(default=list, blank=True)
+    dropped_overrides = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("政策变更通知")
+        verbose_name_plural = _("政策变更通知")
+        constraints = [models.UniqueConstraint(fields=["store", "version"], name="hq_notice_store_version")]
+        indexes = [models.Index(fields=["store", "-created_at"], name="hq_notice_store_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.store} · {self.get_kind_display()} v{self.from_number}→v{self.version_id}"

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Callable
+from dataclasses import asdict
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 
+from tenants.errors import DomainError
 from tenants.models import DealerGroup, Store, User
 
 from ..errors import PolicyNotEditable
-from ..models import PolicyKind, PolicyTemplate, PolicyVersion, StorePolicyAdoption
+from ..models import PolicyChangeNotice, PolicyKind, PolicyTemplate, PolicyVersion, StorePolicyAdoption
+from ..policy.diff import policy_diff
 from ..policy.overrides import overrides_clean, overrides_split
 from ..policy.rules import policy_body_clean, tasks_per_year
 from ..policy.starter import starter_body
@@ -83,12 +87,28 @@ def policy_draft_update(*, version: PolicyVersion, body: Any, note: str = "", ac
     return locked
 
 
+def in_force(today: dt.date | None = None) -> Q:
+    """Published versions whose effective date has come (or that took effect at publication)."""
+    day = today or timezone.localdate()
+    return Q(status=PolicyVersion.Status.PUBLISHED) & (Q(effective_on__isnull=True) | Q(effective_on__lte=day))
+
+
 @transaction.atomic
-def policy_version_publish(*, version: PolicyVersion, actor: User | None = None) -> PolicyVersion:
-    """发布: validate (including the task bound), freeze, and adopt it in every store (Celery fan-out)."""
+def policy_version_publish(*, version: PolicyVersion, actor: User | None = None,
+                           effective_on: dt.date | None = None) -> PolicyVersion:
+    """发布: validate (including the task bound), freeze, and adopt it in every store (Celery fan-out).
+
+    With a 生效日期 after today the stores adopt it on that day in the store's time (the hourly
+    `policy_scheduled_adoptions_run`); today or none = at once."""
     locked = PolicyVersion.objects.select_for_update().select_related("template").get(pk=version.pk)
     if locked.is_published:
         raise PolicyNotEditable(f"{locked.label} 已经发布过了。")
+    today = timezone.localdate()
+    if effective_on is not None and effective_on < today:
+        raise DomainError("生效日期不能早于今天。", field="effective_on")
+    if effective_on is not None and effective_on > today + dt.timedelta(days=366):
+        raise DomainError("生效日期不能晚于一年以后。", field="effective_on")
+    locked.effective_on = effective_on if effective_on is not None and effective_on > today else None
     kind = locked.template.kind
     body = policy_body_clean(kind, locked.body, for_publish=True)
     now = timezone.now()
@@ -99,9 +119,29 @@ def policy_version_publish(*, version: PolicyVersion, actor: User | None = None)
     locked.updated_at = now
     locked.tasks_per_customer_year = tasks_per_year(body) if kind == PolicyKind.CADENCE else None
     locked.save()
-    transaction.on_commit(lambda: _enqueue_fanout(locked.pk))
-    log.info("policy %s %s published by %s", kind, locked.label, getattr(actor, "pk", None))
+    if locked.effective_on is None:
+        transaction.on_commit(lambda: _enqueue_fanout(locked.pk))
+    log.info("policy %s %s published by %s, effective %s", kind, locked.label, getattr(actor, "pk", None),
+             locked.effective_on or "now")
     return locked
+
+
+def policy_scheduled_adoptions_run(*, today: dt.date | None = None) -> list[int]:
+    """定时生效: fan out every published version whose effective date has come and that some store of
+    its group has not adopted yet. Idempotent (adoption ignores a version a store already has or has
+    passed); run hourly so a missed run catches up. Returns the version ids fanned out."""
+    day = today or timezone.localdate()
+    due = list(PolicyVersion.objects.filter(status=PolicyVersion.Status.PUBLISHED, effective_on__isnull=False,
+                                            effective_on__lte=day).select_related("template"))
+    fanned = []
+    for version in due:
+        behind = (Store.objects.filter(group_id=version.template.group_id).exclude(status=Store.Status.ARCHIVED)
+                  .exclude(policy_adoptions__kind=version.template.kind,
+                           policy_adoptions__version__number__gte=version.number))
+        if behind.exists():
+            _enqueue_fanout(version.pk)
+            fanned.append(version.pk)
+    return fanned
 
 
 @transaction.atomic
@@ -111,8 +151,7 @@ def store_policy_adopt(*, store_id: int, version_id: int) -> StorePolicyAdoption
     The store's overrides that the new version still allows are kept; the others are set aside
     in `dropped_overrides` so the store manager sees what changed.
     """
-    version = PolicyVersion.objects.select_related("template").filter(
-        pk=version_id, status=PolicyVersion.Status.PUBLISHED).first()
+    version = PolicyVersion.objects.select_related("template").filter(in_force(), pk=version_id).first()
     store = Store.objects.filter(pk=store_id).first()
     if version is None or store is None or store.group_id != version.template.group_id:
         return None
@@ -128,11 +167,16 @@ def store_policy_adopt(*, store_id: int, version_id: int) -> StorePolicyAdoption
     if adoption.version.number >= version.number:
         return adoption
     kept, dropped = overrides_split(kind, version.body, adoption.overrides)
+    previous = adoption.version
     adoption.version = version
     adoption.adopted_at = timezone.now()
     adoption.overrides = kept
     adoption.dropped_overrides = dropped
     adoption.save(update_fields=["version", "adopted_at", "overrides", "dropped_overrides"])
+    # 变更通知 for the store's managers: what changed from the version they had (hq.policy.diff).
+    PolicyChangeNotice.objects.get_or_create(store=store, version=version, defaults={
+        "kind": kind, "from_number": previous.number, "dropped_overrides": dropped,
+        "rows": [asdict(r) for r in policy_diff(kind, previous.body, version.body)]})
     return adoption
 
 
@@ -140,8 +184,8 @@ def store_policy_adopt_current(*, store: Store) -> list[StorePolicyAdoption]:
     """A newly onboarded store adopts every version its group has in force."""
     out = []
     for kind in PolicyKind.values:
-        latest = (PolicyVersion.objects.filter(template__group_id=store.group_id, template__kind=kind,
-                                               status=PolicyVersion.Status.PUBLISHED).order_by("-number").first())
+        latest = (PolicyVersion.objects.filter(in_force(), template__group_id=store.group_id, template__kind=kind)
+                  .order_by("-number").first())
         if latest is not None:
             adoption = store_policy_adopt(store_id=store.pk, version_id=latest.pk)
             if adoption is not None:

@@ -5,14 +5,17 @@ from __future__ import annotations
 import json
 
 from django.contrib import messages
+from django.forms import BaseFormSet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tenants.access import group_for_hq, hq_view
 from tenants.errors import DomainError
 
 from ..errors import PolicyTooManyTasks
+from ..forms import CadenceRuleForm, CadenceRuleFormSet, PolicyPublishForm
 from ..models import PolicyKind, PolicyVersion
 from ..policy.catalog import (
     ASSIGNEES,
@@ -24,11 +27,13 @@ from ..policy.catalog import (
     TRIGGERS,
 )
 from ..policy.diff import policy_diff
+from ..policy.preview import ContactPreview, contacts_preview
 from ..policy.rules import policy_body_clean, tasks_per_year
 from ..selectors import (
     calendar_years_to_check,
     policy_adoptions_for_group,
     policy_previous_published,
+    policy_published_latest,
     policy_template_summaries,
     policy_version_for_group,
     policy_versions_for_group,
@@ -97,10 +102,59 @@ def _bound_note(version: PolicyVersion, body: dict) -> tuple[int | None, str]:  
     return bound, ""
 
 
+def _rules_formset(request: HttpRequest, version: PolicyVersion) -> BaseFormSet:  # type: ignore[type-arg]
+    initial = [CadenceRuleForm.initial_for(r) for r in version.body.get("rules", [])]
+    if request.method == "POST":
+        return CadenceRuleFormSet(request.POST, initial=initial, prefix="rule")
+    return CadenceRuleFormSet(initial=initial, prefix="rule")
+
+
+def _preview(body: dict) -> tuple[ContactPreview | None, str]:  # type: ignore[type-arg]
+    try:
+        return contacts_preview(policy_body_clean(PolicyKind.CADENCE, body, for_publish=False)), ""
+    except DomainError as exc:
+        return None, exc.message
+
+
+def _policy_form_edit(request: HttpRequest, version: PolicyVersion) -> HttpResponse:
+    """跟进节奏表单编辑: one form per rule, a yearly-contacts preview and the pestering warning; the
+    same content checks as the JSON editor (hq.policy.rules via policy_draft_update)."""
+    formset = _rules_formset(request, version)
+    note = request.POST.get("note", version.note) if request.method == "POST" else version.note
+    error, status = "", 200
+    body = version.body
+    if version.is_published:
+        error = f"{version.label} 已发布，已发布的版本不能修改；请起草新版本。"
+        status = 409 if request.method == "POST" else 200
+    elif request.method == "POST":
+        if formset.is_valid():
+            rules = [f.to_rule() for f in formset.forms
+                     if f.cleaned_data and not f.cleaned_data.get("DELETE")]
+            body = {**version.body, "rules": rules}
+            if request.POST.get("action") == "save":
+                try:
+                    policy_draft_update(version=version, body=body, note=note, actor=request.user)  # type: ignore[arg-type]
+                except DomainError as exc:
+                    error, status = exc.message, exc.status
+                else:
+                    messages.success(request, f"{version.label} 草稿已保存。")
+                    return redirect("hq_policies:version", version_id=version.pk)
+        else:
+            error, status = "表单中有错误，请按提示修改(已填写的内容都保留着)。", 400
+    preview, preview_error = _preview(body)
+    return render(request, "hq/policies/edit_form.html", {
+        "version": version, "kind_label": PolicyKind(version.template.kind).label, "formset": formset,
+        "note": note, "error": error or preview_error, "preview": preview,
+    }, status=status)
+
+
 @hq_view(admin=True)
 @require_http_methods(["GET", "POST"])
 def policy_edit(request: HttpRequest, version_id: int) -> HttpResponse:
     version = _version_or_404(request, version_id)
+    # The JSON editor posts `body`; everything else on a cadence draft is the rule form.
+    if version.template.kind == PolicyKind.CADENCE and request.GET.get("mode") != "json" and "body" not in request.POST:
+        return _policy_form_edit(request, version)
     text = json.dumps(version.body, ensure_ascii=False, indent=2)
     note = version.note
     error = ""
@@ -141,7 +195,9 @@ def policy_version(request: HttpRequest, version_id: int) -> HttpResponse:
     previous = policy_previous_published(version)
     rows = policy_diff(version.template.kind, previous.body if previous else None, version.body)
     bound, bound_error = _bound_note(version, version.body)
+    preview = _preview(version.body)[0] if version.template.kind == PolicyKind.CADENCE else None
     return render(request, "hq/policies/version.html", {
+        "preview": preview, "publish_form": PolicyPublishForm(),
         "version": version, "previous": previous, "rows": rows, "kind_label": PolicyKind(version.template.kind).label,
         "is_admin": _is_admin(request), "bound": bound, "bound_error": bound_error,
         "max_tasks": MAX_TASKS_PER_CUSTOMER_YEAR,
@@ -153,12 +209,21 @@ def policy_version(request: HttpRequest, version_id: int) -> HttpResponse:
 @require_POST
 def policy_publish(request: HttpRequest, version_id: int) -> HttpResponse:
     version = _version_or_404(request, version_id)
+    form = PolicyPublishForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "未能发布：" + "；".join(str(e) for errs in form.errors.values() for e in errs))
+        return redirect("hq_policies:version", version_id=version.pk)
     try:
-        published = policy_version_publish(version=version, actor=request.user)  # type: ignore[arg-type]
+        published = policy_version_publish(version=version, actor=request.user,  # type: ignore[arg-type]
+                                           effective_on=form.cleaned_data.get("effective_on"))
     except DomainError as exc:
         messages.error(request, f"未能发布：{exc.message}")
         return redirect("hq_policies:version", version_id=version.pk)
-    messages.success(request, f"{published.label} 已发布，正在下发到各门店。")
+    if published.effective_on:
+        messages.success(request, f"{published.label} 已发布，将于 {published.effective_on:%Y年%-m月%-d日} "
+                                  "在各门店生效，届时门店管理者会收到变更通知。")
+    else:
+        messages.success(request, f"{published.label} 已发布，正在下发到各门店。")
     return redirect("hq_policies:stores", kind=published.template.kind)
 
 
@@ -168,7 +233,9 @@ def policy_stores(request: HttpRequest, kind: str) -> HttpResponse:
     group = group_for_hq(request)
     kind = _kind_or_404(kind)
     rows = policy_adoptions_for_group(group, kind)
+    latest = policy_published_latest(group, kind)
+    scheduled = latest if latest and latest.effective_on and latest.effective_on > timezone.localdate() else None
     return render(request, "hq/policies/stores.html", {
         "group": group, "kind": kind, "kind_label": PolicyKind(kind).label, "rows": rows,
-        "current": sum(1 for r in rows if r.is_current),
+        "current": sum(1 for r in rows if r.is_current), "scheduled": scheduled,
     })

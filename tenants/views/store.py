@@ -33,8 +33,9 @@ def signout(request: HttpRequest) -> HttpResponse:
 
 @store_view(Perm.VIEW_STORE)
 def store_home(request: HttpRequest) -> HttpResponse:
-    from crm.selectors import role_home, store_home_summary
+    from crm.selectors import policy_notices_for, role_home, store_home_summary
 
     member = request.member  # type: ignore[attr-defined]
     return render(request, "tenants/store_home.html", {"summary": store_home_summary(member=member),
-                                                       "cards": role_home(member=member)})
+                                                       "cards": role_home(member=member),
+                                                       "notices": policy_notices_for(member=member)})

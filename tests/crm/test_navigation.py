@@ -10,6 +10,7 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
 from django.test import Client, RequestFactory
 
 from tenants.middleware import FriendlyErrorMiddleware
@@ -140,7 +141,7 @@ def test_permission_denied_is_the_friendly_403_page(world: World, db: Any, setti
     settings.DEBUG = debug
     request = RequestFactory().get("/", HTTP_HOST="localhost")
     request.user = world.user("x.hq_analyst")
-    response = FriendlyErrorMiddleware(lambda r: None).process_exception(request, PermissionDenied())  # type: ignore[arg-type]
+    response = FriendlyErrorMiddleware(lambda r: HttpResponse()).process_exception(request, PermissionDenied())
     assert response is not None and response.status_code == 403
     assert "无权进行此操作" in response.content.decode()
 

@@ -13,7 +13,7 @@ from django_tenants.utils import tenant_context
 
 from crm.models import FollowUpTask, Lead, Vehicle
 from hq.services.policies import group_policy_bootstrap, store_policy_adopt_current
-from tenants.models import StoreMembership
+from tenants.models import Store, StoreMembership
 from tests.conftest import client_for
 from tests.crm.cadence.conftest import customer, vehicle
 from tests.world import World
@@ -28,17 +28,23 @@ def _m(world: World, role: str) -> StoreMembership:
 
 
 def seed_store_a_work(world: World) -> dict[str, Any]:
-    """One piece of work for every role of store A: a lead due today, a repair order, a complaint, a
-    measure waiting for the GM, a task for customer service."""
+    """One piece of work for every role of store A (see seed_store_work)."""
+    group_policy_bootstrap(group=world.group_x)
+    store_policy_adopt_current(store=world.store_a)
+    return seed_store_work(world.store_a, {r: _m(world, r) for r in ("sales_consultant", "customer_service",
+                                                                      "service_advisor")})
+
+
+def seed_store_work(store: Store, members: dict[str, StoreMembership]) -> dict[str, Any]:
+    """One piece of work for every role of a store whose group's policies are in force: a lead due
+    today, a repair order, a complaint, a measure waiting for the GM, a task for customer service."""
     from crm.aftersales.actions import corrective_action_create
     from crm.aftersales.complaints import complaint_create
     from crm.services.service_visits import service_visit_create
 
-    group_policy_bootstrap(group=world.group_x)
-    store_policy_adopt_current(store=world.store_a)
-    consultant, cs, advisor = _m(world, "sales_consultant"), _m(world, "customer_service"), _m(world, "service_advisor")
+    consultant, cs, advisor = members["sales_consultant"], members["customer_service"], members["service_advisor"]
     today = timezone.localdate()
-    with tenant_context(world.store_a):
+    with tenant_context(store):
         buyer = customer(consultant_id=consultant.user_id, name="赵意向")
         Lead.objects.create(customer=buyer, consultant_id=consultant.user_id, grade="A", model_of_interest="帕萨特",
                             next_followup_on=today)
