@@ -37,6 +37,7 @@ test-at: $(STAMP) browser
 lint: $(STAMP)
 	.venv/bin/ruff check .
 	.venv/bin/mypy .
+	.venv/bin/lint-imports  # .importlinter: layers run one way, no new import cycle
 
 bench: $(STAMP)
 	DEV_DATABASE=chezhu_bench $(PY) bin/dev.py exec -- $(PY) -m benchmarks $(NAME)

@@ -3,10 +3,11 @@
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from crm.views import home as crm_home
 from tenants.views import public, staff, store, tokens
 
 urlpatterns = [
-    path("", store.store_home, name="store_home"),
+    path("", crm_home.store_home, name="store_home"),
     path("auth/handoff/", store.handoff, name="handoff"),
     path("signout/", store.signout, name="store_signout"),
     path("healthz", public.healthz, name="store_healthz"),

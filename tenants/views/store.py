@@ -1,15 +1,13 @@
-"""Store-domain pages of the foundation: the hand-over landing, sign-out and the store home."""
+"""Store-domain pages of the foundation: the hand-over landing and sign-out (the store home is crm's)."""
 
 from __future__ import annotations
 
 from django.contrib.auth import login, logout
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 
-from ..access import store_view
 from ..context_processors import store_url_base
 from ..handoff import handoff_redeem
-from ..roles import Perm
 from ..services.accounts import user_sign_out_everywhere
 
 
@@ -30,12 +28,3 @@ def signout(request: HttpRequest) -> HttpResponse:
     logout(request)
     return redirect(f"{store_url_base()}/signout/")
 
-
-@store_view(Perm.VIEW_STORE)
-def store_home(request: HttpRequest) -> HttpResponse:
-    from crm.selectors import policy_notices_for, role_home, store_home_summary
-
-    member = request.member  # type: ignore[attr-defined]
-    return render(request, "tenants/store_home.html", {"summary": store_home_summary(member=member),
-                                                       "cards": role_home(member=member),
-                                                       "notices": policy_notices_for(member=member)})
