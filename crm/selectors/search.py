@@ -12,7 +12,7 @@ from typing import Any
 
 from django.contrib.postgres.search import TrigramSimilarity
 from django.db.models import F, Q, QuerySet
-from django.db.models.functions import Length
+from django.db.models.functions import Length, Reverse, Substr
 from django.utils.translation import gettext as _
 
 from tenants.models import StoreMembership
@@ -42,9 +42,9 @@ def customer_search(*, member: StoreMembership, q: str, limit: int = 20) -> list
 
     Plate, VIN, its last six and phone match exactly (a phone fragment of 4+ digits by containment);
     otherwise the name is matched, ranked: the exact name, the same pinyin (张玮 finds 张伟), a name
-    starting with the text (a surname alone lists that family), a name containing it, then names that
-    look or sound alike (pg_trgm on the name and on its pinyin). Letters only (`zw`, `zhangwei`) match
-    the pinyin and its initials.
+    starting with the text (a surname alone lists that family), a given name starting or a name ending
+    with it (part of a name); only when none of those match, names that look or sound alike (pg_trgm on
+    the name and on its pinyin). Letters only (`zw`, `zhangwei`) match the pinyin and its initials.
     """
     raw = (q or "").strip()[:40]
     term = _term(raw)
@@ -77,12 +77,15 @@ def _name_hits(visible: QuerySet[Customer], raw: str, limit: int) -> list[tuple[
     if not name:
         return []
     found: dict[int, tuple[Customer, str]] = {}
-    for qs, how in _name_signals(visible, name):
-        need = limit - len(found)
-        if need <= 0:
+    for signals in (_name_signals, _look_alike):
+        if signals is _look_alike and found:
             break
-        for c in qs.exclude(pk__in=list(found))[:need]:
-            found[c.pk] = (c, how)
+        for qs, how in signals(visible, name):
+            need = limit - len(found)
+            if need <= 0:
+                break
+            for c in qs.exclude(pk__in=list(found))[:need]:
+                found[c.pk] = (c, how)
     return list(found.values())
 
 
@@ -94,21 +97,34 @@ def _name_signals(visible: QuerySet[Customer], name: str) -> Iterator[tuple[Quer
         yield visible.filter(Q(name_pinyin=key) | Q(name_initials=key)).order_by(*recent), _("拼音")
         yield (visible.filter(Q(name_pinyin__startswith=key) | Q(name_initials__startswith=key))
                .annotate(n=Length("name_pinyin")).order_by("n", *recent)), _("拼音")
-        yield (visible.filter(name_pinyin__trigram_similar=key)
-               .annotate(sim=TrigramSimilarity("name_pinyin", key)).order_by("-sim", *recent)), _("拼音相近")
         return
     pinyin, _initials = name_pinyin_keys(name)
     yield visible.filter(name=name).order_by(*recent), _("姓名")
     if pinyin and _CJK.search(name):
         yield visible.filter(name_pinyin=pinyin).order_by(*recent), _("同音")
     yield visible.filter(name__startswith=name).annotate(n=Length("name")).order_by("n", *recent), _("姓名")
-    yield visible.filter(name__contains=name).annotate(n=Length("name")).order_by("n", *recent), _("姓名包含")
-    if len(name) >= 2:
-        yield (visible.filter(name__trigram_similar=name)
-               .annotate(sim=TrigramSimilarity("name", name)).order_by("-sim", *recent)), _("姓名相近")
-        if pinyin:
-            yield (visible.filter(name_pinyin__trigram_similar=pinyin)
-                   .annotate(sim=TrigramSimilarity("name_pinyin", pinyin)).order_by("-sim", *recent)), _("读音相近")
+    # Part of a name: the given name typed alone (晓明, 晓) or its last character (明); each has its index.
+    yield (visible.annotate(given=Substr("name", 2)).filter(given__startswith=name)
+           .annotate(n=Length("name")).order_by("n", *recent)), _("姓名包含")
+    yield (visible.annotate(backwards=Reverse("name")).filter(backwards__startswith=name[::-1])
+           .annotate(n=Length("name")).order_by("n", *recent)), _("姓名包含")
+
+
+def _look_alike(visible: QuerySet[Customer], name: str) -> Iterator[tuple[QuerySet[Customer], str]]:
+    """Names that look or sound alike (pg_trgm): only asked when nothing closer matched — the costly part."""
+    if is_pinyin_query(name):
+        key = name.lower()
+        yield (visible.filter(name_pinyin__trigram_similar=key)
+               .annotate(sim=TrigramSimilarity("name_pinyin", key)).order_by("-sim", "-pk")), _("拼音相近")
+        return
+    if len(name) < 2:
+        return
+    pinyin, _initials = name_pinyin_keys(name)
+    yield (visible.filter(name__trigram_similar=name)
+           .annotate(sim=TrigramSimilarity("name", name)).order_by("-sim", "-pk")), _("姓名相近")
+    if pinyin:
+        yield (visible.filter(name_pinyin__trigram_similar=pinyin)
+               .annotate(sim=TrigramSimilarity("name_pinyin", pinyin)).order_by("-sim", "-pk")), _("读音相近")
 
 
 def _rows(hits: list[tuple[Customer, Vehicle | None, str]], limit: int) -> list[dict[str, Any]]:
