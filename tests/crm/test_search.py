@@ -138,7 +138,7 @@ def test_the_page_links_each_car_and_ranks_a_surname(world: Any, member: Any,
                                                      django_assert_max_num_queries: Any) -> None:
     people = _people(world, member)
     client = client_for(world.user("a.customer_service"), world.host(world.store_a))
-    with django_assert_max_num_queries(16):  # the page, five name signals, one for the cars: never per row
+    with django_assert_max_num_queries(12):  # the page, one ranked name query, one for the cars: never per row
         body = client.get("/search/", {"q": "张"}).content.decode()
     with tenant_context(world.store_a):
         vehicle_id = people["张伟"].vehicles.get().pk
