@@ -86,7 +86,7 @@ def _name_hits(visible: QuerySet[Customer], raw: str, limit: int) -> list[tuple[
                                    output_field=IntegerField()), n=Length("name"))
                # Within one rank: the closest length first, then the most recent visitor — who is at the desk.
                .order_by("rank", "n", F("last_visit_on").desc(nulls_last=True), "-pk")[:limit])
-    found = [(c, signals[c.rank][1]) for c in matched]  # type: ignore[attr-defined]
+    found: list[tuple[Customer, str]] = [(c, signals[c.rank][1]) for c in matched]
     if found:
         return found
     seen: dict[int, tuple[Customer, str]] = {}
