@@ -177,3 +177,17 @@ def test_a_newly_onboarded_store_gets_the_search_indexes_and_uses_them(world: An
             assert "crm_cust_name_reversed" in " ".join(r[0] for r in cursor.fetchall())
         assert [r["name"] for r in customer_search(member=gm, q="zj")] == ["周杰"]
         assert [r["name"] for r in customer_search(member=gm, q="周洁")] == ["周杰"]  # same sound, other 洁
+
+
+def test_the_migration_backfills_the_pinyin_of_existing_customers(world: Any, db: Any) -> None:
+    import importlib
+
+    from django.apps import apps
+
+    backfill = importlib.import_module("crm.migrations.0006_car_file").backfill_name_pinyin
+    with tenant_context(world.store_a):
+        old = Customer.objects.create(name="欧阳娜娜", mobile="13900007777")  # as before 0006: no keys
+        assert (old.name_pinyin, old.name_initials) == ("", "")
+        backfill(apps, None)
+        old.refresh_from_db()
+    assert (old.name_pinyin, old.name_initials) == ("ouyangnana", "oynn")
