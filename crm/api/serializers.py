@@ -150,10 +150,20 @@ class ReassignSerializer(serializers.Serializer[None]):
     reason = serializers.CharField(required=False, allow_blank=True, default="")
 
 
+class SearchVehicleSerializer(serializers.Serializer[None]):
+    id = serializers.IntegerField()
+    plate = serializers.CharField()
+    vin = serializers.CharField()
+
+
 class SearchResultSerializer(serializers.Serializer[None]):
     customer_id = serializers.IntegerField()
     name = serializers.CharField()
     mobile = serializers.CharField()
     plate = serializers.CharField()
     vin = serializers.CharField()
+    # The car that matched (plate/VIN search), or null for a name or phone match.
+    vehicle_id = serializers.IntegerField(allow_null=True)
+    # The car that matched, or up to three of the customer's cars: each opens /vehicles/<id>/.
+    vehicles = SearchVehicleSerializer(many=True)
     matched = serializers.CharField()

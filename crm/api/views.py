@@ -93,7 +93,7 @@ class CustomerViewSet(_Base, mixins.ListModelMixin, mixins.RetrieveModelMixin):
         return Response(self.get_serializer(services.customer_update(member=self.member, customer=customer,
                                                                      **data)).data)
 
-    @extend_schema(parameters=[OpenApiParameter("q", str, description="车牌、车架号(后六位)、手机号或姓名")],
+    @extend_schema(parameters=[OpenApiParameter("q", str, description="车牌、车架号(后六位)、手机号、姓名或拼音首字母")],
                    responses=s.SearchResultSerializer(many=True))
     @action(detail=False, methods=["get"], pagination_class=None, filter_backends=[])
     def search(self, request: Request) -> Response:

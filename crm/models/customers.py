@@ -81,6 +81,8 @@ class Customer(models.Model):
             models.Index(fields=["name_pinyin"], name="crm_cust_pinyin", opclasses=["varchar_pattern_ops"]),
             models.Index(fields=["name_initials"], name="crm_cust_initials", opclasses=["varchar_pattern_ops"]),
             GinIndex(fields=["name_pinyin"], name="crm_cust_pinyin_trgm", opclasses=["gin_trgm_ops"]),
+            # Part of a name also has crm_cust_given_prefix (SUBSTRING(name, 2)) and crm_cust_name_reversed
+            # (REVERSE(name)), text_pattern_ops expression indexes made by RunSQL in migration 0006.
         ]
 
     def __str__(self) -> str:

@@ -6,13 +6,15 @@ a near-VIN suggestion never names a car the member may not see.
 
 from __future__ import annotations
 
+import operator
 import re
 from collections.abc import Iterator
+from functools import reduce
 from typing import Any
 
 from django.contrib.postgres.search import TrigramSimilarity
-from django.db.models import F, Q, QuerySet
-from django.db.models.functions import Length
+from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models.functions import Length, Reverse, Substr
 from django.utils.translation import gettext as _
 
 from tenants.models import StoreMembership
@@ -42,9 +44,9 @@ def customer_search(*, member: StoreMembership, q: str, limit: int = 20) -> list
 
     Plate, VIN, its last six and phone match exactly (a phone fragment of 4+ digits by containment);
     otherwise the name is matched, ranked: the exact name, the same pinyin (张玮 finds 张伟), a name
-    starting with the text (a surname alone lists that family), a name containing it, then names that
-    look or sound alike (pg_trgm on the name and on its pinyin). Letters only (`zw`, `zhangwei`) match
-    the pinyin and its initials.
+    starting with the text (a surname alone lists that family), a given name starting or a name ending
+    with it (part of a name); only when none of those match, names that look or sound alike (pg_trgm on
+    the name and on its pinyin). Letters only (`zw`, `zhangwei`) match the pinyin and its initials.
     """
     raw = (q or "").strip()[:40]
     term = _term(raw)
@@ -72,43 +74,61 @@ def customer_search(*, member: StoreMembership, q: str, limit: int = 20) -> list
 
 
 def _name_hits(visible: QuerySet[Customer], raw: str, limit: int) -> list[tuple[Customer, str]]:
-    """Name matches in rank order, one indexed query per signal, stopping once `limit` are found."""
+    """Name matches in rank order: one query over the indexed signals; look-alikes only if it finds none."""
     name = re.sub(r"\s+", "", raw)
     if not name:
         return []
-    found: dict[int, tuple[Customer, str]] = {}
-    for qs, how in _name_signals(visible, name):
-        need = limit - len(found)
-        if need <= 0:
+    signals = _name_signals(name)
+    # Every condition has its own index, so PostgreSQL ORs bitmap index scans instead of reading the table.
+    matched = (visible.annotate(given=Substr("name", 2), backwards=Reverse("name"))
+               .filter(reduce(operator.or_, (cond for cond, _label in signals)))
+               .annotate(rank=Case(*[When(cond, then=Value(i)) for i, (cond, _label) in enumerate(signals)],
+                                   output_field=IntegerField()), n=Length("name"))
+               # Within one rank: the closest length first, then the most recent visitor — who is at the desk.
+               .order_by("rank", "n", F("last_visit_on").desc(nulls_last=True), "-pk")[:limit])
+    found: list[tuple[Customer, str]] = [(c, signals[c.rank][1]) for c in matched]
+    if found:
+        return found
+    seen: dict[int, tuple[Customer, str]] = {}
+    for qs, how in _look_alike(visible, name):
+        for c in qs.exclude(pk__in=list(seen))[: limit - len(seen)]:
+            seen[c.pk] = (c, how)
+        if len(seen) >= limit:
             break
-        for c in qs.exclude(pk__in=list(found))[:need]:
-            found[c.pk] = (c, how)
-    return list(found.values())
+    return list(seen.values())
 
 
-def _name_signals(visible: QuerySet[Customer], name: str) -> Iterator[tuple[QuerySet[Customer], str]]:
-    # Within one signal: the closest length first, then the most recent visitor — who is at the desk.
-    recent = (F("last_visit_on").desc(nulls_last=True), "-pk")
+def _name_signals(name: str) -> list[tuple[Q, str]]:
+    """(condition, label) from the strongest to the weakest; the list order is the rank."""
     if is_pinyin_query(name):
         key = name.lower()
-        yield visible.filter(Q(name_pinyin=key) | Q(name_initials=key)).order_by(*recent), _("拼音")
-        yield (visible.filter(Q(name_pinyin__startswith=key) | Q(name_initials__startswith=key))
-               .annotate(n=Length("name_pinyin")).order_by("n", *recent)), _("拼音")
+        return [(Q(name_pinyin=key) | Q(name_initials=key), _("拼音")),
+                (Q(name_pinyin__startswith=key) | Q(name_initials__startswith=key), _("拼音"))]
+    pinyin, _initials = name_pinyin_keys(name)
+    signals = [(Q(name=name), _("姓名"))]
+    if pinyin and _CJK.search(name):
+        signals.append((Q(name_pinyin=pinyin), _("同音")))  # 张玮 sounds like 张伟: the usual IME slip
+    signals.append((Q(name__startswith=name), _("姓名")))  # a surname alone lists the family
+    # Part of a name: the given name typed alone (晓明, 晓) or the name's end (明).
+    signals.append((Q(given__startswith=name) | Q(backwards__startswith=name[::-1]), _("姓名包含")))
+    return signals
+
+
+def _look_alike(visible: QuerySet[Customer], name: str) -> Iterator[tuple[QuerySet[Customer], str]]:
+    """Names that look or sound alike (pg_trgm): only asked when nothing closer matched — the costly part."""
+    if is_pinyin_query(name):
+        key = name.lower()
         yield (visible.filter(name_pinyin__trigram_similar=key)
-               .annotate(sim=TrigramSimilarity("name_pinyin", key)).order_by("-sim", *recent)), _("拼音相近")
+               .annotate(sim=TrigramSimilarity("name_pinyin", key)).order_by("-sim", "-pk")), _("拼音相近")
+        return
+    if len(name) < 2:
         return
     pinyin, _initials = name_pinyin_keys(name)
-    yield visible.filter(name=name).order_by(*recent), _("姓名")
-    if pinyin and _CJK.search(name):
-        yield visible.filter(name_pinyin=pinyin).order_by(*recent), _("同音")
-    yield visible.filter(name__startswith=name).annotate(n=Length("name")).order_by("n", *recent), _("姓名")
-    yield visible.filter(name__contains=name).annotate(n=Length("name")).order_by("n", *recent), _("姓名包含")
-    if len(name) >= 2:
-        yield (visible.filter(name__trigram_similar=name)
-               .annotate(sim=TrigramSimilarity("name", name)).order_by("-sim", *recent)), _("姓名相近")
-        if pinyin:
-            yield (visible.filter(name_pinyin__trigram_similar=pinyin)
-                   .annotate(sim=TrigramSimilarity("name_pinyin", pinyin)).order_by("-sim", *recent)), _("读音相近")
+    yield (visible.filter(name__trigram_similar=name)
+           .annotate(sim=TrigramSimilarity("name", name)).order_by("-sim", "-pk")), _("姓名相近")
+    if pinyin:
+        yield (visible.filter(name_pinyin__trigram_similar=pinyin)
+               .annotate(sim=TrigramSimilarity("name_pinyin", pinyin)).order_by("-sim", "-pk")), _("读音相近")
 
 
 def _rows(hits: list[tuple[Customer, Vehicle | None, str]], limit: int) -> list[dict[str, Any]]:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -63,8 +64,9 @@ def vehicle_document_download(request: HttpRequest, pk: int, doc_pk: int) -> Htt
     if not document.file_path.startswith(document_dir(document.vehicle)) or \
             not default_storage.exists(document.file_path):
         raise Http404("页面不存在")
-    response = FileResponse(default_storage.open(document.file_path, "rb"), as_attachment=True,
-                            filename=document.original_name, content_type=document.content_type)
+    with default_storage.open(document.file_path, "rb") as fh:  # at most 10 MB (DOCUMENT_MAX_BYTES)
+        response = HttpResponse(fh.read(), content_type=document.content_type)
+    response["Content-Disposition"] = content_disposition_header(True, document.original_name) or "attachment"
     response["X-Content-Type-Options"] = "nosniff"
     return response
 

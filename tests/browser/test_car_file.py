@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -15,7 +16,7 @@ import time_machine
 from django_tenants.utils import tenant_context
 
 from crm import services
-from crm.models import Customer, MileageReading, Vehicle, VehicleDocument
+from crm.models import Customer, Vehicle, VehicleDocument
 from tenants.models import StoreMembership
 from tests.conftest import client_for
 from tests.world import PASSWORD, World
@@ -39,16 +40,28 @@ def _member(world: World, key: str) -> StoreMembership:
     return StoreMembership.objects.select_related("user", "store").get(user=world.user(key), store=world.store_a)
 
 
+def _forget(world: World) -> None:
+    """The live server needs committed rows: remove this test's customers and car (and what hangs off them)."""
+    from crm.models import ServiceVisit
+
+    with tenant_context(world.store_a):
+        people = list(Customer.objects.filter(mobile__in=[OWNER_MOBILE, SELLER_MOBILE]).values_list("pk", flat=True))
+        ServiceVisit.objects.filter(customer_id__in=people).delete()
+        Vehicle.objects.filter(vin=VIN).delete()  # ownerships, mileage and documents go with it
+        Customer.objects.filter(pk__in=people).delete()
+
+
+@pytest.fixture
+def committed(world: World) -> Iterator[None]:
+    _forget(world)
+    yield
+    _forget(world)
+
+
 def _car(world: World) -> Vehicle:
     """Committed (the live server must see it): 李旧主 bought the car on 1 May 2026 at 8,000 km and sold it to
-    张伟 (a.sales_consultant's customer) on 20 May, when it was serviced at 9,000 km. Idempotent for reruns."""
+    张伟 (a.sales_consultant's customer) on 20 May, when it was serviced at 9,000 km."""
     with tenant_context(world.store_a):
-        existing = Vehicle.objects.filter(vin=VIN).first()
-        if existing is not None:
-            VehicleDocument.objects.filter(vehicle=existing).delete()
-            MileageReading.objects.filter(vehicle=existing, read_on__gt=dt.date(2026, 5, 20)).delete()
-            Vehicle.objects.filter(pk=existing.pk).update(last_km=9000, daily_km=None)
-            return existing
         manager, advisor = _member(world, "a.sales_manager"), _member(world, "a.service_advisor")
         consultant = world.user("a.sales_consultant").pk
         with time_machine.travel(dt.datetime(2026, 5, 1, 10, 0, tzinfo=SHANGHAI), tick=False):
@@ -86,7 +99,7 @@ def _search(page: Any, typed: str, how: str) -> Any:
 
 
 def test_customer_service_finds_the_car_and_keeps_its_file(page: Any, live_app: Any, world: World,
-                                                           media: Path) -> None:
+                                                           media: Path, committed: None) -> None:
     vehicle = _car(world)
     with tenant_context(world.store_a):
         owner = Customer.objects.get(mobile=OWNER_MOBILE)
