@@ -19,7 +19,7 @@ from tenants.errors import DomainError
 
 from .models.appointments import AppointmentKind, KeyOutcome
 from .models.choices import Channel, DefeatReason, Grade, Source
-from .validators import parse_money
+from .validators import clean_mobile, parse_money
 
 T = TypeVar("T")
 
@@ -92,6 +92,13 @@ class ReceptionForm(forms.Form):
         "class": "form-control", "placeholder": _("需求：用途、偏好")}))
     concerns = forms.CharField(label=_("关注点"), required=False, widget=forms.TextInput(attrs={
         "class": "form-control", "placeholder": _("关注点、提出的问题")}))
+
+    def clean_mobile(self) -> str:
+        # The service checks it too; checking here shows it together with every other field's error.
+        try:
+            return clean_mobile(self.cleaned_data.get("mobile") or "")
+        except DomainError as exc:
+            raise forms.ValidationError(exc.message) from None
 
     def clean_source(self) -> str:
         return self.cleaned_data.get("source") or Source.WALK_IN
