@@ -163,11 +163,13 @@ class TestDriveForm(forms.Form):
 class FollowUpForm(forms.Form):
     channel = forms.ChoiceField(label=_("跟进方式"), choices=Channel.choices, widget=forms.Select(attrs=_SEL))
     lead = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    content = forms.CharField(label=_("沟通内容"), widget=forms.Textarea(attrs={**_SM, "rows": 2}),
+    content = forms.CharField(label=_("沟通内容"), widget=forms.Textarea(attrs={**_SM, "rows": 2,
+                                                                          "placeholder": _("沟通内容 *")}),
                               error_messages={"required": _("请填写沟通内容。")})
-    feedback = forms.CharField(label=_("客户反馈"), required=False, widget=forms.TextInput(attrs=_SM))
+    feedback = forms.CharField(label=_("客户反馈"), required=False,
+                               widget=forms.TextInput(attrs={**_SM, "placeholder": _("客户反馈")}))
     next_step = forms.CharField(label=_("下一步计划"), max_length=200, required=False,
-                                widget=forms.TextInput(attrs=_SM))
+                                widget=forms.TextInput(attrs={**_SM, "placeholder": _("下一步计划")}))
     next_on = forms.DateField(label=_("下次跟进日期"), required=False,
                               widget=forms.DateInput(attrs={**_SM, "type": "date"}),
                               error_messages={"invalid": _("下次跟进日期格式不正确。")})
@@ -183,7 +185,8 @@ class AppointmentForm(forms.Form):
                            error_messages={"required": _("请选择预约时间。"), "invalid": _("预约时间格式不正确。")})
     advisor_id = forms.IntegerField(label=_("服务顾问"), widget=forms.Select(attrs=_SEL),
                                     error_messages={"required": _("请选择服务顾问。")})
-    note = forms.CharField(label=_("备注"), max_length=200, required=False, widget=forms.TextInput(attrs=_SM))
+    note = forms.CharField(label=_("备注"), max_length=200, required=False,
+                           widget=forms.TextInput(attrs={**_SM, "placeholder": _("备注（如 首保、异响）")}))
 
     def __init__(self, *args: Any, vehicles: list[Any] = (), advisors: list[Any] = (),  # type: ignore[assignment]
                  **kwargs: Any) -> None:

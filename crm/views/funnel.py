@@ -165,7 +165,7 @@ def lead_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
                                          status=400)
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, error)
+                messages.error(request, str(error))
         return redirect(back)
     text = {"grade": _("意向级别已调整为%(grade)s级，跟进计划已按新级别重排。") % {"grade": lead.grade},
             "key": _("已标记为重点客户。") if lead.is_key else _("已取消重点客户。"),
