@@ -192,3 +192,15 @@ def test_a_consultant_sees_only_their_customers_on_the_appointment_board(world: 
     mine = _client(world, "a.sales_consultant").get("/appointments/?day=2026-11-25").content.decode()
     colleague = _client(world, "ab.sales_consultant").get("/appointments/?day=2026-11-25").content.decode()
     assert "王小明" in mine and "王小明" not in colleague and f"/customers/{customer.pk}/" not in colleague
+
+
+def test_the_api_books_a_test_drive_and_refuses_a_past_booking(world: Any, db: Any, clock: Any) -> None:
+    customer = a_customer(world)
+    client = _client(world, "a.sales_consultant")
+    ok = client.post("/api/test-drives/", {"customer": customer.pk, "model": "途观L", "book": True,
+                                           "driven_at": "2026-11-28T15:00:00+08:00"}, content_type="application/json")
+    assert ok.status_code == 201 and ok.json()["status"] == "booked"
+    past = client.post("/api/test-drives/", {"customer": customer.pk, "model": "途观L", "book": True,
+                                             "driven_at": "2026-11-22T15:00:00+08:00"}, content_type="application/json")
+    assert past.status_code == 400 and past.json()["field"] == "driven_at"
+    assert "预约试驾的时间应晚于现在" in past.json()["detail"]
