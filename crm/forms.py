@@ -23,7 +23,7 @@ from .models import DocumentKind
 from .models.appointments import AppointmentKind, KeyOutcome
 from .models.choices import Channel, DefeatReason, Grade, Source
 from .services.vehicles import document_type_check
-from .validators import parse_money
+from .validators import clean_mobile, parse_money
 
 T = TypeVar("T")
 
@@ -97,6 +97,13 @@ class ReceptionForm(forms.Form):
     concerns = forms.CharField(label=_("关注点"), required=False, widget=forms.TextInput(attrs={
         "class": "form-control", "placeholder": _("关注点、提出的问题")}))
 
+    def clean_mobile(self) -> str:
+        # The service checks it too; checking here shows it together with every other field's error.
+        try:
+            return clean_mobile(self.cleaned_data.get("mobile") or "")
+        except DomainError as exc:
+            raise forms.ValidationError(exc.message) from None
+
     def clean_source(self) -> str:
         return self.cleaned_data.get("source") or Source.WALK_IN
 
@@ -160,11 +167,13 @@ class TestDriveForm(forms.Form):
 class FollowUpForm(forms.Form):
     channel = forms.ChoiceField(label=_("跟进方式"), choices=Channel.choices, widget=forms.Select(attrs=_SEL))
     lead = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    content = forms.CharField(label=_("沟通内容"), widget=forms.Textarea(attrs={**_SM, "rows": 2}),
+    content = forms.CharField(label=_("沟通内容"), widget=forms.Textarea(attrs={**_SM, "rows": 2,
+                                                                          "placeholder": _("沟通内容 *")}),
                               error_messages={"required": _("请填写沟通内容。")})
-    feedback = forms.CharField(label=_("客户反馈"), required=False, widget=forms.TextInput(attrs=_SM))
+    feedback = forms.CharField(label=_("客户反馈"), required=False,
+                               widget=forms.TextInput(attrs={**_SM, "placeholder": _("客户反馈")}))
     next_step = forms.CharField(label=_("下一步计划"), max_length=200, required=False,
-                                widget=forms.TextInput(attrs=_SM))
+                                widget=forms.TextInput(attrs={**_SM, "placeholder": _("下一步计划")}))
     next_on = forms.DateField(label=_("下次跟进日期"), required=False,
                               widget=forms.DateInput(attrs={**_SM, "type": "date"}),
                               error_messages={"invalid": _("下次跟进日期格式不正确。")})
@@ -180,7 +189,8 @@ class AppointmentForm(forms.Form):
                            error_messages={"required": _("请选择预约时间。"), "invalid": _("预约时间格式不正确。")})
     advisor_id = forms.IntegerField(label=_("服务顾问"), widget=forms.Select(attrs=_SEL),
                                     error_messages={"required": _("请选择服务顾问。")})
-    note = forms.CharField(label=_("备注"), max_length=200, required=False, widget=forms.TextInput(attrs=_SM))
+    note = forms.CharField(label=_("备注"), max_length=200, required=False,
+                           widget=forms.TextInput(attrs={**_SM, "placeholder": _("备注（如 首保、异响）")}))
 
     def __init__(self, *args: Any, vehicles: list[Any] = (), advisors: list[Any] = (),  # type: ignore[assignment]
                  **kwargs: Any) -> None:

@@ -122,10 +122,14 @@ class FollowUpSerializer(serializers.ModelSerializer[FollowUp]):
 
 
 class TestDriveSerializer(serializers.ModelSerializer[TestDrive]):
+    # 预约试驾: book=true with a future driven_at; kept later on the page (licence checked then).
+    book = serializers.BooleanField(write_only=True, required=False, default=False)
+
     class Meta:
         model = TestDrive
-        fields = ["id", "customer", "lead", "consultant_id", "model", "driven_at", "licence_checked", "feedback"]
-        read_only_fields = ["consultant_id"]
+        fields = ["id", "customer", "lead", "consultant_id", "model", "driven_at", "licence_checked", "feedback",
+                  "status", "book"]
+        read_only_fields = ["consultant_id", "status"]
 
 
 class ServiceVisitSerializer(serializers.ModelSerializer[ServiceVisit]):

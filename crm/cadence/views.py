@@ -62,6 +62,11 @@ def _day(request: HttpRequest) -> dt.date:
         return timezone.localdate()
 
 
+def _may_grade(request: HttpRequest) -> bool:
+    """Only who manages leads gets the regrade / key-customer buttons on a task row (no link to a 404)."""
+    return role_allows(_member(request).role, Perm.MANAGE_LEADS)
+
+
 def _task_ctx(task: FollowUpTask, leads: dict[int, Any] | None = None, visit_id: int | None = None) -> dict[str, Any]:
     # The task's open lead, so the evening call can regrade it or mark a key customer from the row; a
     # return-visit call links to its call screen (the survey).
@@ -82,7 +87,8 @@ def my_tasks(request: HttpRequest) -> HttpResponse:
     tasks = list(task_queue_for(_member(request).user_id, day))
     from ..models.choices import LeadStatus
 
-    leads = Lead.objects.filter(pk__in={t.lead_id for t in tasks if t.lead_id}, status=LeadStatus.OPEN).in_bulk()
+    leads = Lead.objects.filter(pk__in={t.lead_id for t in tasks if t.lead_id}, status=LeadStatus.OPEN).in_bulk() \
+        if _may_grade(request) else {}
     visits = visit_ids_for_calls(tasks)  # return-visit calls link to their call screen (the survey)
     return render(request, "crm/cadence/tasks.html", {
         "day": day, "prev": day - dt.timedelta(days=1), "next": day + dt.timedelta(days=1),
@@ -94,7 +100,7 @@ def my_tasks(request: HttpRequest) -> HttpResponse:
 
 def _row_or_redirect(request: HttpRequest, task: FollowUpTask) -> HttpResponse:
     if getattr(request, "htmx", False):
-        return render(request, "crm/cadence/_task_row.html", _task_ctx(task))
+        return render(request, "crm/cadence/_task_row.html", _task_ctx(task, None if _may_grade(request) else {}))
     return redirect(f"/cadence/tasks/?day={task.due_date.isoformat()}")
 
 
@@ -107,7 +113,7 @@ def task_complete_view(request: HttpRequest, pk: int) -> HttpResponse:
                              note=request.POST.get("note", ""))
     except DomainError as exc:
         if getattr(request, "htmx", False):
-            ctx = _task_ctx(task) | {"error": exc.message}
+            ctx = _task_ctx(task, None if _may_grade(request) else {}) | {"error": exc.message}
             return render(request, "crm/cadence/_task_row.html", ctx, status=exc.status)
         messages.error(request, exc.message)
     return _row_or_redirect(request, task)

@@ -59,10 +59,13 @@ def reception_new(request: HttpRequest) -> HttpResponse:
             models_of_interest=d["models_of_interest"], visitors=d["visitors"], budget=d["budget"],
             needs=d["needs"], concerns=d["concerns"]))
         if reception is not None:
+            owner = staff_names(store_id()).get(reception.consultant_id, "") if reception.clash else ""
             if reception.clash and not sees_all(member):
-                owner = staff_names(store_id()).get(reception.consultant_id, "")
                 messages.warning(request, _("撞单：该客户已有专属销售顾问（%(owner)s），已通知其顾问和销售经理，"
                                             "后续回访由原顾问负责。") % {"owner": owner})
+            elif reception.clash:  # a manager sees the store: the customer, and whose they are
+                messages.warning(request, _("已登记接待：%(name)s（撞单，归属销售顾问%(owner)s，由其今晚回访）。")
+                                 % {"name": reception.customer.name, "owner": owner})
             else:
                 messages.success(request, _("已登记接待：%(name)s。今晚请完成回访。") % {"name": reception.customer.name})
             return redirect("crm_reception_new")
@@ -156,7 +159,7 @@ def lead_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
                                          status=400)
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, error)
+                messages.error(request, str(error))
         return redirect(back)
     text = {"grade": _("意向级别已调整为%(grade)s级，跟进计划已按新级别重排。") % {"grade": lead.grade},
             "key": _("已标记为重点客户。") if lead.is_key else _("已取消重点客户。"),

@@ -41,7 +41,7 @@ def _client(world: Any, key: str) -> Any:
 def _key_leads(world: Any) -> dict[str, Lead]:
     """a.sales_consultant has three key customers (H), ab.sales_consultant one; one lead is not key (B)."""
     mine, theirs = _m(world, "a.sales_consultant"), _m(world, "ab.sales_consultant")
-    out = {}
+    out: dict[str, Any] = {}
     with tenant_context(world.store_a):
         for name, mobile, member, grade in [("赵一", "13900000011", mine, "H"), ("钱二", "13900000012", mine, "H"),
                                             ("孙三", "13900000013", mine, "H"), ("李四", "13900000014", theirs, "H"),

@@ -110,7 +110,7 @@ def test_an_appointment_is_booked_with_an_advisor_and_a_reminder_the_day_before(
         appt = Appointment.objects.get(customer=customer)
         assert appt.starts_at == dt.datetime(2026, 11, 25, 9, 30, tzinfo=SH)
         assert appt.advisor_id == world.user("a.service_advisor").pk
-        reminder = OutboxMessage.objects.get(pk=appt.reminder_id)
+        reminder = OutboxMessage.objects.get(appointment=appt)
         # 提前一天: Wednesday 09:30 − 24 h = Tuesday 09:30.
         assert reminder.next_attempt_at == dt.datetime(2026, 11, 24, 9, 30, tzinfo=SH)
         assert reminder.channel == "sms" and "11月25日 09:30" in reminder.body and "保养" in reminder.body
@@ -161,10 +161,10 @@ def test_a_kept_appointment_is_the_car_coming_in_for_the_cadence(world: Any, db:
     assert "已到店" in body
     with tenant_context(world.store_a):
         appt.refresh_from_db()
-        visit = ServiceVisit.objects.get(pk=appt.service_visit_id)
+        visit = ServiceVisit.objects.get(appointment=appt)
         assert (appt.status, visit.kind, visit.visited_on, visit.advisor_id) == (
             "arrived", "first", dt.date(2026, 11, 25), world.user("a.service_advisor").pk)
-        assert OutboxMessage.objects.get(pk=appt.reminder_id).status == "cancelled"  # reminder not sent after
+        assert OutboxMessage.objects.get(appointment=appt).status == "cancelled"  # reminder not sent after
         cadence_run_customer(customer_id=customer.pk)  # what the after-commit run does
         reminder.refresh_from_db()
         assert (reminder.status, reminder.outcome) == ("done", "came_in")
@@ -183,7 +183,7 @@ def test_no_show_only_after_the_time_has_passed(world: Any, db: Any, clock: Any)
     assert "已记为未到店" in advisor.post(f"/appointments/{appt.pk}/no-show/", follow=True).content.decode()
     with tenant_context(world.store_a):
         appt.refresh_from_db()
-        assert appt.status == "no_show" and OutboxMessage.objects.get(pk=appt.reminder_id).status == "cancelled"
+        assert appt.status == "no_show" and OutboxMessage.objects.get(appointment=appt).status == "cancelled"
 
 
 def test_a_consultant_sees_only_their_customers_on_the_appointment_board(world: Any, db: Any, clock: Any) -> None:
@@ -192,3 +192,15 @@ def test_a_consultant_sees_only_their_customers_on_the_appointment_board(world: 
     mine = _client(world, "a.sales_consultant").get("/appointments/?day=2026-11-25").content.decode()
     colleague = _client(world, "ab.sales_consultant").get("/appointments/?day=2026-11-25").content.decode()
     assert "王小明" in mine and "王小明" not in colleague and f"/customers/{customer.pk}/" not in colleague
+
+
+def test_the_api_books_a_test_drive_and_refuses_a_past_booking(world: Any, db: Any, clock: Any) -> None:
+    customer = a_customer(world)
+    client = _client(world, "a.sales_consultant")
+    ok = client.post("/api/test-drives/", {"customer": customer.pk, "model": "途观L", "book": True,
+                                           "driven_at": "2026-11-28T15:00:00+08:00"}, content_type="application/json")
+    assert ok.status_code == 201 and ok.json()["status"] == "booked"
+    past = client.post("/api/test-drives/", {"customer": customer.pk, "model": "途观L", "book": True,
+                                             "driven_at": "2026-11-22T15:00:00+08:00"}, content_type="application/json")
+    assert past.status_code == 400 and past.json()["field"] == "driven_at"
+    assert "预约试驾的时间应晚于现在" in past.json()["detail"]

@@ -201,3 +201,29 @@ def test_a_clash_in_the_service_layer_keeps_everything_with_the_owner(world: Any
         r = services.reception_create(member=colleague, mobile=HARNESS_MOBILE, grade="C")
         assert r.clash and r.consultant_id == world.user("a.sales_consultant").pk
         assert Lead.objects.filter(customer=customer).count() == 1
+
+
+def test_a_manager_receiving_a_consultants_customer_sees_whose_they_are(world: Any, db: Any, policies: None,
+                                                                        clock: Any) -> None:
+    customer = a_customer(world)
+    body = _client(world, "a.sales_manager").post("/reception/", {"mobile": HARNESS_MOBILE},
+                                                   follow=True).content.decode()
+    assert "已登记接待：王小明（撞单，归属销售顾问A销售顾问，由其今晚回访）" in body
+    with tenant_context(world.store_a):
+        r = Reception.objects.get(customer=customer, clash=True)
+        assert r.consultant_id == world.user("a.sales_consultant").pk
+        # The manager is the receiver: the owner alone is notified.
+        assert list(Notification.objects.filter(kind="clash").values_list("recipient_id", flat=True)) == [
+            world.user("a.sales_consultant").pk]
+
+
+def test_a_task_row_offers_lead_buttons_only_to_who_manages_leads(world: Any, db: Any, policies: None,
+                                                                  clock: Any) -> None:
+    customer = a_customer(world)
+    with tenant_context(world.store_a):
+        cadence_run_customer(customer_id=customer.pk)
+        # Hand the evening call to customer service (who may not regrade): no buttons that would 404.
+        FollowUpTask.objects.filter(customer=customer, rule_key="evening_call").update(
+            assignee_id=world.user("a.customer_service").pk)
+    page = _client(world, "a.customer_service").get("/cadence/tasks/").content.decode()
+    assert "当晚回访" in page and 'action="/leads/' not in page
