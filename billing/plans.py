@@ -32,7 +32,7 @@ class PlanPrice:
 
     @property
     def interval_label(self) -> str:
-        return INTERVALS[self.interval]
+        return str(INTERVALS[self.interval])
 
 
 def plan_catalogue() -> list[PlanPrice]:

@@ -120,7 +120,7 @@ def _line(inv: dict[str, object]) -> InvoiceLine:
     date = inv.get("next_payment_attempt") or inv.get("period_end") or inv.get("created") or 0
     return InvoiceLine(
         number=str(inv.get("number") or inv.get("id") or ""), date=int(str(date or 0)),
-        total=int(str(inv.get("total") or 0)), status=INVOICE_STATUS_LABELS.get(status, status),
+        total=int(str(inv.get("total") or 0)), status=str(INVOICE_STATUS_LABELS.get(status, status)),
         url=str(inv.get("hosted_invoice_url") or ""),
     )
 

@@ -160,7 +160,9 @@ def _return_visits(member: StoreMembership, today: Any) -> dict[str, Any] | None
     from ..aftersales.selectors import visit_queue
 
     qs = visit_queue(day=today)
-    items = [{"label": f"{v.customer.name} · {v.rule_name}", "sub": v.call_window or f"{v.next_call_on:%m-%d}",
+    # visit_queue annotates each visit with its open call's day (call_on) and the customer's window.
+    items = [{"label": f"{v.customer.name} · {v.rule_name}",
+              "sub": getattr(v, "call_window", "") or f"{getattr(v, 'call_on', v.due_date):%m-%d}",
               "url": f"/aftersales/visits/{v.pk}/"} for v in qs[:8]]
     return _card("visits", _("今日回访电话"), "aftersales_visits", qs.count(), items, empty=_("今天没有待回访"),
                  member=member)

@@ -12,14 +12,13 @@ from __future__ import annotations
 from django.db import transaction
 from django.db.models import QuerySet
 
-from ..models import Complaint, CorrectiveAction, Customer, FollowUpTask, Lead, ReturnVisit
-from ..models.aftersales import ActionStatus, ComplaintState, VisitStatus
+from ..models import Complaint, CorrectiveAction, Customer, FollowUpTask, Lead
+from ..models.aftersales import ActionStatus, ComplaintState
 from ..models.cadence import TaskStatus
 from ..models.choices import LeadStatus
 from .customers import customers_move
 
 _OPEN_TASK = (TaskStatus.OPEN, TaskStatus.OVERDUE)
-_OPEN_VISIT = (VisitStatus.DUE, VisitStatus.RETRY)
 
 
 def _work(user_id: int) -> dict[str, QuerySet]:  # type: ignore[type-arg]
@@ -28,7 +27,6 @@ def _work(user_id: int) -> dict[str, QuerySet]:  # type: ignore[type-arg]
         "customers": Customer.objects.filter(consultant_id=user_id),
         "leads": Lead.objects.filter(consultant_id=user_id, status=LeadStatus.OPEN),
         "tasks": FollowUpTask.objects.filter(assignee_id=user_id, status__in=_OPEN_TASK),
-        "return_visits": ReturnVisit.objects.filter(assignee_id=user_id, status__in=_OPEN_VISIT),
         # The person who took the complaint in handles it until it is closed (there is no other handler).
         "complaints": Complaint.objects.filter(created_by_id=user_id).exclude(state=ComplaintState.CLOSED),
         "corrective_actions": CorrectiveAction.objects.filter(owner_id=user_id).exclude(status=ActionStatus.DONE),
@@ -55,7 +53,6 @@ def member_handover(from_user_id: int, to_user_id: int, by_user_id: int) -> dict
     work["leads"].update(consultant_id=to_user_id)
     moved["leads"] = leads_before
     moved["tasks"] = work["tasks"].update(assignee_id=to_user_id)
-    moved["return_visits"] = work["return_visits"].update(assignee_id=to_user_id)
     moved["complaints"] = work["complaints"].update(created_by_id=to_user_id)
     moved["corrective_actions"] = work["corrective_actions"].update(owner_id=to_user_id)
     return moved

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
@@ -155,7 +156,7 @@ def _week(request: HttpRequest) -> date:
         return week_start_of(timezone.localdate())
 
 
-def _review_ctx(request: HttpRequest, monday: date) -> dict[str, object]:
+def _review_ctx(request: HttpRequest, monday: date) -> dict[str, Any]:
     member = member_of(request)
     week = key_review_week(monday)
     rows = key_review_table(week=week, store_id=store_id(), member=member, sees_all=sees_all(member)) if week else []

@@ -18,7 +18,6 @@ from crm.models import (
     CustomerAssignment,
     FollowUpTask,
     Lead,
-    ReturnVisit,
 )
 from tenants.errors import DomainError
 from tenants.models import AccountEvent, StoreMembership
@@ -47,10 +46,7 @@ def _give_work(world: World, owner_key: str = "a.sales_consultant") -> dict[str,
         FollowUpTask.objects.create(due_date=today, status="open", **kw)
         FollowUpTask.objects.create(due_date=today - dt.timedelta(days=1), status="overdue", **kw)
         FollowUpTask.objects.create(due_date=today - dt.timedelta(days=2), status="done", **kw)
-        vkw = dict(subject="delivery", rule_name="交车回访", customer=c, event_date=today,
-                   due_date=today, next_call_on=today, assignee_id=uid)
-        ReturnVisit.objects.create(status="due", rule_key="d1", **vkw)
-        ReturnVisit.objects.create(status="completed", rule_key="d2", **vkw)
+        # A return visit's call is its cadence task (one work item per call): it moves with the tasks.
         Complaint.objects.create(channel="phone", customer=c, state="received", created_by_id=uid)
         Complaint.objects.create(channel="phone", customer=c, state="closed", created_by_id=uid)
         CorrectiveAction.objects.create(source="complaint", description="整改", owner_id=uid, deadline=today,
@@ -120,15 +116,13 @@ def test_everything_open_moves_to_the_colleague_and_is_recorded(world: World, db
                                   membership_id=departing.pk, successor_id=successor.pk)
 
     # Open items only, by hand: 2 customers; 2 leads (one per reception); tasks open + overdue = 2 (done stays);
-    # 1 due return visit (completed stays); 1 received complaint (closed stays); 1 approved action (done stays).
-    assert moved == {"customers": 2, "leads": 2, "tasks": 2, "return_visits": 1, "complaints": 1,
-                     "corrective_actions": 1}
+    # 1 received complaint (closed stays); 1 approved action (done stays).
+    assert moved == {"customers": 2, "leads": 2, "tasks": 2, "complaints": 1, "corrective_actions": 1}
     with tenant_context(world.store_a):
         uid = work["uid"]
         assert Customer.objects.filter(consultant_id=successor.pk).count() == 2
         assert Lead.objects.filter(consultant_id=uid, status="open").count() == 0
         assert FollowUpTask.objects.filter(assignee_id=uid, status="done").count() == 1
-        assert ReturnVisit.objects.filter(assignee_id=uid, status="completed").count() == 1
         assert Complaint.objects.filter(created_by_id=uid, state="closed").count() == 1
         assert CorrectiveAction.objects.filter(owner_id=uid, status="done").count() == 1
         records = CustomerAssignment.objects.filter(from_consultant_id=uid, to_consultant_id=successor.pk)
