@@ -37,10 +37,6 @@ class TemplateSummary:
     stores_current: int
 
 
-def policy_template_for_group(group: DealerGroup, kind: str) -> PolicyTemplate | None:
-    return PolicyTemplate.objects.filter(group=group, kind=kind).first()
-
-
 def policy_versions_for_group(group: DealerGroup, kind: str) -> QuerySet[PolicyVersion]:
     """版本历史: newest first."""
     return (PolicyVersion.objects.filter(template__group=group, template__kind=kind)

@@ -211,7 +211,6 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
 }
 
-SMS_PROVIDER = "tenants.messaging.LogProvider"
 
 LOGGING = {
     "version": 1,

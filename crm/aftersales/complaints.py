@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -426,10 +425,3 @@ def complaint_sla_sweep(*, now: dt.datetime | None = None) -> SweepResult:
             [[r[1] for r in rows], [r[2] for r in rows]],
         )
     return SweepResult(len(rows), len(created))
-
-
-def escalated_open() -> Any:
-    """Complaints flagged by the sweep and not yet handled (for dashboards)."""
-    breached = ComplaintDeadline.objects.filter(complaint=OuterRef("pk"), breached_at__isnull=False,
-                                                met_at__isnull=True)
-    return Complaint.objects.filter(Exists(breached))

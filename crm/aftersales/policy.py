@@ -160,10 +160,6 @@ def complaint_deadlines(store: Store, start: dt.datetime) -> SlaPlan:
     return SlaPlan(policy.version.pk, policy.version.number, plans)
 
 
-def milestone_label(milestone: str) -> str:
-    return str(Milestone(milestone).label)
-
-
 def working_deadline(store: Store, start: dt.datetime, within: Decimal | float) -> dt.datetime:
     """`within` working days after `start` on the store's hours and its group's calendar, in the
     store's own zone (the one place a complaint deadline is computed)."""

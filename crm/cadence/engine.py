@@ -13,7 +13,6 @@ import datetime as dt
 import logging
 import time
 from dataclasses import dataclass
-from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -218,7 +217,3 @@ def cadence_run_customer(*, customer_id: int, today: dt.date | None = None) -> i
     _close_came_in(customer_id)  # a repair order just opened (e.g. a kept appointment) fulfils its reminders
     _queue_messages(today, today, customer_id=customer_id)
     return created
-
-
-def run_summary(result: RunResult) -> dict[str, Any]:
-    return {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in result.__dict__.items()}

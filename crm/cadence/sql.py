@@ -13,7 +13,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from hq.policy.catalog import MESSAGE_CHANNELS, MESSAGE_FIELDS
+from hq.policy.catalog import MESSAGE_FIELDS
 
 TZ = "Asia/Shanghai"
 _LOCAL = f"AT TIME ZONE '{TZ}'"
@@ -319,7 +319,3 @@ SELECT count(*) FROM ins
         "customer_id": customer_id,
     }
     return RuleSQL(sql, params)
-
-
-def is_message_channel(channel: str) -> bool:
-    return channel in MESSAGE_CHANNELS

@@ -22,7 +22,6 @@ from ..models import (
     Reception,
     ServiceVisit,
     TestDrive,
-    Vehicle,
     VehicleOwnership,
 )
 from ..models.choices import LeadStatus
@@ -182,7 +181,3 @@ def transfer_target(*, member: StoreMembership, mobile: str = "", customer_id: i
     if found is None:
         raise DomainError(f"未找到手机号为 {number} 的客户（或您无权查看该客户）。新车主需先建档。", field="to_mobile")
     return found
-
-
-def vehicle_owners(*, vehicle: Vehicle) -> list[VehicleOwnership]:
-    return list(vehicle.ownerships.select_related("customer"))

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..errors import Conflict, DomainError, NotFound
-from ..models import ApiToken, DealerGroup, GroupMembership, Invitation, Store, StoreMembership, User
+from ..models import ApiToken, Invitation, Store, StoreMembership, User
 from ..validators import clean_cn_mobile
 from .events import account_event_record
 
@@ -48,12 +48,6 @@ def store_member_add(*, store: Store, user: User, role: str) -> StoreMembership:
     membership, _ = StoreMembership.objects.update_or_create(
         store=store, user=user, defaults={"role": role, "is_active": True}
     )
-    return membership
-
-
-@transaction.atomic
-def group_member_add(*, group: DealerGroup, user: User, role: str) -> GroupMembership:
-    membership, _ = GroupMembership.objects.update_or_create(group=group, user=user, defaults={"role": role})
     return membership
 
 
