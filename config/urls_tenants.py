@@ -3,7 +3,7 @@
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from tenants.views import public, staff, store, tokens
+from tenants.views import public, staff, store, store_settings, tokens
 
 urlpatterns = [
     path("", store.store_home, name="store_home"),
@@ -12,6 +12,7 @@ urlpatterns = [
     path("healthz", public.healthz, name="store_healthz"),
     # 员工管理 (tenants.views.staff): invitations, roles, deactivation with 离职交接.
     path("staff/", staff.staff_page, name="staff"),
+    path("store/hours/", store_settings.hours_page, name="store_hours"),
     path("staff/reassign/", staff.work_reassign_page, name="staff_reassign"),
     path("staff/tokens/", tokens.token_page, name="staff_tokens"),
     path("staff/tokens/<int:token_id>/revoke/", tokens.token_revoke, name="staff_token_revoke"),

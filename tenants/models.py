@@ -47,6 +47,8 @@ class Store(TenantMixin, models.Model):  # Model named for the type checker
     address = models.CharField(_("地址"), max_length=200, blank=True)
     # {"mon": ["08:30", "18:00"], ...}; the SLA calendar reads it.
     working_hours = models.JSONField(_("营业时间"), default=dict, blank=True)
+    # When the GM confirmed the working hours (the first-day checklist ticks it; every SLA reads them).
+    hours_confirmed_at = models.DateTimeField(null=True, blank=True)
     # Makes a re-submitted onboarding request return the store it already created.
     onboarding_key = models.CharField(max_length=64, unique=True, null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)

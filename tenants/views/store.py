@@ -9,7 +9,8 @@ from django.shortcuts import redirect, render
 from ..access import store_view
 from ..context_processors import store_url_base
 from ..handoff import handoff_redeem
-from ..roles import Perm
+from ..roles import Perm, StoreRole
+from ..selectors import first_day_checklist
 from ..services.accounts import user_sign_out_everywhere
 
 
@@ -35,4 +36,10 @@ def signout(request: HttpRequest) -> HttpResponse:
 def store_home(request: HttpRequest) -> HttpResponse:
     from crm.selectors import store_home_summary
 
-    return render(request, "tenants/store_home.html", {"summary": store_home_summary(member=request.member)})  # type: ignore[attr-defined]
+    member = request.member  # type: ignore[attr-defined]
+    summary = store_home_summary(member=member)
+    ctx = {"summary": summary}
+    if member.role == StoreRole.GENERAL_MANAGER:  # 开店第一天: the GM's checklist (reads only)
+        items = first_day_checklist(store=request.tenant, customers=summary["customers"])  # type: ignore[attr-defined]
+        ctx["first_day"] = items if not all(i.done for i in items) else []
+    return render(request, "tenants/store_home.html", ctx)
