@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from .roles import StoreRole
 from .models import AccountEvent, DealerGroup, GroupMembership, Invitation, Store, StoreMembership, User
+from .roles import StoreRole
 
 
 def stores_for_user(user: User) -> list[Store]:

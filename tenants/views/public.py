@@ -18,10 +18,10 @@ from django.views.decorators.http import require_http_methods
 
 from ..errors import DomainError
 from ..handoff import handoff_ticket
-from ..throttle import account_key, address_failure_record, address_is_locked, client_ip
 from ..selectors import groups_for_user, stores_for_user
 from ..services.accounts import invitation_accept, invitation_get_open, user_sign_out_everywhere
 from ..services.onboarding import store_domain, store_url
+from ..throttle import account_key, address_failure_record, address_is_locked, client_ip
 
 
 class SignInForm(forms.Form):

@@ -19,7 +19,13 @@ from ..errors import DomainError
 from ..forms import InviteForm, ReassignForm, RoleForm, SuccessorForm
 from ..models import Store, StoreMembership, User
 from ..roles import Perm
-from ..selectors import account_events_for_group, account_events_for_store, store_for_group, store_invitations, store_members
+from ..selectors import (
+    account_events_for_group,
+    account_events_for_store,
+    store_for_group,
+    store_invitations,
+    store_members,
+)
 from ..services.staff import (
     invitation_resend,
     invitation_revoke,

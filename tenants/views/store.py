@@ -38,7 +38,7 @@ def store_home(request: HttpRequest) -> HttpResponse:
 
     member = request.member  # type: ignore[attr-defined]
     summary = store_home_summary(member=member)
-    ctx = {"summary": summary}
+    ctx: dict[str, object] = {"summary": summary}
     if member.role == StoreRole.GENERAL_MANAGER:  # 开店第一天: the GM's checklist (reads only)
         items = first_day_checklist(store=request.tenant, customers=summary["customers"])  # type: ignore[attr-defined]
         ctx["first_day"] = items if not all(i.done for i in items) else []

@@ -11,7 +11,15 @@ import time_machine
 from django_tenants.utils import tenant_context
 
 from crm import services
-from crm.models import Complaint, CorrectiveAction, Customer, CustomerAssignment, FollowUpTask, Lead, ReturnVisit
+from crm.models import (
+    Complaint,
+    CorrectiveAction,
+    Customer,
+    CustomerAssignment,
+    FollowUpTask,
+    Lead,
+    ReturnVisit,
+)
 from tenants.errors import DomainError
 from tenants.models import AccountEvent, StoreMembership
 from tenants.services.staff import member_deactivate, member_work_reassign
