@@ -11,7 +11,7 @@ from .roles import StoreRole
 class InviteForm(forms.Form):
     name = forms.CharField(label=_("姓名"), max_length=50)
     mobile = forms.CharField(label=_("手机号"), max_length=20)
-    role = forms.ChoiceField(label=_("岗位"), choices=StoreRole.choices)
+    role = forms.ChoiceField(label=_("岗位"), choices=[("", _("请选择岗位")), *StoreRole.choices])
 
 
 class RoleForm(forms.Form):

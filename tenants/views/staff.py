@@ -44,7 +44,7 @@ WORK_LABELS = {
 
 
 def _labelled(counts: dict[str, int]) -> list[tuple[str, int]]:
-    return [(_(WORK_LABELS.get(k, k)), n) for k, n in counts.items()]
+    return [(_(WORK_LABELS.get(k, k)), n) for k, n in counts.items() if n]
 
 
 def _store_of(request: HttpRequest, store_id: int | None) -> tuple[Store, str]:
