@@ -89,3 +89,11 @@ ROWS += [
     Case("x.hq_analyst", None, "/hq/account-events/", 404),
     Case("a.general_manager", None, "/hq/account-events/", 404),
 ]
+
+# HQ API tokens (the group's HQ admin).
+ROWS += [
+    Case("x.hq_admin", None, "/hq/tokens/", 200),
+    Case("x.hq_analyst", None, "/hq/tokens/", 404),
+    Case("a.general_manager", None, "/hq/tokens/", 404),
+    Case("y.hq_admin", None, "/hq/tokens/999999/revoke/", 404, method="post"),
+]
