@@ -90,3 +90,12 @@ def first_day_checklist(*, store: Store, customers: int) -> list[ChecklistItem]:
         ChecklistItem("policy", str(_("集团政策已生效")), store.policy_adoptions.exists(),  # type: ignore[attr-defined]
                       "/cadence/policy/"),
     ]
+
+
+def store_role_members(store_id: int) -> dict[str, list[int]]:
+    """The one "role → members" map: role → user ids of the store's active members, by user id."""
+    out: dict[str, list[int]] = {}
+    for role, user_id in (StoreMembership.objects.filter(store_id=store_id, is_active=True)
+                          .order_by("user_id").values_list("role", "user_id")):
+        out.setdefault(role, []).append(user_id)
+    return out

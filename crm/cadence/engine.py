@@ -23,7 +23,8 @@ from hq.calendar import WorkCalendar
 from hq.models import PolicyKind
 from hq.selectors import EffectivePolicy, policy_effective, work_calendar_for_group
 from hq.services.policies import store_policy_adopt_current
-from tenants.models import Store, StoreMembership
+from tenants.models import Store
+from tenants.selectors import store_role_members
 
 from ..models import CadenceRun
 from .sql import LEAD_GRADED_AT, rule_insert
@@ -68,11 +69,7 @@ def cadence_policy_for(store: Store) -> EffectivePolicy | None:
 
 
 def _role_members(store: Store) -> dict[str, list[int]]:
-    out: dict[str, list[int]] = {}
-    for role, user_id in (StoreMembership.objects.filter(store=store, is_active=True)
-                          .order_by("user_id").values_list("role", "user_id")):
-        out.setdefault(role, []).append(user_id)
-    return out
+    return store_role_members(store.pk)
 
 
 def holiday_starts(cal: WorkCalendar, start: dt.date, end: dt.date, wanted: list[str]) -> list[tuple[dt.date, str]]:

@@ -14,8 +14,9 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
-from tenants.models import Store, StoreMembership
+from tenants.models import Store
 from tenants.roles import StoreRole
+from tenants.selectors import store_role_members
 
 from ..models.aftersales import Notification
 from ..models.cadence import MaintenanceDueList
@@ -53,11 +54,10 @@ def download_url(row: MaintenanceDueList) -> str:
 
 def _recipients(store: Store) -> list[int]:
     """客服: the store's customer service; a store without one tells its general manager."""
+    members = store_role_members(store.pk)
     for role in (StoreRole.CUSTOMER_SERVICE, StoreRole.GENERAL_MANAGER):
-        ids = list(StoreMembership.objects.filter(store=store, role=role, is_active=True)
-                   .order_by("user_id").values_list("user_id", flat=True))
-        if ids:
-            return ids
+        if members.get(role):
+            return members[role]
     return []
 
 
