@@ -8,7 +8,7 @@ from hq.api import metrics as hq_metrics_api
 from hq.api.stores import StoreListCreate
 from hq.views import metrics as hq_metrics
 from hq.views import stores as hq_stores
-from tenants.views import password, public, staff
+from tenants.views import password, public, staff, tokens
 
 hq_patterns = (
     [
@@ -21,6 +21,9 @@ hq_patterns = (
         path("stores/<int:store_id>/", hq_metrics.store_detail, name="store_detail"),
         path("stores/<int:store_id>/refresh/", hq_metrics.store_refresh, name="store_refresh"),
         path("stores/<int:store_id>/staff/", staff.hq_staff_page, name="store_staff"),
+        path("account-events/", staff.hq_account_events, name="account_events"),
+        path("tokens/", tokens.hq_token_page, name="tokens"),
+        path("tokens/<int:token_id>/revoke/", tokens.hq_token_revoke, name="token_revoke"),
         path("stores/<int:store_id>/staff/invitations/<int:invitation_id>/<str:action>/",
              staff.hq_invitation_action, name="store_staff_invitation"),
         path("stores/<int:store_id>/staff/<int:membership_id>/role/", staff.hq_member_role, name="store_staff_role"),

@@ -4,7 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from crm.views import home as crm_home
-from tenants.views import public, staff, store, tokens
+from tenants.views import public, staff, store, store_settings, tokens
 
 urlpatterns = [
     path("", crm_home.store_home, name="store_home"),
@@ -13,6 +13,7 @@ urlpatterns = [
     path("healthz", public.healthz, name="store_healthz"),
     # 员工管理 (tenants.views.staff): invitations, roles, deactivation with 离职交接.
     path("staff/", staff.staff_page, name="staff"),
+    path("store/hours/", store_settings.hours_page, name="store_hours"),
     path("staff/reassign/", staff.work_reassign_page, name="staff_reassign"),
     path("staff/tokens/", tokens.token_page, name="staff_tokens"),
     path("staff/tokens/<int:token_id>/revoke/", tokens.token_revoke, name="staff_token_revoke"),

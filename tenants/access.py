@@ -119,12 +119,17 @@ class HasStorePerm(BasePermission):
 
 # ---------------------------------------------------------------- HQ
 
-def hq_membership(request: HttpRequest, *, admin: bool = False) -> GroupMembership:
-    """The HQ membership of the signed-in user for the group they are looking at; 404 otherwise."""
+def hq_membership(request: HttpRequest, *, admin: bool = False, only_group_id: int | None = None) -> GroupMembership:
+    """The HQ membership of the signed-in user for the group they are looking at; 404 otherwise.
+
+    `only_group_id` binds the answer to one group (an HQ API token is issued for one group)."""
     user = request.user
     if not user.is_authenticated or getattr(request, "tenant", None) is not None:
         raise Http404("页面不存在")
-    memberships = list(GroupMembership.objects.select_related("group").filter(user=user).order_by("group__name"))
+    qs = GroupMembership.objects.select_related("group").filter(user=user)
+    if only_group_id is not None:
+        qs = qs.filter(group_id=only_group_id)
+    memberships = list(qs.order_by("group__name"))
     request._group_memberships = memberships  # type: ignore[attr-defined]  # reused by the navigation
     wanted = request.GET.get("group") or request.session.get("hq_group")
     membership = next((m for m in memberships if m.group.code == wanted), memberships[0] if memberships else None)
@@ -159,7 +164,8 @@ class IsHqMember(BasePermission):
         if not request.user or not request.user.is_authenticated:
             return False  # DRF answers 401: sign in first
         admin = getattr(view, "hq_admin_only", False) and request.method not in SAFE_METHODS
-        membership = hq_membership(request, admin=admin)
+        token_group = getattr(request.auth, "group_id", None)  # an HQ token answers for its own group only
+        membership = hq_membership(request, admin=admin, only_group_id=token_group)
         request.hq_group = membership.group  # type: ignore[attr-defined]
         request.hq_membership = membership  # type: ignore[attr-defined]
         return True

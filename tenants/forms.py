@@ -5,13 +5,22 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from .errors import DomainError
 from .roles import StoreRole
+from .validators import clean_cn_mobile
 
 
 class InviteForm(forms.Form):
     name = forms.CharField(label=_("姓名"), max_length=50)
     mobile = forms.CharField(label=_("手机号"), max_length=20)
-    role = forms.ChoiceField(label=_("岗位"), choices=StoreRole.choices)
+    role = forms.ChoiceField(label=_("岗位"), choices=[("", _("请选择岗位")), *StoreRole.choices])
+
+    def clean_mobile(self) -> str:
+        """Checked here too, so a bad number and a missing role are shown together."""
+        try:
+            return clean_cn_mobile(self.cleaned_data["mobile"], field="mobile")
+        except DomainError as exc:
+            raise forms.ValidationError(exc.message) from exc
 
 
 class RoleForm(forms.Form):

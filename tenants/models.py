@@ -68,6 +68,8 @@ class Store(TenantMixin, models.Model):  # Model named for the type checker
     # The store's own clock: working hours, deadlines, "today" and month ends are read in this zone.
     time_zone = models.CharField(_("时区"), max_length=40, default=DEFAULT_STORE_ZONE,
                                  validators=[validate_time_zone])
+    # When the GM confirmed the working hours (the first-day checklist ticks it; every SLA reads them).
+    hours_confirmed_at = models.DateTimeField(null=True, blank=True)
     # Makes a re-submitted onboarding request return the store it already created.
     onboarding_key = models.CharField(max_length=64, unique=True, null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
@@ -237,7 +239,10 @@ class ApiToken(models.Model):
     key_hash = models.CharField(max_length=64, unique=True)
     prefix = models.CharField(max_length=8)
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
-    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="api_tokens")
+    # A store token (store API of that store only) or an HQ token (the group's HQ API only): one of the two.
+    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="api_tokens", null=True, blank=True)
+    group = models.ForeignKey(DealerGroup, on_delete=models.CASCADE, related_name="api_tokens", null=True,
+                              blank=True)
     name = models.CharField(max_length=60, default="api")
     created_at = models.DateTimeField(default=timezone.now)
     revoked_at = models.DateTimeField(null=True, blank=True)
@@ -245,8 +250,17 @@ class ApiToken(models.Model):
     expires_at = models.DateTimeField(null=True, blank=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
 
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(store__isnull=False, group__isnull=True)
+                           | models.Q(store__isnull=True, group__isnull=False)),
+                name="apitoken_store_xor_group",
+            )
+        ]
+
     def __str__(self) -> str:
-        return f"{self.prefix}… ({self.store})"
+        return f"{self.prefix}… ({self.store or self.group})"
 
 
 class AccountEvent(models.Model):

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from .models import AccountEvent, DealerGroup, GroupMembership, Invitation, Store, StoreMembership, User
+from .roles import StoreRole
 
 
 def stores_for_user(user: User) -> list[Store]:
@@ -60,3 +64,38 @@ def account_events_for_group(group: DealerGroup, *, limit: int = 200) -> list[Ac
     """账号事件 of every store of the group and of HQ itself, newest first (the HQ admin's page)."""
     return list(AccountEvent.objects.filter(group=group).select_related("actor", "subject", "store")
                 .order_by("-created_at", "-pk")[:limit])
+
+
+@dataclass(frozen=True)
+class ChecklistItem:
+    key: str
+    label: str
+    done: bool
+    url: str
+
+
+def first_day_checklist(*, store: Store, customers: int) -> list[ChecklistItem]:
+    """Working hours confirmed, staff invited, customers imported, the group's policy in force.
+
+    `customers` is the store's customer count (the caller reads it from the store CRM: tenants does
+    not import crm). The policy item reads the store's adoptions through the reverse relation.
+    """
+    staff_invited = (store.invitations.exclude(role=StoreRole.GENERAL_MANAGER).exists()
+                     or store.memberships.exclude(role=StoreRole.GENERAL_MANAGER).exists())
+    return [
+        ChecklistItem("hours", str(_("确认营业时间（所有时限按营业时间计算）")), store.hours_confirmed_at is not None,
+                      "/store/hours/"),
+        ChecklistItem("staff", str(_("邀请员工")), staff_invited, "/staff/"),
+        ChecklistItem("customers", str(_("导入客户")), customers > 0, "/customers/import/"),
+        ChecklistItem("policy", str(_("集团政策已生效")), store.policy_adoptions.exists(),  # type: ignore[attr-defined]
+                      "/cadence/policy/"),
+    ]
+
+
+def store_role_members(store_id: int) -> dict[str, list[int]]:
+    """The one "role → members" map: role → user ids of the store's active members, by user id."""
+    out: dict[str, list[int]] = {}
+    for role, user_id in (StoreMembership.objects.filter(store_id=store_id, is_active=True)
+                          .order_by("user_id").values_list("role", "user_id")):
+        out.setdefault(role, []).append(user_id)
+    return out

@@ -12,6 +12,8 @@ ROOT = Path(__file__).resolve().parent.parent
 OPEN_VIEWS = {
     "signin", "signout", "store_signout", "handoff", "healthz", "store_healthz", "schema", "api_docs",
     "set_language", "invitation", "home", "switch_store",
+    # 找回密码 is for people who cannot sign in; 修改密码 needs only a sign-in (login_required), like home.
+    "password_forgot", "password_reset", "password_reset_link", "password_change",
 }
 
 

@@ -25,7 +25,7 @@ from django.utils.translation import gettext
 from tenants.errors import DomainError
 from tenants.models import StoreMembership, StoreRole
 from tenants.roles import Perm, role_allows
-from tenants.selectors import store_members
+from tenants.selectors import store_members, store_role_members
 from tenants.staff import store_staff_check
 
 from ..models import Customer, Vehicle
@@ -380,10 +380,7 @@ class SweepResult:
 
 
 def _role_members(store_id: int) -> dict[str, list[int]]:
-    out: dict[str, list[int]] = {}
-    for role, uid in StoreMembership.objects.filter(store_id=store_id, is_active=True).values_list("role", "user_id"):
-        out.setdefault(role, []).append(uid)
-    return out
+    return store_role_members(store_id)
 
 
 @transaction.atomic

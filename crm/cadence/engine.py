@@ -21,7 +21,8 @@ from django.utils import timezone
 from hq.calendar import WorkCalendar
 from hq.models import PolicyKind
 from hq.selectors import EffectivePolicy, policy_effective, work_calendar_for_group
-from tenants.models import Store, StoreMembership
+from tenants.models import Store
+from tenants.selectors import store_role_members
 
 from ..models import CadenceRun
 from .sql import LEAD_GRADED_AT, plan_ahead_days, rule_insert
@@ -57,11 +58,7 @@ def _store() -> Store:
 
 
 def _role_members(store: Store) -> dict[str, list[int]]:
-    out: dict[str, list[int]] = {}
-    for role, user_id in (StoreMembership.objects.filter(store=store, is_active=True)
-                          .order_by("user_id").values_list("role", "user_id")):
-        out.setdefault(role, []).append(user_id)
-    return out
+    return store_role_members(store.pk)
 
 
 def holiday_starts(cal: WorkCalendar, start: dt.date, end: dt.date, wanted: list[str]) -> list[tuple[dt.date, str]]:

@@ -17,8 +17,9 @@ from django.utils import timezone
 from hq.models import PolicyKind
 from hq.selectors import policy_effective
 from tenants.exports import XLSX  # noqa: F401 (the type the download carries; tests read it here)
-from tenants.models import Store, StoreMembership
+from tenants.models import Store
 from tenants.roles import StoreRole
+from tenants.selectors import store_role_members
 
 from ..models.aftersales import Notification
 from ..models.cadence import MaintenanceDueList
@@ -55,11 +56,10 @@ def download_url(row: MaintenanceDueList) -> str:
 
 def _recipients(store: Store) -> list[int]:
     """客服: the store's customer service; a store without one tells its general manager."""
+    members = store_role_members(store.pk)
     for role in (StoreRole.CUSTOMER_SERVICE, StoreRole.GENERAL_MANAGER):
-        ids = list(StoreMembership.objects.filter(store=store, role=role, is_active=True)
-                   .order_by("user_id").values_list("user_id", flat=True))
-        if ids:
-            return ids
+        if members.get(role):
+            return members[role]
     return []
 
 

@@ -14,7 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..errors import Conflict, DomainError, NotFound
-from ..models import ApiToken, Invitation, Store, StoreMembership, User
+from ..models import ApiToken, DealerGroup, GroupMembership, Invitation, Store, StoreMembership, User
+from ..roles import GroupRole
 from ..validators import clean_cn_mobile
 from .events import account_event_record
 
@@ -128,16 +129,38 @@ def api_token_issue(
 
 
 @transaction.atomic
-def api_token_revoke(*, actor: User, store: Store, token_id: int) -> ApiToken:
-    """吊销: the token stops working at once."""
-    token = ApiToken.objects.select_for_update().filter(store=store, pk=token_id).first()
+def api_token_issue_hq(
+    *, user: User, group: DealerGroup, name: str = "api", read_only: bool = False,
+    expires_at: datetime | None = None,
+) -> tuple[ApiToken, str]:
+    """Issue an HQ API token for the group (its HQ admins only); the clear key is returned once."""
+    if not GroupMembership.objects.filter(user=user, group=group, role=GroupRole.HQ_ADMIN).exists():
+        raise NotFound(_("未找到。"))
+    if not name.strip():
+        raise DomainError(_("请填写令牌名称。"), field="name")
+    if expires_at is not None and expires_at <= timezone.now():
+        raise DomainError(_("到期时间必须晚于现在。"), field="expires_at")
+    key = "czk_" + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(key_hash=_hash(key), prefix=key[4:12], user=user, group=group,
+                                    name=name.strip()[:60], read_only=read_only, expires_at=expires_at)
+    account_event_record(kind="token_issued", group_id=group.pk, actor=user, subject=user,
+                         detail={"prefix": token.prefix, "name": token.name, "read_only": read_only, "hq": True})
+    return token, key
+
+
+@transaction.atomic
+def api_token_revoke(*, actor: User, token_id: int, store: Store | None = None,
+                     group: DealerGroup | None = None) -> ApiToken:
+    """吊销 a store's token (`store`) or an HQ token (`group`): it stops working at once."""
+    scope: dict[str, object] = {"store": store} if store is not None else {"group": group, "store__isnull": True}
+    token = ApiToken.objects.select_for_update().filter(pk=token_id, **scope).first() if (store or group) else None
     if token is None:
         raise NotFound(_("未找到。"))
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
-        account_event_record(kind="token_revoked", store=store, actor=actor, subject=token.user,
-                             detail={"prefix": token.prefix, "name": token.name})
+        account_event_record(kind="token_revoked", store=store, group_id=group.pk if group else None, actor=actor,
+                             subject=token.user, detail={"prefix": token.prefix, "name": token.name})
     return token
 
 
@@ -145,7 +168,7 @@ def api_token_lookup(key: str) -> ApiToken | None:
     """A live token for the key: not revoked, not expired."""
     now = timezone.now()
     return (
-        ApiToken.objects.select_related("user", "store")
+        ApiToken.objects.select_related("user", "store", "group")
         .filter(key_hash=_hash(key), revoked_at__isnull=True)
         .filter(models.Q(expires_at__isnull=True) | models.Q(expires_at__gt=now))
         .first()

@@ -102,7 +102,7 @@ def password_reset_confirm(*, login: str = "", user_id: int | None = None, code:
     The new password is checked before the code is spent, so a weak password costs no code; a wrong
     code uses up one of its tries (committed even though the request fails).
     """
-    user = find_user_by_login(login) if login else User.objects.filter(pk=user_id).first()
+    user = find_user_by_login(login) if login else User.objects.filter(pk=user_id or 0).first()
     if user is None or not user.is_active:
         raise _invalid()
     _check_password(password, user)

@@ -19,7 +19,13 @@ from ..errors import DomainError
 from ..forms import InviteForm, ReassignForm, RoleForm, SuccessorForm
 from ..models import Store, StoreMembership, User
 from ..roles import Perm
-from ..selectors import account_events_for_store, store_for_group, store_invitations, store_members
+from ..selectors import (
+    account_events_for_group,
+    account_events_for_store,
+    store_for_group,
+    store_invitations,
+    store_members,
+)
 from ..services.staff import (
     invitation_resend,
     invitation_revoke,
@@ -38,7 +44,7 @@ WORK_LABELS = {
 
 
 def _labelled(counts: dict[str, int]) -> list[tuple[str, int]]:
-    return [(_(WORK_LABELS.get(k, k)), n) for k, n in counts.items()]
+    return [(_(WORK_LABELS.get(k, k)), n) for k, n in counts.items() if n]
 
 
 def _store_of(request: HttpRequest, store_id: int | None) -> tuple[Store, str]:
@@ -221,3 +227,11 @@ def hq_member_role(request: HttpRequest, store_id: int, membership_id: int) -> H
 @require_http_methods(["GET", "POST"])
 def hq_member_deactivate_page(request: HttpRequest, store_id: int, membership_id: int) -> HttpResponse:
     return _deactivate(request, store_id, membership_id)
+
+
+@hq_view(admin=True)
+def hq_account_events(request: HttpRequest) -> HttpResponse:
+    """账号事件 of every store of the HQ admin's group (and HQ's own)."""
+    group = group_for_hq(request)
+    return render(request, "tenants/account_events.html",
+                  {"group": group, "events": account_events_for_group(group)})

@@ -14,11 +14,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from ..access import store_view
+from ..access import group_for_hq, hq_view, store_view
 from ..errors import DomainError
 from ..models import ApiToken, Store, User
 from ..roles import Perm
-from ..services.accounts import api_token_issue, api_token_revoke
+from ..services.accounts import api_token_issue, api_token_issue_hq, api_token_revoke
 
 
 class TokenForm(forms.Form):
@@ -55,8 +55,9 @@ def token_page(request: HttpRequest) -> HttpResponse:
         else:
             form = TokenForm()
     tokens = ApiToken.objects.filter(store=store).select_related("user").order_by("-created_at")[:100]
-    return render(request, "tenants/tokens.html", {"form": form, "secret": secret, "tokens": tokens,
-                                                   "now": timezone.now()}, status=400 if form.errors else 200)
+    return render(request, "tenants/tokens.html", {"form": form, "secret": secret, "tokens": tokens, "base": "/staff/tokens/",
+                                                   "title": store.name, "now": timezone.now()},
+                  status=400 if form.errors else 200)
 
 
 @store_view(Perm.MANAGE_STORE)
@@ -68,3 +69,39 @@ def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
         raise Http404("页面不存在") from exc
     messages.success(request, _("令牌已吊销。"))
     return redirect("/staff/tokens/")
+
+
+# ---------------------------------------------------------------- HQ API tokens (the group's HQ admin)
+
+@hq_view(admin=True)
+@require_http_methods(["GET", "POST"])
+def hq_token_page(request: HttpRequest) -> HttpResponse:
+    group = group_for_hq(request)
+    form = TokenForm(request.POST if request.method == "POST" else None)
+    secret = ""
+    if request.method == "POST" and form.is_valid():
+        try:
+            _token, secret = api_token_issue_hq(
+                user=request.user, group=group, name=form.cleaned_data["name"],  # type: ignore[arg-type]
+                read_only=form.cleaned_data["access"] == "read", expires_at=_expiry(form.cleaned_data["expires_on"]),
+            )
+        except DomainError as exc:
+            form.add_error("expires_on" if exc.field == "expires_at" else exc.field if exc.field in form.fields
+                           else None, exc.message)
+        else:
+            form = TokenForm()
+    tokens = ApiToken.objects.filter(group=group).select_related("user").order_by("-created_at")[:100]
+    return render(request, "tenants/tokens.html", {"form": form, "secret": secret, "tokens": tokens,
+                                                   "base": "/hq/tokens/", "title": group.name, "now": timezone.now()},
+                  status=400 if form.errors else 200)
+
+
+@hq_view(admin=True)
+@require_POST
+def hq_token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+    try:
+        api_token_revoke(actor=request.user, group=group_for_hq(request), token_id=token_id)  # type: ignore[arg-type]
+    except DomainError as exc:
+        raise Http404("页面不存在") from exc
+    messages.success(request, _("令牌已吊销。"))
+    return redirect("/hq/tokens/")

@@ -160,3 +160,17 @@ def test_the_deactivate_page_shows_the_work_and_keeps_the_choice_on_error(world:
     # The HQ admin of another group cannot reach this page for store A.
     y = client_for(world.user("y.hq_admin"))
     assert y.get(f"/hq/stores/{world.store_a.pk}/staff/{departing.pk}/deactivate/").status_code == 404
+
+
+def test_the_hq_admin_hands_over_from_the_hq_page(world: World, db: Any) -> None:
+    work = _give_work(world)
+    departing = _membership(world, "a.sales_consultant")
+    hq = client_for(world.user("x.hq_admin"))
+    page = hq.get(f"/hq/stores/{world.store_a.pk}/staff/{departing.pk}/deactivate/").content.decode()
+    assert "客户：2" in page
+    done = hq.post(f"/hq/stores/{world.store_a.pk}/staff/{departing.pk}/deactivate/",
+                   {"successor": world.user("a.sales_manager").pk})
+    assert done.status_code == 302
+    with tenant_context(world.store_a):
+        assert Customer.objects.filter(consultant_id=work["uid"]).count() == 0
+    assert not StoreMembership.objects.get(pk=departing.pk).is_active

@@ -79,3 +79,21 @@ ROWS += [
     Case("c.general_manager", "a", "/staff/tokens/", 404, method="post", data={"name": "x", "access": "write"}),
     Case("b.general_manager", "b", "/staff/tokens/999999/revoke/", 404, method="post"),
 ]
+
+# 营业时间 (store GM) and the group's account events (HQ admin).
+ROWS += [
+    Case("a.general_manager", "a", "/store/hours/", 200),
+    Case("a.customer_service", "a", "/store/hours/", 404),
+    Case("a.general_manager", "b", "/store/hours/", 404),
+    Case("x.hq_admin", None, "/hq/account-events/", 200),
+    Case("x.hq_analyst", None, "/hq/account-events/", 404),
+    Case("a.general_manager", None, "/hq/account-events/", 404),
+]
+
+# HQ API tokens (the group's HQ admin).
+ROWS += [
+    Case("x.hq_admin", None, "/hq/tokens/", 200),
+    Case("x.hq_analyst", None, "/hq/tokens/", 404),
+    Case("a.general_manager", None, "/hq/tokens/", 404),
+    Case("y.hq_admin", None, "/hq/tokens/999999/revoke/", 404, method="post"),
+]

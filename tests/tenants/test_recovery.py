@@ -11,7 +11,7 @@ import time_machine
 from django.core import mail
 
 from tenants.errors import DomainError
-from tenants.models import AccountEvent, PasswordResetCode
+from tenants.models import AccountEvent, PasswordResetCode, User
 from tenants.services.recovery import TooManyRequests, password_reset_confirm, password_reset_request
 from tests.conftest import client_for
 from tests.world import PASSWORD, World
@@ -19,6 +19,11 @@ from tests.world import PASSWORD, World
 NOW = "2026-12-01 10:00:00+08:00"
 NEW = "Lan-Hua-Jie-2026!"
 
+
+
+def _fresh(world: World, key: str) -> User:
+    """A copy of a world user: the session-wide world object must not see this test's changes."""
+    return User.objects.get(pk=world.user(key).pk)
 
 def _code_from_log(caplog: Any) -> str:
     found = re.findall(r"验证码是 (\d{6})", caplog.text)
@@ -38,7 +43,7 @@ def sms(caplog: Any, django_capture_on_commit_callbacks: Any) -> Any:
 
 
 def test_a_code_by_sms_resets_the_password_once(world: World, db: Any, sms: Any) -> None:
-    user = world.user("a.customer_service")
+    user = _fresh(world, "a.customer_service")
     with time_machine.travel(NOW, tick=False):
         code = sms(f"+86 {user.mobile}")  # any way of writing the number finds the account
         password_reset_confirm(login=user.mobile, code=code, password=NEW)
@@ -50,7 +55,7 @@ def test_a_code_by_sms_resets_the_password_once(world: World, db: Any, sms: Any)
 
 
 def test_an_expired_code_is_refused(world: World, db: Any, sms: Any) -> None:
-    user = world.user("a.customer_service")
+    user = _fresh(world, "a.customer_service")
     with time_machine.travel(NOW, tick=False):
         code = sms(user.mobile)
     with time_machine.travel("2026-12-01 10:10:01+08:00", tick=False):  # 10 minutes and 1 second later
@@ -60,7 +65,7 @@ def test_an_expired_code_is_refused(world: World, db: Any, sms: Any) -> None:
 
 
 def test_five_wrong_codes_spend_the_code(world: World, db: Any, sms: Any) -> None:
-    user = world.user("a.customer_service")
+    user = _fresh(world, "a.customer_service")
     code = sms(user.mobile)
     wrong = "000000" if code != "000000" else "111111"
     for _ in range(5):
@@ -71,7 +76,7 @@ def test_five_wrong_codes_spend_the_code(world: World, db: Any, sms: Any) -> Non
 
 
 def test_a_weak_password_costs_no_code(world: World, db: Any, sms: Any) -> None:
-    user = world.user("a.customer_service")
+    user = _fresh(world, "a.customer_service")
     code = sms(user.mobile)
     with pytest.raises(DomainError) as err:
         password_reset_confirm(login=user.mobile, code=code, password="123456789012")
@@ -80,7 +85,7 @@ def test_a_weak_password_costs_no_code(world: World, db: Any, sms: Any) -> None:
 
 
 def test_requests_are_limited_per_account_and_per_address(world: World, db: Any, sms: Any) -> None:
-    user = world.user("a.customer_service")
+    user = _fresh(world, "a.customer_service")
     with time_machine.travel(NOW, tick=False):
         for i in range(3):
             sms(user.mobile, ip=f"10.0.1.{i}")
@@ -109,7 +114,7 @@ def test_an_unknown_account_gets_the_same_answer_and_nothing_is_sent(world: Worl
 
 
 def test_a_link_by_email_resets_the_password(world: World, db: Any, django_capture_on_commit_callbacks: Any) -> None:
-    user = world.user("b.general_manager")
+    user = _fresh(world, "b.general_manager")
     client = client_for(None)
     with django_capture_on_commit_callbacks(execute=True):
         client.post("/password/forgot/", {"login": user.email})
@@ -123,7 +128,7 @@ def test_a_link_by_email_resets_the_password(world: World, db: Any, django_captu
 
 
 def test_the_reset_page_shows_a_wrong_code_at_its_field(world: World, db: Any) -> None:
-    user = world.user("a.customer_service")
+    user = _fresh(world, "a.customer_service")
     client = client_for(None)
     client.post("/password/forgot/", {"login": user.mobile})
     response = client.post("/password/reset/", {"login": user.mobile, "code": "12", "password": NEW, "password2": NEW})
@@ -132,7 +137,7 @@ def test_the_reset_page_shows_a_wrong_code_at_its_field(world: World, db: Any) -
 
 
 def test_a_signed_in_user_changes_their_password(world: World, db: Any) -> None:
-    user = world.user("a.service_manager")
+    user = _fresh(world, "a.service_manager")
     client = client_for(user)
     bad = client.post("/password/change/", {"old_password": "wrong", "password": NEW, "password2": NEW})
     assert bad.status_code == 400 and "原密码不正确" in bad.content.decode()

@@ -31,6 +31,11 @@ NOW = "2026-12-01 10:00:00+08:00"
 NEW_PASSWORD = "Lan-Hua-Jie-2026!"
 
 
+
+def _fresh(world: World, key: str) -> User:
+    """A copy of a world user: the session-wide world object must not see this test's changes."""
+    return User.objects.get(pk=world.user(key).pk)
+
 def _invite(world: World, mobile: str = "139 0100 1003", role: str = StoreRole.SALES_CONSULTANT,
             actor: str = "a.general_manager", store: Any = None) -> Invitation:
     return staff_invite(actor=world.user(actor), store=store or world.store_a, name="李顾问", mobile=mobile, role=role)
@@ -179,7 +184,7 @@ def test_two_concurrent_accepts_make_one_account_and_one_membership(
 # ---------------------------------------------------------------- roles and deactivation
 
 def test_a_role_change_applies_on_the_next_request(world: World, db: Any) -> None:
-    cs = world.user("a.customer_service")
+    cs = _fresh(world, "a.customer_service")
     client = client_for(cs, world.host(world.store_a))
     assert client.get("/aftersales/visits/").status_code == 200
     membership = StoreMembership.objects.get(user=cs, store=world.store_a)
@@ -198,7 +203,7 @@ def test_the_last_gm_cannot_be_demoted(world: World, db: Any) -> None:
 
 
 def test_deactivation_ends_sessions_and_tokens_at_once(world: World, db: Any) -> None:
-    advisor = world.user("a.service_advisor")  # owns nothing: no successor needed
+    advisor = _fresh(world, "a.service_advisor")  # owns nothing: no successor needed
     membership = StoreMembership.objects.get(user=advisor, store=world.store_a)
     client = client_for(advisor, world.host(world.store_a))
     _token, key = api_token_issue(user=advisor, store=world.store_a)

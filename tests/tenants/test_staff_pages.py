@@ -45,3 +45,9 @@ def test_the_gm_changes_a_role_from_the_page(world: World, db: Any) -> None:
     assert StoreMembership.objects.get(pk=m.pk).role == "service_manager"
     b_member = StoreMembership.objects.get(user=world.user("b.service_advisor"), store=world.store_b)
     assert gm.post(f"/staff/{b_member.pk}/role/", {"role": "service_manager"}).status_code == 404
+
+
+def test_a_bad_mobile_and_a_missing_role_are_shown_together(world: World, db: Any) -> None:
+    gm = client_for(world.user("a.general_manager"), world.host(world.store_a))
+    page = gm.post("/staff/", {"name": "李顾问", "mobile": "1390100", "role": ""}).content.decode()
+    assert "手机号格式不正确" in page and "必填项" in page

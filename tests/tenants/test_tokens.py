@@ -92,3 +92,27 @@ def test_bearer_appears_in_the_openapi_schema(world: World, db: Any) -> None:
     schema = gm.get("/api/schema/?format=json").json()
     scheme = schema["components"]["securitySchemes"]["storeToken"]
     assert (scheme["type"], scheme["scheme"]) == ("http", "bearer")
+
+
+def test_an_hq_token_reads_its_own_group_only_and_read_only_cannot_write(world: World, db: Any) -> None:
+    hq = client_for(world.user("x.hq_admin"))
+    page = hq.post("/hq/tokens/", {"name": "集团BI", "access": "read", "expires_on": ""}).content.decode()
+    key = re.search(r'value="(czk_[\w-]+)"', page).group(1)  # type: ignore[union-attr]
+    api = client_for(None)
+    listed = api.get("/api/hq/stores/", HTTP_AUTHORIZATION=f"Bearer {key}")
+    assert listed.status_code == 200
+    names = str(listed.json())
+    assert "A店" in names and "C店" not in names  # group X's stores, never group Y's
+    write = api.post("/api/hq/stores/", {"name": "x"}, content_type="application/json",
+                     HTTP_AUTHORIZATION=f"Bearer {key}")
+    assert write.status_code == 403
+    # An HQ token opens no store API, and a store token opens no HQ API.
+    assert client_for(None, world.host(world.store_a)).get(
+        "/api/me/", HTTP_AUTHORIZATION=f"Bearer {key}").status_code == 401
+    _t, store_key = api_token_issue(user=world.user("a.general_manager"), store=world.store_a)
+    assert api.get("/api/hq/stores/", HTTP_AUTHORIZATION=f"Bearer {store_key}").status_code == 401
+    # Revoked from the page: refused at once; group Y's admin cannot revoke it.
+    token = ApiToken.objects.get(name="集团BI")
+    assert client_for(world.user("y.hq_admin")).post(f"/hq/tokens/{token.pk}/revoke/").status_code == 404
+    assert hq.post(f"/hq/tokens/{token.pk}/revoke/").status_code == 302
+    assert api.get("/api/hq/stores/", HTTP_AUTHORIZATION=f"Bearer {key}").status_code == 401

@@ -1,0 +1,78 @@
+"""营业时间 page (the GM): the hours every SLA counts in, confirmed for the first-day checklist."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
+
+from ..access import store_view
+from ..errors import DomainError
+from ..models import Store
+from ..roles import Perm
+from ..services.store_settings import WEEKDAYS, store_working_hours_set
+
+DAY_LABELS = {"mon": gettext_lazy("周一"), "tue": gettext_lazy("周二"), "wed": gettext_lazy("周三"),
+              "thu": gettext_lazy("周四"), "fri": gettext_lazy("周五"), "sat": gettext_lazy("周六"),
+              "sun": gettext_lazy("周日")}
+
+
+class HoursForm(forms.Form):
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        for day in WEEKDAYS:
+            self.fields[f"{day}_open"] = forms.BooleanField(label=DAY_LABELS[day], required=False)
+            self.fields[f"{day}_start"] = forms.TimeField(required=False)
+            self.fields[f"{day}_end"] = forms.TimeField(required=False)
+
+    def clean(self) -> dict:  # type: ignore[type-arg]
+        data = super().clean() or {}
+        for day in WEEKDAYS:
+            if data.get(f"{day}_open") and not (data.get(f"{day}_start") and data.get(f"{day}_end")):
+                self.add_error(f"{day}_end", _("请填写上下班时间。"))
+        return data
+
+    def hours(self) -> dict[str, list[str] | None]:
+        d = self.cleaned_data
+        return {day: [f"{d[f'{day}_start']:%H:%M}", f"{d[f'{day}_end']:%H:%M}"] if d.get(f"{day}_open") else None
+                for day in WEEKDAYS}
+
+    def rows(self) -> list[dict[str, object]]:
+        """One row per weekday with the values as typed (bound) or as stored (unbound)."""
+        def value(name: str) -> object:
+            return self.data.get(name, "") if self.is_bound else self.initial.get(name, "")
+
+        return [{"label": str(DAY_LABELS[d]), "day": d, "open": bool(value(f"{d}_open")),
+                 "start": value(f"{d}_start"), "end": value(f"{d}_end"), "errors": self.errors.get(f"{d}_end", [])}
+                for d in WEEKDAYS]
+
+
+def _initial(store: Store) -> dict[str, object]:
+    initial: dict[str, object] = {}
+    for day in WEEKDAYS:
+        span = (store.working_hours or {}).get(day)
+        initial[f"{day}_open"] = bool(span)
+        if span:
+            initial[f"{day}_start"], initial[f"{day}_end"] = span
+    return initial
+
+
+@store_view(Perm.MANAGE_STORE)
+@require_http_methods(["GET", "POST"])
+def hours_page(request: HttpRequest) -> HttpResponse:
+    store: Store = request.tenant  # type: ignore[attr-defined]
+    form = HoursForm(request.POST if request.method == "POST" else None, initial=_initial(store))
+    if request.method == "POST" and form.is_valid():
+        try:
+            store_working_hours_set(actor=request.user, store=store, hours=form.hours())  # type: ignore[arg-type]
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, _("营业时间已保存。"))
+            return redirect("store_home")
+    return render(request, "tenants/store_hours.html", {"form": form, "store": store},
+                  status=400 if form.errors else 200)
