@@ -372,8 +372,7 @@ def action_return(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, gettext("已退回修改，责任人会收到通知。"))
     except DomainError as exc:
         messages.error(request, exc.message)
-    nxt = request.POST.get("next") or ""
-    return redirect(nxt if nxt.startswith("/aftersales/") else "aftersales_actions")
+    return redirect_next(request, "aftersales_actions")
 
 
 @store_view(Perm.VIEW_STORE)

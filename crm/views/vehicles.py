@@ -6,12 +6,12 @@ from django.contrib import messages
 from django.core.files.storage import default_storage
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tenants.access import store_view
 from tenants.errors import DomainError
+from tenants.exports import download
 from tenants.roles import Perm, role_allows
 
 from ..access import get_vehicle_for_member
@@ -65,10 +65,8 @@ def vehicle_document_download(request: HttpRequest, pk: int, doc_pk: int) -> Htt
             not default_storage.exists(document.file_path):
         raise Http404("页面不存在")
     with default_storage.open(document.file_path, "rb") as fh:  # at most 10 MB (DOCUMENT_MAX_BYTES)
-        response = HttpResponse(fh.read(), content_type=document.content_type)
-    response["Content-Disposition"] = content_disposition_header(True, document.original_name) or "attachment"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+        return download(fh.read(), document.original_name, fallback=f"document-{document.pk}.{document.original_name.rpartition('.')[2]}",
+                        content_type=document.content_type)
 
 
 @require_POST

@@ -180,8 +180,8 @@ def test_the_call_and_its_answers_reach_the_360_page(store_a: Any, m: Any, world
 
 def test_planned_calls_count_as_due_only_once_their_day_has_come(store_a: Any) -> None:
     from crm.aftersales.report import monthly_report, parse_report_period
+    from crm.cadence.metrics import compute
     from hq.metrics.periods import current_month
-    from hq.metrics.providers.cadence import compute
 
     _plan_delivery()
     # Tue 1 Dec: every call of the delivery lies ahead, so December has nothing due yet.
