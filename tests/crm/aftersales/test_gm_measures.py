@@ -67,6 +67,7 @@ def test_the_gm_page_shows_every_open_complaint_with_deadline_and_time_left(stor
     assert "2026年12月2日 08:30" in html and "剩余 6 天 21 小时" in html
 
 
+@time_machine.travel(NOW, tick=False)
 def test_a_measure_sent_back_is_corrected_approved_and_done_with_everyone_told(store_a: Any, m: Any,
                                                                               world: Any) -> None:
     gm, sm, advisor = m("a.general_manager"), m("a.service_manager"), m("a.service_advisor")
@@ -103,6 +104,7 @@ def test_a_measure_sent_back_is_corrected_approved_and_done_with_everyone_told(s
     assert 'id="nav-unread"' not in client.get("/aftersales/actions/mine/").content.decode()
 
 
+@time_machine.travel(NOW, tick=False)
 def test_a_measure_the_gm_raises_is_approved_by_the_service_manager(store_a: Any, m: Any) -> None:
     gm, sm, cs = m("a.general_manager"), m("a.service_manager"), m("a.customer_service")
     a = _measure(gm, sm.user_id)
@@ -118,6 +120,7 @@ def test_a_measure_the_gm_raises_is_approved_by_the_service_manager(store_a: Any
     assert _titles(gm.user_id)[-1].startswith("整改措施已完成")  # the GM is told it is done
 
 
+@time_machine.travel(NOW, tick=False)
 def test_the_send_back_and_revise_pages_keep_the_rules(store_a: Any, m: Any, world: Any) -> None:
     gm, sm = m("a.general_manager"), m("a.service_manager")
     a = _measure(sm, sm.user_id)

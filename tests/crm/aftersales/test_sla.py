@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import time_machine
 from django_tenants.utils import schema_context
 
 from crm.aftersales.complaints import complaint_sla_sweep, complaint_transition
@@ -16,6 +17,8 @@ from tenants.models import StoreRole
 from .conftest import at, submitted_complaint
 
 FRI = dt.date(2026, 11, 20)
+# The complaint is worked on the Monday after (the reply promised for 31 Dec must lie ahead).
+MONDAY_EVENING = dt.datetime(2026, 11, 23, 18, 30, tzinfo=dt.timezone(dt.timedelta(hours=8)))
 
 
 def _due(c: Any) -> dict[int, dt.datetime]:
@@ -55,6 +58,7 @@ def test_the_form_goes_to_the_gm_with_the_service_manager_copied(store_a: Any, m
     assert notes == {(m("a.general_manager").user_id, False), (m("a.service_manager").user_id, True)}
 
 
+@time_machine.travel(MONDAY_EVENING, tick=False)
 def test_the_sweep_escalates_each_breach_once(store_a: Any, m: Any) -> None:
     cs, gm, sm = m("a.customer_service"), m("a.general_manager"), m("a.service_manager")
     c = submitted_complaint(cs, reported_at=at(FRI, 16))
@@ -128,6 +132,7 @@ def test_a_store_in_another_zone_works_on_its_own_clock(store_a: Any, m: Any, wo
     assert due == dt.datetime(2026, 11, 25, 7, 15, tzinfo=dt.UTC)
 
 
+@time_machine.travel(MONDAY_EVENING, tick=False)
 def test_only_the_managers_reply_meets_the_one_working_day_step(store_a: Any, m: Any) -> None:
     """经理调查并回复客户 (one working day) is met when the service manager (or the GM) records the
     reply to the customer — never by customer service's apology and promise of a reply time."""
