@@ -10,3 +10,11 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")
 app = CeleryApp("chezhu")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+# Log lines written inside a task carry its id as request_id (config.observability).
+from celery.signals import task_postrun, task_prerun  # noqa: E402
+
+from config.observability import task_finished, task_started  # noqa: E402
+
+task_prerun.connect(task_started, weak=False)
+task_postrun.connect(task_finished, weak=False)

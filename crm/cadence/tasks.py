@@ -10,28 +10,20 @@ acks_late + task_reject_on_worker_lost (settings) make a killed worker's run be 
 from __future__ import annotations
 
 import datetime as dt
-import zlib
 
 from celery import shared_task
 from django.conf import settings
 
 
-def _spread(store_id: int, seconds: int) -> int:
-    return zlib.crc32(str(store_id).encode()) % max(seconds, 1)
-
-
 @shared_task(name="cadence.daily_fanout", acks_late=True)
 def cadence_daily_fanout(run_on: str | None = None) -> int:
-    """Enqueue the daily run of every active store, each in its schema, spread over time."""
-    from tenants.models import Store
+    """Enqueue the daily run of every active store (tenants.fanout), each in its schema, at a stable offset."""
+    from tenants.fanout import Work, fan_out_to_stores
 
     run_on = run_on or dt.date.today().isoformat()
     spread = int(getattr(settings, "CADENCE_SPREAD_S", 3600))
-    stores = list(Store.objects.filter(status=Store.Status.ACTIVE).values_list("pk", "schema_name"))
-    for store_id, schema in stores:
-        cadence_store_run.apply_async(args=(run_on,), headers={"_schema_name": schema},
-                                      countdown=_spread(store_id, spread))
-    return len(stores)
+    return fan_out_to_stores("cadence.store_run", work=Work.OUTBOUND, args=(run_on,), spread_seconds=spread,
+                             stable=True)
 
 
 @shared_task(name="cadence.store_run", acks_late=True)
@@ -53,12 +45,9 @@ def cadence_customer_run(customer_id: int) -> int:
 
 @shared_task(name="cadence.outbox_fanout", acks_late=True)
 def cadence_outbox_fanout() -> int:
-    from tenants.models import Store
+    from tenants.fanout import Work, fan_out_to_stores
 
-    stores = list(Store.objects.filter(status=Store.Status.ACTIVE).values_list("schema_name", flat=True))
-    for schema in stores:
-        cadence_outbox_dispatch.apply_async(headers={"_schema_name": schema})
-    return len(stores)
+    return fan_out_to_stores("cadence.outbox_dispatch", work=Work.OUTBOUND)
 
 
 @shared_task(name="cadence.outbox_dispatch", acks_late=True)
