@@ -16,9 +16,9 @@ from .periods import Period
              retry_backoff=True, max_retries=3)
 def snapshot_refresh_store(store_id: int, kind: str, start: str) -> int:
     """Refresh one store's period. Takes ids and ISO dates; a store that vanished is skipped."""
-    from .services import snapshot_refresh_store as refresh
-
     from tenants.fanout import Work, store_takes
+
+    from .services import snapshot_refresh_store as refresh
 
     store = Store.objects.select_related("group").filter(pk=store_id).first()
     if store is None or not store_takes(Work.BOOKKEEPING, store) or kind not in ("day", "month"):

@@ -91,9 +91,8 @@ def test_a_vacant_role_escalates_to_the_gm(store_a: Any, m: Any) -> None:
 
 
 def test_the_beat_task_fans_out_to_every_active_store(store_a: Any, monkeypatch: Any) -> None:
-    from crm.aftersales import tasks
-
     from config.celery import app
+    from crm.aftersales import tasks
 
     sent: list[dict[str, Any]] = []
     monkeypatch.setattr(app, "send_task", lambda name, **kw: sent.append(kw))  # the one fan-out (tenants.fanout)
