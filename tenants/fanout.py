@@ -73,8 +73,6 @@ def fan_out_to_stores(
     """Send `task_name` once per store chosen by `work`, spread over `spread_seconds` (evenly by position,
     or by `stable_offset` when `stable`), into the store's schema (or the public schema when the task
     takes the store's id itself). `args` may be a function of the store. Returns the number of stores."""
-    from config.celery import app
-
     stores = stores_for(work, group_id=group_id)
     n = len(stores)
     for i, store in enumerate(stores):
@@ -84,9 +82,18 @@ def fan_out_to_stores(
             countdown = stable_offset(store.pk, spread_seconds)
         else:
             countdown = int(spread_seconds * i / max(1, n))
-        app.send_task(
-            task_name, args=tuple(args(store) if callable(args) else args),
-            headers={"_schema_name": store.schema_name if in_store_schema else "public"},
-            countdown=countdown, expires=expires, queue=settings.CELERY_TASK_DEFAULT_QUEUE,
-        )
+        _send(task_name, args=tuple(args(store) if callable(args) else args),
+              headers={"_schema_name": store.schema_name if in_store_schema else "public"},
+              countdown=countdown, expires=expires, queue=settings.CELERY_TASK_DEFAULT_QUEUE)
     return n
+
+
+def _send(task_name: str, **options: Any) -> Any:
+    """Through the registered task when this process knows it (so eager mode and routing apply), else by
+    name (a task only the worker imports)."""
+    from config.celery import app
+
+    task = app.tasks.get(task_name)
+    if task is None:
+        return app.send_task(task_name, **options)
+    return task.apply_async(**options)

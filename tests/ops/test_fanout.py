@@ -27,10 +27,10 @@ def b_suspended_c_archived(world: World, db: Any) -> World:
 
 @pytest.fixture
 def sent(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
-    from config.celery import app
+    import tenants.fanout
 
     calls: list[dict[str, Any]] = []
-    monkeypatch.setattr(app, "send_task", lambda name, **kw: calls.append({"name": name, **kw}))
+    monkeypatch.setattr(tenants.fanout, "_send", lambda name, **kw: calls.append({"name": name, **kw}))
     return calls
 
 
