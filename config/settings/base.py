@@ -284,7 +284,8 @@ from kombu import Queue  # noqa: E402
 
 from config.observability import sentry_init  # noqa: E402
 
-CELERY_TASK_QUEUES = (Queue("interactive"), Queue("celery"))
+# Each queue with its own routing key: sharing the default key would copy every message into both queues.
+CELERY_TASK_QUEUES = (Queue("interactive", routing_key="interactive"), Queue("celery", routing_key="celery"))
 CELERY_TASK_ROUTES = {
     "crm.tasks.import_job_run": {"queue": "interactive"},
     "hq.snapshot_refresh_store": {"queue": "interactive"},
