@@ -133,6 +133,7 @@ def _live_union_p95(stores) -> float:  # type: ignore[no-untyped-def]
 def _refresh_with_workers(stores, workers: int = 2) -> float:  # type: ignore[no-untyped-def]
     """The nightly fan-out (hq.snapshot_refresh_all, spread 0) through `workers` real Celery processes."""
     import os
+    import tempfile
 
     from django.utils import timezone
 
@@ -140,8 +141,6 @@ def _refresh_with_workers(stores, workers: int = 2) -> float:  # type: ignore[no
     from hq.metrics.services import nightly_periods
     from hq.metrics.tasks import snapshot_refresh_all
     from hq.models import SnapshotRun
-
-    import tempfile
 
     app.control.purge()
     env = dict(os.environ, DJANGO_SETTINGS_MODULE=os.environ.get("DJANGO_SETTINGS_MODULE", "config.settings.bench"))

@@ -50,7 +50,7 @@ def _onboard_peer(size: int) -> float:
         samples.append(time.perf_counter() - start)
         with connection.cursor() as cursor:
             cursor.execute(f'DROP SCHEMA "{schema}" CASCADE')
-    connection.set_schema_to_public()
+    connection.set_schema_to_public()  # type: ignore[attr-defined]
     return statistics.median(samples)
 
 

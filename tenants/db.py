@@ -23,7 +23,8 @@ def execute_counting(cursor: Any, sql: str, params: Any) -> int:
 
     `cursor.rowcount` is not that number everywhere: behind Citus a routed `INSERT … ON CONFLICT` reports
     the rows selected, not inserted (deploy/scale-out.md). `sql` is one statement without RETURNING."""
-    cursor.execute(f"WITH written AS ({sql.strip().rstrip(';')} RETURNING 1) SELECT count(*) FROM written", params)
+    # `sql` is the caller's own statement text (values travel in `params`), wrapped, never user input.
+    cursor.execute(f"WITH written AS ({sql.strip().rstrip(';')} RETURNING 1) SELECT count(*) FROM written", params)  # noqa: S608
     return int(cursor.fetchone()[0])
 
 

@@ -22,8 +22,9 @@ from typing import Any
 
 from django.apps import apps
 from django.core.files.storage import default_storage
-from django.db import connection
 from django.utils import timezone
+
+from tenants.db import tenant_connection
 
 from ..models import Customer
 from ..models.cadence import MaintenanceDueList
@@ -54,7 +55,7 @@ def table_csv(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
 
 def store_export_build(*, store: Any) -> bytes:
     """The store's zip (see the module docstring). Call inside `tenant_context(store)`."""
-    assert connection.schema_name == store.schema_name, "store_export_build runs in the store's schema"
+    assert tenant_connection().schema_name == store.schema_name, "store_export_build runs in the store's schema"
     manifest: dict[str, Any] = {
         "format": "chezhu-store-export/1", "store": {"slug": store.slug, "name": store.name},
         "exported_at": timezone.localtime().isoformat(), "tables": {},

@@ -32,10 +32,15 @@ def snapshot_refresh_all(spread_seconds: int | None = None) -> int:
     from .services import nightly_periods
 
     spread = settings.HQ_SNAPSHOT_SPREAD_S if spread_seconds is None else spread_seconds
-    from tenants.fanout import Work, fan_out_to_stores
+    from tenants.fanout import StoreRef, Work, fan_out_to_stores
 
     n = 0
     for p in nightly_periods():  # the task takes the store's id and enters its schema itself
+        period_args = (p.kind, p.start.isoformat())
+
+        def args(store: StoreRef, rest: tuple[str, str] = period_args) -> tuple[int, str, str]:
+            return (store.pk, *rest)
+
         n = fan_out_to_stores("hq.snapshot_refresh_store", work=Work.BOOKKEEPING, spread_seconds=spread,
-                              args=lambda s, p=p: (s.pk, p.kind, p.start.isoformat()), in_store_schema=False)
+                              args=args, in_store_schema=False)
     return n

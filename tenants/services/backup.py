@@ -18,6 +18,7 @@ from pathlib import Path
 
 from django.db import connection
 
+from tenants.db import tenant_connection
 from tenants.models import Store
 
 
@@ -54,7 +55,7 @@ def pg_binary(name: str) -> str:
 
 def _server_major() -> int:
     connection.ensure_connection()
-    return int(connection.pg_version) // 10000
+    return int(tenant_connection().pg_version) // 10000
 
 
 def _binary_major(path: str) -> int:

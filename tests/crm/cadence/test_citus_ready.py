@@ -12,7 +12,12 @@ from django_tenants.utils import schema_context
 from crm.cadence.engine import cadence_run_store
 from crm.models import FollowUpTask, OutboxMessage
 from hq.models import PolicyKind
-from hq.services.policies import policy_draft_start, policy_draft_update, policy_version_publish, store_policy_adopt
+from hq.services.policies import (
+    policy_draft_start,
+    policy_draft_update,
+    policy_version_publish,
+    store_policy_adopt,
+)
 from tenants.models import Store
 from tests.world import World
 
