@@ -158,6 +158,7 @@ def _start_worker() -> subprocess.Popen[bytes]:
 def bench_publish() -> None:
     import copy
 
+    from benchmarks.tenants_bench import _ensure_stores
     from hq.models import PolicyKind, StorePolicyAdoption
     from hq.services.policies import (
         group_policy_bootstrap,
@@ -166,8 +167,6 @@ def bench_publish() -> None:
         policy_version_publish,
     )
     from tenants.models import DealerGroup, Store
-
-    from benchmarks.tenants_bench import _ensure_stores
 
     # The same 1,000 stores as the tenants/hq/after-sales benchmarks (group "bench"): built once, shared.
     group, _ = DealerGroup.objects.get_or_create(code="bench", defaults={"name": "压测集团"})
