@@ -158,6 +158,7 @@ def _start_worker() -> subprocess.Popen[bytes]:
 def bench_publish() -> None:
     import copy
 
+    from benchmarks.tenants_bench import _ensure_stores
     from hq.models import PolicyKind, StorePolicyAdoption
     from hq.services.policies import (
         group_policy_bootstrap,
@@ -167,11 +168,10 @@ def bench_publish() -> None:
     )
     from tenants.models import DealerGroup, Store
 
-    group, _ = DealerGroup.objects.get_or_create(code="publish-bench", defaults={"name": "发布压测集团"})
+    # The same 1,000 stores as the tenants/hq/after-sales benchmarks (group "bench"): built once, shared.
+    group, _ = DealerGroup.objects.get_or_create(code="bench", defaults={"name": "压测集团"})
     group_policy_bootstrap(group=group)
-    have = Store.objects.filter(group=group).count()
-    for i in range(have, PUBLISH_STORES):
-        _ensure_store(f"发布压测门店{i}", f"pub-{i:05d}", group)
+    _ensure_stores(group, PUBLISH_STORES)
     stores = Store.objects.filter(group=group).exclude(status=Store.Status.ARCHIVED).count()
     worker = _start_worker()
     try:

@@ -1,15 +1,20 @@
 """HQ comparison over 1,000 stores × 24 months of snapshots, and the snapshot refresh itself.
 
 Figures: hq_compare_p95_ms and hq_compare_api_p95_ms (page and API, one month, the default metric
-set), snapshot_refresh_all_s (every store's current month, each store with demo-generator data),
-snapshot_refresh_one_s (one such store on demand).
+set) beside hq_compare_live_union_p95_ms (the approach snapshots replace: the same month's figures
+computed live by one UNION ALL over every store schema), snapshot_refresh_all_s (every store's current
+month, sequential in one process), snapshot_refresh_all_2workers_s (the nightly fan-out through two real
+Celery worker processes), snapshot_refresh_one_s (one such store on demand).
 """
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import time
+from pathlib import Path
 
-from benchmarks.common import p95_ms, record, size
+from benchmarks.common import SMOKE, p95_ms, record, size
 
 STORES = size("BENCH_HQ_STORES", 1000, 3)
 MONTHS = 24
@@ -85,6 +90,89 @@ def _populate(stores) -> None:  # type: ignore[no-untyped-def]
             cursor.execute("SET session_replication_role = DEFAULT")
 
 
+def _live_union_sql(stores) -> str:  # type: ignore[no-untyped-def]
+    """One month's per-store figures computed live from every store schema (new customers, leads, deals,
+    complaints): what HQ would run without snapshots."""
+    from django.db import connection
+
+    q = connection.ops.quote_name
+    parts = [
+        f"SELECT {s.pk} AS store_id, "  # noqa: S608 - quoted identifiers, integer ids
+        f"(SELECT count(*) FROM {q(s.schema_name)}.crm_customer WHERE created_at >= %(m0)s AND created_at < %(m1)s) AS customers, "
+        f"(SELECT count(*) FROM {q(s.schema_name)}.crm_lead WHERE created_at >= %(m0)s AND created_at < %(m1)s) AS leads, "
+        f"(SELECT count(*) FROM {q(s.schema_name)}.crm_lead WHERE status = 'deal' AND closed_at >= %(m0)s "
+        f"AND closed_at < %(m1)s) AS deals, "
+        f"(SELECT count(*) FROM {q(s.schema_name)}.crm_complaint WHERE received_at >= %(m0)s "
+        f"AND received_at < %(m1)s) AS complaints"
+        for s in stores
+    ]
+    return " UNION ALL ".join(parts)
+
+
+def _live_union_p95(stores) -> float:  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    from django.db import connection
+
+    from hq.metrics.periods import current_month
+
+    period = current_month()
+    start = dt.datetime.combine(period.start, dt.time(), tzinfo=dt.UTC)
+    params = {"m0": start, "m1": start + dt.timedelta(days=31)}
+    sql = _live_union_sql(stores)
+
+    def live() -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        assert len(rows) == len(stores)
+
+    return p95_ms(live, runs=10, warmup=1)
+
+
+def _refresh_with_workers(stores, workers: int = 2) -> float:  # type: ignore[no-untyped-def]
+    """The nightly fan-out (hq.snapshot_refresh_all, spread 0) through `workers` real Celery processes."""
+    import os
+    import tempfile
+
+    from django.utils import timezone
+
+    from config.celery import app
+    from hq.metrics.services import nightly_periods
+    from hq.metrics.tasks import snapshot_refresh_all
+    from hq.models import SnapshotRun
+
+    app.control.purge()
+    env = dict(os.environ, DJANGO_SETTINGS_MODULE=os.environ.get("DJANGO_SETTINGS_MODULE", "config.settings.bench"))
+    log = tempfile.NamedTemporaryFile(prefix="hq-bench-worker-", suffix=".log", delete=False)  # noqa: SIM115
+    worker = subprocess.Popen(
+        [str(Path(sys.executable).parent / "celery"), "-A", "config", "worker", "-P", "prefork", "-c", str(workers),
+         "-Q", "celery,interactive", "--without-heartbeat", "--without-gossip", "--without-mingle", "-l", "WARNING"],
+        cwd=str(Path(__file__).resolve().parent.parent), env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not app.control.inspect(timeout=0.5).ping():
+            time.sleep(0.2)
+        # Distinct periods: on the 2nd and 3rd of a month nightly_periods() lists the current month twice.
+        expected = len(stores) * len(set(nightly_periods()))
+        started = timezone.now()
+        t0 = time.perf_counter()
+        snapshot_refresh_all.delay(spread_seconds=0)
+        deadline = time.monotonic() + (120 if SMOKE else 3600)
+        done = 0
+        while time.monotonic() < deadline:
+            done = SnapshotRun.objects.filter(store__in=stores, finished_at__gte=started).count()
+            if done >= expected:
+                break
+            time.sleep(0.5)
+        seconds = time.perf_counter() - t0
+        assert done >= expected, f"only {done}/{expected} store periods refreshed; worker log {log.name}"
+        return seconds
+    finally:
+        worker.terminate()
+        worker.wait(60)
+
+
 def run() -> None:
     from django.test import Client
 
@@ -124,3 +212,20 @@ def run() -> None:
         snapshot_refresh_store(store=store, period=period)
     record("snapshot_refresh_all_s", time.perf_counter() - start, "s",
            f"{len(stores)} stores × {CUSTOMERS} customers, sequential in one process")
+    two = _refresh_with_workers(stores, 2)
+    record("snapshot_refresh_all_2workers_s", two, "s",
+           f"{len(stores)} stores × {CUSTOMERS} customers, nightly fan-out through 2 Celery worker processes")
+    # The approach snapshots replace, on the same populated stores: a live UNION ALL over every schema.
+    from django.db import OperationalError, connection
+
+    page_p95 = p95_ms(page, runs=20)
+    try:
+        live = _live_union_p95(stores)
+    except OperationalError as exc:  # 1,000 schemas × 4 tables exceed max_locks_per_transaction (default 64)
+        connection.close()
+        print(f"  hq_compare: snapshots {page_p95:.1f} ms vs live UNION ALL: fails ({str(exc).splitlines()[0]})",
+              flush=True)
+        return
+    record("hq_compare_live_union_p95_ms", live, "ms", f"{len(stores)} stores × {CUSTOMERS} customers, 4 figures")
+    print(f"  hq_compare: snapshots {page_p95:.1f} ms vs live UNION ALL {live:.1f} ms -> {live / page_p95:.1f}x",
+          flush=True)

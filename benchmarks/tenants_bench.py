@@ -1,7 +1,12 @@
-"""Foundation: onboarding one more store, and a no-op `migrate_schemas`, at 10 / 100 / 1,000 stores.
+"""Foundation: onboarding one more store, and a no-op `migrate_schemas`, at 10 / 100 / 1,000 stores,
+each beside the approach it replaces, measured in the same run, with the ratio.
 
-Stores are created through the real onboarding service (schema cloned from the template). The
-figures are `store_onboard_s` and `migrate_noop_s`, each sized by the number of existing stores.
+- store_onboard_s: the real onboarding service (schema cloned from the template by replaying its DDL);
+  store_onboard_peer_s: django-tenants' own `clone_schema` (the plpgsql clone function) of the same template.
+- migrate_noop_s: our `migrate_schemas` (one UNION ALL per 300 stores finds nothing behind);
+  migrate_noop_peer_s: stock django-tenants `migrate_schemas` (Django's `migrate` in every schema).
+- catalog_pg_class_rows / catalog_pg_attribute_rows / database_mb: the catalogue and database size.
+BENCH_STORE_SIZES overrides the sizes; BENCH_MIGRATE_PEER=0 skips the (slow) stock migrate peer.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ import time
 from benchmarks.common import SMOKE, record
 
 SIZES = [int(s) for s in os.environ.get("BENCH_STORE_SIZES", "3" if SMOKE else "10,100,1000").split(",")]
+MIGRATE_PEER = os.environ.get("BENCH_MIGRATE_PEER", "1") == "1"
 
 
 def _ensure_stores(group, count: int) -> None:  # type: ignore[no-untyped-def]
@@ -26,6 +32,57 @@ def _ensure_stores(group, count: int) -> None:  # type: ignore[no-untyped-def]
                       gm_name="压测经理", gm_mobile="13900000000", onboarding_key=f"bench-{i}")
 
 
+def ratio(name: str, ours: float, peer: float) -> None:
+    print(f"  {name}: ours {ours:.3f} vs peer {peer:.3f} -> {peer / ours if ours else float('inf'):.1f}x", flush=True)
+
+
+def _onboard_peer(size: int) -> float:
+    """django-tenants' own clone_schema of the template into a throw-away schema (then dropped)."""
+    from django.conf import settings
+    from django.db import connection
+    from django_tenants.clone import CloneSchema
+
+    samples = []
+    for k in range(3):
+        schema = f"peer_probe_{size}_{k}"
+        start = time.perf_counter()
+        CloneSchema().clone_schema(settings.TENANT_TEMPLATE_SCHEMA, schema, set_connection=False)
+        samples.append(time.perf_counter() - start)
+        with connection.cursor() as cursor:
+            cursor.execute(f'DROP SCHEMA "{schema}" CASCADE')
+    connection.set_schema_to_public()  # type: ignore[attr-defined]
+    return statistics.median(samples)
+
+
+def _migrate_peer() -> float:
+    """Stock django-tenants migrate_schemas: its own executor instead of tenants.migration's."""
+    import django_tenants.management.commands.migrate_schemas as stock
+    from django.core.management import call_command
+    from django_tenants.migration_executors import get_executor
+
+    saved = stock.GET_EXECUTOR_FUNCTION
+    stock.GET_EXECUTOR_FUNCTION = get_executor
+    try:
+        start = time.perf_counter()
+        call_command("migrate_schemas", verbosity=0, stdout=io.StringIO())
+        return time.perf_counter() - start
+    finally:
+        stock.GET_EXECUTOR_FUNCTION = saved
+
+
+def catalog_sizes(label: str) -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT (SELECT count(*) FROM pg_class), (SELECT count(*) FROM pg_attribute), "
+                       "pg_database_size(current_database()), pg_total_relation_size('pg_class'), "
+                       "pg_total_relation_size('pg_attribute')")
+        classes, attributes, db_bytes, class_bytes, attr_bytes = cursor.fetchone()
+    record("catalog_pg_class_rows", classes, "rows", f"{label}; {class_bytes / 2**20:.1f} MB")
+    record("catalog_pg_attribute_rows", attributes, "rows", f"{label}; {attr_bytes / 2**20:.1f} MB")
+    record("database_mb", db_bytes / 2**20, "MB", label)
+
+
 def run() -> None:
     from django.core.management import call_command
     from django.db import connection
@@ -36,7 +93,9 @@ def run() -> None:
     call_command("migrate_schemas", verbosity=0)
     group, _ = DealerGroup.objects.get_or_create(code="bench", defaults={"name": "压测集团"})
     for size in SIZES:
+        t0 = time.perf_counter()
         _ensure_stores(group, size)
+        print(f"  ({size} stores ready in {time.perf_counter() - t0:.0f} s)", flush=True)
         total = Store.objects.count()
         samples = []
         for k in range(3):
@@ -49,7 +108,17 @@ def run() -> None:
             with connection.cursor() as cursor:
                 cursor.execute(f'DROP SCHEMA "{result.store.schema_name}" CASCADE')
             Store.objects.filter(pk=result.store.pk).delete()
-        record("store_onboard_s", statistics.median(samples), "s", total)
+        ours = statistics.median(samples)
+        record("store_onboard_s", ours, "s", total)
+        peer = _onboard_peer(size)
+        record("store_onboard_peer_s", peer, "s", f"{total}; django-tenants clone_schema of the template only")
+        ratio("store_onboard", ours, peer)
         start = time.perf_counter()
         call_command("migrate_schemas", verbosity=0, stdout=io.StringIO())
-        record("migrate_noop_s", time.perf_counter() - start, "s", total)
+        ours = time.perf_counter() - start
+        record("migrate_noop_s", ours, "s", total)
+        if MIGRATE_PEER:
+            peer = _migrate_peer()
+            record("migrate_noop_peer_s", peer, "s", f"{total}; stock django-tenants migrate_schemas")
+            ratio("migrate_noop", ours, peer)
+        catalog_sizes(f"{total} stores")

@@ -141,7 +141,9 @@ def cmd_run() -> int:
             # queues instead of opening a database connection per request (the dev server's failure mode).
             subprocess.Popen([PY, "-m", "gunicorn", "-c", str(ROOT / "deploy" / "gunicorn.conf.py"),
                               "--bind", f"0.0.0.0:{port}"], cwd=ROOT, env=env),
-            subprocess.Popen([*celery, "worker", "-l", "warning", "-c", "2"], cwd=ROOT, env=env),
+            # Both queues: interactive work (imports, one store's refresh) first, nightly fan-outs second.
+            subprocess.Popen([*celery, "worker", "-l", "warning", "-c", "2", "-Q", "interactive,celery"],
+                             cwd=ROOT, env=env),
             subprocess.Popen([*celery, "beat", "-l", "warning", "-s", str(DATA / "celerybeat-schedule")],
                              cwd=ROOT, env=env),
         ]

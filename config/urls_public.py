@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from hq import policy_urls as hq_policy_urls
 from hq.api import metrics as hq_metrics_api
 from hq.api.stores import StoreListCreate
 from hq.views import metrics as hq_metrics
@@ -59,8 +60,6 @@ urlpatterns = [
 urlpatterns += [path("", include("billing.urls"))]
 
 # Policies & cadence (hq.policy_urls): group policy templates, their diff/publish/adoption, the work calendar.
-from hq import policy_urls as hq_policy_urls  # noqa: E402
-
 urlpatterns += [
     path("hq/policies/", include(hq_policy_urls.pages)),
     path("api/hq/policies/", include(hq_policy_urls.api_patterns)),

@@ -17,21 +17,17 @@ FANOUT_SPREAD_S = 10
 @shared_task(name="hq.policy_fanout", acks_late=True)
 def policy_fanout(version_id: int) -> int:
     """发布后下发: enqueue one adoption task per store of the version's group (not archived)."""
-    from tenants.models import Store
+    from tenants.fanout import Work, fan_out_to_stores, stores_for
 
     from .models import PolicyVersion
 
     version = PolicyVersion.objects.select_related("template").filter(pk=version_id).first()
     if version is None:
         return 0
-    stores = list(Store.objects.filter(group_id=version.template.group_id)
-                  .exclude(status=Store.Status.ARCHIVED).values_list("pk", "schema_name"))
-    n = len(stores)
-    for i, (store_id, schema) in enumerate(stores):
-        policy_adopt_store.apply_async(
-            args=(store_id, version_id), headers={"_schema_name": schema},
-            countdown=(FANOUT_SPREAD_S * i / n) if n > 100 else 0,
-        )
+    group_id = version.template.group_id
+    many = len(stores_for(Work.BOOKKEEPING, group_id=group_id)) > 100
+    n = fan_out_to_stores("hq.policy_adopt_store", work=Work.BOOKKEEPING, group_id=group_id,
+                          args=lambda s: (s.pk, version_id), spread_seconds=FANOUT_SPREAD_S if many else 0)
     log.info("policy version %s fanned out to %s stores", version_id, n)
     return n
 

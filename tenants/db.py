@@ -18,6 +18,16 @@ def fetch_one(sql: str, params: Any) -> dict[str, Any]:
         return dict(zip([c[0] for c in cursor.description], row, strict=True))
 
 
+def execute_counting(cursor: Any, sql: str, params: Any) -> int:
+    """Run one INSERT/UPDATE/DELETE and return how many rows it wrote, counted with RETURNING.
+
+    `cursor.rowcount` is not that number everywhere: behind Citus a routed `INSERT … ON CONFLICT` reports
+    the rows selected, not inserted (deploy/scale-out.md). `sql` is one statement without RETURNING."""
+    # `sql` is the caller's own statement text (values travel in `params`), wrapped, never user input.
+    cursor.execute(f"WITH written AS ({sql.strip().rstrip(';')} RETURNING 1) SELECT count(*) FROM written", params)  # noqa: S608
+    return int(cursor.fetchone()[0])
+
+
 def percent(part: float | None, whole: float | None, *, digits: int = 2) -> float | None:
     """part / whole as a percentage; None when there is no basis (never a misleading 0 %)."""
     if not whole:

@@ -26,15 +26,9 @@ def last_heartbeat_age_s() -> float | None:
 
 @shared_task(name="tenants.fan_out_to_stores", ignore_result=True)
 def fan_out_to_stores(task_name: str, spread_seconds: int = 1800) -> int:
-    """Beat's per-store jobs: send `task_name` once into every active store's schema, spread over
-    `spread_seconds` so a thousand stores do not start in the same second. Returns the store count."""
-    from celery import current_app as app  # the project's tenant-aware app (config.celery), not imported
-    from django_tenants.utils import tenant_context
+    """Beat's per-store outbound jobs (nightly classification, month-end list): `task_name` once into every
+    active store's schema, spread over `spread_seconds`. The rule and the sending: tenants.fanout."""
+    from .fanout import Work
+    from .fanout import fan_out_to_stores as fan_out
 
-    from .models import Store
-
-    stores = list(Store.objects.filter(status=Store.Status.ACTIVE).order_by("pk"))
-    for i, store in enumerate(stores):
-        with tenant_context(store):  # the tenant-aware app stamps this schema on the message
-            app.send_task(task_name, countdown=int(spread_seconds * i / max(1, len(stores))))
-    return len(stores)
+    return fan_out(task_name, work=Work.OUTBOUND, spread_seconds=spread_seconds)

@@ -244,7 +244,7 @@ def worker_process(extra_env: dict[str, str] | None = None, *, pool: str = "solo
                CELERY_BROKER_URL=settings.CELERY_BROKER_URL, **(extra_env or {}))
     proc = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "config", "worker", "-P", pool, "-c", "1", "--without-heartbeat",
-         "--without-gossip", "--without-mingle", "-l", "INFO", "-Q", "celery"],
+         "--without-gossip", "--without-mingle", "-l", "INFO", "-Q", "celery,interactive"],
         cwd=str(ROOT), env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
     )
     try:

@@ -3,6 +3,10 @@
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
+from kombu import Queue
+
+from config.observability import sentry_init
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 env = environ.Env()
@@ -51,6 +55,7 @@ GET_EXECUTOR_FUNCTION = "tenants.migration.get_executor"
 TENANT_LIMIT_SET_CALLS = True
 
 MIDDLEWARE = [
+    "config.observability.RequestIdMiddleware",
     "tenants.middleware.StoreMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -212,22 +217,11 @@ CELERY_BEAT_SCHEDULE: dict = {
 }
 
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "filters": {"tenant_context": {"()": "django_tenants.log.TenantContextFilter"}},
-    "formatters": {
-        "tenant": {"format": "%(asctime)s %(levelname)s [%(schema_name)s] %(name)s: %(message)s"},
-    },
-    "handlers": {
-        "console": {"class": "logging.StreamHandler", "filters": ["tenant_context"], "formatter": "tenant"},
-    },
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
-}
+# Logs: one JSON object per line in production (LOG_FORMAT=json), with the store schema and request id.
+LOGGING = __import__("config.observability", fromlist=["logging_config"]).logging_config(
+    fmt=env("LOG_FORMAT", default="text"), level=env("LOG_LEVEL", default="INFO"))
 
 # Billing (billing/): Stripe customer per dealer group, subscription priced per billable store.
-from celery.schedules import crontab  # noqa: E402
 
 # STRIPE_API_KEY / STRIPE_WEBHOOK_SECRET: local defaults only in config/settings/local.py; production requires them.
 STRIPE_API_BASE = env("STRIPE_API_BASE", default="")  # empty = api.stripe.com; localstripe in tests
@@ -331,3 +325,27 @@ CELERY_BEAT_SCHEDULE["crm-import-raw-purge-hourly"] = {
     "args": ("crm.tasks.import_raw_files_purge", 600),
     "options": {"expires": 60 * 50},
 }
+
+# Operations (deploy/): Celery time limits, queues, broker visibility, error reporting.
+# Every task has a soft limit (SoftTimeLimitExceeded: a transaction rolls back cleanly) and a hard one.
+CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=600)
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=660)
+# Interactive work (a user waits: an import, one store's refresh, a customer's follow-ups after an event) has
+# its own queue; the per-store nightly fan-outs (tenants.fanout) always go to `celery`, so they never delay it.
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+# Each queue with its own routing key: sharing the default key would copy every message into both queues.
+CELERY_TASK_QUEUES = (Queue("interactive", routing_key="interactive"), Queue("celery", routing_key="celery"))
+CELERY_TASK_ROUTES = {
+    "crm.tasks.import_job_run": {"queue": "interactive"},
+    "hq.snapshot_refresh_store": {"queue": "interactive"},
+    "cadence.customer_run": {"queue": "interactive"},
+}
+# Redis redelivers a task not acknowledged within the visibility timeout. With acks_late, a task sent with a
+# countdown waits unacknowledged until it runs: the timeout must exceed the longest countdown (the daily
+# cadence spread) plus the hard time limit, or a spread-out task would run twice.
+CELERY_LONGEST_COUNTDOWN_S = max(CADENCE_SPREAD_S, HQ_SNAPSHOT_SPREAD_S, CADENCE_MONTHLY_SPREAD_S, 1800)
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_LONGEST_COUNTDOWN_S + CELERY_TASK_TIME_LIMIT + 3600}
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # keep the JSON/text LOGGING above in workers too
+SENTRY_DSN = env("SENTRY_DSN", default="")
+SENTRY_ENABLED = sentry_init(
+    SENTRY_DSN, environment=env("SENTRY_ENVIRONMENT", default="development"), release=env("SENTRY_RELEASE", default=""))

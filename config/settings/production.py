@@ -18,10 +18,14 @@ if _missing:
         + ". Set them in the environment file (deploy/env/chezhu.env.example lists every one); refusing to start."
     )
 
+# The imports below come after the check on purpose: base.py reads the environment at import.
+from config.observability import logging_config  # noqa: E402
+
 from .base import *  # noqa: E402, F403
 from .base import BASE_DIR, env  # noqa: E402
 
 DEBUG = False
+LOGGING = logging_config(fmt=env("LOG_FORMAT", default="json"), level=env("LOG_LEVEL", default="INFO"))
 SECRET_KEY = env("DJANGO_SECRET_KEY")
 STRIPE_API_KEY = env("STRIPE_API_KEY")
 STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET")

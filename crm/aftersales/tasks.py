@@ -12,12 +12,9 @@ from celery import shared_task
 
 @shared_task(name="aftersales.sla_fanout", acks_late=True)
 def aftersales_sla_fanout() -> int:
-    from tenants.models import Store
+    from tenants.fanout import Work, fan_out_to_stores
 
-    schemas = list(Store.objects.filter(status=Store.Status.ACTIVE).values_list("schema_name", flat=True))
-    for schema in schemas:
-        aftersales_sla_sweep.apply_async(headers={"_schema_name": schema}, expires=600)
-    return len(schemas)
+    return fan_out_to_stores("aftersales.sla_sweep", work=Work.OUTBOUND, expires=600)
 
 
 @shared_task(name="aftersales.sla_sweep", acks_late=True)

@@ -21,8 +21,9 @@ from django.utils import timezone
 from hq.calendar import WorkCalendar
 from hq.models import PolicyKind
 from hq.selectors import EffectivePolicy, policy_effective, work_calendar_for_group
+from tenants.db import execute_counting
 from tenants.models import Store
-from tenants.selectors import store_role_members
+from tenants.selectors import store_members, store_role_members
 
 from ..models import CadenceRun
 from .sql import LEAD_GRADED_AT, plan_ahead_days, rule_insert
@@ -57,6 +58,12 @@ def _store() -> Store:
     return store
 
 
+def _staff_names(store: Store) -> dict[int, str]:
+    """Everyone who is or was on the store's staff, by user id (read from public once per run, then bound
+    into the store's SQL as parameters)."""
+    return {m.user_id: m.user.name for m in store_members(store.pk, include_inactive=True)}
+
+
 def _role_members(store: Store) -> dict[str, list[int]]:
     return store_role_members(store.pk)
 
@@ -77,6 +84,7 @@ def _generate(store: Store, policy: EffectivePolicy, *, start: dt.date, end: dt.
               customer_id: int | None = None, run: CadenceRun | None = None) -> tuple[int, int]:
     body = policy.body
     members = _role_members(store)
+    names = _staff_names(store)
     cal = work_calendar_for_group(store.group_id)
     pause = float(getattr(settings, "CADENCE_RULE_PAUSE_S", 0) or 0)
     created = rules = 0
@@ -93,10 +101,11 @@ def _generate(store: Store, policy: EffectivePolicy, *, start: dt.date, end: dt.
         stmt = rule_insert(rule, body, start=start, end=end, ahead=plan_ahead_days(rule, body),
                            version_id=policy.version.pk,
                            version_number=policy.version.number, store_name=store.name,
-                           role_ids=members.get(rule["assignee"], []), holidays=holidays, customer_id=customer_id)
+                           role_ids=members.get(rule["assignee"], []), holidays=holidays, customer_id=customer_id,
+                           user_names=names)
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(stmt.sql, stmt.params)
-            created += int(cursor.fetchone()[0])
+            created += int(cursor.fetchone()[0])  # the statement counts the rows it inserted (RETURNING)
             if run is not None:
                 CadenceRun.objects.filter(pk=run.pk).update(rules_done=run.rules_done + [rule["key"]])
                 run.rules_done = run.rules_done + [rule["key"]]
@@ -151,22 +160,24 @@ def _mark_overdue(today: dt.date) -> int:
 def _queue_messages(start: dt.date, end: dt.date, customer_id: int | None = None) -> int:
     """Messages of due message tasks go to the outbox once (UNIQUE task_id)."""
     with connection.cursor() as cursor:
-        cursor.execute(
-            "INSERT INTO crm_outboxmessage (task_id, customer_id, channel, \"to\", body, status, attempts, "
-            "next_attempt_at, last_error, provider_ref, created_at) "
-            "SELECT t.id, t.customer_id, t.channel, CASE WHEN t.channel = 'email' THEN c.email "
+        # The rows are selected in a MATERIALIZED CTE first: Citus refuses this INSERT … SELECT as one statement
+        # ("requires repartitioning"); counted with RETURNING (rowcount is not reliable there).
+        return execute_counting(
+            cursor,
+            "WITH due AS MATERIALIZED (SELECT t.id, t.customer_id, t.channel, CASE WHEN t.channel = 'email' THEN c.email "
             "WHEN t.channel = 'wechat' AND c.wechat <> '' THEN c.wechat ELSE c.mobile END, t.message, 'pending', 0, "
             "GREATEST(COALESCE(t.due_at, (t.due_date + time '09:00') AT TIME ZONE 'Asia/Shanghai'), now()), "
-            "'', '', now() "
+            "'' AS last_error, '' AS provider_ref, now() AS created_at "
             "FROM crm_followuptask t JOIN crm_customer c ON c.id = t.customer_id "
             "WHERE t.channel IN ('sms', 'wechat', 'email') AND t.status IN ('open', 'overdue') "
             "AND (t.channel <> 'email' OR (c.email <> '' AND c.email_consent)) "
             "AND t.due_date BETWEEN %(start)s AND %(end)s "
-            "AND (%(customer_id)s::bigint IS NULL OR t.customer_id = %(customer_id)s) "
+            "AND (%(customer_id)s::bigint IS NULL OR t.customer_id = %(customer_id)s)) "
+            "INSERT INTO crm_outboxmessage (task_id, customer_id, channel, \"to\", body, status, attempts, "
+            "next_attempt_at, last_error, provider_ref, created_at) SELECT * FROM due "
             "ON CONFLICT (task_id) DO NOTHING",
             {"start": start, "end": end, "customer_id": customer_id},
         )
-        return max(cursor.rowcount, 0)
 
 
 def cadence_run_store(*, today: dt.date | None = None) -> RunResult:

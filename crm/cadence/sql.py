@@ -137,9 +137,11 @@ _FIELD_SQL = {
     "model": "COALESCE(v.model, '')",
     "store_name": "%(store_name)s",
     "store_phone": "%(store_phone)s",
-    "consultant_name": "COALESCE((SELECT u.name FROM tenants_user u WHERE u.id = "
-                       "COALESCE(e.consultant_id, c.consultant_id)), '')",
-    "advisor_name": "COALESCE((SELECT u.name FROM tenants_user u WHERE u.id = e.advisor_id), '')",
+    # Staff names come in as bound arrays (store SQL never reads a public table: deploy/scale-out.md). The
+    # consultant who follows the event up (a 撞单 reception: the owner) signs, else the customer's own.
+    "consultant_name": "COALESCE((%(user_names)s::text[])[array_position(%(user_ids)s::bigint[], "
+                       "COALESCE(e.consultant_id, c.consultant_id))], '')",
+    "advisor_name": "COALESCE((%(user_names)s::text[])[array_position(%(user_ids)s::bigint[], e.advisor_id)], '')",
     "due_date": "to_char(e.event_date, 'YYYY年FMMM月FMDD日')",
     "due_km": "COALESCE(e.due_km::text, '')",
     "insurance_until": "COALESCE(to_char(v.insurance_until, 'YYYY年FMMM月FMDD日'), '')",
@@ -261,11 +263,13 @@ class RuleSQL:
 
 def rule_insert(rule: dict[str, Any], body: dict[str, Any], *, start: dt.date, end: dt.date,
                 version_id: int, version_number: int, store_name: str, role_ids: list[int],
-                holidays: list[tuple[dt.date, str]], customer_id: int | None = None, ahead: int = 0) -> RuleSQL:
+                holidays: list[tuple[dt.date, str]], customer_id: int | None = None, ahead: int = 0,
+                user_names: dict[int, str] | None = None) -> RuleSQL:
     """The INSERT for one rule, creating tasks due in [start, end] (optionally for one customer); a
     return-visit rule also creates each new visit's record. The statement yields the number of tasks
     created (RETURNING, not rowcount). `ahead` (plan_ahead_days): the first calls — and a fixed count
-    of repeats — due up to that many days after `end` are created now, on their future dates."""
+    of repeats — due up to that many days after `end` are created now, on their future dates.
+    `user_names`: the store's staff by user id, for {consultant_name}/{advisor_name} in messages."""
     every = rule.get("repeat_every_days") or 0
     repeat_max = rule.get("repeat_max") or 0 if rule.get("repeat_until") else 0
     offset = rule["offset_days"]
@@ -317,5 +321,6 @@ SELECT count(*) FROM ins
         "months": rule.get("months") or 6, "years": sorted({ev_from.year, ev_to.year}),
         "holiday_dates": [d for d, _n in holidays], "holiday_names": [n for _d, n in holidays],
         "customer_id": customer_id,
+        "user_ids": list((user_names or {}).keys()), "user_names": list((user_names or {}).values()),
     }
     return RuleSQL(sql, params)

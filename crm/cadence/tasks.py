@@ -10,7 +10,6 @@ acks_late + task_reject_on_worker_lost (settings) make a killed worker's run be 
 from __future__ import annotations
 
 import datetime as dt
-import zlib
 
 from celery import shared_task
 from django.conf import settings
@@ -26,23 +25,17 @@ def store_run_day(zone_name: str | None, now: dt.datetime | None = None) -> str:
     return timezone.localdate(now, timezone=store_zone(zone_name)).isoformat()
 
 
-def _spread(store_id: int, seconds: int) -> int:
-    return zlib.crc32(str(store_id).encode()) % max(seconds, 1)
-
-
 @shared_task(name="cadence.daily_fanout", acks_late=True)
 def cadence_daily_fanout(run_on: str | None = None) -> int:
-    """Enqueue the daily run of every active store, each in its schema, spread over time. The run's
-    date is the store's own "today" (its zone) when beat fires, fixed now so the spread cannot move it."""
-    from tenants.models import Store
+    """Enqueue the daily run of every active store (tenants.fanout), each in its schema, at a stable offset.
+    The run's date is the store's own "today" (its zone) when beat fires, fixed now so the spread cannot
+    move it."""
+    from tenants.fanout import Work, fan_out_to_stores
 
     spread = int(getattr(settings, "CADENCE_SPREAD_S", 3600))
-    stores = list(Store.objects.filter(status=Store.Status.ACTIVE).values_list("pk", "schema_name", "time_zone"))
-    for store_id, schema, zone in stores:
-        day = run_on or store_run_day(zone)
-        cadence_store_run.apply_async(args=(day,), headers={"_schema_name": schema},
-                                      countdown=_spread(store_id, spread))
-    return len(stores)
+    return fan_out_to_stores("cadence.store_run", work=Work.OUTBOUND,
+                             args=lambda store: (run_on or store_run_day(store.time_zone),),
+                             spread_seconds=spread, stable=True)
 
 
 @shared_task(name="cadence.store_run", acks_late=True)
@@ -71,12 +64,9 @@ def cadence_after_event(*, customer_id: int) -> None:
 
 @shared_task(name="cadence.outbox_fanout", acks_late=True)
 def cadence_outbox_fanout() -> int:
-    from tenants.models import Store
+    from tenants.fanout import Work, fan_out_to_stores
 
-    stores = list(Store.objects.filter(status=Store.Status.ACTIVE).values_list("schema_name", flat=True))
-    for schema in stores:
-        cadence_outbox_dispatch.apply_async(headers={"_schema_name": schema})
-    return len(stores)
+    return fan_out_to_stores("cadence.outbox_dispatch", work=Work.OUTBOUND)
 
 
 @shared_task(name="cadence.outbox_dispatch", acks_late=True)

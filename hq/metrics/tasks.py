@@ -16,10 +16,12 @@ from .periods import Period
              retry_backoff=True, max_retries=3)
 def snapshot_refresh_store(store_id: int, kind: str, start: str) -> int:
     """Refresh one store's period. Takes ids and ISO dates; a store that vanished is skipped."""
+    from tenants.fanout import Work, store_takes
+
     from .services import snapshot_refresh_store as refresh
 
-    store = Store.objects.select_related("group").filter(pk=store_id).exclude(status=Store.Status.ARCHIVED).first()
-    if store is None or kind not in ("day", "month"):
+    store = Store.objects.select_related("group").filter(pk=store_id).first()
+    if store is None or not store_takes(Work.BOOKKEEPING, store) or kind not in ("day", "month"):
         return 0
     return refresh(store=store, period=Period(kind, dt.date.fromisoformat(start)))
 
@@ -30,10 +32,15 @@ def snapshot_refresh_all(spread_seconds: int | None = None) -> int:
     from .services import nightly_periods
 
     spread = settings.HQ_SNAPSHOT_SPREAD_S if spread_seconds is None else spread_seconds
-    store_ids = list(Store.objects.exclude(status=Store.Status.ARCHIVED).order_by("pk").values_list("pk", flat=True))
-    periods = nightly_periods()
-    for i, store_id in enumerate(store_ids):
-        countdown = int(spread * i / max(1, len(store_ids)))
-        for p in periods:
-            snapshot_refresh_store.apply_async((store_id, p.kind, p.start.isoformat()), countdown=countdown)
-    return len(store_ids)
+    from tenants.fanout import StoreRef, Work, fan_out_to_stores
+
+    n = 0
+    for p in nightly_periods():  # the task takes the store's id and enters its schema itself
+        period_args = (p.kind, p.start.isoformat())
+
+        def args(store: StoreRef, rest: tuple[str, str] = period_args) -> tuple[int, str, str]:
+            return (store.pk, *rest)
+
+        n = fan_out_to_stores("hq.snapshot_refresh_store", work=Work.BOOKKEEPING, spread_seconds=spread,
+                              args=args, in_store_schema=False)
+    return n

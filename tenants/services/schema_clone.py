@@ -1,4 +1,4 @@
-"""Create a store's schema from the migrated template schema in one round trip.
+"""Create a store's schema from the migrated template schema, replaying its DDL.
 
 django-tenants' own clone walks information_schema (slow with thousands of schemas) and then
 replays `migrate_schemas --fake` for the new tenant. Here the template's DDL is read once from
@@ -27,9 +27,11 @@ class TemplateDDL:
     fingerprint: str
     statements: tuple[str, ...]
 
-    def sql_for(self, schema_name: str) -> str:
+    def statements_for(self, schema_name: str) -> list[str]:
+        """One statement per `execute()`: Citus' schema-based sharding forwards DDL statement by statement
+        and fails on a multi-statement string (deploy/scale-out.md)."""
         quoted = connection.ops.quote_name(schema_name)
-        return ";\n".join(s.replace(_PLACEHOLDER, quoted) for s in self.statements) + ";"
+        return [s.replace(_PLACEHOLDER, quoted) for s in self.statements]
 
 
 def template_schema() -> str:
@@ -98,9 +100,11 @@ def _build(cursor, template: str, fingerprint: str) -> TemplateDDL:  # type: ign
                        "WHERE attrelid = %s::regclass AND attname = 'id'", [f"{tpl}.{q(table)}"] * 2)
         row = cursor.fetchone()
         if row and row[0]:
-            statements.append(
-                f"SELECT setval(pg_get_serial_sequence('{target}', 'id'), max(id)) FROM {target}"  # noqa: S608
-            )
+            # The max is read here and set as a literal: `setval(…, max(id)) FROM t` would run on a Citus
+            # worker, where the sequence does not live.
+            cursor.execute(f"SELECT max(id) FROM {tpl}.{q(table)}")  # noqa: S608 - quoted identifiers
+            top = int(cursor.fetchone()[0])
+            statements.append(f"SELECT setval(pg_get_serial_sequence('{target}', 'id'), {top})")
     cursor.execute("SET LOCAL search_path = public")
     return TemplateDDL(fingerprint=fingerprint, statements=tuple(statements))
 
@@ -128,4 +132,5 @@ def clone_template_into(schema_name: str) -> None:
     ddl = template_ddl()
     tenant_connection().set_schema_to_public()
     with connection.cursor() as cursor:
-        cursor.execute(ddl.sql_for(schema_name))
+        for statement in ddl.statements_for(schema_name):
+            cursor.execute(statement)

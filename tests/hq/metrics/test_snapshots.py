@@ -64,7 +64,7 @@ def test_a_store_refresh_writes_its_figures(world: World, db: Any) -> None:
     assert values["deliveries"] == 1 and values["service_visits"] == 1 and values["service_revenue"] == 680.0
     assert values["customers_total"] == 4 and values["value_a_pct"] == 25.0 and values["churn_pct"] == 50.0
     # No store B figure leaked in: store B has no rows for this period.
-    assert not MetricSnapshot.objects.filter(store=world.store_b).exists()
+    assert not MetricSnapshot.objects.filter(store=world.store_b, period_start=OCT.start).exists()
 
 
 def test_recomputing_a_period_replaces_it(world: World, db: Any) -> None:
