@@ -2,7 +2,7 @@
 
 The rule (store lifecycle, tenants.models.Store.Status; 已暂停 = read-only):
 - OUTBOUND work — anything that creates work items or reaches people: the cadence's daily run and outbox
-  (SMS/WeChat), return-visit materialising, complaint SLA escalations and notices, the nightly
+  (SMS/WeChat), complaint SLA escalations and notices, the nightly
   classification, the month-end maintenance list — runs in ACTIVE stores only. A suspended store keeps
   all its data and can be read, but nothing new is written into it and nobody is called or messaged for it.
 - BOOKKEEPING — HQ's metric snapshots (what the group sees of the store) and policy adoption (so a store

@@ -71,7 +71,6 @@ def test_fan_out_spreads_evenly_or_stably_and_uses_the_nightly_queue(world: Worl
     ("crm.cadence.tasks.cadence_daily_fanout", Work.OUTBOUND),
     ("crm.cadence.tasks.cadence_outbox_fanout", Work.OUTBOUND),
     ("crm.aftersales.tasks.aftersales_sla_fanout", Work.OUTBOUND),
-    ("crm.aftersales.tasks.aftersales_visits_fanout", Work.OUTBOUND),
     ("tenants.tasks.fan_out_to_stores", Work.OUTBOUND),
 ])
 def test_every_outbound_fan_out_follows_the_rule(task_path: str, work: Work, b_suspended_c_archived: World,
