@@ -10,7 +10,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 ROOT = Path(__file__).resolve().parent.parent
 # Views that are public by nature: sign-in, hand-over, health, docs, language, admin.
 OPEN_VIEWS = {
-    "signin", "signout", "store_signout", "handoff", "healthz", "store_healthz", "schema", "api_docs",
+    "signin", "signout", "store_signout", "handoff", "healthz", "store_healthz",
     "set_language", "invitation", "home", "switch_store",
 }
 

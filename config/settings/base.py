@@ -295,3 +295,44 @@ CELERY_BEAT_SCHEDULE["crm-import-raw-purge-hourly"] = {
     "args": ("crm.tasks.import_raw_files_purge", 600),
     "options": {"expires": 60 * 50},
 }
+
+# --- Security (issue 15, security slice): Content-Security-Policy, API throttles, local Swagger ------
+from csp.constants import NONE, SELF  # noqa: E402
+
+SHARED_APPS += ["csp", "drf_spectacular_sidecar"]  # no models: static files and template tags only
+INSTALLED_APPS += ["csp", "drf_spectacular_sidecar"]
+MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1, "csp.middleware.CSPMiddleware")
+# No inline script or style anywhere: page behaviour lives in static/js/app.js (data-* attributes), charts
+# in static/js/*.js reading json_script data; htmx's own indicator <style> is switched off (htmx-config).
+# form-action allows the base domain and every store host: sign-in posts, then hands over to a store.
+CONTENT_SECURITY_POLICY = {
+    "EXCLUDE_URL_PREFIXES": ["/admin/"],  # Django's admin (platform staff only) keeps a few inline scripts
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF, f"{BASE_DOMAIN}:*", f"*.{BASE_DOMAIN}:*", "https://checkout.stripe.com",
+                        "https://billing.stripe.com"],
+    },
+}
+# DRF throttles: per user (session or token) and per anonymous address; "auth" for the endpoints that
+# check a credential (hand-off tickets, invitations, sign-in, token probes) — see tenants.throttles.
+REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] = [
+    "rest_framework.throttling.AnonRateThrottle", "rest_framework.throttling.UserRateThrottle"]
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {
+    "anon": env("API_THROTTLE_ANON", default="60/minute"),
+    "user": env("API_THROTTLE_USER", default="1200/minute"),
+    "auth": env("API_THROTTLE_AUTH", default="20/minute"),
+}
+# Swagger UI from the installed sidecar (no CDN); the schema and docs need a member (tenants.api.schema).
+SPECTACULAR_SETTINGS.update({
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+})

@@ -11,8 +11,10 @@ from ..context_processors import store_url_base
 from ..handoff import handoff_redeem
 from ..roles import Perm
 from ..services.accounts import user_sign_out_everywhere
+from ..throttles import auth_throttled
 
 
+@auth_throttled()
 def handoff(request: HttpRequest) -> HttpResponse:
     store = getattr(request, "tenant", None)
     if store is None:
