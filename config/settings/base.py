@@ -336,3 +336,18 @@ SPECTACULAR_SETTINGS.update({
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
 })
+# One name per choice set in the OpenAPI schema (drf-spectacular warns when one set gets two names).
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
+    "ContactChannelEnum": "crm.models.choices.Channel",
+    "ComplaintChannelEnum": "crm.models.aftersales.ComplaintChannel",
+    "CustomerSourceEnum": "crm.models.choices.Source",
+    "ActionSourceEnum": "crm.models.aftersales.ActionSource",
+    "ActionKindEnum": "crm.models.aftersales.ActionKind",
+    "ServiceTypeEnum": "crm.models.choices.ServiceType",
+    "ComplaintStateEnum": "crm.models.aftersales.ComplaintState",
+}
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update({
+    "StoreStatusEnum": "tenants.models.Store.Status",
+    "PolicyVersionStatusEnum": "hq.models.policies.PolicyVersion.Status",
+    "SubscriptionStatusEnum": "billing.models.BillingAccount.Status",
+})
