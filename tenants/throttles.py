@@ -26,7 +26,8 @@ class AuthRateThrottle(SimpleRateThrottle):
 
     def get_rate(self) -> str | None:
         # Read at call time, not import time, so a changed setting (or a test) takes effect.
-        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+        rate = api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+        return str(rate) if rate else None
 
     def get_cache_key(self, request: Any, view: Any) -> str:
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
@@ -40,7 +41,8 @@ def auth_throttled(*, methods: tuple[str, ...] = ("GET", "POST")) -> Callable[[F
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             if request.method in methods:
                 throttle = AuthRateThrottle()
-                if not throttle.allow_request(request, None):
+                # DRF's throttle reads only META (the address) from the request; no view is needed.
+                if not throttle.allow_request(request, None):  # type: ignore[arg-type]
                     wait = int(throttle.wait() or 60)
                     response = HttpResponse(_("尝试次数过多，请 %(seconds)s 秒后再试。") % {"seconds": wait},
                                             status=429, content_type="text/plain; charset=utf-8")

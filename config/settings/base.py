@@ -337,7 +337,7 @@ SPECTACULAR_SETTINGS.update({
     "REDOC_DIST": "SIDECAR",
 })
 # One name per choice set in the OpenAPI schema (drf-spectacular warns when one set gets two names).
-SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {  # type: ignore[assignment]  # the base dict's values are str
     "ContactChannelEnum": "crm.models.choices.Channel",
     "ComplaintChannelEnum": "crm.models.aftersales.ComplaintChannel",
     "CustomerSourceEnum": "crm.models.choices.Source",
@@ -345,9 +345,7 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
     "ActionKindEnum": "crm.models.aftersales.ActionKind",
     "ServiceTypeEnum": "crm.models.choices.ServiceType",
     "ComplaintStateEnum": "crm.models.aftersales.ComplaintState",
-}
-SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"].update({
     "StoreStatusEnum": "tenants.models.Store.Status",
     "PolicyVersionStatusEnum": "hq.models.policies.PolicyVersion.Status",
     "SubscriptionStatusEnum": "billing.models.BillingAccount.Status",
-})
+}
