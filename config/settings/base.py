@@ -351,3 +351,6 @@ SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {  # type: ignore[assignment]  # t
     "PolicyVersionStatusEnum": "hq.models.policies.PolicyVersion.Status",
     "SubscriptionStatusEnum": "billing.models.BillingAccount.Status",
 }
+# ICP备案号 (e.g. "沪ICP备2026000000号-1"): shown in every page's footer, linked to the MIIT register.
+ICP_FILING_NUMBER = env("ICP_FILING_NUMBER", default="")
+TEMPLATES[0]["OPTIONS"]["context_processors"].append("tenants.context_processors.site_footer")  # type: ignore[index]

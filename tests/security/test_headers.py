@@ -77,3 +77,13 @@ def test_hand_off_tickets_are_throttled(world: World, db: Any, settings: Any,
     assert codes == [404, 404, 404, 429]
     r = client.get("/auth/handoff/", {"ticket": "forged"})
     assert "尝试次数过多" in r.content.decode() and int(r["Retry-After"]) > 0
+
+
+def test_every_page_shows_the_icp_filing_number_from_settings(world: World, db: Any, settings: Any) -> None:
+    settings.ICP_FILING_NUMBER = "沪ICP备2026000001号-1"
+    for client, path in ((client_for(None), "/signin/"),
+                         (client_for(world.user("a.sales_manager"), world.host(world.store_a)), "/customers/")):
+        html = client.get(path).content.decode()
+        assert 'href="https://beian.miit.gov.cn/"' in html and "沪ICP备2026000001号-1" in html
+    settings.ICP_FILING_NUMBER = ""
+    assert "icp-footer" not in client_for(None).get("/signin/").content.decode()
