@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import Http404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.request import Request
@@ -12,6 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from tenants.access import IsHqMember, group_for_hq
+from tenants.errors import DomainError
 
 from ..models import PolicyKind, PolicyVersion
 from ..policy.diff import policy_diff
@@ -164,9 +166,20 @@ CALENDAR_YEAR = inline_serializer("CalendarYear", {
     "days": serializers.ListField(child=serializers.DictField())})
 
 
+YEARS = range(2000, 2101)  # a working-day calendar outside these years means nothing (and dates overflow)
+
+
+def _year(year: int) -> int:
+    if year not in YEARS:
+        raise DomainError(_("年份应在 %(first)s–%(last)s 之间。") % {"first": YEARS[0], "last": YEARS[-1]},
+                          field="year")
+    return year
+
+
 class CalendarYearView(_HqView):
     @extend_schema(responses=CALENDAR_YEAR)
     def get(self, request: Request, year: int) -> Response:
+        year = _year(year)
         group = group_for_hq(request)
         cal = work_calendar_for_group(group.pk)
         return Response({
@@ -177,6 +190,7 @@ class CalendarYearView(_HqView):
 
     @extend_schema(request=CalendarYearIn, responses=CALENDAR_YEAR)
     def put(self, request: Request, year: int) -> Response:
+        year = _year(year)
         body = CalendarYearIn(data=request.data)
         body.is_valid(raise_exception=True)
         days = [(d["day"], d["is_working"], d["name"]) for d in body.validated_data["days"]]

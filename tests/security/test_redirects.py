@@ -91,3 +91,12 @@ def test_a_nul_byte_in_a_query_or_form_is_a_400(world: World, db: Any) -> None:
               client.post("/customers/new/", {"name": "张\x00三", "mobile": "13911110000"})):
         assert r.status_code == 400 and "空字符" in r.content.decode()
     assert client.get("/api/customers/search/", {"q": "张三"}).status_code == 200
+
+
+def test_a_calendar_year_out_of_range_is_a_400(world: World, db: Any) -> None:
+    """Found by schemathesis: GET /api/hq/policies/calendar/156994/ overflowed a date and answered 500."""
+    hq = client_for(world.user("x.hq_admin"))
+    for year in (0, 1999, 2101, 156994, 2**40):
+        r = hq.get(f"/api/hq/policies/calendar/{year}/")
+        assert r.status_code == 400 and "年份应在 2000–2100 之间" in r.content.decode(), year
+    assert hq.get("/api/hq/policies/calendar/2027/").status_code == 200

@@ -31,8 +31,9 @@ def _run(schema_json: dict[str, Any], *, host: str, session: str,
          token: str | None = None) -> tuple[int, list[str], Counter[int]]:
     schema = schemathesis.openapi.from_dict(schema_json)
     app = get_wsgi_application()
-    headers = {"Host": host, **({"Authorization": f"Bearer {token}"} if token else {})}
-    cookies = {"sessionid": session}
+    csrf = "s" * 32  # a CSRF secret of our choosing, sent as cookie and header, so session writes get through
+    headers = {"Host": host, "X-CSRFToken": csrf, **({"Authorization": f"Bearer {token}"} if token else {})}
+    cookies = {"sessionid": session, "csrftoken": csrf}
     failures: list[str] = []
     statuses: Counter[int] = Counter()
     operations = [r.ok() for r in schema.get_all_operations()]
