@@ -69,7 +69,8 @@ class NullByteGuardMiddleware:
         if "\x00" in request.path or any("\x00" in k or any("\x00" in v for v in vs)
                                           for k, vs in request.GET.lists()):
             return True
-        if request.method == "POST" and request.content_type in ("application/x-www-form-urlencoded",
-                                                                 "multipart/form-data"):
+        # Only urlencoded forms: parsing multipart here would consume the stream a view may read raw
+        # (the Stripe webhook reads request.body); uploads are checked by their reader.
+        if request.method == "POST" and request.content_type == "application/x-www-form-urlencoded":
             return any("\x00" in k or any("\x00" in v for v in vs) for k, vs in request.POST.lists())
         return False
