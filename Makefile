@@ -38,6 +38,11 @@ lint: $(STAMP)
 	.venv/bin/ruff check .
 	.venv/bin/mypy .
 	.venv/bin/lint-imports  # .importlinter: layers run one way, no new import cycle
+	.venv/bin/bandit -c pyproject.toml -r config tenants crm hq billing -ll -q
+	# Known vulnerabilities in the locked dependencies (PyPI's advisory data). Where PyPI's JSON API is not
+	# reachable every package is listed as "could not be audited" and the step passes: set
+	# PIP_AUDIT_FLAGS=--strict on a machine with access to make that a failure.
+	.venv/bin/pip-audit -r requirements.lock --vulnerability-service pypi --require-hashes --disable-pip $(PIP_AUDIT_FLAGS)
 
 bench: $(STAMP)
 	DEV_DATABASE=chezhu_bench $(PY) bin/dev.py exec -- $(PY) -m benchmarks $(NAME)

@@ -2,13 +2,13 @@
 
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from hq import policy_urls as hq_policy_urls
 from hq.api import metrics as hq_metrics_api
 from hq.api.stores import StoreListCreate
 from hq.views import metrics as hq_metrics
 from hq.views import stores as hq_stores
+from tenants.api.schema import HqSchemaView, HqSwaggerView
 from tenants.views import password, public, staff, tokens
 
 hq_patterns = (
@@ -50,8 +50,8 @@ urlpatterns = [
     path("api/hq/metrics/catalogue/", hq_metrics_api.CatalogueView.as_view(), name="api_hq_metric_catalogue"),
     path("api/hq/metrics/compare/", hq_metrics_api.CompareView.as_view(), name="api_hq_compare"),
     path("api/hq/metrics/trend/", hq_metrics_api.TrendView.as_view(), name="api_hq_trend"),
-    path("api/schema/", SpectacularAPIView.as_view(urlconf="config.urls_public"), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api_docs"),
+    path("api/schema/", HqSchemaView.as_view(urlconf="config.urls_public"), name="schema"),
+    path("api/docs/", HqSwaggerView.as_view(url_name="schema"), name="api_docs"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

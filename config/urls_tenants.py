@@ -1,9 +1,9 @@
 """A store's domain: the store CRM pages and API. Every view goes through tenants.access."""
 
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from crm.views import home as crm_home
+from tenants.api.schema import StoreSchemaView, StoreSwaggerView
 from tenants.views import public, staff, store, store_settings, tokens
 
 urlpatterns = [
@@ -22,7 +22,7 @@ urlpatterns = [
     path("staff/<int:membership_id>/deactivate/", staff.member_deactivate_page, name="staff_deactivate"),
     path("", include("crm.urls")),
     path("api/", include("crm.api.urls")),
-    path("api/schema/", SpectacularAPIView.as_view(urlconf="config.urls_tenants"), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api_docs"),
+    path("api/schema/", StoreSchemaView.as_view(urlconf="config.urls_tenants"), name="schema"),
+    path("api/docs/", StoreSwaggerView.as_view(url_name="schema"), name="api_docs"),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
 
 from .access import read_only_reason, store_membership
@@ -33,3 +34,8 @@ def store_url_base() -> str:
     from django.conf import settings
 
     return f"{settings.SITE_SCHEME}://{settings.BASE_DOMAIN}{settings.SITE_PORT}"
+
+
+def site_footer(request: HttpRequest) -> dict[str, Any]:
+    """The ICP filing number (ICP备案号) every page of a site served in China shows in its footer."""
+    return {"icp_filing_number": settings.ICP_FILING_NUMBER}

@@ -79,3 +79,29 @@ class FriendlyErrorMiddleware:
         if isinstance(exception, PermissionDenied):
             return render(request, "403.html", status=403)
         return None
+
+
+class NullByteGuardMiddleware:
+    """A NUL character in the query string or a form field is never valid input (PostgreSQL text cannot
+    hold one, so it would surface as a 500 deep inside a query): answer 400 before any view runs."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if self._has_nul(request):
+            from django.utils.translation import gettext as _
+
+            return HttpResponse(_("请求中含有无效字符（空字符）。"), status=400, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)
+
+    @staticmethod
+    def _has_nul(request: HttpRequest) -> bool:
+        if "\x00" in request.path or any("\x00" in k or any("\x00" in v for v in vs)
+                                          for k, vs in request.GET.lists()):
+            return True
+        # Only urlencoded forms: parsing multipart here would consume the stream a view may read raw
+        # (the Stripe webhook reads request.body); uploads are checked by their reader.
+        if request.method == "POST" and request.content_type == "application/x-www-form-urlencoded":
+            return any("\x00" in k or any("\x00" in v for v in vs) for k, vs in request.POST.lists())
+        return False

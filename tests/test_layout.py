@@ -10,7 +10,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 ROOT = Path(__file__).resolve().parent.parent
 # Views that are public by nature: sign-in, hand-over, health, docs, language, admin.
 OPEN_VIEWS = {
-    "signin", "signout", "store_signout", "handoff", "healthz", "store_healthz", "schema", "api_docs",
+    "signin", "signout", "store_signout", "handoff", "healthz", "store_healthz",
     "set_language", "invitation", "home", "switch_store",
     # 找回密码 is for people who cannot sign in; 修改密码 needs only a sign-in (login_required), like home.
     "password_forgot", "password_reset", "password_reset_link", "password_change",

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 from kombu import Queue
 
 from config.observability import sentry_init
@@ -349,3 +350,60 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # keep the JSON/text LOGGING above in 
 SENTRY_DSN = env("SENTRY_DSN", default="")
 SENTRY_ENABLED = sentry_init(
     SENTRY_DSN, environment=env("SENTRY_ENVIRONMENT", default="development"), release=env("SENTRY_RELEASE", default=""))
+
+# --- Security (issue 15, security slice): Content-Security-Policy, API throttles, local Swagger ------
+SHARED_APPS += ["csp", "drf_spectacular_sidecar"]  # no models: static files and template tags only
+INSTALLED_APPS += ["csp", "drf_spectacular_sidecar"]
+MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1, "csp.middleware.CSPMiddleware")
+# Schemathesis found NUL bytes in query strings reaching the database as a 500: refused as a 400 up front.
+MIDDLEWARE.insert(MIDDLEWARE.index("csp.middleware.CSPMiddleware") + 1, "tenants.middleware.NullByteGuardMiddleware")
+# No inline script or style anywhere: page behaviour lives in static/js/app.js (data-* attributes), charts
+# in static/js/*.js reading json_script data; htmx's own indicator <style> is switched off (htmx-config).
+# form-action allows the base domain and every store host: sign-in posts, then hands over to a store.
+CONTENT_SECURITY_POLICY = {
+    "EXCLUDE_URL_PREFIXES": ["/admin/"],  # Django's admin (platform staff only) keeps a few inline scripts
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF, f"{BASE_DOMAIN}:*", f"*.{BASE_DOMAIN}:*", "https://checkout.stripe.com",
+                        "https://billing.stripe.com"],
+    },
+}
+# DRF throttles: per user (session or token) and per anonymous address; "auth" for the endpoints that
+# check a credential (hand-off tickets, invitations, sign-in, token probes) — see tenants.throttles.
+REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] = [
+    "rest_framework.throttling.AnonRateThrottle", "rest_framework.throttling.UserRateThrottle"]
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {
+    "anon": env("API_THROTTLE_ANON", default="60/minute"),
+    "user": env("API_THROTTLE_USER", default="1200/minute"),
+    "auth": env("API_THROTTLE_AUTH", default="20/minute"),
+}
+# Swagger UI from the installed sidecar (no CDN); the schema and docs need a member (tenants.api.schema).
+SPECTACULAR_SETTINGS.update({
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+})
+# One name per choice set in the OpenAPI schema (drf-spectacular warns when one set gets two names).
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {  # type: ignore[assignment]  # the base dict's values are str
+    "ContactChannelEnum": "crm.models.choices.Channel",
+    "ComplaintChannelEnum": "crm.models.aftersales.ComplaintChannel",
+    "CustomerSourceEnum": "crm.models.choices.Source",
+    "ActionSourceEnum": "crm.models.aftersales.ActionSource",
+    "ActionKindEnum": "crm.models.aftersales.ActionKind",
+    "ServiceTypeEnum": "crm.models.choices.ServiceType",
+    "ComplaintStateEnum": "crm.models.aftersales.ComplaintState",
+    "StoreStatusEnum": "tenants.models.Store.Status",
+    "PolicyVersionStatusEnum": "hq.models.policies.PolicyVersion.Status",
+    "SubscriptionStatusEnum": "billing.models.BillingAccount.Status",
+}
+# ICP备案号 (e.g. "沪ICP备2026000000号-1"): shown in every page's footer, linked to the MIIT register.
+ICP_FILING_NUMBER = env("ICP_FILING_NUMBER", default="")
+TEMPLATES[0]["OPTIONS"]["context_processors"].append("tenants.context_processors.site_footer")  # type: ignore[index]

@@ -69,6 +69,7 @@ class _Base(viewsets.GenericViewSet):  # type: ignore[type-arg]
 
 class CustomerViewSet(_Base, mixins.ListModelMixin, mixins.RetrieveModelMixin):
     """客户: list (filterable), read, create, update; reassignment for managers."""
+    queryset = Customer.objects.none()  # the schema's model; get_queryset scopes rows to the member
 
     serializer_class = s.CustomerSerializer
     filterset_fields = ["value_class", "loyalty", "lifecycle", "consultant_id", "region", "source", "gender"]
@@ -117,6 +118,7 @@ class CustomerReassignView(APIView):
 
 class VehicleViewSet(_Base, mixins.ListModelMixin, mixins.RetrieveModelMixin):
     """车辆 (一车一档)."""
+    queryset = Vehicle.objects.none()  # the schema's model; get_queryset scopes rows to the member
 
     serializer_class = s.VehicleSerializer
     filterset_fields = ["owner", "plate", "vin", "vin_tail", "brand", "usage", "age_band"]
@@ -135,6 +137,7 @@ class VehicleViewSet(_Base, mixins.ListModelMixin, mixins.RetrieveModelMixin):
 
 class MileageViewSet(_Base, mixins.ListModelMixin, mixins.RetrieveModelMixin):
     """里程记录 (日行驶里程 derived)."""
+    queryset = MileageReading.objects.none()  # the schema's model; get_queryset scopes rows to the member
 
     serializer_class = s.MileageReadingSerializer
     filterset_fields = ["vehicle"]
@@ -154,6 +157,7 @@ class MileageViewSet(_Base, mixins.ListModelMixin, mixins.RetrieveModelMixin):
 
 class ReceptionViewSet(_Base, mixins.ListModelMixin, mixins.RetrieveModelMixin):
     """接待."""
+    queryset = Reception.objects.none()  # the schema's model; get_queryset scopes rows to the member
 
     serializer_class = s.ReceptionSerializer
     filterset_fields = ["customer", "consultant_id", "source"]
@@ -180,6 +184,7 @@ class ReceptionViewSet(_Base, mixins.ListModelMixin, mixins.RetrieveModelMixin):
 
 class LeadViewSet(_Base, mixins.ListModelMixin, mixins.RetrieveModelMixin):
     """销售线索: grade, deal (成交) and defeat (战败) actions."""
+    queryset = Lead.objects.none()  # the schema's model; get_queryset scopes rows to the member
 
     serializer_class = s.LeadSerializer
     filterset_fields = ["grade", "status", "is_key", "consultant_id", "customer", "next_followup_on"]
@@ -217,6 +222,7 @@ class LeadViewSet(_Base, mixins.ListModelMixin, mixins.RetrieveModelMixin):
 
 class FollowUpViewSet(_Base, mixins.ListModelMixin, mixins.RetrieveModelMixin):
     """跟进记录."""
+    queryset = FollowUp.objects.none()  # the schema's model; get_queryset scopes rows to the member
 
     serializer_class = s.FollowUpSerializer
     filterset_fields = ["customer", "lead", "staff_id", "channel", "on_time"]
@@ -232,6 +238,7 @@ class FollowUpViewSet(_Base, mixins.ListModelMixin, mixins.RetrieveModelMixin):
 
 class TestDriveViewSet(_Base, mixins.ListModelMixin, mixins.RetrieveModelMixin):
     """试乘试驾."""
+    queryset = TestDrive.objects.none()  # the schema's model; get_queryset scopes rows to the member
 
     serializer_class = s.TestDriveSerializer
     filterset_fields = ["customer", "lead", "consultant_id"]
@@ -247,6 +254,7 @@ class TestDriveViewSet(_Base, mixins.ListModelMixin, mixins.RetrieveModelMixin):
 
 class ServiceVisitViewSet(_Base, mixins.ListModelMixin, mixins.RetrieveModelMixin):
     """维修工单."""
+    queryset = ServiceVisit.objects.none()  # the schema's model; get_queryset scopes rows to the member
 
     serializer_class = s.ServiceVisitSerializer
     filterset_fields = ["customer", "vehicle", "kind", "visited_on", "may_call"]

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.http import Http404
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer, inline_serializer
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -35,6 +35,7 @@ class TaskOut(serializers.ModelSerializer[FollowUpTask]):
                   "policy_version_number", "completed_at"]
 
 
+@extend_schema_serializer(component_name="CadenceTaskCompleteIn")
 class CompleteIn(serializers.Serializer[Any]):
     outcome = serializers.CharField(max_length=20)
     note = serializers.CharField(required=False, default="", allow_blank=True)
@@ -94,6 +95,10 @@ class Overdue(APIView):
     permission_classes = [HasStorePerm]
     store_perm = Perm.SUPERVISE
 
+    @extend_schema(responses=inline_serializer("OverdueByPerson", {
+        "user_id": serializers.IntegerField(), "name": serializers.CharField(),
+        "overdue": serializers.IntegerField(), "due_today": serializers.IntegerField(),
+        "on_time_rate": serializers.CharField()}, many=True))
     def get(self, request: Request) -> Response:
         return Response([{"user_id": r.user_id, "name": r.name, "overdue": r.overdue, "due_today": r.due_today,
                           "on_time_rate": r.on_time_rate} for r in overdue_by_person(timezone.localdate())])
@@ -103,6 +108,12 @@ class EffectivePolicyView(APIView):
     permission_classes = [HasStorePerm]
     store_perm = Perm.VIEW_STORE
 
+    @extend_schema(responses=inline_serializer("EffectivePolicies", {
+        kind: inline_serializer(f"EffectivePolicy{kind.title()}", {
+            "version": serializers.CharField(), "version_id": serializers.IntegerField(),
+            "adopted_at": serializers.DateTimeField(), "overrides": serializers.JSONField(),
+            "open": serializers.JSONField(), "body": serializers.JSONField()}, allow_null=True)
+        for kind in PolicyKind.values}))
     def get(self, request: Request) -> Response:
         store = current_store()
         out = {}
@@ -119,6 +130,10 @@ class Overrides(APIView):
     permission_classes = [HasStorePerm]
     store_perm = Perm.MANAGE_STORE
 
+    @extend_schema(request={"application/json": {"type": "object", "additionalProperties": True}},
+                   parameters=[OpenApiParameter("kind", str, OpenApiParameter.PATH, enum=list(PolicyKind.values))],
+                   responses=inline_serializer("PolicyOverrides", {
+                       "kind": serializers.CharField(), "overrides": serializers.JSONField()}))
     def put(self, request: Request, kind: str) -> Response:
         if kind not in PolicyKind.values or not isinstance(request.data, dict):
             raise Http404

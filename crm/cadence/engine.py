@@ -134,7 +134,7 @@ def _close_came_in(customer_id: int | None = None) -> int:
 REGRADED_REASON = "意向级别已调整为{grade}级，按新级别重新安排跟进(系统自动关闭)"
 # Built from constants of this module and sql.py only; every value is a bound parameter.
 _CLOSE_REGRADED = (
-    "UPDATE crm_followuptask t SET status = 'skipped', completed_at = now(), "  # noqa: S608
+    "UPDATE crm_followuptask t SET status = 'skipped', completed_at = now(), "  # noqa: S608  # nosec B608  # fixed SQL of this module's constants; every value is a bound parameter
     "skip_reason = replace(%(reason)s, '{grade}', l.grade) "
     "FROM crm_lead l WHERE l.id = t.lead_id AND t.trigger = 'lead_graded' AND t.status IN ('open', 'overdue') "
     f"AND t.event_date < ({LEAD_GRADED_AT} {LOCAL_TZ})::date "

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -24,6 +25,10 @@ class CatalogueView(APIView):
 
     permission_classes = [IsHqMember]
 
+    @extend_schema(responses=inline_serializer("MetricInfo", {
+        "key": serializers.CharField(), "label": serializers.CharField(), "unit": serializers.CharField(),
+        "area": serializers.CharField(), "higher_is_better": serializers.BooleanField(),
+        "total": serializers.CharField()}, many=True))
     def get(self, request: Request) -> Response:
         return Response([{"key": m.key, "label": m.label, "unit": m.unit, "area": m.area,
                           "higher_is_better": m.higher_is_better, "total": m.total} for m in CATALOGUE])
@@ -37,7 +42,13 @@ class CompareView(APIView):
     @extend_schema(parameters=[P("period", str, description="2026-10 or 2026-10-05"),
                                P("metrics", str, description="comma separated metric keys"),
                                P("stores", str, description="comma separated store ids of this group"),
-                               P("sort", str), P("dir", str, enum=["asc", "desc"]), P("page", int)])
+                               P("sort", str), P("dir", str, enum=["asc", "desc"]), P("page", int)],
+                   responses=inline_serializer("Comparison", {
+                       "period": serializers.CharField(), "kind": serializers.CharField(),
+                       "store_count": serializers.IntegerField(), "stale_count": serializers.IntegerField(),
+                       "page": serializers.IntegerField(), "pages": serializers.IntegerField(),
+                       "metrics": serializers.ListField(child=serializers.DictField()),
+                       "group": serializers.DictField(), "stores": serializers.ListField(child=serializers.DictField())}))
     def get(self, request: Request) -> Response:
         group = group_for_hq(request)
         q = request.query_params
@@ -63,7 +74,12 @@ class TrendView(APIView):
     permission_classes = [IsHqMember]
 
     @extend_schema(parameters=[P("metric", str, required=True), P("from", str, required=True),
-                               P("to", str, required=True), P("stores", str)])
+                               P("to", str, required=True), P("stores", str)],
+                   responses=inline_serializer("Trend", {
+                       "months": serializers.ListField(child=serializers.CharField()),
+                       "series": serializers.ListField(child=serializers.DictField()),
+                       "metric": serializers.CharField(), "unit": serializers.CharField(),
+                       "label": serializers.CharField()}))
     def get(self, request: Request) -> Response:
         group = group_for_hq(request)
         q = request.query_params

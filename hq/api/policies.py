@@ -5,13 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import Http404
-from drf_spectacular.utils import extend_schema
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from tenants.access import IsHqMember, group_for_hq
+from tenants.errors import DomainError
 
 from ..models import PolicyKind, PolicyVersion
 from ..policy.diff import policy_diff
@@ -84,6 +86,10 @@ class _HqView(APIView):
 
 
 class TemplateList(_HqView):
+    @extend_schema(responses=inline_serializer("PolicyTemplateSummary", {
+        "kind": serializers.CharField(), "label": serializers.CharField(),
+        "published": VersionBrief(allow_null=True), "draft": VersionBrief(allow_null=True),
+        "stores_total": serializers.IntegerField(), "stores_current": serializers.IntegerField()}, many=True))
     def get(self, request: Request) -> Response:
         out = []
         for s in policy_template_summaries(group_for_hq(request)):
@@ -124,6 +130,9 @@ class VersionDetail(_HqView):
 
 
 class VersionDiff(_HqView):
+    @extend_schema(responses=inline_serializer("PolicyDiff", {
+        "version": serializers.CharField(), "previous": serializers.CharField(allow_null=True),
+        "rows": serializers.ListField(child=serializers.DictField())}))
     def get(self, request: Request, version_id: int) -> Response:
         version = _version(request, version_id)
         previous = policy_previous_published(version)
@@ -146,6 +155,10 @@ class VersionPublish(_HqView):
 
 
 class AdoptionList(_HqView):
+    @extend_schema(responses=inline_serializer("PolicyAdoption", {
+        "store_id": serializers.IntegerField(), "store": serializers.CharField(),
+        "version": serializers.CharField(allow_null=True), "adopted_at": serializers.DateTimeField(allow_null=True),
+        "overrides": serializers.JSONField(), "is_current": serializers.BooleanField()}, many=True))
     def get(self, request: Request, kind: str) -> Response:
         rows = policy_adoptions_for_group(group_for_hq(request), _kind(kind))
         return Response([{
@@ -157,8 +170,25 @@ class AdoptionList(_HqView):
         } for r in rows])
 
 
+CALENDAR_YEAR = inline_serializer("CalendarYear", {
+    "year": serializers.IntegerField(), "source": serializers.CharField(), "missing": serializers.BooleanField(),
+    "days": serializers.ListField(child=serializers.DictField())})
+
+
+YEARS = range(2000, 2101)  # a working-day calendar outside these years means nothing (and dates overflow)
+
+
+def _year(year: int) -> int:
+    if year not in YEARS:
+        raise DomainError(_("年份应在 %(first)s–%(last)s 之间。") % {"first": YEARS[0], "last": YEARS[-1]},
+                          field="year")
+    return year
+
+
 class CalendarYearView(_HqView):
+    @extend_schema(responses=CALENDAR_YEAR)
     def get(self, request: Request, year: int) -> Response:
+        year = _year(year)
         group = group_for_hq(request)
         cal = work_calendar_for_group(group.pk)
         return Response({
@@ -167,8 +197,9 @@ class CalendarYearView(_HqView):
                      for d in calendar_days_for_group(group, year)],
         })
 
-    @extend_schema(request=CalendarYearIn)
+    @extend_schema(request=CalendarYearIn, responses=CALENDAR_YEAR)
     def put(self, request: Request, year: int) -> Response:
+        year = _year(year)
         body = CalendarYearIn(data=request.data)
         body.is_valid(raise_exception=True)
         days = [(d["day"], d["is_working"], d["name"]) for d in body.validated_data["days"]]

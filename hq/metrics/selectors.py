@@ -117,7 +117,7 @@ def compare(
             WHERE store_id = st.id AND period_kind = %s AND period_start = %s LIMIT 1
         ) r ON true
         WHERE st.group_id = %s AND st.status <> 'archived' {store_filter}
-    """  # noqa: S608 - only generated column aliases are interpolated
+    """  # noqa: S608 - only generated column aliases are interpolated  # nosec B608  # generated column aliases m0..mN and a constant filter; values bound
     period_end = timezone.make_aware(dt.datetime.combine(period.end, dt.time.min))
     params: list[Any] = [*keys, group.pk, period.kind, period.start, keys, period_end, STALE_AFTER,
                          period.kind, period.start, group.pk]

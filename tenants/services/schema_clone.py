@@ -40,7 +40,7 @@ def template_schema() -> str:
 
 def template_fingerprint(cursor, template: str) -> str:  # type: ignore[no-untyped-def]
     table = f"{connection.ops.quote_name(template)}.django_migrations"
-    cursor.execute(f"SELECT md5(coalesce(string_agg(app || '.' || name, ',' ORDER BY app, name), '')) FROM {table}")  # noqa: S608
+    cursor.execute(f"SELECT md5(coalesce(string_agg(app || '.' || name, ',' ORDER BY app, name), '')) FROM {table}")  # noqa: S608  # nosec B608  # the template schema name is quoted with quote_name
     return str(cursor.fetchone()[0])
 
 
@@ -91,20 +91,20 @@ def _build(cursor, template: str, fingerprint: str) -> TemplateDDL:  # type: ign
         statements.append(requalify(indexdef))
     # Rows the template holds (at least the migration history) travel with it, identities in step.
     for table in tables:
-        cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {tpl}.{q(table)})")  # noqa: S608 - quoted identifiers
+        cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {tpl}.{q(table)})")  # noqa: S608 - quoted identifiers  # nosec B608  # template schema and table names quoted with quote_name
         if not cursor.fetchone()[0]:
             continue
         target = f"{_PLACEHOLDER}.{q(table)}"
-        statements.append(f"INSERT INTO {target} SELECT * FROM {tpl}.{q(table)}")  # noqa: S608
+        statements.append(f"INSERT INTO {target} SELECT * FROM {tpl}.{q(table)}")  # noqa: S608  # nosec B608  # schema and table names quoted with quote_name
         cursor.execute("SELECT pg_get_serial_sequence(%s, 'id') IS NOT NULL FROM pg_attribute "
                        "WHERE attrelid = %s::regclass AND attname = 'id'", [f"{tpl}.{q(table)}"] * 2)
         row = cursor.fetchone()
         if row and row[0]:
             # The max is read here and set as a literal: `setval(…, max(id)) FROM t` would run on a Citus
             # worker, where the sequence does not live.
-            cursor.execute(f"SELECT max(id) FROM {tpl}.{q(table)}")  # noqa: S608 - quoted identifiers
+            cursor.execute(f"SELECT max(id) FROM {tpl}.{q(table)}")  # noqa: S608  # nosec B608  # quoted identifiers
             top = int(cursor.fetchone()[0])
-            statements.append(f"SELECT setval(pg_get_serial_sequence('{target}', 'id'), {top})")
+            statements.append(f"SELECT setval(pg_get_serial_sequence('{target}', 'id'), {top})")  # nosec B608  # quoted identifiers, an int
     cursor.execute("SET LOCAL search_path = public")
     return TemplateDDL(fingerprint=fingerprint, statements=tuple(statements))
 

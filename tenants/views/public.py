@@ -21,6 +21,7 @@ from ..selectors import groups_for_user, stores_for_user
 from ..services.accounts import invitation_accept, invitation_get_open, user_sign_out_everywhere
 from ..services.onboarding import store_domain, store_url
 from ..throttle import account_key, address_failure_record, address_is_locked, client_ip
+from ..throttles import auth_throttled
 
 
 class SignInForm(forms.Form):
@@ -29,6 +30,7 @@ class SignInForm(forms.Form):
 
 
 @require_http_methods(["GET", "POST"])
+@auth_throttled(methods=("POST",))
 def signin(request: HttpRequest) -> HttpResponse:
     form = SignInForm(request.POST or None)
     next_url = request.POST.get("next") or request.GET.get("next", "")
@@ -104,6 +106,7 @@ class AcceptForm(forms.Form):
 
 
 @require_http_methods(["GET", "POST"])
+@auth_throttled()
 def invitation(request: HttpRequest, token: str) -> HttpResponse:
     try:
         invite = invitation_get_open(token)

@@ -9,8 +9,10 @@ from django.shortcuts import redirect
 from ..context_processors import store_url_base
 from ..handoff import handoff_redeem
 from ..services.accounts import user_sign_out_everywhere
+from ..throttles import auth_throttled
 
 
+@auth_throttled()
 def handoff(request: HttpRequest) -> HttpResponse:
     store = getattr(request, "tenant", None)
     if store is None:

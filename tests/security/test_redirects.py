@@ -82,3 +82,22 @@ def test_no_view_reads_next_by_hand() -> None:
             if re.search(r"""\.(POST|GET|query_params|data)\.get\(\s*["']next["']""", path.read_text(encoding="utf-8")):
                 offenders.append(rel)
     assert offenders == []
+
+
+def test_a_nul_byte_in_a_query_or_form_is_a_400(world: World, db: Any) -> None:
+    """Found by schemathesis: GET /api/customers/search/?q=%00 reached PostgreSQL and answered 500."""
+    client = client_for(world.user("a.sales_manager"), world.host(world.store_a))
+    for r in (client.get("/api/customers/search/", {"q": "\x00"}), client.get("/search/", {"q": "a\x00b"}),
+              client.post("/customers/new/", "name=%E5%BC%A0%00%E4%B8%89&mobile=13911110000",
+                          content_type="application/x-www-form-urlencoded")):
+        assert r.status_code == 400 and "空字符" in r.content.decode()
+    assert client.get("/api/customers/search/", {"q": "张三"}).status_code == 200
+
+
+def test_a_calendar_year_out_of_range_is_a_400(world: World, db: Any) -> None:
+    """Found by schemathesis: GET /api/hq/policies/calendar/156994/ overflowed a date and answered 500."""
+    hq = client_for(world.user("x.hq_admin"))
+    for year in (0, 1999, 2101, 156994, 2**40):
+        r = hq.get(f"/api/hq/policies/calendar/{year}/")
+        assert r.status_code == 400 and "年份应在 2000–2100 之间" in r.content.decode(), year
+    assert hq.get("/api/hq/policies/calendar/2027/").status_code == 200

@@ -61,7 +61,7 @@ def test_the_call_screen_records_answers_and_makes_a_draft_in_one_click(store_a:
     draft.refresh_from_db()
     assert draft.state == "received"
     printed = client.get(f"/aftersales/complaints/{draft.pk}/print/").content.decode()
-    assert "维修回访/投诉处理表" in printed and "@media print" in printed and "异响没修好" in printed
+    assert "维修回访/投诉处理表" in printed and "print.css" in printed and "异响没修好" in printed  # A4 rules: static/print.css
 
 
 def test_do_not_call_from_the_call_screen(store_a: Any, world: Any) -> None:
