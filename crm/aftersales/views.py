@@ -379,12 +379,13 @@ def action_return(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def action_revise(request: HttpRequest, pk: int) -> HttpResponse:
     """修改后重新提交 by the owner (on 我负责的措施)."""
+    action = _action(pk)  # another store's or a missing measure: 404 before anything is read
     form = ReviseForm(request.POST)
     if not form.is_valid():
         messages.error(request, "；".join(str(e) for errs in form.errors.values() for e in errs))
         return redirect("aftersales_my_actions")
     try:
-        action_services.corrective_action_revise(member=member_of(request), action=_action(pk),
+        action_services.corrective_action_revise(member=member_of(request), action=action,
                                                  description=form.cleaned_data["description"],
                                                  deadline=form.cleaned_data["deadline"])
         messages.success(request, gettext("已修改并重新提交审批。"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from tenants.errors import DomainError
@@ -24,6 +25,7 @@ from ..models import (
 from ..validators import parse_money
 
 
+@extend_schema_field({"type": "string", "example": "23.58万", "description": "金额：235800、235,800、¥235800、23.58万"})
 class MoneySerializerField(serializers.Field):  # type: ignore[type-arg]
     """金额 as typed (20万, 23.58万, 235,800, ¥235800) or a number; the one parser (crm.validators)."""
 

@@ -5,11 +5,15 @@
 //   data-copy="#id"         on a button: copy the value of the element #id
 //   data-set-field="name" data-set-value="v"  on a submit button: set form.name = v before submitting
 //   data-width="42"         on an element: style.width = 42% (progress bars; htmx swaps included)
+//   data-select             on an input: select its text when clicked (a link or secret to copy)
+//   data-back               on a link: go back a page (its href is where to go without history)
 (function () {
   "use strict";
   document.addEventListener("click", function (ev) {
-    var el = ev.target.closest("[data-confirm],[data-print],[data-copy],[data-set-field]");
+    var el = ev.target.closest("[data-confirm],[data-print],[data-copy],[data-set-field],[data-select],[data-back]");
     if (!el) return;
+    if (el.hasAttribute("data-back") && window.history.length > 1) { ev.preventDefault(); window.history.back(); return; }
+    if (el.hasAttribute("data-select") && el.select) { el.select(); return; }
     if (el.hasAttribute("data-confirm") && !window.confirm(el.getAttribute("data-confirm"))) {
       ev.preventDefault();
       ev.stopImmediatePropagation();
