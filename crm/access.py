@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils.translation import gettext
 
 from tenants.models import StoreMembership
 from tenants.roles import Perm, StoreRole, role_allows
@@ -37,14 +38,14 @@ def get_customer_for_member(member: StoreMembership, pk: int | str) -> Customer:
     try:
         return customers_for_member(member).get(pk=int(pk))
     except (Customer.DoesNotExist, ValueError, TypeError):
-        raise Http404("页面不存在") from None
+        raise Http404(gettext("页面不存在")) from None
 
 
 def get_lead_for_member(member: StoreMembership, pk: int | str) -> Lead:
     try:
         return leads_for_member(member).select_related("customer").get(pk=int(pk))
     except (Lead.DoesNotExist, ValueError, TypeError):
-        raise Http404("页面不存在") from None
+        raise Http404(gettext("页面不存在")) from None
 
 
 def store_staff(store_id: int, *, roles: tuple[str, ...] | None = None) -> list[StoreMembership]:
@@ -71,4 +72,4 @@ def get_vehicle_for_member(member: StoreMembership, pk: int | str) -> Vehicle:
     try:
         return vehicles_for_member(member).select_related("owner").get(pk=int(pk))
     except (Vehicle.DoesNotExist, ValueError, TypeError):
-        raise Http404("页面不存在") from None
+        raise Http404(gettext("页面不存在")) from None

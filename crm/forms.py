@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from tenants.errors import DomainError
@@ -34,7 +35,7 @@ _SEL = {"class": "form-select form-select-sm"}
 class MoneyField(forms.CharField):
     """金额 as a Chinese user types it (20万, 23.58万, 235,800, ¥235800); cleaned to Decimal (crm.validators)."""
 
-    def __init__(self, *args: Any, label_text: str = "金额", **kwargs: Any) -> None:
+    def __init__(self, *args: Any, label_text: str | Promise = "", **kwargs: Any) -> None:
         kwargs.setdefault("required", False)
         kwargs.setdefault("max_length", 30)
         super().__init__(*args, **kwargs)
@@ -43,7 +44,7 @@ class MoneyField(forms.CharField):
     def clean(self, value: Any) -> Decimal | None:  # type: ignore[override]
         text = super().clean(value)
         try:
-            return parse_money(text, label=self.label_text)
+            return parse_money(text, label=str(self.label_text))
         except DomainError as exc:
             raise forms.ValidationError(exc.message) from None
 
@@ -130,7 +131,7 @@ class LeadDealForm(forms.Form):
         **_SM, "placeholder": _("交付车辆车架号 *")}), error_messages={"required": _("请填写交付车辆车架号。")})
     plate = forms.CharField(label=_("车牌号"), max_length=10, required=False,
                             widget=forms.TextInput(attrs={**_SM, "placeholder": _("车牌号")}))
-    amount = MoneyField(label=_("成交金额"), label_text="成交金额",
+    amount = MoneyField(label=_("成交金额"), label_text=_("成交金额"),
                         widget=forms.TextInput(attrs={**_SM, "placeholder": _("成交金额，如 23.58万")}))
     delivered_on = forms.DateField(label=_("交车日期"), required=False,
                                    widget=forms.DateInput(attrs={**_SM, "type": "date"}))

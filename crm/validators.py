@@ -6,6 +6,8 @@ import re
 from datetime import date
 from decimal import Decimal
 
+from django.utils.translation import gettext
+
 from tenants.errors import DomainError
 from tenants.validators import CN_MOBILE_RE, normalize_cn_mobile
 
@@ -38,12 +40,12 @@ def vin_check_digit(vin17: str) -> str:
 def clean_vin(value: str) -> str:
     vin = (value or "").strip().upper().replace(" ", "")
     if len(vin) != 17:
-        raise DomainError(f"车架号(VIN)应为 17 位，当前为 {len(vin)} 位。", field="vin")
+        raise DomainError(gettext("车架号(VIN)应为 17 位，当前为 %(n)s 位。") % {"n": len(vin)}, field="vin")
     if not _VIN_RE.match(vin):
-        raise DomainError("车架号(VIN)只能包含数字和字母，且不能包含 I、O、Q。", field="vin")
+        raise DomainError(gettext("车架号(VIN)只能包含数字和字母，且不能包含 I、O、Q。"), field="vin")
     expected = vin_check_digit(vin)
     if vin[8] != expected:
-        raise DomainError(f"车架号(VIN)校验位不正确：第 9 位应为 {expected}，请核对行驶证。", field="vin")
+        raise DomainError(gettext("车架号(VIN)校验位不正确：第 9 位应为 %(digit)s，请核对行驶证。") % {"digit": expected}, field="vin")
     return vin
 
 
@@ -52,7 +54,7 @@ def clean_plate(value: str) -> str:
     if not plate:
         return ""
     if not _PLATE_RE.match(plate):
-        raise DomainError("车牌号格式不正确：如 浙A12345，新能源车牌如 浙AD12345。", field="plate")
+        raise DomainError(gettext("车牌号格式不正确：如 浙A12345，新能源车牌如 浙AD12345。"), field="plate")
     return plate
 
 
@@ -61,7 +63,7 @@ def clean_mobile(value: str, *, field: str = "mobile", required: bool = True) ->
     if not mobile and not required:
         return ""
     if not CN_MOBILE_RE.match(mobile):
-        raise DomainError("手机号格式不正确：应为 11 位中国大陆手机号，如 138 0013 8000。", field=field)
+        raise DomainError(gettext("手机号格式不正确：应为 11 位中国大陆手机号，如 138 0013 8000。"), field=field)
     return mobile
 
 
@@ -69,18 +71,19 @@ def not_in_future(value: date | None, *, field: str, label: str, today: date | N
     from django.utils import timezone
 
     if value is not None and value > (today or timezone.localdate()):
-        raise DomainError(f"{label}不能晚于今天。", field=field)
+        raise DomainError(gettext("%(label)s不能晚于今天。") % {"label": label}, field=field)
 
 
 _MONEY_RE = re.compile(r"^(?P<neg>-)?(?P<num>\d+(?:\.\d+)?)(?P<wan>万(?:元)?)?(?:元)?$")
 
 
-def parse_money(value: object, *, field: str = "amount", label: str = "金额") -> Decimal | None:
+def parse_money(value: object, *, field: str = "amount", label: str = "") -> Decimal | None:
     """金额 as a Chinese user types it: 20万, 23.58万, 235,800, ¥235800, ￥235,800.00, 235800元.
 
     The one parser behind every money input (forms and serializers); blank is None, junk a clear error."""
     if value is None:
         return None
+    label = label or gettext("金额")
     if isinstance(value, (int, Decimal)):
         number = Decimal(value)
     else:
@@ -89,14 +92,14 @@ def parse_money(value: object, *, field: str = "amount", label: str = "金额") 
             return None
         text = re.sub(r"^(-?)[¥￥]", r"\1", text)  # a leading currency sign, nowhere else
         if re.search(r"\d[,，]\d", text) and not re.fullmatch(r"-?\d{1,3}([,，]\d{3})+(\.\d+)?(万|元|万元)?", text):
-            raise DomainError(f"{label}格式不正确，请填写如 23.58万、235,800 或 ¥235800。", field=field)
+            raise DomainError(gettext("%(label)s格式不正确，请填写如 23.58万、235,800 或 ¥235800。") % {"label": label}, field=field)
         text = text.replace(",", "").replace("，", "")
         match = _MONEY_RE.match(text)
         if match is None:
-            raise DomainError(f"{label}格式不正确，请填写如 23.58万、235,800 或 ¥235800。", field=field)
+            raise DomainError(gettext("%(label)s格式不正确，请填写如 23.58万、235,800 或 ¥235800。") % {"label": label}, field=field)
         number = Decimal(match["num"]) * (10000 if match["wan"] else 1) * (-1 if match["neg"] else 1)
     if number < 0:
-        raise DomainError(f"{label}不能为负数。", field=field)
+        raise DomainError(gettext("%(label)s不能为负数。") % {"label": label}, field=field)
     if number >= Decimal("10000000000"):
-        raise DomainError(f"{label}过大，请检查。", field=field)
+        raise DomainError(gettext("%(label)s过大，请检查。") % {"label": label}, field=field)
     return number.quantize(Decimal("0.01"))

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from tenants.validators import DEFAULT_BRANDS
 
@@ -13,18 +14,18 @@ from .policy.catalog import ASSIGNEES, CHANNELS, GRADES, OUTCOMES, REPEAT_UNTIL,
 
 
 class StoreOnboardForm(forms.Form):
-    name = forms.CharField(label="门店名称", max_length=100)
+    name = forms.CharField(label=_("门店名称"), max_length=100)
     slug = forms.CharField(
-        label="门店标识", max_length=40, help_text="用于门店网址，如 hz-vw-west → hz-vw-west.<域名>。小写字母、数字、连字符。"
+        label=_("门店标识"), max_length=40, help_text=_("用于门店网址，如 hz-vw-west → hz-vw-west.<域名>。小写字母、数字、连字符。")
     )
-    city = forms.CharField(label="城市", max_length=50)
-    address = forms.CharField(label="地址", max_length=200, required=False)
+    city = forms.CharField(label=_("城市"), max_length=50)
+    address = forms.CharField(label=_("地址"), max_length=200, required=False)
     brands = forms.MultipleChoiceField(
-        label="经营品牌", choices=[(b, b) for b in DEFAULT_BRANDS], required=False, widget=forms.CheckboxSelectMultiple
+        label=_("经营品牌"), choices=[(b, b) for b in DEFAULT_BRANDS], required=False, widget=forms.CheckboxSelectMultiple
     )
-    gm_name = forms.CharField(label="总经理姓名", max_length=50)
-    gm_mobile = forms.CharField(label="总经理手机号", max_length=20, required=False)
-    gm_email = forms.EmailField(label="总经理邮箱", required=False)
+    gm_name = forms.CharField(label=_("总经理姓名"), max_length=50)
+    gm_mobile = forms.CharField(label=_("总经理手机号"), max_length=20, required=False)
+    gm_email = forms.EmailField(label=_("总经理邮箱"), required=False)
     onboarding_key = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args: object, **kwargs: object) -> None:
@@ -44,29 +45,29 @@ class CadenceRuleForm(forms.Form):
     for whom (intent grades, value classes). Content rules (ranges, message fields, the yearly bound)
     are checked by hq.policy.rules when the draft is saved, like the JSON editor."""
 
-    key = forms.RegexField(label="规则编码", regex=r"^[a-z][a-z0-9_]{1,39}$", max_length=40,
-                           error_messages={"invalid": "小写字母开头，只含小写字母、数字、下划线。"})
-    name = forms.CharField(label="规则名称", max_length=60)
+    key = forms.RegexField(label=_("规则编码"), regex=r"^[a-z][a-z0-9_]{1,39}$", max_length=40,
+                           error_messages={"invalid": _("小写字母开头，只含小写字母、数字、下划线。")})
+    name = forms.CharField(label=_("规则名称"), max_length=60)
     # A blank first choice, so the empty "new rule" form is left alone unless HQ fills it in.
-    trigger = forms.ChoiceField(label="触发事件", choices=[("", "请选择")] + [(k, t.label) for k, t in TRIGGERS.items()])
-    offset_days = forms.IntegerField(label="偏移天数", help_text="事件之后 N 天；到期类事件为前后 N 天(负数=提前)。")
-    at = forms.RegexField(label="时间", regex=r"^([01]\d|2[0-3]):[0-5]\d$", required=False,
-                          error_messages={"invalid": "请写成 19:00 这样的时间。"})
-    months = forms.IntegerField(label="未进站月数", required=False, min_value=1, max_value=36)
-    repeat_until = forms.ChoiceField(label="重复", choices=_choices(REPEAT_UNTIL), required=False)
-    repeat_every_days = forms.IntegerField(label="重复间隔(天)", required=False, min_value=1, max_value=365)
-    repeat_max = forms.IntegerField(label="最多重复次数", required=False, min_value=0, max_value=60)
-    channel = forms.ChoiceField(label="方式", choices=[("", "请选择"), *_choices(CHANNELS)])
-    assignee = forms.ChoiceField(label="执行人", choices=[("", "请选择"), *_choices(ASSIGNEES)])
-    grades = forms.MultipleChoiceField(label="条件：意向级别", choices=_choices(GRADES), required=False,
+    trigger = forms.ChoiceField(label=_("触发事件"), choices=[("", _("请选择"))] + [(k, t.label) for k, t in TRIGGERS.items()])
+    offset_days = forms.IntegerField(label=_("偏移天数"), help_text=_("事件之后 N 天；到期类事件为前后 N 天(负数=提前)。"))
+    at = forms.RegexField(label=_("时间"), regex=r"^([01]\d|2[0-3]):[0-5]\d$", required=False,
+                          error_messages={"invalid": _("请写成 19:00 这样的时间。")})
+    months = forms.IntegerField(label=_("未进站月数"), required=False, min_value=1, max_value=36)
+    repeat_until = forms.ChoiceField(label=_("重复"), choices=_choices(REPEAT_UNTIL), required=False)
+    repeat_every_days = forms.IntegerField(label=_("重复间隔(天)"), required=False, min_value=1, max_value=365)
+    repeat_max = forms.IntegerField(label=_("最多重复次数"), required=False, min_value=0, max_value=60)
+    channel = forms.ChoiceField(label=_("方式"), choices=[("", _("请选择")), *_choices(CHANNELS)])
+    assignee = forms.ChoiceField(label=_("执行人"), choices=[("", _("请选择")), *_choices(ASSIGNEES)])
+    grades = forms.MultipleChoiceField(label=_("条件：意向级别"), choices=_choices(GRADES), required=False,
                                        widget=forms.CheckboxSelectMultiple)
-    value_classes = forms.MultipleChoiceField(label="条件：价值等级", choices=_choices(VALUE_CLASSES),
+    value_classes = forms.MultipleChoiceField(label=_("条件：价值等级"), choices=_choices(VALUE_CLASSES),
                                               required=False, widget=forms.CheckboxSelectMultiple)
-    marketing = forms.BooleanField(label="营销类消息", required=False)
-    enabled = forms.BooleanField(label="启用", required=False)
-    message = forms.CharField(label="话术/消息模板", required=False, max_length=500,
+    marketing = forms.BooleanField(label=_("营销类消息"), required=False)
+    enabled = forms.BooleanField(label=_("启用"), required=False)
+    message = forms.CharField(label=_("话术/消息模板"), required=False, max_length=500,
                               widget=forms.Textarea(attrs={"rows": 2}))
-    outcomes = forms.MultipleChoiceField(label="需记录的结果", choices=_choices(OUTCOMES),
+    outcomes = forms.MultipleChoiceField(label=_("需记录的结果"), choices=_choices(OUTCOMES),
                                          widget=forms.CheckboxSelectMultiple)
     # What the store may adjust (`open`) is kept as it was; experts change it in the JSON editor.
     open = forms.CharField(required=False, widget=forms.HiddenInput)
@@ -111,9 +112,9 @@ class CadenceRuleForm(forms.Form):
         try:
             value = json.loads(self.cleaned_data.get("open") or "{}")
         except json.JSONDecodeError:
-            raise forms.ValidationError("门店可调整项格式不正确，请在 JSON 编辑中修改。") from None
+            raise forms.ValidationError(gettext("门店可调整项格式不正确，请在 JSON 编辑中修改。")) from None
         if not isinstance(value, dict):
-            raise forms.ValidationError("门店可调整项格式不正确，请在 JSON 编辑中修改。")
+            raise forms.ValidationError(gettext("门店可调整项格式不正确，请在 JSON 编辑中修改。"))
         return value
 
 
@@ -124,5 +125,5 @@ CadenceRuleFormSet = forms.formset_factory(CadenceRuleForm, extra=1, can_delete=
 class PolicyPublishForm(forms.Form):
     """发布: optionally with a 生效日期 (stores adopt on that day, store time); empty = at once."""
 
-    effective_on = forms.DateField(label="生效日期", required=False, widget=forms.DateInput(attrs={"type": "date"}),
-                                   help_text="留空则立即下发；填写后各门店在该日(门店当地时间)自动采用。")
+    effective_on = forms.DateField(label=_("生效日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
+                                   help_text=_("留空则立即下发；填写后各门店在该日(门店当地时间)自动采用。"))

@@ -14,7 +14,7 @@ REQUIRED_ENV = ("DJANGO_SECRET_KEY", "DATABASE_URL", "REDIS_URL", "BASE_DOMAIN",
 _missing = [name for name in REQUIRED_ENV if not os.environ.get(name, "").strip()]
 if _missing:
     raise ImproperlyConfigured(
-        "车主CRM production settings: missing environment variable(s) " + ", ".join(_missing)
+        "Chezhu CRM production settings: missing environment variable(s) " + ", ".join(_missing)
         + ". Set them in the environment file (deploy/env/chezhu.env.example lists every one); refusing to start."
     )
 
@@ -30,7 +30,7 @@ SECRET_KEY = env("DJANGO_SECRET_KEY")
 STRIPE_API_KEY = env("STRIPE_API_KEY")
 STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET")
 if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5:
-    raise ImproperlyConfigured("车主CRM production settings: DJANGO_SECRET_KEY must be at least 50 random characters.")
+    raise ImproperlyConfigured("Chezhu CRM production settings: DJANGO_SECRET_KEY must be at least 50 random characters.")
 
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True

@@ -44,23 +44,23 @@ def corrective_action_create(
 ) -> CorrectiveAction:
     """制定整改/预防措施: what, who is responsible, by when; it waits for the GM's approval."""
     if not role_allows(member.role, Perm.COMPLAINTS):
-        raise DomainError("只有客服、服务经理和总经理可以制定整改措施。")
+        raise DomainError(gettext("只有客服、服务经理和总经理可以制定整改措施。"))
     if kind not in ActionKind.values:
-        raise DomainError("请选择措施类型：整改措施或预防措施。", field="kind")
+        raise DomainError(gettext("请选择措施类型：整改措施或预防措施。"), field="kind")
     if source not in ActionSource.values:
-        raise DomainError("请选择措施来源：投诉或回访月报。", field="source")
+        raise DomainError(gettext("请选择措施来源：投诉或回访月报。"), field="source")
     if source == ActionSource.COMPLAINT and complaint is None:
-        raise DomainError("来源为投诉的措施须关联一条投诉。", field="complaint")
+        raise DomainError(gettext("来源为投诉的措施须关联一条投诉。"), field="complaint")
     if source == ActionSource.MONTHLY_REPORT and report_month is None:
-        raise DomainError("来源为回访月报的措施须注明月报月份。", field="report_month")
+        raise DomainError(gettext("来源为回访月报的措施须注明月报月份。"), field="report_month")
     if not description.strip():
-        raise DomainError("请填写措施内容。", field="description")
+        raise DomainError(gettext("请填写措施内容。"), field="description")
     if owner_id is None or not _member_of_store(owner_id):
-        raise DomainError("请选择本店在职员工作为责任人。", field="owner_id")
+        raise DomainError(gettext("请选择本店在职员工作为责任人。"), field="owner_id")
     if deadline is None:
-        raise DomainError("请填写完成期限。", field="deadline")
+        raise DomainError(gettext("请填写完成期限。"), field="deadline")
     if deadline < timezone.localdate():
-        raise DomainError("完成期限不能早于今天。", field="deadline")
+        raise DomainError(gettext("完成期限不能早于今天。"), field="deadline")
     approver = StoreRole.SERVICE_MANAGER if member.role == StoreRole.GENERAL_MANAGER else StoreRole.GENERAL_MANAGER
     action = CorrectiveAction.objects.create(
         approver_role=approver, kind=kind, source=source, complaint=complaint if source == ActionSource.COMPLAINT else None,
@@ -92,7 +92,7 @@ def _approver_check(member: StoreMembership, action: CorrectiveAction) -> None:
     if member.role != action.approver_role:
         if action.approver_role == StoreRole.SERVICE_MANAGER:
             raise DomainError(gettext("总经理提出的措施由服务经理审批。"))
-        raise DomainError("整改措施须由总经理批准。")
+        raise DomainError(gettext("整改措施须由总经理批准。"))
 
 
 @transaction.atomic
@@ -103,7 +103,7 @@ def corrective_action_approve(*, member: StoreMembership, action: CorrectiveActi
     action = CorrectiveAction.objects.select_for_update().get(pk=action.pk)
     _approver_check(member, action)
     if action.status != ActionStatus.PROPOSED:
-        raise Conflict(f"该措施当前为「{action.get_status_display()}」，无需批准。")
+        raise Conflict(gettext("该措施当前为「%(status)s」，无需批准。") % {"status": action.get_status_display()})
     action.status, action.approved_by_id, action.approved_at = ActionStatus.APPROVED, member.user_id, timezone.now()
     action.review_comment = comment.strip()[:2000]
     action.save(update_fields=["status", "approved_by_id", "approved_at", "review_comment"])
@@ -142,11 +142,11 @@ def corrective_action_revise(*, member: StoreMembership, action: CorrectiveActio
     if action.status != ActionStatus.RETURNED:
         raise Conflict(gettext("只有被退回的措施可以修改后重新提交。"))
     if not description.strip():
-        raise DomainError("请填写措施内容。", field="description")
+        raise DomainError(gettext("请填写措施内容。"), field="description")
     if deadline is None:
-        raise DomainError("请填写完成期限。", field="deadline")
+        raise DomainError(gettext("请填写完成期限。"), field="deadline")
     if deadline < timezone.localdate():
-        raise DomainError("完成期限不能早于今天。", field="deadline")
+        raise DomainError(gettext("完成期限不能早于今天。"), field="deadline")
     action.description, action.deadline, action.status = description.strip(), deadline, ActionStatus.PROPOSED
     action.save(update_fields=["description", "deadline", "status"])
     _notify(action, _role_users(action.approver_role), exclude=member.user_id,
@@ -162,15 +162,15 @@ def corrective_action_complete(*, member: StoreMembership, action: CorrectiveAct
     action = CorrectiveAction.objects.select_for_update().get(pk=action.pk)
     if action.owner_id != member.user_id and not (
             role_allows(member.role, Perm.SUPERVISE) or role_allows(member.role, Perm.APPROVE_ACTIONS)):
-        raise DomainError("只有责任人或负责监督的经理可以填报完成情况。")
+        raise DomainError(gettext("只有责任人或负责监督的经理可以填报完成情况。"))
     if action.status in (ActionStatus.PROPOSED, ActionStatus.RETURNED):
-        raise Conflict("该措施尚未经总经理批准，不能填报完成。")
+        raise Conflict(gettext("该措施尚未经总经理批准，不能填报完成。"))
     if action.status == ActionStatus.DONE:
-        raise Conflict("该措施已完成。")
+        raise Conflict(gettext("该措施已完成。"))
     if not result.strip():
-        raise DomainError("请填写执行结果。", field="result")
+        raise DomainError(gettext("请填写执行结果。"), field="result")
     if not evidence.strip():
-        raise DomainError("请填写佐证材料（如照片编号、培训签到表、检查记录）。", field="evidence")
+        raise DomainError(gettext("请填写佐证材料（如照片编号、培训签到表、检查记录）。"), field="evidence")
     action.status, action.result, action.evidence = ActionStatus.DONE, result.strip(), evidence.strip()
     action.completed_at, action.completed_by_id = timezone.now(), member.user_id
     action.save(update_fields=["status", "result", "evidence", "completed_at", "completed_by_id"])

@@ -128,9 +128,9 @@ def visit_call_page(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             if request.POST.get("then") == "complaint" and visit.status == "completed":
                 c = complaint_services.complaint_draft_from_visit(member=member_of(request), visit=visit)
-                messages.success(request, f"已记录回访并生成投诉草稿 {c.code}，请补充后提交总经理。")
+                messages.success(request, gettext("已记录回访并生成投诉草稿 %(code)s，请补充后提交总经理。") % {"code": c.code})
                 return redirect("aftersales_complaint_detail", pk=c.pk)
-            messages.success(request, f"已记录：{visit.get_status_display()}")
+            messages.success(request, gettext("已记录：%(status)s") % {"status": visit.get_status_display()})
             return redirect("aftersales_visit", pk=visit.pk)
     done = visit.status not in OPEN_STATUSES
     survey = (survey_version(visit.survey_version_id) if done and visit.survey_version_id else None)
@@ -164,7 +164,7 @@ def visit_complaint_draft(request: HttpRequest, pk: int) -> HttpResponse:
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect("aftersales_visit", pk=visit.pk)
-    messages.success(request, f"已生成投诉草稿 {c.code}。")
+    messages.success(request, gettext("已生成投诉草稿 %(code)s。") % {"code": c.code})
     return redirect("aftersales_complaint_detail", pk=c.pk)
 
 
@@ -189,7 +189,7 @@ def _intake_kwargs(request: HttpRequest) -> dict[str, Any]:
         "contact_name": s(request, "contact_name"), "contact_phone": s(request, "contact_phone"),
         "read_back_confirmed": request.POST.get("read_back_confirmed") == "on",
         "object_model": s(request, "object_model"), "object_stage": s(request, "object_stage"),
-        "staff_involved_id": as_int(s(request, "staff_involved_id"), "涉及员工"),
+        "staff_involved_id": as_int(s(request, "staff_involved_id"), gettext("涉及员工")),
     }
 
 
@@ -202,7 +202,7 @@ def _find_customer(request: HttpRequest) -> Customer | None:
     if mobile:
         found = Customer.objects.filter(mobile=mobile).first()
         if found is None:
-            raise DomainError(f"未找到手机号为 {mobile} 的客户，请先建档。", field="customer_mobile")
+            raise DomainError(gettext("未找到手机号为 %(mobile)s 的客户，请先建档。") % {"mobile": mobile}, field="customer_mobile")
         return found
     return None
 
@@ -220,20 +220,21 @@ def complaint_new(request: HttpRequest) -> HttpResponse:
     ctx["customer"] = customer
     ctx["vehicles"] = list(customer.vehicles.all()) if customer else []
     if request.method == "POST" and customer is not None:
-        vehicle_id = as_int(s(request, "vehicle"), "车辆")
+        vehicle_id = as_int(s(request, "vehicle"), gettext("车辆"))
         vehicle = next((v for v in ctx["vehicles"] if v.pk == vehicle_id), None)
         try:
             c = complaint_services.complaint_create(
                 member=member_of(request), customer=customer, channel=s(request, "channel"), vehicle=vehicle,
-                reported_at=as_datetime(s(request, "reported_at"), "反映时间"),
+                reported_at=as_datetime(s(request, "reported_at"), gettext("反映时间")),
                 submit=request.POST.get("draft") != "1", **_intake_kwargs(request))
         except DomainError as exc:
             ctx.update(error=exc.message, field=exc.field, posted=request.POST)
         else:
-            messages.success(request, f"投诉 {c.code} 已{'受理并递交总经理' if c.state != 'draft' else '保存为草稿'}。")
+            messages.success(request, (gettext("投诉 %(code)s 已受理并递交总经理。") if c.state != "draft"
+                                      else gettext("投诉 %(code)s 已保存为草稿。")) % {"code": c.code})
             return redirect("aftersales_complaint_detail", pk=c.pk)
     elif request.method == "POST":
-        ctx.setdefault("error", "请先选择投诉的客户。")
+        ctx.setdefault("error", gettext("请先选择投诉的客户。"))
     return render(request, "crm/aftersales/complaint_new.html", ctx, status=400 if ctx.get("error") else 200)
 
 
@@ -263,9 +264,9 @@ def complaint_edit(request: HttpRequest, pk: int) -> HttpResponse:
         c = complaint_services.complaint_update(member=member_of(request), complaint=c, **_intake_kwargs(request))
         if request.POST.get("submit") == "1":
             c = complaint_services.complaint_transition(member=member_of(request), complaint=c, action="submit")
-            messages.success(request, f"投诉 {c.code} 已受理并递交总经理（抄送服务经理）。")
+            messages.success(request, gettext("投诉 %(code)s 已受理并递交总经理（抄送服务经理）。") % {"code": c.code})
         else:
-            messages.success(request, "草稿已保存。")
+            messages.success(request, gettext("草稿已保存。"))
     except DomainError as exc:
         ctx = _detail_ctx(request, pk) | {"error": exc.message, "field": exc.field}
         return render(request, "crm/aftersales/complaint_detail.html", ctx, status=400)
@@ -280,21 +281,21 @@ def complaint_transition_view(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         if action == "delete_draft":
             complaint_services.complaint_draft_delete(member=member_of(request), complaint=c)
-            messages.success(request, "草稿已删除。")
+            messages.success(request, gettext("草稿已删除。"))
             return redirect("aftersales_complaints")
         c = complaint_services.complaint_transition(
             member=member_of(request), complaint=c, action=action, note=s(request, "note"),
             apologised=request.POST.get("apologised") == "on",
-            reply_promised_at=as_datetime(s(request, "reply_promised_at"), "承诺回复时间"),
+            reply_promised_at=as_datetime(s(request, "reply_promised_at"), gettext("承诺回复时间")),
             departments=s(request, "departments"), cause_category=s(request, "cause_category"),
             cause_detail=s(request, "cause_detail"), responsible_party=s(request, "responsible_party"),
-            negligence_staff_id=as_int(s(request, "negligence_staff_id"), "过失员工"),
+            negligence_staff_id=as_int(s(request, "negligence_staff_id"), gettext("过失员工")),
             negligence=s(request, "negligence"), solution=s(request, "solution"),
             satisfaction=s(request, "satisfaction"))
     except DomainError as exc:
         ctx = _detail_ctx(request, pk) | {"error": exc.message, "field": exc.field, "posted": request.POST}
         return render(request, "crm/aftersales/complaint_detail.html", ctx, status=400)
-    messages.success(request, f"投诉 {c.code}：{c.get_state_display()}")
+    messages.success(request, gettext("投诉 %(code)s：%(state)s") % {"code": c.code, "state": c.get_state_display()})
     return redirect("aftersales_complaint_detail", pk=c.pk)
 
 
@@ -317,19 +318,19 @@ def actions_page(request: HttpRequest) -> HttpResponse:
     ctx: dict[str, Any] = {}
     if request.method == "POST":
         member = member_of(request)
-        complaint_id = as_int(s(request, "complaint"), "投诉")
+        complaint_id = as_int(s(request, "complaint"), gettext("投诉"))
         try:
             complaint = get_complaint_for_member(member, complaint_id) if complaint_id else None
             month = s(request, "report_month")
             action_services.corrective_action_create(
                 member=member, kind=s(request, "kind"), source=s(request, "source"),
-                description=s(request, "description"), owner_id=as_int(s(request, "owner_id"), "责任人"),
-                deadline=as_date(s(request, "deadline"), "完成期限"), complaint=complaint,
-                report_month=as_date(f"{month}-01", "月报月份") if month else None)
+                description=s(request, "description"), owner_id=as_int(s(request, "owner_id"), gettext("责任人")),
+                deadline=as_date(s(request, "deadline"), gettext("完成期限")), complaint=complaint,
+                report_month=as_date(f"{month}-01", gettext("月报月份")) if month else None)
         except DomainError as exc:
             ctx.update(error=exc.message, field=exc.field, posted=request.POST)
         else:
-            messages.success(request, "措施已提交，等待总经理批准。")
+            messages.success(request, gettext("措施已提交，等待总经理批准。"))
             return redirect_next(request, "aftersales_actions")
     ctx.update({"rows": list(actions_list(status=request.GET.get("status", ""))[:300]),
                 "names": staff_names(store_id()), "staff": store_staff(store_id()), "kinds": ActionKind.choices,
@@ -342,7 +343,7 @@ def actions_page(request: HttpRequest) -> HttpResponse:
 def _action(pk: int) -> CorrectiveAction:
     action = CorrectiveAction.objects.filter(pk=pk).first()
     if action is None:
-        raise Http404("页面不存在")
+        raise Http404(gettext("页面不存在"))
     return action
 
 
@@ -354,7 +355,7 @@ def action_approve(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         action_services.corrective_action_approve(member=member_of(request), action=_action(pk),
                                                   comment=form.cleaned_data.get("comment") or "")
-        messages.success(request, "已批准。")
+        messages.success(request, gettext("已批准。"))
     except DomainError as exc:
         messages.error(request, exc.message)
     return redirect_next(request, "aftersales_actions")
@@ -400,7 +401,7 @@ def action_complete(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         action_services.corrective_action_complete(member=member_of(request), action=_action(pk),
                                                    result=s(request, "result"), evidence=s(request, "evidence"))
-        messages.success(request, "已填报完成情况。")
+        messages.success(request, gettext("已填报完成情况。"))
     except DomainError as exc:
         messages.error(request, exc.message)
     return redirect("aftersales_my_actions")
@@ -411,8 +412,8 @@ class ReviewForm(forms.Form):
 
 
 class ReviseForm(forms.Form):
-    description = forms.CharField(max_length=4000, strip=True, error_messages={"required": "请填写措施内容。"})
-    deadline = forms.DateField(error_messages={"required": "请填写完成期限。", "invalid": "完成期限格式不正确。"})
+    description = forms.CharField(max_length=4000, strip=True, error_messages={"required": _("请填写措施内容。")})
+    deadline = forms.DateField(error_messages={"required": _("请填写完成期限。"), "invalid": _("完成期限格式不正确。")})
 
 
 @store_view(Perm.VIEW_STORE)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext, gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -94,7 +95,7 @@ class CustomerViewSet(_Base, mixins.ListModelMixin, mixins.RetrieveModelMixin):
         return Response(self.get_serializer(services.customer_update(member=self.member, customer=customer,
                                                                      **data)).data)
 
-    @extend_schema(parameters=[OpenApiParameter("q", str, description="车牌、车架号(后六位)、手机号、姓名或拼音首字母")],
+    @extend_schema(parameters=[OpenApiParameter("q", str, description=gettext_lazy("车牌、车架号(后六位)、手机号、姓名或拼音首字母"))],
                    responses=s.SearchResultSerializer(many=True))
     @action(detail=False, methods=["get"], pagination_class=None, filter_backends=[])
     def search(self, request: Request) -> Response:
@@ -177,8 +178,8 @@ class ReceptionViewSet(_Base, mixins.ListModelMixin, mixins.RetrieveModelMixin):
             concerns=d.get("concerns", ""), arrived_at=d.get("arrived_at"))
         if reception.clash and not sees_all(self.member):
             # 撞单: the visitor is a colleague's customer — say so, and nothing of them (issue 15).
-            return Response({"clash": True, "detail": "该客户已有专属销售顾问（撞单），已通知其顾问和销售经理，"
-                                                      "后续回访由原顾问负责。"}, status=status.HTTP_201_CREATED)
+            return Response({"clash": True, "detail": gettext("该客户已有专属销售顾问（撞单），已通知其顾问和销售经理，"
+                                                              "后续回访由原顾问负责。")}, status=status.HTTP_201_CREATED)
         return self._created(reception)
 
 

@@ -10,6 +10,7 @@ from typing import Any
 from django.db import connection
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from tenants.models import User
 
@@ -67,7 +68,7 @@ def overdue_by_person(today: dt.date) -> list[OverdueRow]:
     for person in people:
         r = data.get(person, {"due_today": 0, "on_time": 0, "done": 0})
         if late.get(person) or r["due_today"] or r["done"]:
-            out.append(OverdueRow(person, names.get(person, "未分配") if person else "未分配", late.get(person, 0),
+            out.append(OverdueRow(person, names.get(person, gettext("未分配")) if person else gettext("未分配"), late.get(person, 0),
                                   r["due_today"], r["on_time"], r["done"]))
     return sorted(out, key=lambda row: (-row.overdue, row.name))
 

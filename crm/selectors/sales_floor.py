@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 
 from tenants.models import StoreMembership
 
@@ -73,12 +74,14 @@ def key_review_export_rows(rows: list[ConsultantWeek]) -> list[list[Any]]:
         for item in r.items:
             out.append([r.name, item.lead.customer.name, item.lead.grade, item.lead.model_of_interest,
                         item.get_outcome_display(), item.reason, "", "", "", "", ""])
-        out.append([r.name, "合计", "", "", "", "", r.key, r.deal, r.defeated, r.postponed, r.rate])
+        out.append([r.name, gettext("合计"), "", "", "", "", r.key, r.deal, r.defeated, r.postponed, r.rate])
     return out
 
 
-KEY_REVIEW_HEADERS = ["销售顾问", "客户", "意向级别", "意向车型", "结果", "原因", "重点客户数", "成交", "战败", "延期",
-                      "成交率"]
+KEY_REVIEW_HEADERS = [
+    gettext_lazy("销售顾问"), gettext_lazy("客户"), gettext_lazy("意向级别"), gettext_lazy("意向车型"), gettext_lazy("结果"),
+    gettext_lazy("原因"), gettext_lazy("重点客户数"), gettext_lazy("成交"), gettext_lazy("战败"), gettext_lazy("延期"),
+    gettext_lazy("成交率")]
 
 
 def appointments_for_customer(customer_id: int) -> list[Appointment]:

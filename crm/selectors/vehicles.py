@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext
+
 from tenants.models import StoreMembership
 
 from ..access import customers_for_member, get_vehicle_for_member, staff_names
@@ -43,5 +45,5 @@ def vehicle_document_for_member(*, member: StoreMembership, vehicle_pk: int | st
     vehicle = get_vehicle_for_member(member, vehicle_pk)
     document = VehicleDocument.objects.filter(vehicle=vehicle, pk=int(pk)).first()
     if document is None:
-        raise Http404("页面不存在")
+        raise Http404(gettext("页面不存在"))
     return document

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from tenants.errors import DomainError
 from tenants.models import StoreMembership
@@ -32,7 +34,7 @@ def advisor_check(*, store_id: int, advisor_id: int | None) -> int:
     """The advisor must be an active member of this store with a service role (issue 15: ids naming staff)."""
     if not advisor_id or not StoreMembership.objects.filter(
             store_id=store_id, user_id=advisor_id, is_active=True, role__in=SERVICE_ROLES).exists():
-        raise DomainError("所选服务顾问不是本店在职服务人员。", field="advisor_id")
+        raise DomainError(gettext("所选服务顾问不是本店在职服务人员。"), field="advisor_id")
     return int(advisor_id)
 
 
@@ -40,8 +42,12 @@ def _reminder_text(appt: Appointment, store_name: str) -> str:
     when = timezone.localtime(appt.starts_at)
     kind = AppointmentKind(appt.kind).label
     plate = appt.vehicle.plate or appt.vehicle.vin[-6:]
-    return (f"{appt.customer.name}您好，您预约了{when:%m月%d日 %H:%M}到{store_name}为爱车{plate}{kind}，"
-            f"届时服务顾问将在店等候。如需改期请回电。")
+    # The SMS goes to the car owner, so it is written in the store's language, not the booking user's UI language.
+    with translation.override(settings.LANGUAGE_CODE):
+        return gettext("%(name)s您好，您预约了%(when)s到%(store)s为爱车%(plate)s%(kind)s，"
+                       "届时服务顾问将在店等候。如需改期请回电。") % {
+            "name": appt.customer.name, "when": when.strftime(gettext("%m月%d日 %H:%M")), "store": store_name,
+            "plate": plate, "kind": kind}
 
 
 @transaction.atomic
@@ -49,13 +55,13 @@ def appointment_book(*, member: StoreMembership, customer: Customer, vehicle: Ve
                      starts_at: datetime, advisor_id: int | None, note: str = "", store_name: str = "") -> Appointment:
     """预约保养/维修 for a future time with an advisor of this store; the SMS reminder is queued in the outbox."""
     if vehicle.owner_id != customer.pk:
-        raise DomainError("请选择该客户的车辆。", field="vehicle")
+        raise DomainError(gettext("请选择该客户的车辆。"), field="vehicle")
     if kind not in AppointmentKind.values:
-        raise DomainError("请选择预约类型。", field="kind")
+        raise DomainError(gettext("请选择预约类型。"), field="kind")
     if starts_at <= timezone.now():
-        raise DomainError("预约时间应晚于现在。", field="time")
+        raise DomainError(gettext("预约时间应晚于现在。"), field="time")
     if starts_at > timezone.now() + timedelta(days=180):
-        raise DomainError("预约时间不能超过半年。", field="day")
+        raise DomainError(gettext("预约时间不能超过半年。"), field="day")
     advisor = advisor_check(store_id=member.store_id, advisor_id=advisor_id)
     appt = Appointment.objects.create(customer=customer, vehicle=vehicle, kind=kind, starts_at=starts_at,
                                       advisor_id=advisor, note=note.strip()[:200], booked_by_id=member.user_id)
@@ -68,7 +74,7 @@ def appointment_book(*, member: StoreMembership, customer: Customer, vehicle: Ve
 
 def _booked(appt: Appointment) -> None:
     if appt.status != AppointmentStatus.BOOKED:
-        raise DomainError(f"该预约已{appt.get_status_display()}。")
+        raise DomainError(gettext("该预约已%(status)s。") % {"status": appt.get_status_display()})
 
 
 def _cancel_reminder(appt: Appointment) -> None:
@@ -87,7 +93,7 @@ def appointment_check_in(*, member: StoreMembership, appointment: Appointment, k
         kind = ServiceType.FIRST_MAINTENANCE if first else ServiceType.PERIODIC
     visit = service_visit_create(member=member, vehicle=appointment.vehicle, kind=kind,
                                  visited_on=timezone.localdate(), km=km, advisor_id=appointment.advisor_id,
-                                 notes=f"预约到店 {appointment.note}".strip())
+                                 notes=(gettext("预约到店 %(note)s") % {"note": appointment.note}).strip())
     appointment.status = AppointmentStatus.ARRIVED
     appointment.arrived_at = timezone.now()
     appointment.service_visit = visit
@@ -101,7 +107,7 @@ def appointment_no_show(*, member: StoreMembership, appointment: Appointment) ->
     """爽约 (未到店): only once the booked time (plus half an hour) has passed."""
     _booked(appointment)
     if timezone.now() < appointment.starts_at + NO_SHOW_GRACE:
-        raise DomainError("预约时间过后半小时才能标记未到店。")
+        raise DomainError(gettext("预约时间过后半小时才能标记未到店。"))
     appointment.status = AppointmentStatus.NO_SHOW
     appointment.save(update_fields=["status"])
     _cancel_reminder(appointment)

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from tenants.errors import DomainError
 from tenants.models import StoreMembership
@@ -27,18 +28,18 @@ from .vehicles import vehicle_create
 
 def _grade(grade: str) -> str:
     if grade not in Grade.values:
-        raise DomainError("意向级别只能是 H、A、B、C。", field="grade")
+        raise DomainError(gettext("意向级别只能是 H、A、B、C。"), field="grade")
     return grade
 
 
 def _not_future_dt(value: datetime | None, *, field: str, label: str) -> None:
     if value is not None and value > timezone.now() + timedelta(minutes=5):
-        raise DomainError(f"{label}不能晚于现在。", field=field)
+        raise DomainError(gettext("%(label)s不能晚于现在。") % {"label": label}, field=field)
 
 
 def _open(lead: Lead) -> None:
     if lead.status != LeadStatus.OPEN:
-        raise DomainError(f"该线索已{lead.get_status_display()}，不能再修改。")
+        raise DomainError(gettext("该线索已%(status)s，不能再修改。") % {"status": lead.get_status_display()})
 
 
 @transaction.atomic
@@ -73,8 +74,10 @@ def _notify_clash(*, member: StoreMembership, reception: Reception) -> None:
                                               role=StoreRole.SALES_MANAGER).values_list("user_id", flat=True)
     recipients = {reception.consultant_id, *managers} - {member.user_id}
     receiver = getattr(member.user, "name", "") or ""
-    title = f"撞单：客户「{reception.customer.name}」由{receiver}接待"[:120]
-    body = f"到店 {timezone.localtime(reception.arrived_at):%m-%d %H:%M}，后续由原销售顾问跟进，今晚请完成回访。"
+    title = (gettext("撞单：客户「%(customer)s」由%(receiver)s接待")
+             % {"customer": reception.customer.name, "receiver": receiver})[:120]
+    body = gettext("到店 %(when)s，后续由原销售顾问跟进，今晚请完成回访。") % {
+        "when": f"{timezone.localtime(reception.arrived_at):%m-%d %H:%M}"}
     Notification.objects.bulk_create([Notification(recipient_id=uid, kind="clash", title=title, body=body)
                                        for uid in sorted(recipients)])
 
@@ -98,13 +101,13 @@ def reception_create(
     mobile = clean_mobile(mobile)
     grade = _grade(grade)
     if source not in Source.values:
-        raise DomainError("来源取值无效。", field="source")
+        raise DomainError(gettext("来源取值无效。"), field="source")
     if not 1 <= int(visitors) <= 20:
-        raise DomainError("到店人数应在 1–20 之间。", field="visitors")
-    _not_future_dt(arrived_at, field="arrived_at", label="到店时间")
+        raise DomainError(gettext("到店人数应在 1–20 之间。"), field="visitors")
+    _not_future_dt(arrived_at, field="arrived_at", label=gettext("到店时间"))
     customer = Customer.objects.filter(mobile=mobile).first() or Customer.objects.filter(mobile2=mobile).first()
     if customer is None:
-        customer = customer_create(member=member, name=name.strip() or "未留名客户", mobile=mobile, source=source)
+        customer = customer_create(member=member, name=name.strip() or gettext("未留名客户"), mobile=mobile, source=source)
     follower = _follow_up_owner(member=member, customer=customer)
     clash = follower != member.user_id
     if not clash and customer.consultant_id is None and member.role in (StoreRole.SALES_CONSULTANT,
@@ -136,7 +139,7 @@ def _budget(value: str) -> str:
     """购车预算 is free text (「15-20万」); a single amount is stored as a dealer writes it (23.58万)."""
     text = (value or "").strip()[:30]
     try:
-        amount = parse_money(text, field="budget", label="购车预算")
+        amount = parse_money(text, field="budget", label=gettext("购车预算"))
     except DomainError:
         return text  # a range or words: kept as typed
     return wan(amount) if amount is not None else ""
@@ -178,16 +181,16 @@ def followup_create(
 ) -> FollowUp:
     """跟进记录: what was said, what the customer answered, and the next step with its date."""
     if channel not in Channel.values:
-        raise DomainError("请选择跟进方式（电话、短信、微信、到店）。", field="channel")
+        raise DomainError(gettext("请选择跟进方式（电话、短信、微信、到店）。"), field="channel")
     if not (content or "").strip():
-        raise DomainError("请填写沟通内容。", field="content")
-    _not_future_dt(happened_at, field="happened_at", label="跟进时间")
+        raise DomainError(gettext("请填写沟通内容。"), field="content")
+    _not_future_dt(happened_at, field="happened_at", label=gettext("跟进时间"))
     happened_at = happened_at or timezone.now()
     if next_on is not None and next_on < timezone.localdate():
-        raise DomainError("下次跟进日期不能早于今天。", field="next_on")
+        raise DomainError(gettext("下次跟进日期不能早于今天。"), field="next_on")
     if lead is not None:
         if lead.customer_id != customer.pk:
-            raise DomainError("线索不属于该客户。", field="lead")
+            raise DomainError(gettext("线索不属于该客户。"), field="lead")
         _open(lead)
     on_time = lead is None or lead.next_followup_on is None or timezone.localtime(happened_at).date() <= \
         lead.next_followup_on
@@ -212,18 +215,18 @@ def test_drive_create(
     """试乘试驾: recorded after the drive (only with a checked driving licence), or booked (预约试驾) for
     a later time with `book=True` — the licence is then checked when the drive is kept."""
     if not (model or "").strip():
-        raise DomainError("请填写试驾车型。", field="model")
+        raise DomainError(gettext("请填写试驾车型。"), field="model")
     if lead is not None and lead.customer_id != customer.pk:
-        raise DomainError("线索不属于该客户。", field="lead")
+        raise DomainError(gettext("线索不属于该客户。"), field="lead")
     if book:
         if driven_at is None or driven_at <= timezone.now():
-            raise DomainError("预约试驾的时间应晚于现在。", field="driven_at")
+            raise DomainError(gettext("预约试驾的时间应晚于现在。"), field="driven_at")
         status = TestDriveStatus.BOOKED
     else:
         if not licence_checked:
-            raise DomainError("试驾前必须核验客户驾驶证。", field="licence_checked")
+            raise DomainError(gettext("试驾前必须核验客户驾驶证。"), field="licence_checked")
         if driven_at is not None and driven_at > timezone.now() + timedelta(minutes=5):
-            raise DomainError("试驾时间不能晚于现在；预约以后的试驾请勾选「预约试驾」。", field="driven_at")
+            raise DomainError(gettext("试驾时间不能晚于现在；预约以后的试驾请勾选「预约试驾」。"), field="driven_at")
         status = TestDriveStatus.DONE
     created = TestDrive.objects.create(
         customer=customer, lead=lead, consultant_id=member.user_id, model=model.strip()[:60],
@@ -240,13 +243,13 @@ def test_drive_keep(*, member: StoreMembership, drive: TestDrive, licence_checke
                     no_show: bool = False) -> TestDrive:
     """A booked test drive is kept (试驾完成, licence checked, now) or missed (未到店)."""
     if drive.status != TestDriveStatus.BOOKED:
-        raise DomainError("该试驾不是待进行的预约。")
+        raise DomainError(gettext("该试驾不是待进行的预约。"))
     if no_show:
         drive.status = TestDriveStatus.NO_SHOW
         drive.save(update_fields=["status"])
         return drive
     if not licence_checked:
-        raise DomainError("试驾前必须核验客户驾驶证。", field="licence_checked")
+        raise DomainError(gettext("试驾前必须核验客户驾驶证。"), field="licence_checked")
     drive.status = TestDriveStatus.DONE
     drive.licence_checked = True
     drive.driven_at = timezone.now()
@@ -263,14 +266,14 @@ def lead_close_deal(
 ) -> Lead:
     """成交: the lead closes with the vehicle delivered; the customer becomes an owner (成交客户)."""
     _open(lead)
-    amount = parse_money(amount, field="amount", label="成交金额")
+    amount = parse_money(amount, field="amount", label=gettext("成交金额"))
     delivered_on = delivered_on or timezone.localdate()
     vehicle = Vehicle.objects.filter(vin=(vin or "").strip().upper()).first()
     if vehicle is None:
         vehicle = vehicle_create(customer=lead.customer, vin=vin, delivered_on=delivered_on,
                                  purchased_on=vehicle_fields.pop("purchased_on", delivered_on), **vehicle_fields)
     elif vehicle.owner_id != lead.customer_id:
-        raise DomainError("该车架号的车辆属于其他客户。", field="vin")
+        raise DomainError(gettext("该车架号的车辆属于其他客户。"), field="vin")
     lead.status = LeadStatus.DEAL
     lead.deal_vehicle = vehicle
     lead.deal_amount = amount
@@ -290,9 +293,9 @@ def lead_defeat(
     """战败: the reason, and the competitor bought, kept for defeat analysis."""
     _open(lead)
     if reason not in DefeatReason.values:
-        raise DomainError("请选择战败原因。", field="reason")
+        raise DomainError(gettext("请选择战败原因。"), field="reason")
     if reason == DefeatReason.COMPETITOR and not competitor_brand.strip():
-        raise DomainError("购买竞品时请填写竞品品牌。", field="competitor_brand")
+        raise DomainError(gettext("购买竞品时请填写竞品品牌。"), field="competitor_brand")
     lead.status = LeadStatus.DEFEATED
     lead.defeat_reason = reason
     lead.competitor_brand = competitor_brand.strip()[:30]
@@ -314,7 +317,7 @@ def lead_postpone(*, member: StoreMembership, lead: Lead, next_on: date, note: s
     """延期: a key customer who did not close this week stays open with a new date."""
     _open(lead)
     if next_on < timezone.localdate():
-        raise DomainError("延期后的跟进日期不能早于今天。", field="next_on")
+        raise DomainError(gettext("延期后的跟进日期不能早于今天。"), field="next_on")
     lead.next_followup_on = next_on
     lead.next_step = note.strip()[:200] or lead.next_step
     lead.save(update_fields=["next_followup_on", "next_step"])

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.db.models import QuerySet
+from django.utils.translation import gettext
 
 from ..models import Complaint, CorrectiveAction, Customer, FollowUpTask, Lead
 from ..models.aftersales import ActionStatus, ComplaintState
@@ -46,7 +47,7 @@ def member_handover(from_user_id: int, to_user_id: int, by_user_id: int) -> dict
     customer_ids = list(work["customers"].values_list("pk", flat=True))
     leads_before = work["leads"].count()
     moved["customers"] = (
-        customers_move(customer_ids=customer_ids, consultant_id=to_user_id, by_user_id=by_user_id, reason="离职交接")
+        customers_move(customer_ids=customer_ids, consultant_id=to_user_id, by_user_id=by_user_id, reason=gettext("离职交接"))
         if customer_ids else 0
     )
     # Open leads of those customers followed them; the rest (leads on others' customers) move here.

@@ -13,6 +13,7 @@ from datetime import date, timedelta
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from tenants.errors import DomainError
 from tenants.models import StoreMembership
@@ -51,11 +52,13 @@ def key_review_open_week(*, store_id: int, day: date | None = None) -> WeekOpene
             per[cid or 0] = per.get(cid or 0, 0) + 1
         names = dict(StoreMembership.objects.filter(store_id=store_id, user_id__in=per)
                      .values_list("user_id", "user__name"))
-        body = "；".join(f"{names.get(cid, '未分配')} {n} 位" for cid, n in sorted(per.items())) or "本周暂无重点客户"
+        body = "；".join(gettext("%(name)s %(n)s 位") % {"name": names.get(cid, gettext("未分配")), "n": n}
+                        for cid, n in sorted(per.items())) or gettext("本周暂无重点客户")
         managers = StoreMembership.objects.filter(store_id=store_id, is_active=True,
                                                   role=StoreRole.SALES_MANAGER).values_list("user_id", flat=True)
         Notification.objects.bulk_create([
-            Notification(recipient_id=uid, kind="key_review", title=f"重点客户周报（{monday:%m月%d日}起）已生成",
+            Notification(recipient_id=uid, kind="key_review", title=gettext("重点客户周报（%(day)s起）已生成") % {
+                "day": monday.strftime(gettext("%m月%d日"))},
                          body=body[:500]) for uid in managers])
     return WeekOpened(week, created, week.items.count())
 
@@ -69,25 +72,25 @@ def key_review_decide(*, member: StoreMembership, item: KeyReviewItem, outcome: 
     lead = item.lead
     if outcome == KeyOutcome.DEAL:
         if lead.status != LeadStatus.DEAL:
-            raise DomainError("请先在客户档案中登记成交（交付车辆），再记为成交。", field="outcome")
+            raise DomainError(gettext("请先在客户档案中登记成交（交付车辆），再记为成交。"), field="outcome")
     elif outcome == KeyOutcome.DEFEATED:
         if lead.status == LeadStatus.OPEN:
             if not (competitor_brand.strip() or reason):
-                raise DomainError("战败请填写原因或购买的竞品品牌。", field="competitor_brand")
+                raise DomainError(gettext("战败请填写原因或购买的竞品品牌。"), field="competitor_brand")
             lead_defeat(member=member, lead=lead,
                         reason=DefeatReason.COMPETITOR if competitor_brand.strip() else DefeatReason.OTHER,
                         competitor_brand=competitor_brand, note=reason)
         elif lead.status != LeadStatus.DEFEATED:
-            raise DomainError("该线索已成交，不能记为战败。", field="outcome")
-        reason = reason or f"购买竞品：{competitor_brand.strip() or lead.competitor_brand}"
+            raise DomainError(gettext("该线索已成交，不能记为战败。"), field="outcome")
+        reason = reason or gettext("购买竞品：%(brand)s") % {"brand": competitor_brand.strip() or lead.competitor_brand}
     elif outcome == KeyOutcome.POSTPONED:
         if not reason:
-            raise DomainError("延期请填写原因。", field="reason")
+            raise DomainError(gettext("延期请填写原因。"), field="reason")
         if lead.status == LeadStatus.OPEN:
             lead_postpone(member=member, lead=lead, next_on=next_on or timezone.localdate() + timedelta(days=7),
                           note=reason)
     else:
-        raise DomainError("结果只能是成交、战败或延期。", field="outcome")
+        raise DomainError(gettext("结果只能是成交、战败或延期。"), field="outcome")
     item.outcome = outcome
     item.reason = reason[:200]
     item.decided_at = timezone.now()
@@ -100,7 +103,7 @@ def key_review_coach(*, member: StoreMembership, week: KeyReviewWeek, consultant
                      comment: str) -> KeyReviewCoaching:
     """销售总监辅导意见: one comment per consultant per week (a new one replaces the last)."""
     if not comment.strip():
-        raise DomainError("请填写辅导意见。", field="comment")
+        raise DomainError(gettext("请填写辅导意见。"), field="comment")
     row, _ = KeyReviewCoaching.objects.update_or_create(
         week=week, consultant_id=consultant_id,
         defaults={"comment": comment.strip()[:1000], "by_user_id": member.user_id, "updated_at": timezone.now()})

@@ -37,7 +37,7 @@ def wan(value: Decimal | float | int | None) -> str:
     if abs(amount) < 10000:
         return yuan(amount)
     text = f"{(amount / 10000).quantize(Decimal('0.01')):f}".rstrip("0").rstrip(".")
-    return f"{text}万"
+    return gettext("%(amount)s万") % {"amount": text}
 
 
 @register.filter

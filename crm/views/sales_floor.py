@@ -46,7 +46,7 @@ from .customers import customer_360_response
 def _drive_for_member(request: HttpRequest, pk: int) -> TestDrive:
     drive = TestDrive.objects.filter(pk=pk, customer__in=customers_for_member(member_of(request))).first()
     if drive is None:
-        raise Http404("页面不存在")
+        raise Http404(_("页面不存在"))
     return drive
 
 
@@ -130,7 +130,7 @@ def appointment_action(request: HttpRequest, pk: int, action: str) -> HttpRespon
     member = member_of(request)
     appt = Appointment.objects.filter(pk=pk, customer__in=customers_for_member(member)).first()
     if appt is None or action not in ("arrive", "no-show", "cancel"):
-        raise Http404("页面不存在")
+        raise Http404(_("页面不存在"))
     try:
         if action == "arrive":
             appointment_check_in(member=member, appointment=appt)
@@ -186,7 +186,7 @@ def _item_for_member(request: HttpRequest, pk: int) -> KeyReviewItem:
         qs = qs.filter(consultant_id=member.user_id)
     item = qs.filter(pk=pk).first()
     if item is None:
-        raise Http404("页面不存在")
+        raise Http404(_("页面不存在"))
     return item
 
 
@@ -213,7 +213,7 @@ def key_review_coach_view(request: HttpRequest, week_pk: int, consultant_id: int
     """销售总监辅导意见 for one consultant's week."""
     week = KeyReviewWeek.objects.filter(pk=week_pk).first()
     if week is None or not week.items.filter(consultant_id=consultant_id).exists():
-        raise Http404("页面不存在")
+        raise Http404(_("页面不存在"))
     form = CoachingForm(request.POST)
     done = run_form(form, lambda d: key_review_coach(member=member_of(request), week=week,
                                                      consultant_id=consultant_id, comment=d["comment"]))
@@ -228,5 +228,5 @@ def key_review_coach_view(request: HttpRequest, week_pk: int, consultant_id: int
 def key_review_export(request: HttpRequest) -> HttpResponse:
     """重点客户周报 as Excel (through the export helper)."""
     ctx = _review_ctx(request, _week(request))
-    body = xlsx_bytes(key_review_export_rows(ctx["rows"]), header=KEY_REVIEW_HEADERS, title=str(_("重点客户周报")))
+    body = xlsx_bytes(key_review_export_rows(ctx["rows"]), header=[str(h) for h in KEY_REVIEW_HEADERS], title=str(_("重点客户周报")))
     return download(body, f"{_('重点客户周报')}-{ctx['monday']}.xlsx", fallback=f"key-customers-{ctx['monday']}.xlsx")

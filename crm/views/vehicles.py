@@ -63,7 +63,7 @@ def vehicle_document_download(request: HttpRequest, pk: int, doc_pk: int) -> Htt
     document = vehicle_document_for_member(member=member_of(request), vehicle_pk=pk, pk=doc_pk)
     if not document.file_path.startswith(document_dir(document.vehicle)) or \
             not default_storage.exists(document.file_path):
-        raise Http404("页面不存在")
+        raise Http404(_("页面不存在"))
     with default_storage.open(document.file_path, "rb") as fh:  # at most 10 MB (DOCUMENT_MAX_BYTES)
         return download(fh.read(), document.original_name, fallback=f"document-{document.pk}.{document.original_name.rpartition('.')[2]}",
                         content_type=document.content_type)

@@ -60,7 +60,7 @@ def parse_period(text: str | None, *, field: str = "period", kinds: tuple[str, .
     Monday-to-Sunday week holding it). `kinds` says which forms the caller accepts."""
     text = (text or "").strip()
     if not text:
-        raise DomainError("请选择统计期间（如 2026-10 或 2026-10-05）。", field=field)
+        raise DomainError(gettext("请选择统计期间（如 2026-10 或 2026-10-05）。"), field=field)
     try:
         if (m := MONTH_RE.match(text)) and "month" in kinds:
             return Period("month", dt.date(int(m[1]), int(m[2]), 1))
@@ -70,10 +70,10 @@ def parse_period(text: str | None, *, field: str = "period", kinds: tuple[str, .
     except ValueError:
         pass
     if kinds == ("month",):
-        raise DomainError(f"月份“{text}”无法识别，请写作 2026-11。", field=field)
+        raise DomainError(gettext("月份“%(text)s”无法识别，请写作 2026-11。") % {"text": text}, field=field)
     if "month" not in kinds:
-        raise DomainError(f"日期“{text}”无法识别，请写作 2026-11-18。", field=field)
-    raise DomainError(f"统计期间“{text}”无法识别：月份写作 2026-10，日期写作 2026-10-05。", field=field)
+        raise DomainError(gettext("日期“%(text)s”无法识别，请写作 2026-11-18。") % {"text": text}, field=field)
+    raise DomainError(gettext("统计期间“%(text)s”无法识别：月份写作 2026-10，日期写作 2026-10-05。") % {"text": text}, field=field)
 
 
 def week_of(day: dt.date) -> Period:
@@ -89,16 +89,16 @@ def month_range(start: str | None, end: str | None) -> list[Period]:
     """Every month from `start` to `end` inclusive; refuses an empty, reversed or over-long range."""
     first, last = parse_period(start, field="from"), parse_period(end, field="to")
     if first.kind != "month" or last.kind != "month":
-        raise DomainError("趋势按月统计：起止请写作 2026-01 这样的月份。", field="from")
+        raise DomainError(gettext("趋势按月统计：起止请写作 2026-01 这样的月份。"), field="from")
     if last.start < first.start:
-        raise DomainError(f"起始月份 {first.code} 晚于结束月份 {last.code}，请调换。", field="from")
+        raise DomainError(gettext("起始月份 %(first)s 晚于结束月份 %(last)s，请调换。") % {"first": first.code, "last": last.code}, field="from")
     months = []
     cur = first.start
     while cur <= last.start:
         months.append(Period("month", cur))
         cur = add_months(cur, 1)
     if len(months) > 60:
-        raise DomainError("趋势最多显示 60 个月，请缩短区间。", field="from")
+        raise DomainError(gettext("趋势最多显示 60 个月，请缩短区间。"), field="from")
     return months
 
 

@@ -10,6 +10,8 @@ import math
 from collections.abc import Callable
 from typing import Any
 
+from django.utils.translation import gettext, gettext_lazy
+
 from tenants.roles import StoreRole
 
 from ..errors import PolicyInvalid, PolicyTooManyTasks
@@ -34,20 +36,21 @@ MAINTENANCE_BOUNDS = {"first_days": (30, 730), "first_km": (1000, 30000), "inter
                       "interval_km": (1000, 50000)}
 RULE_OPEN_FIELDS = {"offset_days", "message", "enabled"}
 # 回访未接通的重拨 (survey template `retry`): total calls per visit, and the working days between them.
-SURVEY_RETRY_BOUNDS = {"max_attempts": ("最多拨打次数", 1, 5), "every_working_days": ("重拨间隔(工作日)", 1, 3)}
+SURVEY_RETRY_BOUNDS = {"max_attempts": (gettext_lazy("最多拨打次数"), 1, 5),
+                       "every_working_days": (gettext_lazy("重拨间隔(工作日)"), 1, 3)}
 SURVEY_RETRY_DEFAULT = {"max_attempts": 3, "every_working_days": 1}
 STORE_ROLES = {r.value: str(r.label) for r in StoreRole}
 
 
 def _dict(value: Any, where: str) -> dict[str, Any]:
     if not isinstance(value, dict):
-        raise PolicyInvalid(f"{where}格式不正确。")
+        raise PolicyInvalid(gettext("%(where)s格式不正确。") % {"where": where})
     return value
 
 
 def _list(value: Any, where: str) -> list[Any]:
     if not isinstance(value, list):
-        raise PolicyInvalid(f"{where}应为列表。")
+        raise PolicyInvalid(gettext("%(where)s应为列表。") % {"where": where})
     return value
 
 
@@ -55,7 +58,8 @@ def _subset(values: Any, allowed: dict[str, str], where: str) -> list[str]:
     values = _list(values if values is not None else [], where)
     bad = [v for v in values if v not in allowed]
     if bad:
-        raise PolicyInvalid(f"{where}：未知的取值「{bad[0]}」，可选：{'、'.join(allowed)}。")
+        raise PolicyInvalid(gettext("%(where)s：未知的取值「%(value)s」，可选：%(allowed)s。") % {
+            "where": where, "value": bad[0], "allowed": "、".join(allowed)})
     return list(dict.fromkeys(values))
 
 
@@ -345,13 +349,15 @@ def survey_retry_clean(raw: Any) -> dict[str, int]:
     after an unanswered call. A body without the section (versions before it existed) gets the default."""
     if raw is None:
         return dict(SURVEY_RETRY_DEFAULT)
-    retry = _dict(raw, "未接通重拨规则")
+    retry = _dict(raw, gettext("未接通重拨规则"))
     unknown = set(retry) - set(SURVEY_RETRY_BOUNDS)
     if unknown:
-        raise PolicyInvalid(f"未接通重拨规则：未知的设置「{sorted(unknown)[0]}」，"
-                            "只能设置最多拨打次数(max_attempts)和重拨间隔工作日(every_working_days)。")
+        raise PolicyInvalid(gettext("未接通重拨规则：未知的设置「%(key)s」，"
+                                    "只能设置最多拨打次数(max_attempts)和重拨间隔工作日(every_working_days)。")
+                            % {"key": sorted(unknown)[0]})
     return {
-        key: int_check(retry.get(key, SURVEY_RETRY_DEFAULT[key]), f"未接通重拨规则：{label}", lo, hi)
+        key: int_check(retry.get(key, SURVEY_RETRY_DEFAULT[key]),
+                       gettext("未接通重拨规则：%(label)s") % {"label": label}, lo, hi)
         for key, (label, lo, hi) in SURVEY_RETRY_BOUNDS.items()
     }
 
@@ -361,18 +367,18 @@ def survey_retry_clean(raw: Any) -> dict[str, int]:
 def classification_clean(body: dict[str, Any]) -> dict[str, Any]:
     clean: dict[str, Any] = {}
     for q in ("quota_a", "quota_b", "quota_c", "quota_d"):
-        clean[q] = int_check(body.get(q), f"{q[-1].upper()}类比例%", 0, 100)
+        clean[q] = int_check(body.get(q), gettext("%(grade)s类比例%%") % {"grade": q[-1].upper()}, 0, 100)
     total = sum(clean[q] for q in ("quota_a", "quota_b", "quota_c", "quota_d"))
     if total != 100:
-        raise PolicyInvalid(f"A/B/C/D 四类比例之和应为 100%，现在是 {total}%。")
-    clean["loyal_min_visits"] = int_check(body.get("loyal_min_visits"), "忠诚客户年回站次数", 1, 50)
-    clean["loyal_min_spend"] = number_check(body.get("loyal_min_spend"), "忠诚客户年消费(元)", 0, 1_000_000)
-    clean["at_risk_months"] = int_check(body.get("at_risk_months"), "准流失：未进站月数", 1, 36)
-    clean["lost_months"] = int_check(body.get("lost_months"), "流失：未进站月数", 2, 60)
+        raise PolicyInvalid(gettext("A/B/C/D 四类比例之和应为 100%%，现在是 %(total)s%%。") % {"total": total})
+    clean["loyal_min_visits"] = int_check(body.get("loyal_min_visits"), gettext("忠诚客户年回站次数"), 1, 50)
+    clean["loyal_min_spend"] = number_check(body.get("loyal_min_spend"), gettext("忠诚客户年消费(元)"), 0, 1_000_000)
+    clean["at_risk_months"] = int_check(body.get("at_risk_months"), gettext("准流失：未进站月数"), 1, 36)
+    clean["lost_months"] = int_check(body.get("lost_months"), gettext("流失：未进站月数"), 2, 60)
     if clean["at_risk_months"] >= clean["lost_months"]:
-        raise PolicyInvalid("准流失的月数应小于流失的月数。")
-    clean["warranty_months"] = int_check(body.get("warranty_months"), "保修期(月)", 12, 120)
-    clean["sanbao_months"] = int_check(body.get("sanbao_months"), "三包期限(月)", 12, 120)
+        raise PolicyInvalid(gettext("准流失的月数应小于流失的月数。"))
+    clean["warranty_months"] = int_check(body.get("warranty_months"), gettext("保修期(月)"), 12, 120)
+    clean["sanbao_months"] = int_check(body.get("sanbao_months"), gettext("三包期限(月)"), 12, 120)
     clean["open"] = _numeric_open_clean(body.get("open") or {}, clean)
     return clean
 
@@ -391,8 +397,8 @@ def policy_body_clean(kind: str, body: Any, *, for_publish: bool = True) -> dict
     A draft may be saved with too many tasks per customer (the editor warns); publishing refuses it.
     """
     if kind not in CLEANERS:
-        raise PolicyInvalid(f"未知的模板类型「{kind}」。")
-    body = _dict(body, "模板内容")
+        raise PolicyInvalid(gettext("未知的模板类型「%(kind)s」。") % {"kind": kind})
+    body = _dict(body, gettext("模板内容"))
     if kind == PolicyKind.CADENCE:
         return cadence_clean(body, for_publish=for_publish)
     return CLEANERS[kind](body)

@@ -11,6 +11,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from tenants.errors import DomainError
 from tenants.models import DealerGroup, Store, User
@@ -50,7 +51,7 @@ def group_policy_bootstrap(*, group: DealerGroup, actor: User | None = None) -> 
         now = timezone.now()
         version = PolicyVersion.objects.create(
             template=template, number=1, status=PolicyVersion.Status.PUBLISHED, body=body,
-            note="起始模板(依据集团客户跟进管理办法与售后回访手册)", created_by=actor, published_by=actor,
+            note=gettext("起始模板(依据集团客户跟进管理办法与售后回访手册)"), created_by=actor, published_by=actor,
             published_at=now, created_at=now, updated_at=now,
             tasks_per_customer_year=tasks_per_year(body) if kind == PolicyKind.CADENCE else None,
         )
@@ -79,7 +80,7 @@ def policy_draft_update(*, version: PolicyVersion, body: Any, note: str = "", ac
     """修改草稿. A published version never changes: PolicyNotEditable. Bad content: PolicyInvalid."""
     locked = PolicyVersion.objects.select_for_update().get(pk=version.pk)
     if locked.is_published:
-        raise PolicyNotEditable(f"{locked.label} 已发布，已发布的版本不能修改；请起草新版本。")
+        raise PolicyNotEditable(gettext("%(version)s 已发布，已发布的版本不能修改；请起草新版本。") % {"version": locked.label})
     locked.body = policy_body_clean(locked.template.kind, body, for_publish=False)
     locked.note = (note or "").strip()[:200]
     locked.updated_at = timezone.now()
@@ -102,12 +103,12 @@ def policy_version_publish(*, version: PolicyVersion, actor: User | None = None,
     `policy_scheduled_adoptions_run`); today or none = at once."""
     locked = PolicyVersion.objects.select_for_update().select_related("template").get(pk=version.pk)
     if locked.is_published:
-        raise PolicyNotEditable(f"{locked.label} 已经发布过了。")
+        raise PolicyNotEditable(gettext("%(version)s 已经发布过了。") % {"version": locked.label})
     today = timezone.localdate()
     if effective_on is not None and effective_on < today:
-        raise DomainError("生效日期不能早于今天。", field="effective_on")
+        raise DomainError(gettext("生效日期不能早于今天。"), field="effective_on")
     if effective_on is not None and effective_on > today + dt.timedelta(days=366):
-        raise DomainError("生效日期不能晚于一年以后。", field="effective_on")
+        raise DomainError(gettext("生效日期不能晚于一年以后。"), field="effective_on")
     locked.effective_on = effective_on if effective_on is not None and effective_on > today else None
     kind = locked.template.kind
     body = policy_body_clean(kind, locked.body, for_publish=True)
@@ -202,7 +203,7 @@ def store_policy_override_set(*, store: Store, kind: str, overrides: dict[str, A
     adoption = (StorePolicyAdoption.objects.select_for_update().select_related("version")
                 .filter(store=store, kind=kind).first())
     if adoption is None:
-        raise NotFound("本门店还没有采用该类政策模板。")
+        raise NotFound(gettext("本门店还没有采用该类政策模板。"))
     adoption.overrides = overrides_clean(kind, adoption.version.body, overrides)
     adoption.dropped_overrides = {}
     adoption.overrides_updated_at = timezone.now()

@@ -9,6 +9,8 @@ from django.forms import BaseFormSet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tenants.access import group_for_hq, hq_view
@@ -44,14 +46,14 @@ from ..services.policies import policy_draft_start, policy_draft_update, policy_
 
 def _kind_or_404(kind: str) -> str:
     if kind not in PolicyKind.values:
-        raise Http404("页面不存在")
+        raise Http404(gettext("页面不存在"))
     return kind
 
 
 def _version_or_404(request: HttpRequest, version_id: int) -> PolicyVersion:
     version = policy_version_for_group(group_for_hq(request), version_id)
     if version is None:
-        raise Http404("页面不存在")
+        raise Http404(gettext("页面不存在"))
     return version
 
 
@@ -124,7 +126,7 @@ def _policy_form_edit(request: HttpRequest, version: PolicyVersion) -> HttpRespo
     error, status = "", 200
     body = version.body
     if version.is_published:
-        error = f"{version.label} 已发布，已发布的版本不能修改；请起草新版本。"
+        error = gettext("%(version)s 已发布，已发布的版本不能修改；请起草新版本。") % {"version": version.label}
         status = 409 if request.method == "POST" else 200
     elif request.method == "POST":
         if formset.is_valid():
@@ -137,10 +139,10 @@ def _policy_form_edit(request: HttpRequest, version: PolicyVersion) -> HttpRespo
                 except DomainError as exc:
                     error, status = exc.message, exc.status
                 else:
-                    messages.success(request, f"{version.label} 草稿已保存。")
+                    messages.success(request, gettext("%(version)s 草稿已保存。") % {"version": version.label})
                     return redirect("hq_policies:version", version_id=version.pk)
         else:
-            error, status = "表单中有错误，请按提示修改(已填写的内容都保留着)。", 400
+            error, status = gettext("表单中有错误，请按提示修改(已填写的内容都保留着)。"), 400
     preview, preview_error = _preview(body)
     return render(request, "hq/policies/edit_form.html", {
         "version": version, "kind_label": PolicyKind(version.template.kind).label, "formset": formset,
@@ -160,7 +162,7 @@ def policy_edit(request: HttpRequest, version_id: int) -> HttpResponse:
     error = ""
     status = 200
     if version.is_published:
-        error = f"{version.label} 已发布，已发布的版本不能修改；请起草新版本。"
+        error = gettext("%(version)s 已发布，已发布的版本不能修改；请起草新版本。") % {"version": version.label}
         status = 409 if request.method == "POST" else 200
     elif request.method == "POST":
         text = request.POST.get("body", "")
@@ -168,7 +170,8 @@ def policy_edit(request: HttpRequest, version_id: int) -> HttpResponse:
         try:
             body = json.loads(text)
         except json.JSONDecodeError as exc:
-            error = f"JSON 格式错误：第 {exc.lineno} 行第 {exc.colno} 列附近({exc.msg})。"
+            error = gettext("JSON 格式错误：第 %(line)s 行第 %(col)s 列附近(%(msg)s)。") % {
+                "line": exc.lineno, "col": exc.colno, "msg": exc.msg}
             status = 400
         else:
             try:
@@ -176,7 +179,7 @@ def policy_edit(request: HttpRequest, version_id: int) -> HttpResponse:
             except DomainError as exc:
                 error, status = exc.message, exc.status
             else:
-                messages.success(request, f"{version.label} 草稿已保存。")
+                messages.success(request, gettext("%(version)s 草稿已保存。") % {"version": version.label})
                 return redirect("hq_policies:version", version_id=version.pk)
     bound, bound_error = _bound_note(version, version.body)
     return render(request, "hq/policies/edit.html", {
@@ -211,19 +214,20 @@ def policy_publish(request: HttpRequest, version_id: int) -> HttpResponse:
     version = _version_or_404(request, version_id)
     form = PolicyPublishForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "未能发布：" + "；".join(str(e) for errs in form.errors.values() for e in errs))
+        messages.error(request, gettext("未能发布：%(reason)s") % {
+            "reason": "；".join(str(e) for errs in form.errors.values() for e in errs)})
         return redirect("hq_policies:version", version_id=version.pk)
     try:
         published = policy_version_publish(version=version, actor=request.user,  # type: ignore[arg-type]
                                            effective_on=form.cleaned_data.get("effective_on"))
     except DomainError as exc:
-        messages.error(request, f"未能发布：{exc.message}")
+        messages.error(request, gettext("未能发布：%(reason)s") % {"reason": exc.message})
         return redirect("hq_policies:version", version_id=version.pk)
     if published.effective_on:
-        messages.success(request, f"{published.label} 已发布，将于 {published.effective_on:%Y年%-m月%-d日} "
-                                  "在各门店生效，届时门店管理者会收到变更通知。")
+        messages.success(request, gettext("%(version)s 已发布，将于 %(day)s 在各门店生效，届时门店管理者会收到变更通知。") % {
+            "version": published.label, "day": date_format(published.effective_on, gettext("Y年n月j日"))})
     else:
-        messages.success(request, f"{published.label} 已发布，正在下发到各门店。")
+        messages.success(request, gettext("%(version)s 已发布，正在下发到各门店。") % {"version": published.label})
     return redirect("hq_policies:stores", kind=published.template.kind)
 
 

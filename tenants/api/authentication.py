@@ -25,17 +25,17 @@ class StoreTokenAuthentication(BaseAuthentication):
         if not parts or parts[0].lower() != self.keyword:
             return None
         if len(parts) != 2:
-            raise AuthenticationFailed("令牌格式不正确：应为 “Authorization: Bearer <令牌>”。")
+            raise AuthenticationFailed(_("令牌格式不正确：应为 “Authorization: Bearer <令牌>”。"))
         token = api_token_lookup(parts[1].decode(errors="replace"))
         store = getattr(request, "tenant", None)
         if token is not None and token.group_id is not None:
             return self._hq(request, token, store)
         # Refused alike: unknown, revoked, issued for another store, or used on HQ endpoints.
         if token is None or store is None or token.store_id != store.id or not token.user.is_active:
-            raise AuthenticationFailed("令牌无效。")
+            raise AuthenticationFailed(_("令牌无效。"))
         # A member who left (or was deactivated) loses their tokens' access at once, revoked or not.
         if not StoreMembership.objects.filter(user_id=token.user_id, store_id=store.id, is_active=True).exists():
-            raise AuthenticationFailed("令牌无效。")
+            raise AuthenticationFailed(_("令牌无效。"))
         if token.read_only and request.method not in SAFE_METHODS:
             raise PermissionDenied(_("只读令牌不能修改数据。"))
         api_token_touch(token)
@@ -44,10 +44,10 @@ class StoreTokenAuthentication(BaseAuthentication):
     def _hq(self, request: Request, token: Any, store: Any) -> tuple[Any, Any]:
         """An HQ token: base domain only, its user still HQ admin of the token's group (IsHqMember binds it)."""
         if store is not None or not token.user.is_active:
-            raise AuthenticationFailed("令牌无效。")
+            raise AuthenticationFailed(_("令牌无效。"))
         if not GroupMembership.objects.filter(user_id=token.user_id, group_id=token.group_id,
                                               role=GroupRole.HQ_ADMIN).exists():
-            raise AuthenticationFailed("令牌无效。")
+            raise AuthenticationFailed(_("令牌无效。"))
         if token.read_only and request.method not in SAFE_METHODS:
             raise PermissionDenied(_("只读令牌不能修改数据。"))
         api_token_touch(token)
@@ -65,5 +65,5 @@ class StoreTokenScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyp
 
     def get_security_definition(self, auto_schema: Any) -> dict[str, str]:
         return {"type": "http", "scheme": "bearer", "bearerFormat": "czk_…",
-                "description": "门店API令牌（员工管理 → API令牌）只对签发它的门店有效；"
-                               "集团API令牌（集团总部 → API令牌）只对本集团的总部接口有效。"}
+                "description": _("门店API令牌（员工管理 → API令牌）只对签发它的门店有效；"
+                               "集团API令牌（集团总部 → API令牌）只对本集团的总部接口有效。")}

@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ..access import group_for_hq, hq_view, store_view
@@ -38,13 +39,13 @@ from ..services.staff import (
 )
 
 WORK_LABELS = {
-    "customers": "客户", "leads": "跟进中线索", "tasks": "待办跟进任务", "return_visits": "待回访",
-    "complaints": "处理中投诉", "corrective_actions": "整改/预防措施",
+    "customers": gettext_lazy("客户"), "leads": gettext_lazy("跟进中线索"), "tasks": gettext_lazy("待办跟进任务"), "return_visits": gettext_lazy("待回访"),
+    "complaints": gettext_lazy("处理中投诉"), "corrective_actions": gettext_lazy("整改/预防措施"),
 }
 
 
 def _labelled(counts: dict[str, int]) -> list[tuple[str, int]]:
-    return [(_(WORK_LABELS.get(k, k)), n) for k, n in counts.items() if n]
+    return [(str(WORK_LABELS.get(k, k)), n) for k, n in counts.items() if n]
 
 
 def _store_of(request: HttpRequest, store_id: int | None) -> tuple[Store, str]:
@@ -53,7 +54,7 @@ def _store_of(request: HttpRequest, store_id: int | None) -> tuple[Store, str]:
         return request.tenant, "/staff/"  # type: ignore[attr-defined]
     store = store_for_group(group_for_hq(request), store_id)
     if store is None or store.status == Store.Status.ARCHIVED:
-        raise Http404("页面不存在")
+        raise Http404(_("页面不存在"))
     return store, f"/hq/stores/{store.pk}/staff/"
 
 
@@ -89,7 +90,7 @@ def _staff_page(request: HttpRequest, store_id: int | None) -> HttpResponse:
 def _invitation_action(request: HttpRequest, store_id: int | None, invitation_id: int, action: str) -> HttpResponse:
     store, base = _store_of(request, store_id)
     if action not in ("resend", "revoke"):
-        raise Http404("页面不存在")
+        raise Http404(_("页面不存在"))
     try:
         if action == "resend":
             invitation = invitation_resend(actor=_actor(request), store=store, invitation_id=invitation_id)
@@ -99,7 +100,7 @@ def _invitation_action(request: HttpRequest, store_id: int | None, invitation_id
             messages.success(request, _("邀请已撤销，链接已失效。"))
     except DomainError as exc:
         if exc.status == 404:
-            raise Http404("页面不存在") from exc
+            raise Http404(_("页面不存在")) from exc
         messages.error(request, exc.message)
     return redirect(base)
 
@@ -107,7 +108,7 @@ def _invitation_action(request: HttpRequest, store_id: int | None, invitation_id
 def _member(store: Store, membership_id: int) -> StoreMembership:
     membership = StoreMembership.objects.select_related("user").filter(store=store, pk=membership_id).first()
     if membership is None:
-        raise Http404("页面不存在")
+        raise Http404(_("页面不存在"))
     return membership
 
 
@@ -131,7 +132,7 @@ def _deactivate(request: HttpRequest, store_id: int | None, membership_id: int) 
     store, base = _store_of(request, store_id)
     membership = _member(store, membership_id)
     if not membership.is_active:
-        raise Http404("页面不存在")
+        raise Http404(_("页面不存在"))
     successors = [(m.user_id, f"{m.user.name} · {m.get_role_display()}") for m in store_members(store.pk)
                   if m.user_id != membership.user_id]
     form = SuccessorForm(request.POST if request.method == "POST" else None, successors=successors)

@@ -66,7 +66,7 @@ def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
     try:
         api_token_revoke(actor=request.user, store=request.tenant, token_id=token_id)  # type: ignore[arg-type, attr-defined]
     except DomainError as exc:
-        raise Http404("页面不存在") from exc
+        raise Http404(_("页面不存在")) from exc
     messages.success(request, _("令牌已吊销。"))
     return redirect("/staff/tokens/")
 
@@ -102,6 +102,6 @@ def hq_token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
     try:
         api_token_revoke(actor=request.user, group=group_for_hq(request), token_id=token_id)  # type: ignore[arg-type]
     except DomainError as exc:
-        raise Http404("页面不存在") from exc
+        raise Http404(_("页面不存在")) from exc
     messages.success(request, _("令牌已吊销。"))
     return redirect("/hq/tokens/")

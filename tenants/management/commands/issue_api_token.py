@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from tenants.auth import find_user_by_login
 from tenants.errors import DomainError
@@ -15,7 +16,7 @@ from tenants.services.accounts import api_token_issue, api_token_issue_hq, api_t
 
 
 class Command(BaseCommand):
-    help = "签发API令牌: issue a token for a store, acting as one of its members; the secret is printed once."
+    help = "Issue an API token for a store (or an HQ API token for a group), acting as one of its members; the secret is printed once."
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--store", default=None, help="store slug (a store API token)")
@@ -28,12 +29,12 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **o: Any) -> None:
         if bool(o["store"]) == bool(o["group"]):
-            raise CommandError("请指定 --store 或 --group 之一。")
+            raise CommandError(gettext("请指定 --store 或 --group 之一。"))
         store = Store.objects.filter(slug=o["store"]).first() if o["store"] else None
         group = DealerGroup.objects.filter(code=o["group"]).first() if o["group"] else None
         user = find_user_by_login(o["user"])
         if (store is None and group is None) or user is None:
-            raise CommandError("未找到该门店、集团或用户。")
+            raise CommandError(gettext("未找到该门店、集团或用户。"))
         try:
             if o["revoke"] is not None:
                 token = api_token_revoke(actor=user, store=store, group=group, token_id=o["revoke"])
