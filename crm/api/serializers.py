@@ -25,7 +25,8 @@ from ..models import (
 from ..validators import parse_money
 
 
-@extend_schema_field({"type": "string", "example": "23.58万", "description": "金额：235800、235,800、¥235800、23.58万"})
+@extend_schema_field({"type": "string", "example": "235800",
+                     "description": "Money as a dealer types it: 235800, 235,800, ¥235800, or in wan (ten thousand yuan) as 23.58 with the character for wan."})
 class MoneySerializerField(serializers.Field):  # type: ignore[type-arg]
     """金额 as typed (20万, 23.58万, 235,800, ¥235800) or a number; the one parser (crm.validators)."""
 

@@ -22,6 +22,7 @@ from typing import Any
 from django.apps import apps
 from django.core.files.storage import default_storage
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from tenants.db import tenant_connection
 from tenants.exports import csv_bytes, xlsx_bytes
@@ -72,8 +73,9 @@ def store_export_build(*, store: Any) -> bytes:
                 "columns": {f.attname: f.get_internal_type() for f in fields},
             }
         customers = Customer.objects.order_by("pk")
-        zf.writestr("客户.csv", csv_bytes(export_rows(customers), header=HEADERS))
-        zf.writestr("客户.xlsx", xlsx_bytes(export_rows(customers), header=HEADERS, title="客户"))
+        title = gettext("客户")  # the dealer's own file names, in the operator's language (zh-hans by default)
+        zf.writestr(f"{title}.csv", csv_bytes(export_rows(customers), header=HEADERS))
+        zf.writestr(f"{title}.xlsx", xlsx_bytes(export_rows(customers), header=HEADERS, title=title))
         documents = []
         for doc in MaintenanceDueList.objects.order_by("pk"):
             if doc.file_path and default_storage.exists(doc.file_path):
