@@ -24,7 +24,7 @@ def execute_counting(cursor: Any, sql: str, params: Any) -> int:
     `cursor.rowcount` is not that number everywhere: behind Citus a routed `INSERT … ON CONFLICT` reports
     the rows selected, not inserted (deploy/scale-out.md). `sql` is one statement without RETURNING."""
     # `sql` is the caller's own statement text (values travel in `params`), wrapped, never user input.
-    cursor.execute(f"WITH written AS ({sql.strip().rstrip(';')} RETURNING 1) SELECT count(*) FROM written", params)  # noqa: S608
+    cursor.execute(f"WITH written AS ({sql.strip().rstrip(';')} RETURNING 1) SELECT count(*) FROM written", params)  # noqa: S608  # nosec B608  # the caller's own SQL text
     return int(cursor.fetchone()[0])
 
 
