@@ -130,9 +130,10 @@ def _seed_report_store(store: Any) -> None:
                 ON CONFLICT DO NOTHING""", params)
             cur.execute("""
                 INSERT INTO crm_correctiveaction (kind, source, report_month, description, owner_id, deadline, status,
-                    raised_by_id, result, evidence, created_at)
+                    raised_by_id, result, evidence, approver_role, review_comment, created_at)
                 SELECT 'corrective', 'monthly_report', %(m0)s, '压测措施', %(cs)s, %(m0)s::date + (g %% 28),
-                    CASE WHEN g %% 2 = 0 THEN 'done' ELSE 'approved' END, %(cs)s, '', '', now()
+                    CASE WHEN g %% 2 = 0 THEN 'done' ELSE 'approved' END, %(cs)s, '', '', 'general_manager', '',
+                    now()
                 FROM generate_series(1, 200) g""", params)
             cur.execute("ANALYZE crm_returnvisit; ANALYZE crm_surveyanswer; ANALYZE crm_complaint; "
                         "ANALYZE crm_complaintdeadline; ANALYZE crm_correctiveaction")
@@ -209,9 +210,10 @@ def _seed_sweep(stores: list[Any], now: dt.datetime) -> int:
                 cur.execute("""
                     INSERT INTO crm_customer (name, mobile, mobile2, wechat, email, email_consent, gender, region, occupation, age_cohort,
                         source, lifecycle, may_call, call_time, call_number, channels, tags, notes, value_class,
-                        loyalty, service_class, paid_visits_12m, spend_12m, avg_ticket, created_at, updated_at)
+                        loyalty, service_class, paid_visits_12m, spend_12m, avg_ticket, name_pinyin, name_initials,
+                        created_at, updated_at)
                     VALUES ('压测客户', '13900000001', '', '', '', FALSE, '', '', '', '', 'walk_in', 'owner', TRUE, '', '',
-                        '{}', '{}', '', '', '', '', 0, 0, 0, now(), now()) ON CONFLICT DO NOTHING""")
+                        '{}', '{}', '', '', '', '', 0, 0, 0, 'yacekehu', 'yckh', now(), now()) ON CONFLICT DO NOTHING""")
                 cur.execute("""
                     INSERT INTO crm_complaint (channel, customer_id, object_model, object_stage, description,
                         expected_resolution, contact_name, contact_phone, read_back_confirmed, state, reported_at,

@@ -33,13 +33,13 @@ _FILL = [
     """INSERT INTO crm_customer (name, mobile, mobile2, wechat, email, email_consent, gender, birthday, region,
         occupation, age_cohort, source, lifecycle, consultant_id, may_call, call_time, call_number, channels, tags, notes, value_class,
         loyalty, service_class, paid_visits_12m, spend_12m, visit_interval_days, avg_ticket, last_visit_on,
-        classified_at, created_at, updated_at)
+        classified_at, name_pinyin, name_initials, created_at, updated_at)
      SELECT '客户' || i, '13' || lpad(i::text, 9, '0'), '', '', '', FALSE, CASE WHEN i %% 2 = 0 THEN 'm' ELSE 'f' END,
         DATE '1970-01-01' + (i * 37 %% 12000), '', '', '', 'walk_in',
         CASE WHEN i <= %(owners)s THEN 'owner' ELSE 'prospect' END, (%(consultants)s::bigint[])[1 + i %% cardinality(%(consultants)s::bigint[])],
         i %% 10 <> 0, CASE WHEN i %% 7 = 0 THEN '18:00-20:00' ELSE '' END, '', ARRAY[]::varchar[], ARRAY[]::varchar[], '',
         (ARRAY['A','B','C','D'])[1 + i %% 4], '', '', 0, 0, NULL, 0,
-        CASE WHEN i <= %(owners)s THEN %(today)s::date - (i * 13 %% 400) END, NULL, now(), now()
+        CASE WHEN i <= %(owners)s THEN %(today)s::date - (i * 13 %% 400) END, NULL, 'kehu' || i, 'kh' || i, now(), now()
      FROM generate_series(1, %(customers)s) i""",
     """INSERT INTO crm_vehicle (vin, vin_tail, plate, owner_id, brand, model, trim, colour, usage, purchased_on,
         delivered_on, warranty_until, insurance_until, last_km, daily_km, age_band, created_at)
@@ -65,8 +65,8 @@ _FILL = [
         (%(today)s::date - (c.id %% 120)::int) + time '10:00'
      FROM crm_customer c WHERE c.lifecycle = 'prospect'""",
     """INSERT INTO crm_reception (customer_id, lead_id, consultant_id, arrived_at, left_at, visitors, source,
-        models_of_interest, budget, needs, concerns)
-     SELECT l.customer_id, l.id, COALESCE(l.consultant_id, 0), l.created_at, NULL, 1, 'walk_in', '', '', '', ''
+        models_of_interest, budget, needs, concerns, clash)
+     SELECT l.customer_id, l.id, COALESCE(l.consultant_id, 0), l.created_at, NULL, 1, 'walk_in', '', '', '', '', FALSE
      FROM crm_lead l""",
 ]
 

@@ -115,7 +115,7 @@ def signed_in_store() -> tuple[str, str, list[str]]:
 
     from crm.demo import populate_store
     from crm.models import Customer
-    from tenants.demo import demo_group_create
+    from crm.demo_group import demo_group_create
     from tenants.models import StoreMembership
 
     store = demo_group_create(name="压测负载集团", code="bench-load", stores=1, group_no=7).stores[0]

@@ -57,7 +57,7 @@ def run() -> None:
     from crm.demo import populate_store
     from crm.models import Customer, Vehicle
     from crm.selectors import customer_search, vin_near_matches
-    from tenants.demo import demo_group_create
+    from crm.demo_group import demo_group_create
     from tenants.models import StoreMembership
 
     call_command("migrate_schemas", verbosity=0)
