@@ -301,7 +301,7 @@ CELERY_BEAT_SCHEDULE["cadence-maintenance-list-month-end"] = {
     "options": {"expires": 60 * 60 * 3},
 }
 
-# 重点客户周报 (seed 004, sales-floor): every Monday morning each store lists its key customers per
+# 重点客户周报 (handbook 004, sales-floor): every Monday morning each store lists its key customers per
 # consultant for the sales manager (idempotent per week), fanned out per store over half an hour.
 CELERY_BEAT_SCHEDULE["crm-key-review-monday"] = {
     "task": "tenants.fan_out_to_stores",

@@ -1,4 +1,4 @@
-"""售后回访与投诉 (seeds 002, 003): return visits, satisfaction surveys, complaints with SLA escalation,
+"""售后回访与投诉 (handbooks 002, 003): return visits, satisfaction surveys, complaints with SLA escalation,
 corrective/preventive actions and the monthly return-visit report (回访月报).
 
 Modules: policy (survey and complaint templates in force, SLA deadlines on the working-day calendar),

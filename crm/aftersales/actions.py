@@ -1,10 +1,10 @@
-"""整改措施/预防措施 services (seed 002): raised from a complaint or the monthly report with an owner and
+"""整改措施/预防措施 services (handbook 002): raised from a complaint or the monthly report with an owner and
 a deadline, approved by the general manager (never by the person who raised it), carried out by the
 owner under the manager's supervision, and closed with the result and its evidence.
 
 The approval rule: the GM approves, or sends the measure back with a comment (退回修改) for its owner
 to correct and resubmit. A measure the GM raised is approved by the store's service manager (who
-supervises every measure, seed 002), never by the GM. Each step notifies in-app: the approver when
+supervises every measure, handbook 002), never by the GM. Each step notifies in-app: the approver when
 a measure waits, the owner (and who raised it) when it is approved or sent back, with a link to
 their measures, and the GM when it is done."""
 
@@ -174,7 +174,7 @@ def corrective_action_complete(*, member: StoreMembership, action: CorrectiveAct
     action.status, action.result, action.evidence = ActionStatus.DONE, result.strip(), evidence.strip()
     action.completed_at, action.completed_by_id = timezone.now(), member.user_id
     action.save(update_fields=["status", "result", "evidence", "completed_at", "completed_by_id"])
-    # 执行情况及时上报总经理 (seed 002); the approver, if not the GM, is told too.
+    # 执行情况及时上报总经理 (handbook 002); the approver, if not the GM, is told too.
     _notify(action, [*_role_users(StoreRole.GENERAL_MANAGER), *_role_users(action.approver_role)],
             exclude=member.user_id,
             title=gettext("%(kind)s已完成：%(what)s") % {"kind": action.get_kind_display(),

@@ -1,4 +1,4 @@
-"""投诉 services: intake (or a draft from a return visit), the state machine of seed 003, staff
+"""投诉 services: intake (or a draft from a return visit), the state machine of handbook 003, staff
 negligence, and the SLA sweep that escalates breached deadlines (idempotent, set-based).
 
 State machine (every move recorded with who, when and a note; anything else refused):
@@ -73,7 +73,7 @@ TRANSITIONS: dict[str, Move] = {
 }
 # Which milestone (递交总经理 / 回复客户 / 结案) an action reaches. 回复客户 is the manager's reply.
 MILESTONE_OF = {"submit": Milestone.SUBMITTED, "reply": Milestone.REPLIED, "close": Milestone.CLOSED}
-# Who replies to the customer as manager (seed 002: 售后业务经理/服务经理; the GM may take it over).
+# Who replies to the customer as manager (handbook 002: 售后业务经理/服务经理; the GM may take it over).
 MANAGER_REPLY_ROLES = frozenset({StoreRole.SERVICE_MANAGER, StoreRole.GENERAL_MANAGER})
 
 
@@ -93,7 +93,7 @@ def _staff_check(staff_id: int | None, field: str) -> None:
 
 
 def _submit_check(c: Complaint) -> None:
-    """登记要素 (seed 003): description, expected resolution, contact, and read back to the customer."""
+    """登记要素 (handbook 003): description, expected resolution, contact, and read back to the customer."""
     if not c.description.strip():
         raise DomainError("请填写投诉的具体问题描述。", field="description")
     if not c.expected_resolution.strip():
@@ -237,7 +237,7 @@ def complaint_update(*, member: StoreMembership, complaint: Complaint, **fields:
 
 
 def _notify_submitted(c: Complaint) -> None:
-    """投诉处理表递交总经理，抄送服务经理 (seed 002)."""
+    """投诉处理表递交总经理，抄送服务经理 (handbook 002)."""
     store = current_store()
     roles = {m.user_id: m.role
              for m in store_members(store.pk, roles=(StoreRole.GENERAL_MANAGER, StoreRole.SERVICE_MANAGER))}
@@ -351,7 +351,7 @@ def complaint_transition(*, member: StoreMembership, complaint: Complaint, actio
 @transaction.atomic
 def staff_negligence_record(*, member: StoreMembership, complaint: Complaint, staff_id: int,
                             description: str) -> StaffNegligence:
-    """员工过失记录: negligence found in a complaint, against the staff member (seed 000)."""
+    """员工过失记录: negligence found in a complaint, against the staff member (handbook 000)."""
     _can_handle(member)
     _staff_check(staff_id, "negligence_staff_id")
     if not description.strip():

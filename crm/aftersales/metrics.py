@@ -1,4 +1,4 @@
-"""Return visits, satisfaction, complaints and corrective actions (seed 002 回访月报) for HQ snapshots.
+"""Return visits, satisfaction, complaints and corrective actions (handbook 002 回访月报) for HQ snapshots.
 
 Runs inside the store's schema (the caller holds tenant_context) and reuses the monthly report's
 set-based queries, so the store's report page and HQ's comparison show the same figures.

@@ -1,4 +1,4 @@
-"""回访月报 (and 回访周报 when volume grows): the figures seed 002 asks for, set-based SQL, plus XLSX.
+"""回访月报 (and 回访周报 when volume grows): the figures handbook 002 asks for, set-based SQL, plus XLSX.
 
 满意 follows one written rule (crm.aftersales.policy.answer_satisfied, applied when an answer is
 recorded): a yes/no answer is satisfied when "yes"; a rating when at least the survey template's
@@ -221,7 +221,7 @@ def monthly_report(period: Period) -> MonthlyReport:
 
 
 def report_rows(r: MonthlyReport) -> list[tuple[str, Any]]:
-    """The summary lines, in the order seed 002 lists them (page, print and XLSX share them)."""
+    """The summary lines, in the order handbook 002 lists them (page, print and XLSX share them)."""
     def pct(v: float | None) -> str:
         return "—" if v is None else f"{v:.1f}%"
 

@@ -83,7 +83,7 @@ def _clean_answers(survey: Survey, answers: dict[str, dict[str, Any]]) -> list[C
         remark = str(raw.get("remark") or "").strip()[:500]
         value = raw.get("value")
         if value in (None, ""):
-            continue  # 该题未问 (the caller picks the questions that fit the visit, seed 002)
+            continue  # 该题未问 (the caller picks the questions that fit the visit, handbook 002)
         if q["kind"] == "yes_no":
             if value not in ("yes", "no", True, False):
                 raise DomainError(f"第 {i} 题「{q['text']}」只能回答「是」或「否」。", field=f"q_{q['key']}")

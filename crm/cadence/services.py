@@ -39,7 +39,7 @@ def task_series(task: FollowUpTask) -> QuerySet[FollowUpTask]:
 
 def task_redial(*, task: FollowUpTask, today: dt.date | None = None) -> FollowUpTask | None:
     """未接通重拨: the next call of the series after an unanswered one, by the survey template's retry
-    rule (seed 002: at most `max_attempts` dials, the next `every_working_days` working days later).
+    rule (handbook 002: at most `max_attempts` dials, the next `every_working_days` working days later).
     Returns the new call, or None once the attempts are used up (the series ends unreachable)."""
     store = current_store()
     retry = survey_current(store).retry

@@ -172,7 +172,7 @@ def _assignee_sql(assignee: str) -> str:
 def _consent_sql(rule: dict[str, Any]) -> str:
     channel = rule["channel"]
     if channel == "call":
-        # 只回访同意回访的客户 (seed 002): the customer's consent, and the visit's when it is a 3DC.
+        # 只回访同意回访的客户 (handbook 002): the customer's consent, and the visit's when it is a 3DC.
         return ("c.may_call AND e.visit_may_call AND (cardinality(c.channels) = 0 OR 'phone' = ANY(c.channels))")
     if channel == "email":
         # E-mail only to an address the customer gave and agreed to receive mail at (care or marketing).

@@ -1,4 +1,4 @@
-"""售后回访与投诉 (seeds 002, 003): return visits with their survey answers, complaints with their
+"""售后回访与投诉 (handbooks 002, 003): return visits with their survey answers, complaints with their
 SLA deadlines and history, staff negligence, corrective/preventive actions and in-app notifications.
 
 Rules live in crm.aftersales.services; these are the records. Staff are public-schema users referenced
@@ -45,7 +45,7 @@ class CallOutcome(models.TextChoices):
 
 
 class PersonCalled(models.TextChoices):
-    """接受回访的应是直接接受服务的人员或车辆的实际车主 (seed 002)."""
+    """接受回访的应是直接接受服务的人员或车辆的实际车主 (handbook 002)."""
 
     OWNER = "owner", _("车主本人")
     SERVED = "served", _("送修人/接受服务的人")
@@ -159,7 +159,7 @@ class ComplaintChannel(models.TextChoices):
 
 
 class ComplaintStage(models.TextChoices):
-    """投诉对象: the service stage complained about (seed 003: 车型、服务环节)."""
+    """投诉对象: the service stage complained about (handbook 003: 车型、服务环节)."""
 
     SALES = "sales", _("销售接待")
     DELIVERY = "delivery", _("交车")
@@ -184,7 +184,7 @@ class ComplaintState(models.TextChoices):
 
 
 class CauseCategory(models.TextChoices):
-    """原因类别 (seed 003: 产品质量问题、服务流程问题、沟通误会、客户认知偏差)."""
+    """原因类别 (handbook 003: 产品质量问题、服务流程问题、沟通误会、客户认知偏差)."""
 
     PRODUCT_QUALITY = "product_quality", _("产品质量")
     SERVICE_PROCESS = "service_process", _("服务流程")
@@ -325,7 +325,7 @@ class ComplaintTransition(models.Model):
 
 
 class StaffNegligence(models.Model):
-    """员工过失记录: negligence found in a complaint, recorded against the staff member (seed 000)."""
+    """员工过失记录: negligence found in a complaint, recorded against the staff member (handbook 000)."""
 
     staff_id = models.BigIntegerField(_("员工"))
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="negligence")

@@ -1,4 +1,4 @@
-"""预约保养/维修 (service appointments) and the Monday key-customer review (重点客户周报, seed 004)."""
+"""预约保养/维修 (service appointments) and the Monday key-customer review (重点客户周报, handbook 004)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Choice lists shared by models, forms, filters and imports (Chinese terms from seeds 000/001/004)."""
+"""Choice lists shared by models, forms, filters and imports (Chinese terms from handbooks 000/001/004)."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -10,7 +10,7 @@ class Gender(models.TextChoices):
 
 
 class Region(models.TextChoices):
-    """客户所在区域 (seed 001)."""
+    """客户所在区域 (handbook 001)."""
 
     CITY = "city", _("市区")
     COUNTY = "county", _("县城")
@@ -18,7 +18,7 @@ class Region(models.TextChoices):
 
 
 class AgeCohort(models.TextChoices):
-    """客户年龄段 (seed 001)."""
+    """客户年龄段 (handbook 001)."""
 
     C60 = "60s", _("60后")
     C70 = "70s", _("70后")
@@ -28,7 +28,7 @@ class AgeCohort(models.TextChoices):
 
 
 class Occupation(models.TextChoices):
-    """工作性质 (seed 001)."""
+    """工作性质 (handbook 001)."""
 
     CIVIL_SERVANT = "civil_servant", _("公务员")
     OFFICE = "office", _("企事业单位上班族")
@@ -49,7 +49,7 @@ class Source(models.TextChoices):
 
 
 class Channel(models.TextChoices):
-    """跟进方式 (seed 000): 电话、短信、微信、到店."""
+    """跟进方式 (handbook 000): 电话、短信、微信、到店."""
 
     PHONE = "phone", _("电话")
     SMS = "sms", _("短信")
@@ -66,7 +66,7 @@ class Grade(models.TextChoices):
     C = "C", _("C级（90天内购车）")
 
 
-# Expected purchase window and the longest allowed gap between follow-ups, per grade (seed 000:
+# Expected purchase window and the longest allowed gap between follow-ups, per grade (handbook 000:
 # high intent at least weekly, medium at least every two weeks).
 GRADE_PURCHASE_DAYS = {"H": 7, "A": 15, "B": 30, "C": 90}
 GRADE_FOLLOWUP_DAYS = {"H": 3, "A": 7, "B": 14, "C": 30}
@@ -89,7 +89,7 @@ class DefeatReason(models.TextChoices):
 
 
 class ServiceType(models.TextChoices):
-    """维修工单类型 (seed 001)."""
+    """维修工单类型 (handbook 001)."""
 
     FIRST_MAINTENANCE = "first", _("首保")
     PERIODIC = "periodic", _("定期保养")
@@ -100,7 +100,7 @@ class ServiceType(models.TextChoices):
 
 
 class Usage(models.TextChoices):
-    """车辆用途 (seed 001)."""
+    """车辆用途 (handbook 001)."""
 
     PRIVATE = "private", _("私家车")
     OFFICIAL = "official", _("公务车")
@@ -108,7 +108,7 @@ class Usage(models.TextChoices):
 
 
 class ValueClass(models.TextChoices):
-    """客户价值等级 A/B/C/D (seed 001)."""
+    """客户价值等级 A/B/C/D (handbook 001)."""
 
     A = "A", _("A类")
     B = "B", _("B类")
@@ -117,7 +117,7 @@ class ValueClass(models.TextChoices):
 
 
 class Loyalty(models.TextChoices):
-    """传统客户分类 (seed 001)."""
+    """传统客户分类 (handbook 001)."""
 
     LOYAL = "loyal", _("忠诚客户")
     GENERAL = "general", _("一般客户")
@@ -126,7 +126,7 @@ class Loyalty(models.TextChoices):
 
 
 class AgeBand(models.TextChoices):
-    """按车龄分类 (seed 001)."""
+    """按车龄分类 (handbook 001)."""
 
     WARRANTY = "warranty", _("保修期内")
     SANBAO = "sanbao", _("三包期限内")

@@ -12,7 +12,7 @@ from .choices import AgeCohort, Channel, Gender, Loyalty, Occupation, Region, Se
 
 
 class Lifecycle(models.TextChoices):
-    """四大类客户 (seed 004); complaints live with the complaint records."""
+    """四大类客户 (handbook 004); complaints live with the complaint records."""
 
     PROSPECT = "prospect", _("潜在客户")
     OWNER = "owner", _("成交客户")
@@ -38,7 +38,7 @@ class Customer(models.Model):
     lifecycle = models.CharField(_("客户类别"), max_length=10, choices=Lifecycle.choices, default=Lifecycle.PROSPECT)
     # The owning sales consultant (tenants.User id in the public schema).
     consultant_id = models.BigIntegerField(_("销售顾问"), null=True, blank=True)
-    # Consent (seed 002): only customers who agreed are called back, at the time and number they chose.
+    # Consent (handbook 002): only customers who agreed are called back, at the time and number they chose.
     may_call = models.BooleanField(_("同意回访"), default=True)
     call_time = models.CharField(_("方便回访时段"), max_length=30, blank=True, default="")
     call_number = models.CharField(_("回访号码"), max_length=11, blank=True, default="")
@@ -125,7 +125,7 @@ class SavedView(models.Model):
 
 
 class ClassificationPolicy(models.Model):
-    """客户分类标准: thresholds for the computed classes. Defaults from seed 001; HQ templates later.
+    """客户分类标准: thresholds for the computed classes. Defaults from handbook 001; HQ templates later.
 
     One row per store (pk=1); `template_version` records which HQ template produced it, if any.
     """

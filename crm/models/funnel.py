@@ -1,4 +1,4 @@
-"""The sales funnel (seed 000/004): 接待 → 线索(意向级别) → 跟进 / 试驾 → 成交 or 战败."""
+"""The sales funnel (handbook 000/004): 接待 → 线索(意向级别) → 跟进 / 试驾 → 成交 or 战败."""
 
 from __future__ import annotations
 
@@ -87,7 +87,7 @@ class Reception(models.Model):
 
 
 class FollowUp(models.Model):
-    """跟进记录: channel, content, customer feedback and next step (seed 000)."""
+    """跟进记录: channel, content, customer feedback and next step (handbook 000)."""
 
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="followups")
     lead = models.ForeignKey(Lead, on_delete=models.CASCADE, null=True, blank=True, related_name="followups")
@@ -98,7 +98,7 @@ class FollowUp(models.Model):
     next_step = models.CharField(_("下一步计划"), max_length=200, blank=True, default="")
     next_on = models.DateField(_("下次跟进日期"), null=True, blank=True)
     happened_at = models.DateTimeField(_("跟进时间"), default=timezone.now)
-    # Was it made by the date the previous follow-up promised? (supervision, seed 000)
+    # Was it made by the date the previous follow-up promised? (supervision, handbook 000)
     on_time = models.BooleanField(default=True)
 
     class Meta:

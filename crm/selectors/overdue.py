@@ -3,8 +3,8 @@
 今日待办, 我的任务, 跟进督查 and 逾期任务(按人) all read it from here, so the same person shows the
 same number everywhere.
 
-The rule (seed 000: a follow-up planned for a day and not made that day is a missed follow-up, the
-first step of the warning/penalty ladder; seed 004: today's visitors are called *that evening*, so a
+The rule (handbook 000: a follow-up planned for a day and not made that day is a missed follow-up, the
+first step of the warning/penalty ladder; handbook 004: today's visitors are called *that evening*, so a
 task due today is not late until the day is over):
 
     A work item is overdue when it is still open and its due day is before the store's local today

@@ -1,4 +1,4 @@
-"""The daily pages: a consultant's today (今日待办), the lead board, supervision (seed 000), home."""
+"""The daily pages: a consultant's today (今日待办), the lead board, supervision (handbook 000), home."""
 
 from __future__ import annotations
 
@@ -55,7 +55,7 @@ def lead_board(*, member: StoreMembership, per_grade: int = 50) -> list[dict[str
 
 
 def supervision_data(*, member: StoreMembership, store_id: int, days: int = 7) -> dict[str, Any]:
-    """跟进督查 (seed 000): per consultant the follow-ups made, on-time rate, overdue work (the one rule of
+    """跟进督查 (handbook 000): per consultant the follow-ups made, on-time rate, overdue work (the one rule of
     crm.selectors.overdue: leads and cadence tasks) and incomplete leads."""
     today = timezone.localdate()
     since = timezone.now() - timedelta(days=days)
@@ -216,7 +216,7 @@ def _team(member: StoreMembership, today: Any) -> dict[str, Any] | None:
 
 
 def role_home(*, member: StoreMembership) -> list[dict[str, Any]]:
-    """工作台: the cards of this role's own work, most pressing first (seed 000 duties per role).
+    """工作台: the cards of this role's own work, most pressing first (handbook 000 duties per role).
 
     客服: today's return-visit calls, complaints, tasks · 服务顾问/服务经理: repair orders, appointments
     (slot), complaints for the manager · 总经理: approvals and complaints · 销售顾问: today and leads ·

@@ -1,4 +1,4 @@
-"""客户分类 (seed 001), computed in set-based SQL: a few UPDATE ... FROM statements per store.
+"""客户分类 (handbook 001), computed in set-based SQL: a few UPDATE ... FROM statements per store.
 
 - stats, loyalty (忠诚/一般/准流失/流失) and service class: from paid repair orders of the last year;
 - value class A/B/C/D: customers with paid visits ranked by 客单价 + 回站次数 + 回站周期, cut by the

@@ -1,4 +1,4 @@
-"""The sales funnel (seed 000/004): 接待, 意向级别, 跟进, 试驾, 成交 and 战败."""
+"""The sales funnel (handbook 000/004): 接待, 意向级别, 跟进, 试驾, 成交 and 战败."""
 
 from __future__ import annotations
 
@@ -91,7 +91,7 @@ def reception_create(
     """接待登记: a phone number is enough; a new visitor becomes a customer, a returning one is found.
 
     Every reception joins the customer's open lead (or opens one) and is due for a return call tonight
-    (seed 004: 当天接待的客户，不论什么级别，当天晚上必须进行回访).
+    (handbook 004: 当天接待的客户，不论什么级别，当天晚上必须进行回访).
 
     撞单 (the visitor already belongs to another consultant): the visit is recorded with the owner as the
     consultant who follows up (evening call, departure SMS signed by them), the receiver in received_by_id;

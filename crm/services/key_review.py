@@ -1,4 +1,4 @@
-"""重点客户周报 (seed 004): every Monday each consultant's key customers go to the sales manager; each
+"""重点客户周报 (handbook 004): every Monday each consultant's key customers go to the sales manager; each
 ends the week as 成交 / 战败 / 延期 with the reason; the manager coaches from the weekly figures.
 
 `key_review_open_week` is the Monday job (one per store through tenants.fan_out_to_stores): the week's

@@ -32,7 +32,7 @@ class Metric:
 
 _M = Metric
 CATALOGUE: tuple[Metric, ...] = (
-    # 销售漏斗 (seed 000 / 004)
+    # 销售漏斗 (handbook 000 / 004)
     _M("leads_received", _("新增线索"), "count", True, "sum", _("销售")),
     _M("receptions", _("展厅接待"), "count", True, "sum", _("销售")),
     _M("leads_grade_h", _("H级线索"), "count", None, "sum", _("销售")),
@@ -48,11 +48,11 @@ CATALOGUE: tuple[Metric, ...] = (
     _M("followups_done", _("跟进次数"), "count", True, "sum", _("销售")),
     _M("followups_on_time_pct", _("按时跟进率"), "pct", True, "mean", _("销售")),
     _M("deliveries", _("交车"), "count", True, "sum", _("销售")),
-    # 售后 (seed 001 / 002)
+    # 售后 (handbook 001 / 002)
     _M("service_visits", _("进站台次"), "count", True, "sum", _("售后")),
     _M("service_revenue", _("售后产值"), "yuan", True, "sum", _("售后")),
     _M("first_maintenance_return_pct", _("首保回厂率"), "pct", True, "mean", _("售后")),
-    # 客户结构 (seed 001)
+    # 客户结构 (handbook 001)
     _M("customers_total", _("客户总数"), "count", None, "sum", _("客户")),
     _M("value_a_pct", _("A类客户占比"), "pct", True, "mean", _("客户")),
     _M("value_b_pct", _("B类客户占比"), "pct", None, "mean", _("客户")),

@@ -1,6 +1,6 @@
 """The words a policy template may use: triggers, channels, assignees, outcomes, message fields.
 
-Every label is the Chinese term the handbooks use (seeds 000-004); the UI and the diff show them.
+Every label is the Chinese term the handbooks use (handbooks 000-004); the UI and the diff show them.
 """
 
 from __future__ import annotations

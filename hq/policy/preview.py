@@ -8,8 +8,8 @@ grade counts), split by the two lives of a customer, because one person is rarel
 - 购车后 (an owner): every other trigger (delivery, maintenance, service, expiries, care messages).
 
 Pestering threshold — PESTER_PER_MONTH = 8 contacts a month on average (more than 96 a year) in
-either phase. Where it comes from: seed 000 sets the most frequent follow-up the handbook ever asks
-for, "意向较高的客户，跟进频率为每周至少一次" — about 4 a month for the hottest prospects — and seed 004
+either phase. Where it comes from: handbook 000 sets the most frequent follow-up the handbook ever asks
+for, "意向较高的客户，跟进频率为每周至少一次" — about 4 a month for the hottest prospects — and handbook 004
 adds, on a visit day, the departure SMS and the evening call. Twice the handbook's own top cadence
 (two contacts every week, all year) is more than it prescribes for any customer, so above it the
 editor warns. It is a warning, not a refusal: the hard refusal stays MAX_TASKS_PER_CUSTOMER_YEAR at

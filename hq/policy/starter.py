@@ -1,4 +1,4 @@
-"""起始模板: every new group starts from these, built from the handbooks (domain.md, seeds 000-004)."""
+"""起始模板: every new group starts from these, built from the handbooks (domain.md, handbooks 000-004)."""
 
 from __future__ import annotations
 
@@ -99,7 +99,7 @@ STARTER_CADENCE: dict[str, Any] = {
 
 STARTER_COMPLAINT: dict[str, Any] = {
     "sla": {
-        # 维修回访/投诉处理表: to the GM within half a working day; the manager replies within one (seed 002).
+        # 维修回访/投诉处理表: to the GM within half a working day; the manager replies within one (handbook 002).
         "report_to_gm_working_days": 0.5,
         "manager_reply_working_days": 1,
         "close_working_days": 5,
@@ -137,7 +137,7 @@ STARTER_SURVEY: dict[str, Any] = {
 }
 
 STARTER_CLASSIFICATION: dict[str, Any] = {
-    # Seed 001: grades A/B/C/D ~20/30/40/10 %; loyal = 2+ paid visits or 3000+ yuan a year (seed 004);
+    # Handbook 001: grades A/B/C/D ~20/30/40/10 %; loyal = 2+ paid visits or 3000+ yuan a year (handbook 004);
     # at-risk = no visit for over six months.
     "quota_a": 20, "quota_b": 30, "quota_c": 40, "quota_d": 10,
     "loyal_min_visits": 2, "loyal_min_spend": 3000,

@@ -1,6 +1,6 @@
 """In a real browser, on the store's clock (Asia/Shanghai, pinned with time-machine): a complaint from
 intake to closing with the deadlines the GM sees, a corrective action sent back, corrected, approved
-and done with everyone notified, and the monthly return-visit report on known data (seeds 002, 003).
+and done with everyone notified, and the monthly return-visit report on known data (handbooks 002, 003).
 
 The live server commits what it writes, so every row these tests add to store A (and group X's
 policies, if they made them) is removed afterwards.

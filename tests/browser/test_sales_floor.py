@@ -1,4 +1,4 @@
-"""In a real browser, as the sales floor works (seed 004): the visitor day end to end, the Monday
+"""In a real browser, as the sales floor works (handbook 004): the visitor day end to end, the Monday
 key-customer review, receiving a colleague's customer (撞单), and a form error that keeps every value.
 
 The live server runs in this process's threads, so time_machine moves its clock too (Asia/Shanghai).

@@ -1,4 +1,4 @@
-"""重点客户周报 (seed 004): every Monday the key customers per consultant go to the sales manager; each
+"""重点客户周报 (handbook 004): every Monday the key customers per consultant go to the sales manager; each
 ends 成交 / 战败 / 延期 with the reason; the manager reads the figures, coaches and exports them."""
 
 from __future__ import annotations

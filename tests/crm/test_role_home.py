@@ -1,4 +1,4 @@
-"""工作台: each role's home shows its own work (seed 000 duties), and only links the role may open."""
+"""工作台: each role's home shows its own work (handbook 000 duties), and only links the role may open."""
 
 from __future__ import annotations
 

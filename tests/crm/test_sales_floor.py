@@ -1,4 +1,4 @@
-"""Sales floor (seed 004, issue 12/15): regrade and key customer from every page, 撞单 at reception
+"""Sales floor (handbook 004, issue 12/15): regrade and key customer from every page, 撞单 at reception
 without leaking the colleague's customer, and the duplicate-mobile answer that names only what one may see."""
 
 from __future__ import annotations
@@ -63,7 +63,7 @@ def test_the_360_page_offers_regrade_and_key_customer_and_they_work(world: Any, 
     assert "意向级别已调整为H级" in body
     with tenant_context(world.store_a):
         lead.refresh_from_db()
-        # H is a key customer by itself (seed 004: 一周之内成交); graded_at restarts the H cadence.
+        # H is a key customer by itself (handbook 004: 一周之内成交); graded_at restarts the H cadence.
         assert (lead.grade, lead.is_key, lead.graded_at) == ("H", True, MONDAY_10 + dt.timedelta(hours=9))
 
     body = client.post(f"/leads/{lead.pk}/key/", {"is_key": "0"}, follow=True).content.decode()

@@ -1,4 +1,4 @@
-"""投诉: intake, the state machine of seed 003 (every illegal move refused), bad input, visibility."""
+"""投诉: intake, the state machine of handbook 003 (every illegal move refused), bad input, visibility."""
 
 from __future__ import annotations
 

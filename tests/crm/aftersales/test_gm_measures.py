@@ -1,4 +1,4 @@
-"""The GM's side of seed 002/003: each open complaint with its deadline and time left (store time), the
+"""The GM's side of handbook 002/003: each open complaint with its deadline and time left (store time), the
 unread badge, measures approved or sent back with a comment, owners and the GM notified."""
 
 from __future__ import annotations
