@@ -114,8 +114,8 @@ def signed_in_store() -> tuple[str, str, list[str]]:
     from django_tenants.utils import tenant_context
 
     from crm.demo import populate_store
-    from crm.models import Customer
     from crm.demo_group import demo_group_create
+    from crm.models import Customer
     from tenants.models import StoreMembership
 
     store = demo_group_create(name="压测负载集团", code="bench-load", stores=1, group_no=7).stores[0]

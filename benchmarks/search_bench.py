@@ -55,9 +55,9 @@ def run() -> None:
     from django_tenants.utils import tenant_context
 
     from crm.demo import populate_store
+    from crm.demo_group import demo_group_create
     from crm.models import Customer, Vehicle
     from crm.selectors import customer_search, vin_near_matches
-    from crm.demo_group import demo_group_create
     from tenants.models import StoreMembership
 
     call_command("migrate_schemas", verbosity=0)
