@@ -1,6 +1,6 @@
 """Store CRM pages (included at the store domain's root by config.urls_tenants)."""
 
-from django.urls import URLPattern, URLResolver, path
+from django.urls import URLPattern, URLResolver, include, path
 
 from .views import customers, funnel, imports, sales_floor, vehicles
 
@@ -47,8 +47,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
 ]
 
 # Cadence engine (crm.cadence): my tasks, overdue per person, effective policy, overrides, 每月底导出.
-from django.urls import include  # noqa: E402
-
 urlpatterns += [path("cadence/", include("crm.cadence.urls"))]
 
 # After-sales (crm.aftersales): return visits, complaints, corrective actions, GM page, 回访月报.

@@ -350,27 +350,24 @@ def _action(pk: int) -> CorrectiveAction:
 @store_view(Perm.COMPLAINTS)  # the GM, or the service manager for a measure the GM raised (the service decides)
 @require_POST
 def action_approve(request: HttpRequest, pk: int) -> HttpResponse:
-    form = ReviewForm(request.POST)
-    form.is_valid()
-    try:
-        action_services.corrective_action_approve(member=member_of(request), action=_action(pk),
-                                                  comment=form.cleaned_data.get("comment") or "")
-        messages.success(request, gettext("已批准。"))
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    return redirect_next(request, "aftersales_actions")
+    """批准 with the approver's optional comment."""
+    return _review(request, pk, action_services.corrective_action_approve, gettext("已批准。"))
 
 
 @store_view(Perm.COMPLAINTS)
 @require_POST
 def action_return(request: HttpRequest, pk: int) -> HttpResponse:
     """退回修改 with the approver's comment."""
+    return _review(request, pk, action_services.corrective_action_return, gettext("已退回修改，责任人会收到通知。"))
+
+
+def _review(request: HttpRequest, pk: int, review: Any, done: str) -> HttpResponse:
+    """The approver's decision on a measure (approve or send back): the service decides, the page reports."""
     form = ReviewForm(request.POST)
     form.is_valid()
     try:
-        action_services.corrective_action_return(member=member_of(request), action=_action(pk),
-                                                 comment=form.cleaned_data.get("comment") or "")
-        messages.success(request, gettext("已退回修改，责任人会收到通知。"))
+        review(member=member_of(request), action=_action(pk), comment=form.cleaned_data.get("comment") or "")
+        messages.success(request, done)
     except DomainError as exc:
         messages.error(request, exc.message)
     return redirect_next(request, "aftersales_actions")

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
 from tenants.api.me import MeView
@@ -23,8 +23,6 @@ urlpatterns = [
 ]
 
 # Cadence engine API (crm.cadence): tasks and outcomes, overdue, effective policy, overrides.
-from django.urls import include  # noqa: E402
-
 urlpatterns += [path("cadence/", include("crm.cadence.urls_api"))]
 
 # After-sales API (crm.aftersales): return visits, complaints (+transition), corrective actions, report.
