@@ -14,6 +14,7 @@ from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 
@@ -53,7 +54,7 @@ def check_store_access(request: HttpRequest, perm: str) -> StoreMembership:
     """Return the membership if the user may do `perm` here; raise Http404 otherwise."""
     membership = store_membership(request)
     if membership is None or not role_allows(membership.role, perm):
-        raise Http404("页面不存在")
+        raise Http404(gettext("页面不存在"))
     return membership
 
 
@@ -79,7 +80,7 @@ def store_view(perm: str) -> Callable[[F], F]:
         @wraps(view)
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             if getattr(request, "tenant", None) is None:
-                raise Http404("页面不存在")
+                raise Http404(gettext("页面不存在"))
             if not request.user.is_authenticated:
                 return redirect_to_login(request.build_absolute_uri(), _signin_url(request))
             request.member = check_store_access(request, perm)  # type: ignore[attr-defined]
@@ -125,7 +126,7 @@ def hq_membership(request: HttpRequest, *, admin: bool = False, only_group_id: i
     `only_group_id` binds the answer to one group (an HQ API token is issued for one group)."""
     user = request.user
     if not user.is_authenticated or getattr(request, "tenant", None) is not None:
-        raise Http404("页面不存在")
+        raise Http404(gettext("页面不存在"))
     qs = GroupMembership.objects.select_related("group").filter(user=user)
     if only_group_id is not None:
         qs = qs.filter(group_id=only_group_id)
@@ -134,7 +135,7 @@ def hq_membership(request: HttpRequest, *, admin: bool = False, only_group_id: i
     wanted = request.GET.get("group") or request.session.get("hq_group")
     membership = next((m for m in memberships if m.group.code == wanted), memberships[0] if memberships else None)
     if membership is None or (admin and membership.role != GroupRole.HQ_ADMIN):
-        raise Http404("页面不存在")
+        raise Http404(gettext("页面不存在"))
     return membership
 
 

@@ -108,7 +108,7 @@ def _clean_answers(survey: Survey, answers: dict[str, dict[str, Any]]) -> list[C
             out.append(CleanAnswer(q["key"], q["text"], "rating", None, rating, scale,
                                    answer_satisfied(q, yes=None, rating=rating), remark))
     if not out:
-        raise DomainError("完成回访须至少记录一道问卷题目的回答。", field="answers")
+        raise DomainError(gettext("完成回访须至少记录一道问卷题目的回答。"), field="answers")
     return out
 
 
@@ -128,7 +128,7 @@ def return_visit_record(
     if visit.status not in OPEN_STATUSES:
         raise Conflict(f"该回访已结束（{visit.get_status_display()}），不能再次记录。")
     if outcome not in CallOutcome.values:
-        raise DomainError("请选择本次回访的结果。", field="outcome")
+        raise DomainError(gettext("请选择本次回访的结果。"), field="outcome")
     call = visit_open_call(visit)
     if call is None:
         raise Conflict(gettext("该回访没有待拨打的电话（可能已在任务列表中处理）。"))
@@ -137,7 +137,7 @@ def return_visit_record(
     survey: Survey | None = None
     if outcome == CallOutcome.COMPLETED:
         if person_called not in PersonCalled.values:
-            raise DomainError("请选择受访人：车主本人或送修人（接受服务的人）。", field="person_called")
+            raise DomainError(gettext("请选择受访人：车主本人或送修人（接受服务的人）。"), field="person_called")
         survey = survey_current(current_store())
         clean = _clean_answers(survey, answers or {})
     visit.attempts += 1

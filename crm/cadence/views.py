@@ -11,6 +11,7 @@ from django.core.files.storage import default_storage
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from hq.models import PolicyKind
@@ -51,7 +52,7 @@ def get_task_for_member(request: HttpRequest, pk: int) -> FollowUpTask:
     member = _member(request)
     task = task_get(pk)
     if task is None or (task.assignee_id != member.user_id and not role_allows(member.role, Perm.SUPERVISE)):
-        raise Http404("页面不存在")
+        raise Http404(gettext("页面不存在"))
     return task
 
 
@@ -182,10 +183,10 @@ def policy_page(request: HttpRequest) -> HttpResponse:
 def override_page(request: HttpRequest, kind: str) -> HttpResponse:
     """门店调整: only what the group template leaves open, within its ranges."""
     if kind not in PolicyKind.values:
-        raise Http404("页面不存在")
+        raise Http404(gettext("页面不存在"))
     eff = policy_effective(_store(), kind)
     if eff is None:
-        raise Http404("页面不存在")
+        raise Http404(gettext("页面不存在"))
     values = {p: eff.overrides.get(p, f.default) for p, f in eff.open.items()}
     error, status = "", 200
     if request.method == "POST":
@@ -224,7 +225,7 @@ def maintenance_page(request: HttpRequest) -> HttpResponse:
 def maintenance_export(request: HttpRequest, fmt: str) -> HttpResponse:
     """每月底导出 as XLSX or CSV."""
     if fmt not in ("xlsx", "csv"):
-        raise Http404("页面不存在")
+        raise Http404(gettext("页面不存在"))
     first, last = export.next_month(timezone.localdate())
     eff = policy_effective(_store(), PolicyKind.CADENCE)
     items = maintenance_due_between(first, last, eff.body) if eff else []
@@ -238,7 +239,7 @@ def maintenance_list_download(request: HttpRequest, pk: int) -> HttpResponse:
     row = maintenance_list_get(pk)
     if row is None or not row.file_path.startswith(monthly.store_list_dir(_store())) \
             or not default_storage.exists(row.file_path):
-        raise Http404("页面不存在")
+        raise Http404(gettext("页面不存在"))
     with default_storage.open(row.file_path, "rb") as fh:
         body = fh.read()  # one store-month: a small file
     return download(body, f"maintenance-due-{row.month:%Y-%m}.xlsx")

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from tenants.errors import DomainError
 from tenants.models import StoreMembership
@@ -172,10 +173,10 @@ def transfer_target(*, member: StoreMembership, mobile: str = "", customer_id: i
     if customer_id is not None:
         found = visible.filter(pk=customer_id).first()
         if found is None:
-            raise DomainError("未找到该客户，或您无权为其办理过户。", field="to_mobile")
+            raise DomainError(gettext("未找到该客户，或您无权为其办理过户。"), field="to_mobile")
         return found
     if not mobile.strip():
-        raise DomainError("请填写新车主的手机号，或搜索后选择新车主。", field="to_mobile")
+        raise DomainError(gettext("请填写新车主的手机号，或搜索后选择新车主。"), field="to_mobile")
     number = clean_mobile(mobile, field="to_mobile")
     found = visible.filter(Q(mobile=number) | Q(mobile2=number)).order_by("pk").first()
     if found is None:

@@ -12,6 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 
 from tenants.errors import DomainError
@@ -55,9 +56,9 @@ def _date(value: str) -> date | None:
     try:
         d = date.fromisoformat(value.replace("/", "-").replace(".", "-")[:10])
     except ValueError:
-        raise DomainError("日期格式应为 2024-05-01。") from None
+        raise DomainError(gettext("日期格式应为 2024-05-01。")) from None
     if d > timezone.localdate():
-        raise DomainError("购车日期不能晚于今天。")
+        raise DomainError(gettext("购车日期不能晚于今天。"))
     return d
 
 
@@ -71,7 +72,7 @@ def _row(cells: dict[str, str]) -> tuple[dict[str, Any], list[tuple[str, str]]]:
         except DomainError as exc:
             errors.append((HEADER_OF[field], exc.message))
 
-    take("name", lambda v: v[:50] if v else (_ for _ in ()).throw(DomainError("姓名不能为空。")))
+    take("name", lambda v: v[:50] if v else (_ for _ in ()).throw(DomainError(gettext("姓名不能为空。"))))
     take("mobile", lambda v: clean_mobile(v))
     take("gender", lambda v: _choice(v, Gender, "性别"))
     take("region", lambda v: _choice(v, Region, "所在区域"))
@@ -90,7 +91,7 @@ def import_parse(*, filename: str, content: bytes) -> tuple[list[ParsedRow], lis
     """Read and check every row: (valid rows, errors as {line, column, reason}, total data rows)."""
     table = read_table(filename, content)
     if not table:
-        raise DomainError("文件是空的。", field="file")
+        raise DomainError(gettext("文件是空的。"), field="file")
     header = [COLUMNS.get(h.strip()) for h in table[0]]
     missing = [h for h in ("姓名", "手机号") if COLUMNS[h] not in header]
     if missing:

@@ -6,6 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from tenants.errors import DomainError
 from tenants.models import StoreMembership
@@ -26,7 +27,7 @@ def service_visit_create(
 ) -> ServiceVisit:
     """维修工单登记 (首保/定期保养/一般维修/保修/事故车/美容), with the return-call consent asked."""
     if kind not in ServiceType.values:
-        raise DomainError("请选择工单类型。", field="kind")
+        raise DomainError(gettext("请选择工单类型。"), field="kind")
     not_in_future(visited_on, field="visited_on", label="进站日期")
     money = parse_money(amount, field="amount") or Decimal("0.00")  # 金额 as typed: 1,280 / ¥1280 / 0.13万
     order_no = order_no.strip()[:30]

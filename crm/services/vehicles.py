@@ -11,6 +11,7 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 
 from tenants.errors import DomainError
@@ -34,11 +35,11 @@ def vehicle_clean(data: dict[str, Any], *, exclude_pk: int | None = None) -> dic
         if out["plate"] and Vehicle.objects.filter(plate=out["plate"]).exclude(pk=exclude_pk or 0).exists():
             raise DomainError(f"车牌号 {out['plate']} 已登记在另一辆车上。", field="plate")
     if out.get("usage") and out["usage"] not in Usage.values:
-        raise DomainError("车辆用途取值无效。", field="usage")
+        raise DomainError(gettext("车辆用途取值无效。"), field="usage")
     not_in_future(out.get("purchased_on"), field="purchased_on", label="购车日期")
     not_in_future(out.get("delivered_on"), field="delivered_on", label="交车日期")
     if out.get("purchased_on") and out.get("delivered_on") and out["delivered_on"] < out["purchased_on"]:
-        raise DomainError("交车日期不能早于购车日期。", field="delivered_on")
+        raise DomainError(gettext("交车日期不能早于购车日期。"), field="delivered_on")
     return out
 
 
@@ -73,10 +74,10 @@ def vehicle_transfer(*, member: StoreMembership, vehicle: Vehicle, customer: Cus
     not_in_future(on, field="on", label="过户日期")
     vehicle = Vehicle.objects.select_for_update().get(pk=vehicle.pk)  # two transfers of one car queue up
     if vehicle.owner_id == customer.pk:
-        raise DomainError("该客户已是这辆车的车主，无需过户。", field="to_mobile")
+        raise DomainError(gettext("该客户已是这辆车的车主，无需过户。"), field="to_mobile")
     editable = customers_for_member(member).filter(pk__in=(vehicle.owner_id, customer.pk)).count() == 2
     if not role_allows(member.role, Perm.EDIT_CUSTOMERS) or not editable:
-        raise DomainError("未找到该客户，或您无权为其办理过户。", field="to_mobile")
+        raise DomainError(gettext("未找到该客户，或您无权为其办理过户。"), field="to_mobile")
     current = VehicleOwnership.objects.filter(vehicle=vehicle, ended_on__isnull=True).first()
     if current is not None and on < current.started_on:
         raise DomainError(f"过户日期不能早于当前车主的登记日期（{current.started_on:%Y年%m月%d日}）。", field="on")
@@ -96,7 +97,7 @@ def vehicle_transfer(*, member: StoreMembership, vehicle: Vehicle, customer: Cus
 def mileage_record(*, vehicle: Vehicle, km: int, read_on: date, source: str = "manual") -> MileageReading:
     """里程记录: refuses negative or backwards readings; derives 日行驶里程 from the previous one."""
     if km is None or int(km) < 0:
-        raise DomainError("里程不能为负数。", field="km")
+        raise DomainError(gettext("里程不能为负数。"), field="km")
     km = int(km)
     not_in_future(read_on, field="read_on", label="里程记录日期")
     Vehicle.objects.select_for_update().filter(pk=vehicle.pk).first()

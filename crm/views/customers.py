@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from tenants.access import store_view
@@ -228,7 +229,7 @@ def vehicle_transfer_page(request: HttpRequest, pk: int, vehicle_pk: int) -> Htt
     customer = get_customer_for_member(member, pk)
     vehicle = customer.vehicles.filter(pk=vehicle_pk).first()
     if vehicle is None:
-        raise Http404("页面不存在")
+        raise Http404(gettext("页面不存在"))
     q = (request.GET.get("q") or "").strip()[:40]
     results = [r for r in customer_search(member=member, q=q) if r["customer_id"] != customer.pk] if q else []
     ctx: dict[str, object] = {}

@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
@@ -30,7 +31,7 @@ INLINE_LIMIT = 500  # rows imported within the request; larger files go to the w
 def _job(request: HttpRequest, pk: int) -> ImportJob:
     job = ImportJob.objects.filter(pk=pk, user_id=member_of(request).user_id).defer("content").first()
     if job is None:
-        raise Http404("页面不存在")
+        raise Http404(gettext("页面不存在"))
     return job
 
 

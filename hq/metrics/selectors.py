@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db import connection
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from tenants.errors import DomainError
 from tenants.models import DealerGroup, Store
@@ -38,10 +39,10 @@ def resolve_stores(group: DealerGroup, ids: list[str] | None) -> list[int] | Non
     try:
         wanted = {int(i) for i in ids if str(i).strip()}
     except ValueError as exc:
-        raise DomainError("门店编号应为数字。", field="stores") from exc
+        raise DomainError(gettext("门店编号应为数字。"), field="stores") from exc
     mine = set(Store.objects.filter(group=group, pk__in=wanted).values_list("pk", flat=True))
     if wanted - mine:
-        raise DomainError("筛选中包含不属于本集团的门店。", field="stores")
+        raise DomainError(gettext("筛选中包含不属于本集团的门店。"), field="stores")
     return sorted(mine)
 
 

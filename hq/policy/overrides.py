@@ -6,6 +6,8 @@ import copy
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import gettext
+
 from ..errors import OverrideNotAllowed, PolicyInvalid
 from ..models.policies import PolicyKind
 from .catalog import FIELD_LABELS, RULE_FIELD_LABELS
@@ -80,7 +82,7 @@ def _n(v: float) -> str:
 def overrides_clean(kind: str, body: dict[str, Any], overrides: Any) -> dict[str, Any]:
     """Check a store's overrides against the open fields; drop the ones equal to the template."""
     if not isinstance(overrides, dict):
-        raise OverrideNotAllowed("门店调整的格式不正确。")
+        raise OverrideNotAllowed(gettext("门店调整的格式不正确。"))
     fields = open_fields(kind, body)
     clean: dict[str, Any] = {}
     for path, value in overrides.items():

@@ -148,7 +148,7 @@ def _rule_open_clean(raw: Any, rule: dict[str, Any], lo: int, hi: int, where: st
 def cadence_clean(body: dict[str, Any], *, for_publish: bool = True) -> dict[str, Any]:
     rules = _list(body.get("rules"), "规则")
     if not rules:
-        raise PolicyInvalid("跟进节奏至少要有一条规则。")
+        raise PolicyInvalid(gettext("跟进节奏至少要有一条规则。"))
     if len(rules) > MAX_RULES:
         raise PolicyInvalid(f"规则不能超过 {MAX_RULES} 条。")
     clean_rules = []
@@ -230,10 +230,10 @@ def complaint_clean(body: dict[str, Any]) -> dict[str, Any]:
         "close_working_days": number_check(sla_raw.get("close_working_days"), "投诉结案时限(工作日)", 0.5, 30),
     }
     if sla["report_to_gm_working_days"] > sla["close_working_days"]:
-        raise PolicyInvalid("递交总经理的时限不能晚于结案时限。")
+        raise PolicyInvalid(gettext("递交总经理的时限不能晚于结案时限。"))
     steps_raw = _list(body.get("escalation"), "升级链")
     if not 1 <= len(steps_raw) <= 6:
-        raise PolicyInvalid("升级链应有 1 到 6 级。")
+        raise PolicyInvalid(gettext("升级链应有 1 到 6 级。"))
     steps = []
     last = 0.0
     for i, raw in enumerate(steps_raw, start=1):
@@ -277,7 +277,7 @@ def _numeric_open_clean(raw: Any, clean: dict[str, Any]) -> dict[str, Any]:
 def survey_clean(body: dict[str, Any]) -> dict[str, Any]:
     raw_questions = _list(body.get("questions"), "问题")
     if not 1 <= len(raw_questions) <= 30:
-        raise PolicyInvalid("回访问卷应有 1 到 30 个问题。")
+        raise PolicyInvalid(gettext("回访问卷应有 1 到 30 个问题。"))
     questions = []
     seen: set[str] = set()
     for i, raw in enumerate(raw_questions, start=1):

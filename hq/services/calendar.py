@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Iterable
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from tenants.errors import DomainError
 from tenants.models import DealerGroup, User
@@ -39,7 +40,7 @@ def calendar_year_enter(*, group: DealerGroup, year: int, days: Iterable[tuple[d
                         note: str = "", actor: User | None = None) -> CalendarYear:
     """录入全年放假安排: replaces the group's corrections for `year`; the year then counts as covered."""
     if not 2000 <= year <= 2100:
-        raise DomainError("年份不正确。", field="year")
+        raise DomainError(gettext("年份不正确。"), field="year")
     days = list(days)
     if any(d.year != year for d, _w, _n in days):
         raise DomainError(f"有日期不属于 {year} 年。", field="days")

@@ -12,6 +12,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 
 from ..errors import DomainError
@@ -88,7 +89,7 @@ def switch_store(request: HttpRequest, store_id: int) -> HttpResponse:
     """Sign the user in at another of their stores (see tenants.handoff)."""
     store = next((s for s in stores_for_user(request.user) if s.pk == store_id), None)  # type: ignore[arg-type]
     if store is None:
-        raise Http404("页面不存在")
+        raise Http404(gettext("页面不存在"))
     ticket = handoff_ticket(user=request.user, store=store)  # type: ignore[arg-type]
     return redirect(f"{store_url(store)}auth/handoff/?{urlencode({'ticket': ticket})}")
 
