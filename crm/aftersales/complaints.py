@@ -16,11 +16,11 @@ import datetime as dt
 import json
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import connection, transaction
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 from tenants.errors import DomainError
 from tenants.models import StoreMembership, StoreRole
@@ -47,28 +47,31 @@ from ..models.aftersales import (
 from ..validators import clean_mobile
 from .policy import complaint_deadlines, current_store, working_deadline
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 S = ComplaintState
 LANDLINE_RE = re.compile(r"^0\d{2,3}-?\d{7,8}(-\d{1,6})?$")
 
 
 @dataclass(frozen=True)
 class Move:
-    label: str
+    label: StrOrPromise
     sources: tuple[str, ...]
     target: str  # "" keeps the state (a recorded step, not a move)
 
 
 TRANSITIONS: dict[str, Move] = {
-    "submit": Move("提交受理(递交总经理)", (S.DRAFT,), S.RECEIVED),
-    "acknowledge": Move("致歉并承诺回复时间", (S.RECEIVED,), S.ACKNOWLEDGED),
-    "investigate": Move("会同相关部门调查", (S.ACKNOWLEDGED,), S.INVESTIGATING),
-    "name_cause": Move("确定原因与责任方", (S.INVESTIGATING,), S.CAUSE_NAMED),
-    "propose": Move("提出解决方案", (S.CAUSE_NAMED, S.SOLUTION_PROPOSED), S.SOLUTION_PROPOSED),
-    "agree": Move("客户同意方案", (S.SOLUTION_PROPOSED,), S.AGREED),
-    "carry_out": Move("执行方案并跟踪", (S.AGREED,), S.CARRIED_OUT),
-    "close": Move("结案(记录客户满意度)", (S.CARRIED_OUT,), S.CLOSED),
-    "reopen": Move("重新处理", (S.CLOSED,), S.INVESTIGATING),
-    "reply": Move("经理回复客户(调查结果)", (S.ACKNOWLEDGED, S.INVESTIGATING, S.CAUSE_NAMED, S.SOLUTION_PROPOSED,
+    "submit": Move(gettext_lazy("提交受理(递交总经理)"), (S.DRAFT,), S.RECEIVED),
+    "acknowledge": Move(gettext_lazy("致歉并承诺回复时间"), (S.RECEIVED,), S.ACKNOWLEDGED),
+    "investigate": Move(gettext_lazy("会同相关部门调查"), (S.ACKNOWLEDGED,), S.INVESTIGATING),
+    "name_cause": Move(gettext_lazy("确定原因与责任方"), (S.INVESTIGATING,), S.CAUSE_NAMED),
+    "propose": Move(gettext_lazy("提出解决方案"), (S.CAUSE_NAMED, S.SOLUTION_PROPOSED), S.SOLUTION_PROPOSED),
+    "agree": Move(gettext_lazy("客户同意方案"), (S.SOLUTION_PROPOSED,), S.AGREED),
+    "carry_out": Move(gettext_lazy("执行方案并跟踪"), (S.AGREED,), S.CARRIED_OUT),
+    "close": Move(gettext_lazy("结案(记录客户满意度)"), (S.CARRIED_OUT,), S.CLOSED),
+    "reopen": Move(gettext_lazy("重新处理"), (S.CLOSED,), S.INVESTIGATING),
+    "reply": Move(gettext_lazy("经理回复客户(调查结果)"), (S.ACKNOWLEDGED, S.INVESTIGATING, S.CAUSE_NAMED, S.SOLUTION_PROPOSED,
                                        S.AGREED, S.CARRIED_OUT), ""),
 }
 # Which milestone (递交总经理 / 回复客户 / 结案) an action reaches. 回复客户 is the manager's reply.
@@ -77,7 +80,7 @@ MILESTONE_OF = {"submit": Milestone.SUBMITTED, "reply": Milestone.REPLIED, "clos
 MANAGER_REPLY_ROLES = frozenset({StoreRole.SERVICE_MANAGER, StoreRole.GENERAL_MANAGER})
 
 
-def actions_from(state: str, role: str | None = None) -> list[tuple[str, str]]:
+def actions_from(state: str, role: str | None = None) -> list[tuple[str, StrOrPromise]]:
     """The moves allowed from `state` (for `role`, when given), for the detail page's buttons."""
     return [(key, m.label) for key, m in TRANSITIONS.items() if state in m.sources
             and (key != "reply" or role is None or role in MANAGER_REPLY_ROLES)]
@@ -229,7 +232,7 @@ def complaint_update(*, member: StoreMembership, complaint: Complaint, **fields:
     unknown = set(fields) - {"description", "expected_resolution", "contact_name", "contact_phone",
                              "read_back_confirmed", "object_model", "object_stage", "staff_involved_id"}
     if unknown:
-        raise DomainError(f"不能修改字段：{', '.join(sorted(unknown))}")
+        raise DomainError(gettext("不能修改字段：%(fields)s") % {"fields": ", ".join(sorted(unknown))})
     for key, value in _fields(fields).items():
         setattr(c, key, value)
     c.save()
@@ -262,7 +265,8 @@ def _apply(c: Complaint, *, member: StoreMembership, action: str, note: str, dat
     if move is None:
         raise DomainError(gettext("未知的投诉处理操作。"), field="action")
     if c.state not in move.sources:
-        raise DomainError(f"投诉当前为「{c.get_state_display()}」，不能执行「{move.label}」。", field="action")
+        raise DomainError(gettext("投诉当前为「%(state)s」，不能执行「%(action)s」。")
+                          % {"state": c.get_state_display(), "action": move.label}, field="action")
     now = timezone.now()
     from_state = c.state
     if action == "submit":

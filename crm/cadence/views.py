@@ -202,7 +202,7 @@ def override_page(request: HttpRequest, kind: str) -> HttpResponse:
         except DomainError as exc:
             error, status = exc.message, exc.status
         else:
-            messages.success(request, "门店调整已保存，明天起按新设置生成任务。")
+            messages.success(request, gettext("门店调整已保存，明天起按新设置生成任务。"))
             return redirect("cadence_policy")
     fields = [{"f": f, "value": values[p]} for p, f in eff.open.items()]
     return render(request, "crm/cadence/override.html", {

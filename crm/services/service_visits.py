@@ -28,7 +28,7 @@ def service_visit_create(
     """维修工单登记 (首保/定期保养/一般维修/保修/事故车/美容), with the return-call consent asked."""
     if kind not in ServiceType.values:
         raise DomainError(gettext("请选择工单类型。"), field="kind")
-    not_in_future(visited_on, field="visited_on", label="进站日期")
+    not_in_future(visited_on, field="visited_on", label=gettext("进站日期"))
     money = parse_money(amount, field="amount") or Decimal("0.00")  # 金额 as typed: 1,280 / ¥1280 / 0.13万
     order_no = order_no.strip()[:30]
     if order_no and ServiceVisit.objects.filter(order_no=order_no).exists():

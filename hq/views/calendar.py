@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from tenants.access import group_for_hq, hq_view
@@ -44,7 +45,7 @@ def calendar_enter(request: HttpRequest) -> HttpResponse:
         calendar_year_enter(group=group, year=year, days=days, note=request.POST.get("note", ""),
                             actor=request.user)  # type: ignore[arg-type]
     except ValueError:
-        messages.error(request, "请填写正确的年份。")
+        messages.error(request, gettext("请填写正确的年份。"))
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
