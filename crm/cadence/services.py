@@ -90,11 +90,11 @@ def task_outcome_record(*, member: StoreMembership, task: FollowUpTask, outcome:
     stand whatever buttons the rule lists."""
     task = FollowUpTask.objects.select_for_update().get(pk=task.pk)
     if task.status in CLOSED:
-        raise Conflict(f"该任务已{task.get_status_display()}。")
+        raise Conflict(gettext("该任务%(status)s。") % {"status": task.get_status_display()})
     allowed = list(OUTCOMES) if any_known_outcome else (task.allowed_outcomes or [])
     if outcome not in allowed:
         names = "、".join(OUTCOMES.get(o, o) for o in allowed)
-        raise DomainError(f"请选择本任务要求记录的结果：{names}。", field="outcome")
+        raise DomainError(gettext("请选择本任务要求记录的结果：%(names)s。") % {"names": names}, field="outcome")
     if outcome == "complaint" and not note.strip():
         raise DomainError(gettext("发现抱怨时请记录客户反映的问题。"), field="note")
     task.status, task.outcome, task.outcome_note = TaskStatus.DONE, outcome, note.strip()[:2000]
@@ -124,7 +124,7 @@ def task_skip(*, member: StoreMembership, task: FollowUpTask, reason: str) -> Fo
     task = FollowUpTask.objects.select_for_update().get(pk=task.pk)
     _can_act(member, task)
     if task.status in CLOSED:
-        raise Conflict(f"该任务已{task.get_status_display()}。")
+        raise Conflict(gettext("该任务%(status)s。") % {"status": task.get_status_display()})
     if not reason.strip():
         raise DomainError(gettext("跳过任务须填写原因。"), field="reason")
     task.status, task.skip_reason = TaskStatus.SKIPPED, reason.strip()[:200]

@@ -32,7 +32,7 @@ def service_visit_create(
     money = parse_money(amount, field="amount") or Decimal("0.00")  # 金额 as typed: 1,280 / ¥1280 / 0.13万
     order_no = order_no.strip()[:30]
     if order_no and ServiceVisit.objects.filter(order_no=order_no).exists():
-        raise DomainError(f"工单号 {order_no} 已存在。", field="order_no")
+        raise DomainError(gettext("工单号 %(order_no)s 已存在。") % {"order_no": order_no}, field="order_no")
     if km is not None:
         mileage_record(vehicle=vehicle, km=km, read_on=visited_on, source="service")
     visit = ServiceVisit.objects.create(

@@ -26,9 +26,9 @@ def resolve_metrics(keys: list[str] | None) -> list[Metric]:
     keys = [k.strip() for k in (keys or []) if k.strip()] or list(DEFAULT_COMPARE)
     unknown = [k for k in keys if metric(k) is None]
     if unknown:
-        raise DomainError(f"未知的指标：{'、'.join(unknown)}。可用指标见 /api/hq/metrics/catalogue/。", field="metrics")
+        raise DomainError(gettext("未知的指标：%(metrics)s。可用指标见 /api/hq/metrics/catalogue/。") % {"metrics": '、'.join(unknown)}, field="metrics")
     if len(keys) > MAX_METRICS:
-        raise DomainError(f"一次最多对比 {MAX_METRICS} 项指标。", field="metrics")
+        raise DomainError(gettext("一次最多对比 %(max)s 项指标。") % {"max": MAX_METRICS}, field="metrics")
     return [m for k in dict.fromkeys(keys) if (m := metric(k)) is not None]
 
 

@@ -49,5 +49,5 @@ def calendar_enter(request: HttpRequest) -> HttpResponse:
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, f"{year} 年放假安排已录入，共 {len(days)} 天修正。")
+        messages.success(request, gettext("%(year)s 年放假安排已录入，共 %(count)s 天修正。") % {"year": year, "count": len(days)})
     return redirect("hq_policies:calendar")

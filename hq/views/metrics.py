@@ -123,7 +123,7 @@ def store_refresh(request: HttpRequest, store_id: int) -> HttpResponse:
         messages.error(request, exc.message)
     else:
         snapshot_refresh_store.delay(store.pk, period.kind, period.start.isoformat())
-        messages.success(request, f"已提交「{store.name}」{period.label}的指标刷新，稍后刷新页面查看。")
+        messages.success(request, gettext("已提交「%(name)s」%(label)s的指标刷新，稍后刷新页面查看。") % {"name": store.name, "label": period.label})
     return redirect("hq:store_detail", store_id=store_id)
 
 

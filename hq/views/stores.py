@@ -69,5 +69,5 @@ def store_status(request: HttpRequest, store_id: int) -> HttpResponse:
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, f"{store.name} 状态已更新为「{store.get_status_display()}」。")
+        messages.success(request, gettext("%(name)s 状态已更新为「%(status)s」。") % {"name": store.name, "status": store.get_status_display()})
     return redirect("hq:stores")

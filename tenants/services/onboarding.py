@@ -85,7 +85,7 @@ def store_onboard(
         if existing is not None:
             return _replay(existing, group)
     if Store.objects.filter(slug=slug).exists():
-        raise Conflict(f"门店标识“{slug}”已被使用，请换一个。", field="slug")
+        raise Conflict(gettext("门店标识“%(slug)s”已被使用，请换一个。") % {"slug": slug}, field="slug")
     try:
         with transaction.atomic():
             store = Store.objects.create(
@@ -123,7 +123,7 @@ def store_onboard(
             existing = Store.objects.filter(onboarding_key=onboarding_key).first()
             if existing is not None:
                 return _replay(existing, group)
-        raise Conflict(f"门店标识“{slug}”已被使用，请换一个。", field="slug") from exc
+        raise Conflict(gettext("门店标识“%(slug)s”已被使用，请换一个。") % {"slug": slug}, field="slug") from exc
     return OnboardResult(store=store, invitation=invitation, created=True)
 
 
@@ -142,7 +142,7 @@ def _after_onboard(group_id: int) -> None:
 def store_set_status(*, store: Store, status: str, actor: User | None = None) -> Store:
     """Suspend (read-only), reactivate or archive a store. Archiving keeps its data."""
     if status not in Store.Status.values:
-        raise DomainError(f"未知的门店状态：{status}", field="status")
+        raise DomainError(gettext("未知的门店状态：%(status)s") % {"status": status}, field="status")
     store.status = status
     store.save(update_fields=["status"])
     transaction.on_commit(lambda: _after_onboard(store.group_id))
