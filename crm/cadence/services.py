@@ -93,7 +93,7 @@ def task_outcome_record(*, member: StoreMembership, task: FollowUpTask, outcome:
         raise Conflict(gettext("该任务%(status)s。") % {"status": task.get_status_display()})
     allowed = list(OUTCOMES) if any_known_outcome else (task.allowed_outcomes or [])
     if outcome not in allowed:
-        names = "、".join(OUTCOMES.get(o, o) for o in allowed)
+        names = "、".join(str(OUTCOMES.get(o, o)) for o in allowed)
         raise DomainError(gettext("请选择本任务要求记录的结果：%(names)s。") % {"names": names}, field="outcome")
     if outcome == "complaint" and not note.strip():
         raise DomainError(gettext("发现抱怨时请记录客户反映的问题。"), field="note")
