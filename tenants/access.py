@@ -14,7 +14,7 @@ from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 
@@ -46,7 +46,7 @@ def store_membership(request: HttpRequest) -> StoreMembership | None:
 def read_only_reason(store: Store) -> str | None:
     """Why this store accepts no changes now, or None. Suspension, or the group's billing lapsed."""
     if store.status == Store.Status.SUSPENDED:
-        return "本门店已被集团暂停，当前为只读状态：可以查看，不能修改。"
+        return gettext("本门店已被集团暂停，当前为只读状态：可以查看，不能修改。")
     return hooks.first_answer("store_read_only_reason", store=store)  # billing: a lapsed subscription
 
 
@@ -105,7 +105,7 @@ def _signin_url(request: HttpRequest) -> str:
 class HasStorePerm(BasePermission):
     """DRF: the view's `store_perm` must be allowed to the caller at this store."""
 
-    message = "未找到。"
+    message = gettext_lazy("未找到。")
 
     def has_permission(self, request: Request, view: Any) -> bool:
         perm = getattr(view, "store_perm", None)
@@ -159,7 +159,7 @@ def hq_view(*, admin: bool = False) -> Callable[[F], F]:
 class IsHqMember(BasePermission):
     """DRF: caller is HQ of a group; `hq_admin_only` on the view narrows to admins."""
 
-    message = "未找到。"
+    message = gettext_lazy("未找到。")
 
     def has_permission(self, request: Request, view: Any) -> bool:
         if not request.user or not request.user.is_authenticated:

@@ -103,5 +103,5 @@ def export_view(request: HttpRequest, fmt: str) -> HttpResponse:
     """导出当前筛选的客户 (CSV / XLSX)."""
     qs = customer_list(member=member_of(request), filters=CustomerFilters.from_query(request.GET))
     ext = "xlsx" if fmt == "xlsx" else "csv"
-    body = table_bytes(ext, export_rows(qs), header=HEADERS, title="客户")
+    body = table_bytes(ext, export_rows(qs), header=HEADERS, title=gettext("客户"))
     return download(body, f"customers.{ext}")

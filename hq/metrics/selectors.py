@@ -205,7 +205,8 @@ def trend(
     for start, value in qs.values_list("period_start", "value"):
         group_rows.setdefault(start, []).append(value)
     agg = (lambda v: sum(v)) if metric_.total == "sum" else (lambda v: round(sum(v) / len(v), 2))
-    series = [{"name": f"{group.name}（{'合计' if metric_.total == 'sum' else '平均'}）",
+    series = [{"name": (gettext("%(group)s（合计）") if metric_.total == "sum" else gettext("%(group)s（平均）"))
+               % {"group": group.name},
                "data": [agg(group_rows[s]) if s in group_rows else None for s in starts]}]
     if stores:
         names = dict(Store.objects.filter(group=group, pk__in=stores).values_list("pk", "name"))

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_POST
 
 from tenants.access import group_for_hq, hq_view
@@ -15,7 +15,8 @@ from tenants.errors import DomainError
 from ..selectors import calendar_days_for_group, work_calendar_for_group
 from ..services.calendar import calendar_lines_parse, calendar_year_enter
 
-SOURCE_LABELS = {"hq": "集团已录入", "library": "国家法定节假日(chinese-calendar)", "fallback": "缺少数据：暂按周末计算"}
+SOURCE_LABELS = {"hq": gettext_lazy("集团已录入"), "library": gettext_lazy("国家法定节假日(chinese-calendar)"),
+                 "fallback": gettext_lazy("缺少数据：暂按周末计算")}
 
 
 def _years() -> list[int]:
