@@ -11,7 +11,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 
@@ -44,8 +44,10 @@ class ParsedRow:
 def _choice(value: str, enum: Any, label: str) -> str:
     if not value:
         return ""
+    with translation.override(settings.LANGUAGE_CODE):  # the file's words are Chinese (男/女, 华东…)
+        chinese = {str(text): v for v, text in enum.choices}
     for v, text in enum.choices:
-        if value in (v, str(text)):
+        if value in (v, str(text)) or chinese.get(value) == v:
             return str(v)
     raise DomainError(gettext("%(column)s“%(value)s”无法识别。") % {"column": label, "value": value})
 
