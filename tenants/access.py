@@ -20,6 +20,7 @@ from rest_framework.request import Request
 
 from . import hooks
 from .models import DealerGroup, GroupMembership, Store, StoreMembership
+from .requests import StoreRequest
 from .roles import READ_ONLY_PERMS, GroupRole, role_allows
 
 F = TypeVar("F", bound=Callable[..., HttpResponse])
@@ -67,7 +68,7 @@ class StoreReadOnly(Exception):
 def check_store_writable(request: HttpRequest, perm: str) -> None:
     if request.method in SAFE_METHODS or perm in READ_ONLY_PERMS:
         return
-    store = cast(Store, request.tenant)  # type: ignore[attr-defined]
+    store = cast(StoreRequest, request).tenant
     reason = read_only_reason(store)
     if reason:
         raise StoreReadOnly(reason)
@@ -83,7 +84,7 @@ def store_view(perm: str) -> Callable[[F], F]:
                 raise Http404(gettext("页面不存在"))
             if not request.user.is_authenticated:
                 return redirect_to_login(request.build_absolute_uri(), _signin_url(request))
-            request.member = check_store_access(request, perm)  # type: ignore[attr-defined]
+            cast(StoreRequest, request).member = check_store_access(request, perm)
             try:
                 check_store_writable(request, perm)
             except StoreReadOnly as exc:
@@ -113,7 +114,7 @@ class HasStorePerm(BasePermission):
             raise Http404
         if not request.user or not request.user.is_authenticated:
             return False  # DRF answers 401: sign in or send a token
-        request.member = check_store_access(request, perm)  # type: ignore[attr-defined]
+        cast(StoreRequest, request).member = check_store_access(request, perm)
         check_store_writable(request, perm)
         return True
 

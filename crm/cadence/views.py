@@ -20,7 +20,8 @@ from hq.selectors import policy_effective
 from tenants.access import store_view
 from tenants.errors import DomainError
 from tenants.exports import download
-from tenants.models import Store, StoreMembership
+from tenants.models import Store
+from tenants.requests import member_of
 from tenants.roles import Perm, role_allows
 
 from ..aftersales.selectors import visit_ids_for_calls
@@ -39,17 +40,13 @@ from .selectors import (
 from .services import cadence_override_set, task_complete, task_skip
 
 
-def _member(request: HttpRequest) -> StoreMembership:
-    return request.member  # type: ignore[attr-defined,no-any-return]
-
-
 def _store() -> Store:
     return current_store()
 
 
 def get_task_for_member(request: HttpRequest, pk: int) -> FollowUpTask:
     """The task if it is the member's own (or they supervise); 404 for "not yours" and "no such task"."""
-    member = _member(request)
+    member = member_of(request)
     task = task_get(pk)
     if task is None or (task.assignee_id != member.user_id and not role_allows(member.role, Perm.SUPERVISE)):
         raise Http404(gettext("页面不存在"))
@@ -65,7 +62,7 @@ def _day(request: HttpRequest) -> dt.date:
 
 def _may_grade(request: HttpRequest) -> bool:
     """Only who manages leads gets the regrade / key-customer buttons on a task row (no link to a 404)."""
-    return role_allows(_member(request).role, Perm.MANAGE_LEADS)
+    return role_allows(member_of(request).role, Perm.MANAGE_LEADS)
 
 
 def _task_ctx(task: FollowUpTask, leads: dict[int, Any] | None = None, visit_id: int | None = None) -> dict[str, Any]:
@@ -85,7 +82,7 @@ def _task_ctx(task: FollowUpTask, leads: dict[int, Any] | None = None, visit_id:
 def my_tasks(request: HttpRequest) -> HttpResponse:
     """我的任务: the day's calls and messages, overdue ones first, each done with one click."""
     day = _day(request)
-    tasks = list(task_queue_for(_member(request).user_id, day))
+    tasks = list(task_queue_for(member_of(request).user_id, day))
     from ..models.choices import LeadStatus
 
     leads = Lead.objects.filter(pk__in={t.lead_id for t in tasks if t.lead_id}, status=LeadStatus.OPEN).in_bulk() \
@@ -95,7 +92,7 @@ def my_tasks(request: HttpRequest) -> HttpResponse:
         "day": day, "prev": day - dt.timedelta(days=1), "next": day + dt.timedelta(days=1),
         "today": timezone.localdate(), "rows": [_task_ctx(t, leads, visits.get(t.pk)) for t in tasks],
         "open_count": sum(1 for t in tasks if t.status in ("open", "overdue")),
-        "overdue_count": overdue_count_for(_member(request).user_id),
+        "overdue_count": overdue_count_for(member_of(request).user_id),
     })
 
 
@@ -110,7 +107,7 @@ def _row_or_redirect(request: HttpRequest, task: FollowUpTask) -> HttpResponse:
 def task_complete_view(request: HttpRequest, pk: int) -> HttpResponse:
     task = get_task_for_member(request, pk)
     try:
-        task = task_complete(member=_member(request), task=task, outcome=request.POST.get("outcome", ""),
+        task = task_complete(member=member_of(request), task=task, outcome=request.POST.get("outcome", ""),
                              note=request.POST.get("note", ""))
     except DomainError as exc:
         if getattr(request, "htmx", False):
@@ -125,7 +122,7 @@ def task_complete_view(request: HttpRequest, pk: int) -> HttpResponse:
 def task_skip_view(request: HttpRequest, pk: int) -> HttpResponse:
     task = get_task_for_member(request, pk)
     try:
-        task = task_skip(member=_member(request), task=task, reason=request.POST.get("reason", ""))
+        task = task_skip(member=member_of(request), task=task, reason=request.POST.get("reason", ""))
     except DomainError as exc:
         messages.error(request, exc.message)
     return _row_or_redirect(request, task)
@@ -174,7 +171,7 @@ def policy_page(request: HttpRequest) -> HttpResponse:
         kinds.append({"kind": kind, "label": label, "eff": eff,
                       "rules": _rule_rows(eff.body, eff.overrides) if eff and kind == PolicyKind.CADENCE else [],
                       "open": list(eff.open.values()) if eff else []})
-    can_override = role_allows(_member(request).role, Perm.MANAGE_STORE)
+    can_override = role_allows(member_of(request).role, Perm.MANAGE_STORE)
     return render(request, "crm/cadence/policy.html", {"kinds": kinds, "can_override": can_override})
 
 
@@ -198,7 +195,7 @@ def override_page(request: HttpRequest, kind: str) -> HttpResponse:
                 submitted[path] = request.POST[path]
         values.update(submitted)
         try:
-            cadence_override_set(member=_member(request), kind=kind, overrides=submitted)
+            cadence_override_set(member=member_of(request), kind=kind, overrides=submitted)
         except DomainError as exc:
             error, status = exc.message, exc.status
         else:

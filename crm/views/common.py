@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from django.contrib import messages
 from django.db import connection
@@ -13,15 +13,13 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from tenants.errors import DomainError
-from tenants.models import StoreMembership
+from tenants.requests import (
+    member_of as member_of,  # the one helper, re-exported for the views that import it here
+)
 
 from ..errors import DuplicateMobile
 
 T = TypeVar("T")
-
-
-def member_of(request: HttpRequest) -> StoreMembership:
-    return cast(StoreMembership, request.member)  # type: ignore[attr-defined]
 
 
 def store_id() -> int:

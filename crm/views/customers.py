@@ -12,6 +12,7 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from tenants.access import store_view
+from tenants.requests import member_of
 from tenants.roles import Perm, role_allows
 
 from ..access import consultants, get_customer_for_member, staff_names
@@ -48,7 +49,7 @@ from ..services import (
     vehicle_create,
     vehicle_transfer,
 )
-from .common import as_date, as_int, attempt, member_of, s, store_id
+from .common import as_date, as_int, attempt, s, store_id
 
 CHOICES = {
     "genders": Gender.choices, "regions": Region.choices, "occupations": Occupation.choices,

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from tenants.access import store_view
 from tenants.errors import DomainError
 from tenants.exports import download, table_bytes
+from tenants.requests import member_of
 from tenants.roles import Perm
 from tenants.uploads import check_size
 
@@ -23,7 +24,6 @@ from ..models import ImportJob
 from ..selectors import CustomerFilters, customer_list
 from ..services import import_preview, import_run
 from ..services.exports import HEADERS, export_rows
-from .common import member_of
 
 INLINE_LIMIT = 500  # rows imported within the request; larger files go to the worker
 
