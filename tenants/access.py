@@ -20,7 +20,7 @@ from rest_framework.request import Request
 
 from . import hooks
 from .models import DealerGroup, GroupMembership, Store, StoreMembership
-from .requests import StoreRequest
+from .requests import HqRequest, StoreRequest
 from .roles import READ_ONLY_PERMS, GroupRole, role_allows
 
 F = TypeVar("F", bound=Callable[..., HttpResponse])
@@ -147,8 +147,8 @@ def hq_view(*, admin: bool = False) -> Callable[[F], F]:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             membership = hq_membership(request, admin=admin)
-            request.hq_membership = membership  # type: ignore[attr-defined]
-            request.hq_group = membership.group  # type: ignore[attr-defined]
+            cast(HqRequest, request).hq_membership = membership
+            cast(HqRequest, request).hq_group = membership.group
             return view(request, *args, **kwargs)
 
         wrapped.hq_access = "admin" if admin else "member"  # type: ignore[attr-defined]
@@ -168,10 +168,10 @@ class IsHqMember(BasePermission):
         admin = getattr(view, "hq_admin_only", False) and request.method not in SAFE_METHODS
         token_group = getattr(request.auth, "group_id", None)  # an HQ token answers for its own group only
         membership = hq_membership(request, admin=admin, only_group_id=token_group)
-        request.hq_group = membership.group  # type: ignore[attr-defined]
-        request.hq_membership = membership  # type: ignore[attr-defined]
+        cast(HqRequest, request).hq_group = membership.group
+        cast(HqRequest, request).hq_membership = membership
         return True
 
 
 def group_for_hq(request: HttpRequest) -> DealerGroup:
-    return cast(DealerGroup, request.hq_group)  # type: ignore[attr-defined]
+    return cast(HqRequest, request).hq_group

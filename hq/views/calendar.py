@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from tenants.access import group_for_hq, hq_view
 from tenants.errors import DomainError
+from tenants.requests import hq_membership_of
 
 from ..selectors import calendar_days_for_group, work_calendar_for_group
 from ..services.calendar import calendar_lines_parse, calendar_year_enter
@@ -31,7 +32,7 @@ def calendar_page(request: HttpRequest) -> HttpResponse:
     years = [{"year": y, "source": cal.source(y), "label": SOURCE_LABELS[cal.source(y)],
               "days": list(calendar_days_for_group(group, y))} for y in _years()]
     return render(request, "hq/policies/calendar.html", {
-        "group": group, "years": years, "is_admin": request.hq_membership.role == "hq_admin",  # type: ignore[attr-defined]
+        "group": group, "years": years, "is_admin": hq_membership_of(request).role == "hq_admin",
         "missing": cal.missing_years(_years()[1:3]), "form_year": request.GET.get("year", ""),
     })
 
