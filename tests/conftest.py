@@ -326,3 +326,14 @@ def redis_cache() -> Iterator[Any]:
 
 
 __all__ = ["PASSWORD", "client_for", "wait_for"]
+
+
+@pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    """A request in English (language cookie) leaves English active in this thread: the next test
+    starts again from the site language, as a fresh worker process would."""
+    yield
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)

@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 
 from tenants.access import HasStorePerm
 from tenants.models import StoreMembership
+from tenants.requests import member_of
 from tenants.roles import Perm
 
 from .. import services
@@ -40,17 +41,13 @@ from ..selectors import customer_search
 from . import serializers as s
 
 
-def _member(request: Request) -> StoreMembership:
-    return request.member  # type: ignore[attr-defined,no-any-return]
-
-
 class _Base(viewsets.GenericViewSet):  # type: ignore[type-arg]
     permission_classes = [HasStorePerm]
     store_perm = Perm.VIEW_STORE
 
     @property
     def member(self) -> StoreMembership:
-        return _member(self.request)
+        return member_of(self.request)
 
     def visible_customers(self) -> QuerySet[Customer]:
         return customers_for_member(self.member)
@@ -110,10 +107,10 @@ class CustomerReassignView(APIView):
 
     @extend_schema(request=s.ReassignSerializer, responses=s.CustomerSerializer)
     def post(self, request: Request, pk: str) -> Response:
-        customer = get_customer_for_member(_member(request), pk)
+        customer = get_customer_for_member(member_of(request), pk)
         ser = s.ReassignSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
-        customer = services.customer_reassign(member=_member(request), customer=customer, **ser.validated_data)
+        customer = services.customer_reassign(member=member_of(request), customer=customer, **ser.validated_data)
         return Response(s.CustomerSerializer(customer).data)
 
 

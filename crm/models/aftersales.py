@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .cadence import FollowUpTask
@@ -263,7 +264,7 @@ class Complaint(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"投诉 {self.code}"
+        return gettext("投诉 %(code)s") % {"code": self.code}
 
     @property
     def code(self) -> str:

@@ -11,7 +11,8 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 
 from tenants.errors import DomainError
@@ -43,10 +44,12 @@ class ParsedRow:
 def _choice(value: str, enum: Any, label: str) -> str:
     if not value:
         return ""
+    with translation.override(settings.LANGUAGE_CODE):  # the file's words are Chinese (男/女, 华东…)
+        chinese = {str(text): v for v, text in enum.choices}
     for v, text in enum.choices:
-        if value in (v, str(text)):
+        if value in (v, str(text)) or chinese.get(value) == v:
             return str(v)
-    raise DomainError(f"{label}“{value}”无法识别。")
+    raise DomainError(gettext("%(column)s“%(value)s”无法识别。") % {"column": label, "value": value})
 
 
 def _date(value: str) -> date | None:
@@ -55,9 +58,9 @@ def _date(value: str) -> date | None:
     try:
         d = date.fromisoformat(value.replace("/", "-").replace(".", "-")[:10])
     except ValueError:
-        raise DomainError("日期格式应为 2024-05-01。") from None
+        raise DomainError(gettext("日期格式应为 2024-05-01。")) from None
     if d > timezone.localdate():
-        raise DomainError("购车日期不能晚于今天。")
+        raise DomainError(gettext("购车日期不能晚于今天。"))
     return d
 
 
@@ -71,10 +74,10 @@ def _row(cells: dict[str, str]) -> tuple[dict[str, Any], list[tuple[str, str]]]:
         except DomainError as exc:
             errors.append((HEADER_OF[field], exc.message))
 
-    take("name", lambda v: v[:50] if v else (_ for _ in ()).throw(DomainError("姓名不能为空。")))
+    take("name", lambda v: v[:50] if v else (_ for _ in ()).throw(DomainError(gettext("姓名不能为空。"))))
     take("mobile", lambda v: clean_mobile(v))
-    take("gender", lambda v: _choice(v, Gender, "性别"))
-    take("region", lambda v: _choice(v, Region, "所在区域"))
+    take("gender", lambda v: _choice(v, Gender, HEADER_OF["gender"]))
+    take("region", lambda v: _choice(v, Region, HEADER_OF["region"]))
     take("purchased_on", _date)
     take("plate", clean_plate)
     take("vin", lambda v: clean_vin(v) if v else "")
@@ -82,7 +85,7 @@ def _row(cells: dict[str, str]) -> tuple[dict[str, Any], list[tuple[str, str]]]:
         data[key] = cells.get(key, "")[:60 if key != "notes" else 2000]
     data["tags"] = sorted({t for t in cells.get("tags", "").replace("，", ",").split(",") if t.strip()})
     if data.get("plate") and not data.get("vin") and not errors:
-        errors.append(("车架号", "填写车牌号时必须同时填写车架号。"))
+        errors.append((HEADER_OF["vin"], gettext("填写车牌号时必须同时填写车架号。")))
     return data, errors
 
 
@@ -90,11 +93,12 @@ def import_parse(*, filename: str, content: bytes) -> tuple[list[ParsedRow], lis
     """Read and check every row: (valid rows, errors as {line, column, reason}, total data rows)."""
     table = read_table(filename, content)
     if not table:
-        raise DomainError("文件是空的。", field="file")
+        raise DomainError(gettext("文件是空的。"), field="file")
     header = [COLUMNS.get(h.strip()) for h in table[0]]
-    missing = [h for h in ("姓名", "手机号") if COLUMNS[h] not in header]
+    missing = [HEADER_OF[f] for f in ("name", "mobile") if f not in header]
     if missing:
-        raise DomainError(f"缺少必填列：{'、'.join(missing)}。第一行应为表头，如 姓名,手机号,车架号,车牌号。", field="file")
+        raise DomainError(gettext("缺少必填列：%(columns)s。第一行应为表头，如 姓名,手机号,车架号,车牌号。")
+                          % {"columns": "、".join(missing)}, field="file")
     valid: list[ParsedRow] = []
     errors: list[dict[str, Any]] = []
     seen_mobile: dict[str, int] = {}
@@ -108,9 +112,9 @@ def import_parse(*, filename: str, content: bytes) -> tuple[list[ParsedRow], lis
         data, row_errors = _row(cells)
         if not row_errors:
             if data["mobile"] in seen_mobile and data["vin"] == "":
-                row_errors.append(("手机号", f"与第 {seen_mobile[data['mobile']]} 行重复。"))
+                row_errors.append((HEADER_OF["mobile"], gettext("与第 %(line)s 行重复。") % {"line": seen_mobile[data["mobile"]]}))
             if data["vin"] and data["vin"] in seen_vin:
-                row_errors.append(("车架号", f"与第 {seen_vin[data['vin']]} 行重复。"))
+                row_errors.append((HEADER_OF["vin"], gettext("与第 %(line)s 行重复。") % {"line": seen_vin[data["vin"]]}))
         if row_errors:
             errors += [{"line": line, "column": col, "reason": reason} for col, reason in row_errors]
             continue
@@ -127,7 +131,8 @@ def import_preview(*, member: StoreMembership, filename: str, content: bytes) ->
     valid, errors, total = import_parse(filename=filename, content=content)
     return ImportJob.objects.create(
         user_id=member.user_id, filename=filename[:200], content=content, total_rows=total, valid_rows=len(valid),
-        errors=errors[:MAX_ERRORS_KEPT], message=f"共 {total} 行，可导入 {len(valid)} 行，{total - len(valid)} 行有错误。",
+        errors=errors[:MAX_ERRORS_KEPT], message=gettext("共 %(total)s 行，可导入 %(valid)s 行，%(invalid)s 行有错误。")
+        % {"total": total, "valid": len(valid), "invalid": total - len(valid)},
     )
 
 
@@ -156,7 +161,7 @@ def _import_chunk(rows: list[ParsedRow], consultant_id: int | None) -> tuple[int
         owner = by_mobile[r.data["mobile"]]
         if vin in owner_of_vin:
             if owner_of_vin[vin] != owner:
-                errors.append({"line": r.line, "column": "车架号", "reason": "该车架号已登记在其他客户名下，未导入车辆。"})
+                errors.append({"line": r.line, "column": HEADER_OF["vin"], "reason": gettext("该车架号已登记在其他客户名下，未导入车辆。")})
             continue
         vehicles.append(Vehicle(vin=vin, vin_tail=vin[-6:], plate=r.data["plate"], owner_id=owner,
                                 brand=r.data["brand"][:30], model=r.data["model"][:40], colour=r.data["colour"][:20],
@@ -191,12 +196,13 @@ def import_run(*, job: ImportJob, consultant_id: int | None = None) -> ImportJob
                 late_errors += errs
                 job.save(update_fields=["created_customers", "created_vehicles", "processed"])
     except Exception as exc:
-        ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.FAILED, message=f"导入失败：{exc}"[:300])
+        ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.FAILED, message=(gettext("导入失败：%(error)s") % {"error": exc})[:300])
         raise
     job.status = ImportJob.Status.DONE
     job.finished_at = timezone.now()
     job.errors = (job.errors + late_errors)[:MAX_ERRORS_KEPT]
-    job.message = f"导入完成：新增客户 {job.created_customers} 位，新增车辆 {job.created_vehicles} 辆。"
+    job.message = gettext("导入完成：新增客户 %(customers)s 位，新增车辆 %(vehicles)s 辆。") % {
+        "customers": job.created_customers, "vehicles": job.created_vehicles}
     job.save(update_fields=["status", "finished_at", "errors", "message"])
     return job
 

@@ -9,12 +9,14 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from tenants.access import store_view
 from tenants.errors import DomainError
 from tenants.exports import download, table_bytes
+from tenants.requests import member_of
 from tenants.roles import Perm
 from tenants.uploads import check_size
 
@@ -22,7 +24,6 @@ from ..models import ImportJob
 from ..selectors import CustomerFilters, customer_list
 from ..services import import_preview, import_run
 from ..services.exports import HEADERS, export_rows
-from .common import member_of
 
 INLINE_LIMIT = 500  # rows imported within the request; larger files go to the worker
 
@@ -30,7 +31,7 @@ INLINE_LIMIT = 500  # rows imported within the request; larger files go to the w
 def _job(request: HttpRequest, pk: int) -> ImportJob:
     job = ImportJob.objects.filter(pk=pk, user_id=member_of(request).user_id).defer("content").first()
     if job is None:
-        raise Http404("页面不存在")
+        raise Http404(gettext("页面不存在"))
     return job
 
 
@@ -102,5 +103,5 @@ def export_view(request: HttpRequest, fmt: str) -> HttpResponse:
     """导出当前筛选的客户 (CSV / XLSX)."""
     qs = customer_list(member=member_of(request), filters=CustomerFilters.from_query(request.GET))
     ext = "xlsx" if fmt == "xlsx" else "csv"
-    body = table_bytes(ext, export_rows(qs), header=HEADERS, title="客户")
+    body = table_bytes(ext, export_rows(qs), header=HEADERS, title=gettext("客户"))
     return download(body, f"customers.{ext}")
