@@ -10,6 +10,7 @@ from rest_framework import serializers
 
 from tenants.errors import DomainError
 from tenants.staff import SALES, StoreStaffField
+from tenants.validators import mask_cn_mobile
 
 from ..models import (
     Customer,
@@ -22,6 +23,7 @@ from ..models import (
     TestDrive,
     Vehicle,
 )
+from ..services.privacy import REVEALABLE
 from ..validators import parse_money
 
 
@@ -40,14 +42,29 @@ class MoneySerializerField(serializers.Field):  # type: ignore[type-arg]
         return f"{Decimal(value):.2f}"
 
 
+class MaskedPhoneField(serializers.CharField):
+    """A number as the API shows it: 138****8000 (the full number only through POST …/reveal/)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(read_only=True, **kwargs)
+
+    def to_representation(self, value: Any) -> str:
+        return mask_cn_mobile(str(value or ""))
+
+
 class CustomerSerializer(serializers.ModelSerializer[Customer]):
+    """客户. Numbers are written in full and read masked (`*_masked`), PIPL least exposure."""
+
     consultant_id = StoreStaffField(roles=SALES, required=False, allow_null=True)
+    mobile_masked = MaskedPhoneField(source="mobile")
+    mobile2_masked = MaskedPhoneField(source="mobile2")
+    call_number_masked = MaskedPhoneField(source="call_number")
 
     class Meta:
         model = Customer
         fields = [
-            "id", "name", "mobile", "mobile2", "wechat", "gender", "birthday", "region", "occupation", "age_cohort",
-            "source", "lifecycle", "consultant_id", "may_call", "call_time", "call_number", "channels", "tags",
+            "id", "name", "mobile", "mobile_masked", "mobile2", "mobile2_masked", "wechat", "gender", "birthday", "region", "occupation", "age_cohort",
+            "source", "lifecycle", "consultant_id", "may_call", "call_time", "call_number", "call_number_masked", "channels", "tags",
             "notes", "value_class", "loyalty", "service_class", "paid_visits_12m", "spend_12m", "avg_ticket",
             "visit_interval_days", "last_visit_on", "created_at",
         ]
@@ -55,7 +72,19 @@ class CustomerSerializer(serializers.ModelSerializer[Customer]):
             "lifecycle", "value_class", "loyalty", "service_class", "paid_visits_12m", "spend_12m", "avg_ticket",
             "visit_interval_days", "last_visit_on", "created_at",
         ]
-        extra_kwargs: dict[str, dict[str, object]] = {"mobile": {"validators": []}}
+        extra_kwargs: dict[str, dict[str, object]] = {
+            "mobile": {"validators": [], "write_only": True}, "mobile2": {"write_only": True},
+            "call_number": {"write_only": True},
+        }
+
+
+class RevealSerializer(serializers.Serializer[None]):
+    field = serializers.ChoiceField(choices=REVEALABLE)
+
+
+class RevealedSerializer(serializers.Serializer[dict[str, Any]]):
+    field = serializers.CharField()
+    value = serializers.CharField()
 
 
 class VehicleSerializer(serializers.ModelSerializer[Vehicle]):
@@ -163,10 +192,10 @@ class SearchVehicleSerializer(serializers.Serializer[None]):
     vin = serializers.CharField()
 
 
-class SearchResultSerializer(serializers.Serializer[None]):
+class SearchResultSerializer(serializers.Serializer[dict[str, Any]]):
     customer_id = serializers.IntegerField()
     name = serializers.CharField()
-    mobile = serializers.CharField()
+    mobile_masked = MaskedPhoneField(source="mobile")
     plate = serializers.CharField()
     vin = serializers.CharField()
     # The car that matched (plate/VIN search), or null for a name or phone match.
