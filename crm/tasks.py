@@ -5,9 +5,9 @@ from __future__ import annotations
 from celery import shared_task
 
 from .models import ImportJob
+from .privacy import Origin
 from .services.classification import classification_recompute_store
 from .services.imports import import_run
-from .services.privacy import Origin
 
 
 @shared_task(acks_late=True)

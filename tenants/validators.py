@@ -50,7 +50,7 @@ def mask_cn_mobile(value: str | None) -> str:
 
     The one masking rule: the first three and last four digits stay, the middle is starred. Anything
     shorter than seven characters is starred whole, so a fragment never shows more than a full number.
-    The full number is shown only through the recorded reveal (crm.services.privacy.phone_reveal)."""
+    The full number is shown only through the recorded reveal (crm.privacy.phone_reveal)."""
     text = (value or "").strip()
     if not text:
         return ""

@@ -23,7 +23,7 @@ from ..models import (
     TestDrive,
     Vehicle,
 )
-from ..services.privacy import REVEALABLE
+from ..privacy import REVEALABLE
 from ..validators import parse_money
 
 

@@ -37,8 +37,8 @@ from ..models import (
     TestDrive,
     Vehicle,
 )
+from ..privacy import CUSTOMER_PAGE_FIELDS, Origin, access_record, phone_reveal
 from ..selectors import customer_search
-from ..services.privacy import CUSTOMER_PAGE_FIELDS, Origin, access_record, phone_reveal
 from . import serializers as s
 
 

@@ -24,8 +24,8 @@ from tenants.roles import Perm, role_allows
 
 from ..aftersales.selectors import visit_ids_for_calls
 from ..models import AccessAction, FollowUpTask, Lead
+from ..privacy import Origin, access_record
 from ..selectors.overdue import overdue_count_for, overdue_leads, overdue_tasks
-from ..services.privacy import Origin, access_record
 from . import export, monthly
 from .engine import current_store
 from .selectors import (

@@ -22,8 +22,8 @@ from ..errors import DuplicateMobile
 from ..models import AccessAction, Customer, CustomerAssignment, Lead
 from ..models.choices import AgeCohort, Channel, Gender, LeadStatus, Occupation, Region, Source
 from ..pinyin import name_pinyin_keys
+from ..privacy import Origin, access_record, changed_fields
 from ..validators import clean_mobile, not_in_future
-from .privacy import Origin, access_record, changed_fields
 
 _CHOICES: dict[str, Any] = {
     "gender": Gender, "region": Region, "occupation": Occupation, "age_cohort": AgeCohort, "source": Source,

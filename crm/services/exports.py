@@ -2,7 +2,7 @@
 
 Numbers are masked (138****8000) unless the caller's purpose needs them: the customer-list export
 (客户导出, for lists and analysis in Excel) is masked; the whole-store take-out (crm.services.store_export,
-the dealer leaving with its own data) is not. Whoever exports records it (crm.services.privacy)."""
+the dealer leaving with its own data) is not. Whoever exports records it (crm.privacy)."""
 
 from __future__ import annotations
 

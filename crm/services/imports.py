@@ -21,8 +21,8 @@ from tenants.uploads import read_table
 from ..models import AccessAction, Customer, ImportJob, Vehicle, VehicleOwnership
 from ..models.choices import Gender, Region, Source
 from ..pinyin import name_pinyin_keys
+from ..privacy import Origin, access_record
 from ..validators import clean_mobile, clean_plate, clean_vin
-from .privacy import Origin, access_record
 
 # Column header → field. Headers are what Chinese stores' spreadsheets use.
 COLUMNS = {

@@ -32,6 +32,7 @@ from ..models.choices import (
     ValueClass,
 )
 from ..models.customers import Lifecycle
+from ..privacy import CUSTOMER_FORM_FIELDS, CUSTOMER_PAGE_FIELDS, Origin, access_record
 from ..selectors import (
     CustomerFilters,
     customer_360,
@@ -48,7 +49,6 @@ from ..services import (
     vehicle_create,
     vehicle_transfer,
 )
-from ..services.privacy import CUSTOMER_FORM_FIELDS, CUSTOMER_PAGE_FIELDS, Origin, access_record
 from .common import as_date, as_int, attempt, member_of, s, store_id
 
 CHOICES = {

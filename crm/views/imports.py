@@ -19,10 +19,10 @@ from tenants.roles import Perm
 from tenants.uploads import check_size
 
 from ..models import AccessAction, ImportJob
+from ..privacy import Origin, access_record
 from ..selectors import CustomerFilters, customer_list
 from ..services import import_preview, import_run
 from ..services.exports import EXPORT_LIMIT, HEADERS, export_rows
-from ..services.privacy import Origin, access_record
 from .common import member_of
 
 INLINE_LIMIT = 500  # rows imported within the request; larger files go to the worker

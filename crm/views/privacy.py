@@ -17,6 +17,7 @@ from tenants.roles import Perm
 
 from ..access import get_customer_for_member, store_staff
 from ..models import AccessAction
+from ..privacy import REVEALABLE, Origin, phone_reveal
 from ..selectors.privacy import (
     AccessLogFilters,
     access_log_export_rows,
@@ -24,7 +25,6 @@ from ..selectors.privacy import (
     customer_names,
     field_labels,
 )
-from ..services.privacy import REVEALABLE, Origin, phone_reveal
 from .common import member_of, store_id
 
 

@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 
 from crm import services
 from crm.models import AccessAction, Customer, PersonalDataAccess
-from crm.services.privacy import Origin
+from crm.privacy import Origin
 from tenants.models import StoreMembership
 from tenants.validators import mask_cn_mobile
 from tests.conftest import client_for

@@ -21,7 +21,7 @@ from tenants.errors import DomainError
 from tenants.models import StoreMembership
 from tenants.throttle import client_ip
 
-from ..models import AccessAction, Customer, PersonalDataAccess
+from .models import AccessAction, Customer, PersonalDataAccess
 
 # The numbers a member may reveal (显示号码) on a customer they may see.
 REVEALABLE = ("mobile", "mobile2", "call_number")
