@@ -16,15 +16,26 @@ from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from tenants.errors import DomainError
 from tenants.models import StoreMembership
 from tenants.throttle import client_ip
 
-from .models import AccessAction, Customer, PersonalDataAccess
+from .models import AccessAction, Complaint, Customer, PersonalDataAccess, ReturnVisit
 
-# The numbers a member may reveal (显示号码) on a customer they may see.
-REVEALABLE = ("mobile", "mobile2", "call_number")
+# The numbers a member may reveal (显示号码) on a customer they may see: the customer's own fields, and
+# the number kept on one of the customer's records (the return visit's 回访号码, the complaint's 联系电话),
+# named by the record's id (`ref`) and looked up only among this customer's records.
+CUSTOMER_NUMBERS = ("mobile", "mobile2", "call_number")
+RECORD_NUMBERS: dict[str, tuple[type[ReturnVisit] | type[Complaint], str, str]] = {
+    "visit_number": (ReturnVisit, "number", "return_visit.number"),
+    "complaint_phone": (Complaint, "contact_phone", "complaint.contact_phone"),
+}
+REVEALABLE = (*CUSTOMER_NUMBERS, *RECORD_NUMBERS)
+# How the log names the fields that are not the customer's own (crm.selectors.privacy.field_labels).
+FIELD_LABELS = {"return_visit.number": _lazy("回访号码"), "complaint.contact_phone": _lazy("投诉联系电话"),
+                "vehicles": _lazy("车辆")}
 # The personal data the 360° page shows (the numbers there are masked, so they are not listed).
 CUSTOMER_PAGE_FIELDS = ("name", "wechat", "gender", "age_cohort", "birthday", "region", "occupation",
                         "call_time", "email", "tags", "notes")
@@ -63,15 +74,24 @@ def changed_fields(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
 
 
 @transaction.atomic
-def phone_reveal(*, member: StoreMembership, customer: Customer, field: str,
+def phone_reveal(*, member: StoreMembership, customer: Customer, field: str, ref: int | None = None,
                  origin: Origin | None = None) -> str:
-    """显示号码: the full number of one of the customer's phone fields, recorded.
+    """显示号码: the full number of one of the customer's phone fields (or of one of their records), recorded.
 
     The caller has loaded `customer` through crm.access (a colleague's customer is a 404 before this
-    runs, so nothing is recorded that would tell the customer exists)."""
-    if field not in REVEALABLE:
+    runs, so nothing is recorded that would tell the customer exists). A `ref` that is not one of this
+    customer's records gets the same answer as an unknown field, and nothing is recorded."""
+    if field in CUSTOMER_NUMBERS:
+        value: str | None = str(getattr(customer, field) or "")
+        logged, detail = field, ""
+    elif field in RECORD_NUMBERS and ref is not None:
+        model, attr, logged = RECORD_NUMBERS[field]
+        value = model.objects.filter(pk=ref, customer_id=customer.pk).values_list(attr, flat=True).first()
+        detail = f"#{ref}"
+    else:
+        value = None
+    if value is None:
         raise DomainError(_("无法显示该字段。"), field="field")
-    value = str(getattr(customer, field) or "")
-    access_record(member=member, action=AccessAction.REVEAL, customer_ids=[customer.pk], fields=[field],
-                  origin=origin)
+    access_record(member=member, action=AccessAction.REVEAL, customer_ids=[customer.pk], fields=[logged],
+                  origin=origin, detail=detail)
     return value

@@ -8,9 +8,9 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from tenants.api.fields import MaskedPhoneField
 from tenants.errors import DomainError
 from tenants.staff import SALES, StoreStaffField
-from tenants.validators import mask_cn_mobile
 
 from ..models import (
     Customer,
@@ -42,16 +42,6 @@ class MoneySerializerField(serializers.Field):  # type: ignore[type-arg]
         return f"{Decimal(value):.2f}"
 
 
-class MaskedPhoneField(serializers.CharField):
-    """A number as the API shows it: 138****8000 (the full number only through POST …/reveal/)."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(read_only=True, **kwargs)
-
-    def to_representation(self, value: Any) -> str:
-        return mask_cn_mobile(str(value or ""))
-
-
 class CustomerSerializer(serializers.ModelSerializer[Customer]):
     """客户. Numbers are written in full and read masked (`*_masked`), PIPL least exposure."""
 
@@ -80,6 +70,8 @@ class CustomerSerializer(serializers.ModelSerializer[Customer]):
 
 class RevealSerializer(serializers.Serializer[None]):
     field = serializers.ChoiceField(choices=REVEALABLE)
+    ref = serializers.IntegerField(required=False, allow_null=True, min_value=1,
+                                   help_text="The return visit's or complaint's id (visit_number, complaint_phone).")
 
 
 class RevealedSerializer(serializers.Serializer[dict[str, Any]]):

@@ -96,17 +96,6 @@ class CustomerViewSet(_Base, mixins.ListModelMixin, mixins.RetrieveModelMixin):
                       fields=CUSTOMER_PAGE_FIELDS, origin=Origin.of(request), detail="api")
         return Response(self.get_serializer(customer).data)
 
-    @extend_schema(request=s.RevealSerializer, responses=s.RevealedSerializer)
-    @action(detail=True, methods=["post"], serializer_class=s.RevealSerializer)
-    def reveal(self, request: Request, pk: str) -> Response:
-        """显示号码: the full number of one phone field, recorded; another consultant's customer is 404."""
-        customer = get_customer_for_member(self.member, pk)
-        ser = s.RevealSerializer(data=request.data)
-        ser.is_valid(raise_exception=True)
-        field = ser.validated_data["field"]
-        value = phone_reveal(member=self.member, customer=customer, field=field, origin=Origin.of(request))
-        return Response(s.RevealedSerializer({"field": field, "value": value}).data)
-
     def partial_update(self, request: Request, pk: str) -> Response:
         customer = get_customer_for_member(self.member, pk)
         ser = self.get_serializer(customer, data=request.data, partial=True)
@@ -121,6 +110,26 @@ class CustomerViewSet(_Base, mixins.ListModelMixin, mixins.RetrieveModelMixin):
     def search(self, request: Request) -> Response:
         rows = customer_search(member=self.member, q=request.query_params.get("q", ""))
         return Response(s.SearchResultSerializer(rows, many=True).data)  # type: ignore[arg-type]  # masked
+
+
+class CustomerRevealView(APIView):
+    """显示号码: the full number of one phone field, recorded; another consultant's customer is 404.
+
+    Viewing, not changing: allowed to every member who sees the customer, also while the store is read-only."""
+
+    permission_classes = [HasStorePerm]
+    store_perm = Perm.VIEW_STORE
+
+    @extend_schema(request=s.RevealSerializer, responses=s.RevealedSerializer)
+    def post(self, request: Request, pk: str) -> Response:
+        member = _member(request)
+        customer = get_customer_for_member(member, pk)
+        ser = s.RevealSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        field = ser.validated_data["field"]
+        value = phone_reveal(member=member, customer=customer, field=field, ref=ser.validated_data.get("ref"),
+                             origin=Origin.of(request))
+        return Response(s.RevealedSerializer({"field": field, "value": value}).data)
 
 
 class CustomerReassignView(APIView):

@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from ..models import Customer, PersonalDataAccess
+from ..privacy import FIELD_LABELS
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,9 @@ def field_labels(names: Iterable[str]) -> list[str]:
     """Customer field names as staff read them (手机号, 回访号码…); an unknown name stays as it is."""
     out = []
     for name in names:
+        if name in FIELD_LABELS:
+            out.append(str(FIELD_LABELS[name]))
+            continue
         try:
             out.append(str(getattr(Customer._meta.get_field(name), "verbose_name", name)))
         except Exception:  # noqa: BLE001  # a field since removed from the model: show its name

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from tenants.access import store_view
+from tenants.errors import DomainError
 from tenants.exports import download, table_bytes
 from tenants.roles import Perm
 
@@ -30,6 +31,7 @@ from .common import member_of, store_id
 
 class RevealForm(forms.Form):
     field = forms.ChoiceField(choices=[(f, f) for f in REVEALABLE])
+    ref = forms.IntegerField(required=False, min_value=1)
 
 
 @require_POST
@@ -43,7 +45,11 @@ def phone_reveal_view(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return HttpResponse(_("无法显示该字段。"), status=400)
     field = form.cleaned_data["field"]
-    value = phone_reveal(member=member, customer=customer, field=field, origin=Origin.of(request))
+    try:
+        value = phone_reveal(member=member, customer=customer, field=field, ref=form.cleaned_data["ref"],
+                             origin=Origin.of(request))
+    except DomainError as exc:
+        return HttpResponse(exc.message, status=400)
     return render(request, "crm/_phone_revealed.html", {"field": field, "value": value})
 
 

@@ -206,3 +206,16 @@ def test_a_newly_onboarded_store_has_its_own_working_log(world: Any, db: Any) ->
     body = client_for(gm, world.host(store)).get("/privacy/access-log/").content.decode()
     assert "新客户" in body and "新建" in body
     assert "新客户" not in _client(world, "a.general_manager").get("/privacy/access-log/").content.decode()
+
+
+def test_a_read_only_store_still_reveals_and_records(world: Any, db: Any) -> None:
+    from tenants.models import Store
+
+    customer = a_customer(world)
+    Store.objects.filter(pk=world.store_a.pk).update(status=Store.Status.SUSPENDED)
+    client = _client(world, "a.sales_consultant")
+    assert client.post(f"/customers/{customer.pk}/reveal/", {"field": "mobile"}).status_code == 200
+    api = client.post(f"/api/customers/{customer.pk}/reveal/", {"field": "mobile"}, content_type="application/json")
+    assert api.status_code == 200 and api.json()["value"] == HARNESS_MOBILE
+    assert [r.action for r in _log(world)[-2:]] == [AccessAction.REVEAL, AccessAction.REVEAL]
+    assert _client(world, "a.general_manager").get("/privacy/access-log/").status_code == 200
