@@ -38,7 +38,9 @@ FIELD_LABELS = {"return_visit.number": _lazy("回访号码"), "complaint.contact
                 "vehicles": _lazy("车辆")}
 # The personal data the 360° page shows (the numbers there are masked, so they are not listed).
 CUSTOMER_PAGE_FIELDS = ("name", "wechat", "gender", "age_cohort", "birthday", "region", "occupation",
-                        "call_time", "email", "tags", "notes")
+                        "call_time", "tags", "notes")
+# The API's customer record also carries the e-mail address and the contact channels (numbers masked).
+CUSTOMER_API_FIELDS = (*CUSTOMER_PAGE_FIELDS, "email", "channels")
 # The edit form shows every editable field in full (a number cannot be corrected masked).
 CUSTOMER_FORM_FIELDS = ("name", "mobile", "mobile2", "wechat", "gender", "birthday", "region", "occupation",
                         "age_cohort", "call_number", "call_time", "email", "notes")

@@ -37,7 +37,7 @@ from ..models import (
     TestDrive,
     Vehicle,
 )
-from ..privacy import CUSTOMER_PAGE_FIELDS, Origin, access_record, phone_reveal
+from ..privacy import CUSTOMER_API_FIELDS, Origin, access_record, phone_reveal
 from ..selectors import customer_search
 from . import serializers as s
 
@@ -93,7 +93,7 @@ class CustomerViewSet(_Base, mixins.ListModelMixin, mixins.RetrieveModelMixin):
         """One customer's record; recorded in the access log like the 360° page (numbers masked)."""
         customer = get_customer_for_member(self.member, pk)
         access_record(member=self.member, action=AccessAction.VIEW, customer_ids=[customer.pk],
-                      fields=CUSTOMER_PAGE_FIELDS, origin=Origin.of(request), detail="api")
+                      fields=CUSTOMER_API_FIELDS, origin=Origin.of(request), detail="api")
         return Response(self.get_serializer(customer).data)
 
     def partial_update(self, request: Request, pk: str) -> Response:

@@ -219,3 +219,12 @@ def test_a_read_only_store_still_reveals_and_records(world: Any, db: Any) -> Non
     assert api.status_code == 200 and api.json()["value"] == HARNESS_MOBILE
     assert [r.action for r in _log(world)[-2:]] == [AccessAction.REVEAL, AccessAction.REVEAL]
     assert _client(world, "a.general_manager").get("/privacy/access-log/").status_code == 200
+
+
+def test_hq_drill_down_shows_no_customer_personal_data(world: Any, db: Any) -> None:
+    """HQ of the store's group sees aggregates only; HQ of another group sees nothing at all."""
+    customer = a_customer(world)
+    hq = client_for(world.user("x.hq_admin"), "localhost")
+    body = hq.get(f"/hq/stores/{world.store_a.pk}/").content.decode()
+    assert customer.name not in body and HARNESS_MOBILE not in body and "139****2222" not in body
+    assert client_for(world.user("y.hq_admin"), "localhost").get(f"/hq/stores/{world.store_a.pk}/").status_code == 404
