@@ -16,7 +16,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from tenants.errors import DomainError
 from tenants.models import StoreMembership
@@ -34,8 +34,8 @@ RECORD_NUMBERS: dict[str, tuple[type[ReturnVisit] | type[Complaint], str, str]] 
 }
 REVEALABLE = (*CUSTOMER_NUMBERS, *RECORD_NUMBERS)
 # How the log names the fields that are not the customer's own (crm.selectors.privacy.field_labels).
-FIELD_LABELS = {"return_visit.number": _lazy("回访号码"), "complaint.contact_phone": _lazy("投诉联系电话"),
-                "vehicles": _lazy("车辆")}
+FIELD_LABELS = {"return_visit.number": gettext_lazy("回访号码"), "complaint.contact_phone": gettext_lazy("投诉联系电话"),
+                "vehicles": gettext_lazy("车辆")}
 # The personal data the 360° page shows (the numbers there are masked, so they are not listed).
 CUSTOMER_PAGE_FIELDS = ("name", "wechat", "gender", "age_cohort", "birthday", "region", "occupation",
                         "call_time", "tags", "notes")
