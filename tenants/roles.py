@@ -33,6 +33,8 @@ class Perm:
     SERVICE_ORDERS = "service_orders"
     MANAGE_STORE = "manage_store"
     IMPORT_EXPORT = "import_export"
+    # 个人信息访问记录 (PIPL access log): the GM only, read even while the store is read-only.
+    VIEW_ACCESS_LOG = "view_access_log"
 
 
 _ALL_STAFF = {Perm.VIEW_STORE, Perm.EDIT_CUSTOMERS}
@@ -43,7 +45,7 @@ STORE_ROLE_PERMS: dict[str, frozenset[str]] = {
         _ALL_STAFF
         | _MANAGERS
         | {Perm.MANAGE_LEADS, Perm.RETURN_VISITS, Perm.COMPLAINTS, Perm.APPROVE_ACTIONS}
-        | {Perm.SERVICE_ORDERS, Perm.MANAGE_STORE}
+        | {Perm.SERVICE_ORDERS, Perm.MANAGE_STORE, Perm.VIEW_ACCESS_LOG}
     ),
     StoreRole.SALES_MANAGER: frozenset(_ALL_STAFF | _MANAGERS | {Perm.MANAGE_LEADS}),
     StoreRole.SALES_CONSULTANT: frozenset(_ALL_STAFF | {Perm.MANAGE_LEADS}),
@@ -59,7 +61,7 @@ STORE_ROLE_PERMS: dict[str, frozenset[str]] = {
 }
 
 # Actions still allowed while a store is read-only (suspended, or billing lapsed).
-READ_ONLY_PERMS = frozenset({Perm.VIEW_STORE, Perm.VIEW_ALL_CUSTOMERS, Perm.SUPERVISE})
+READ_ONLY_PERMS = frozenset({Perm.VIEW_STORE, Perm.VIEW_ALL_CUSTOMERS, Perm.SUPERVISE, Perm.VIEW_ACCESS_LOG})
 
 
 def role_allows(role: str, perm: str) -> bool:

@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from tenants.access import HasStorePerm
+from tenants.api.fields import MaskedPhoneField
 from tenants.requests import member_of
 from tenants.roles import Perm
 from tenants.staff import StoreStaffField
@@ -37,6 +38,8 @@ from .visits import return_visit_record, visit_open_call
 
 class VisitOut(serializers.ModelSerializer[ReturnVisit]):
     customer_name = serializers.CharField(source="customer.name")
+    # 138****8000; the full number through POST /api/customers/<customer_id>/reveal/ (field visit_number).
+    number_masked = MaskedPhoneField(source="number")
     answers = serializers.SerializerMethodField()
     # The open call's date, window and assignee (the cadence task); null once the visit has ended.
     next_call_on = serializers.SerializerMethodField()
@@ -46,7 +49,7 @@ class VisitOut(serializers.ModelSerializer[ReturnVisit]):
     class Meta:
         model = ReturnVisit
         fields = ["id", "subject", "rule_key", "rule_name", "customer_id", "customer_name", "vehicle_id",
-                  "service_visit_id", "event_date", "due_date", "next_call_on", "call_window", "number",
+                  "service_visit_id", "event_date", "due_date", "next_call_on", "call_window", "number_masked",
                   "assignee_id", "status", "attempts", "person_called", "person_name", "survey_version_id",
                   "survey_version_number", "satisfied", "complaint_raised", "remark", "completed_at",
                   "policy_version_number", "answers"]
@@ -136,6 +139,8 @@ class TransitionOut(serializers.ModelSerializer[ComplaintTransition]):
 
 class ComplaintOut(serializers.ModelSerializer[Complaint]):
     code = serializers.CharField(read_only=True)
+    # Masked; the full number through POST /api/customers/<customer_id>/reveal/ (field complaint_phone).
+    contact_phone_masked = MaskedPhoneField(source="contact_phone")
     customer_name = serializers.CharField(source="customer.name")
     allowed_actions = serializers.SerializerMethodField()
 
@@ -143,7 +148,7 @@ class ComplaintOut(serializers.ModelSerializer[Complaint]):
         model = Complaint
         fields = ["id", "code", "channel", "customer_id", "customer_name", "vehicle_id", "return_visit_id",
                   "service_visit_id", "object_model", "object_stage", "staff_involved_id", "description",
-                  "expected_resolution", "contact_name", "contact_phone", "read_back_confirmed", "state",
+                  "expected_resolution", "contact_name", "contact_phone_masked", "read_back_confirmed", "state",
                   "reported_at", "received_at", "first_reply_at", "reply_promised_at", "departments",
                   "cause_category", "cause_detail", "responsible_party", "solution", "carried_out_note",
                   "satisfaction", "closed_at", "reopen_count", "sla_policy_version_id", "sla_policy_version_number",

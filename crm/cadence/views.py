@@ -25,7 +25,8 @@ from tenants.requests import member_of
 from tenants.roles import Perm, role_allows
 
 from ..aftersales.selectors import visit_ids_for_calls
-from ..models import FollowUpTask, Lead
+from ..models import AccessAction, FollowUpTask, Lead
+from ..privacy import Origin, access_record
 from ..selectors.overdue import overdue_count_for, overdue_leads, overdue_tasks
 from . import export, monthly
 from .engine import current_store
@@ -220,12 +221,15 @@ def maintenance_page(request: HttpRequest) -> HttpResponse:
 
 @store_view(Perm.IMPORT_EXPORT)
 def maintenance_export(request: HttpRequest, fmt: str) -> HttpResponse:
-    """每月底导出 as XLSX or CSV."""
+    """每月底导出 as XLSX or CSV. Full numbers: the list's purpose is customer service calling each customer
+    to invite them in (handbook 001), so the export is recorded in the access log rather than masked."""
     if fmt not in ("xlsx", "csv"):
         raise Http404(gettext("页面不存在"))
     first, last = export.next_month(timezone.localdate())
     eff = policy_effective(_store(), PolicyKind.CADENCE)
     items = maintenance_due_between(first, last, eff.body) if eff else []
+    access_record(member=member_of(request), action=AccessAction.EXPORT, customer_ids=[m.customer_id for m in items],
+                  fields=["name", "mobile"], origin=Origin.of(request), detail=f"maintenance-due-{first:%Y-%m}.{fmt}")
     return download(export.maintenance_due_file(items, fmt), f"maintenance-due-{first:%Y-%m}.{fmt}")
 
 
@@ -239,4 +243,7 @@ def maintenance_list_download(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404(gettext("页面不存在"))
     with default_storage.open(row.file_path, "rb") as fh:
         body = fh.read()  # one store-month: a small file
+    # Full numbers, as the export above (a calling list); the file's customers are not re-read to record them.
+    access_record(member=member_of(request), action=AccessAction.EXPORT, customer_ids=[], fields=["name", "mobile"],
+                  origin=Origin.of(request), detail=f"maintenance-due-{row.month:%Y-%m}.xlsx")
     return download(body, f"maintenance-due-{row.month:%Y-%m}.xlsx")

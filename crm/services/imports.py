@@ -10,18 +10,19 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 
 from tenants.errors import DomainError
-from tenants.models import StoreMembership
+from tenants.models import StoreMembership, User
 from tenants.uploads import read_table
 
-from ..models import Customer, ImportJob, Vehicle, VehicleOwnership
+from ..models import AccessAction, Customer, ImportJob, Vehicle, VehicleOwnership
 from ..models.choices import Gender, Region, Source
 from ..pinyin import name_pinyin_keys
+from ..privacy import Origin, access_record
 from ..validators import clean_mobile, clean_plate, clean_vin
 
 # Column header → field. Headers are what Chinese stores' spreadsheets use.
@@ -136,7 +137,12 @@ def import_preview(*, member: StoreMembership, filename: str, content: bytes) ->
     )
 
 
-def _import_chunk(rows: list[ParsedRow], consultant_id: int | None) -> tuple[int, int, list[dict[str, Any]]]:
+IMPORTED_FIELDS = ("name", "mobile", "gender", "region", "wechat", "notes", "tags")
+
+
+def _import_chunk(rows: list[ParsedRow], consultant_id: int | None,
+                  touched: set[int]) -> tuple[int, int, list[dict[str, Any]]]:
+    """Import one chunk; the ids of customers created or given a car are added to `touched`."""
     mobiles = {r.data["mobile"] for r in rows}
     vins = {r.data["vin"] for r in rows if r.data["vin"]}
     by_mobile = dict(Customer.objects.filter(mobile__in=mobiles).values_list("mobile", "pk"))
@@ -151,6 +157,7 @@ def _import_chunk(rows: list[ParsedRow], consultant_id: int | None) -> tuple[int
         c.name_pinyin, c.name_initials = name_pinyin_keys(c.name)
     Customer.objects.bulk_create(new)
     by_mobile.update({c.mobile: c.pk for c in new})
+    touched.update(c.pk for c in new)
     owner_of_vin = dict(Vehicle.objects.filter(vin__in=vins).values_list("vin", "owner_id"))
     errors = []
     vehicles = []
@@ -167,6 +174,7 @@ def _import_chunk(rows: list[ParsedRow], consultant_id: int | None) -> tuple[int
                                 brand=r.data["brand"][:30], model=r.data["model"][:40], colour=r.data["colour"][:20],
                                 purchased_on=r.data["purchased_on"], delivered_on=r.data["purchased_on"]))
     Vehicle.objects.bulk_create(vehicles)
+    touched.update(v.owner_id for v in vehicles)
     today = timezone.localdate()
     VehicleOwnership.objects.bulk_create(
         [VehicleOwnership(vehicle=v, customer_id=v.owner_id, started_on=v.delivered_on or today) for v in vehicles])
@@ -175,8 +183,17 @@ def _import_chunk(rows: list[ParsedRow], consultant_id: int | None) -> tuple[int
     return len(new), len(vehicles), errors
 
 
-def import_run(*, job: ImportJob, consultant_id: int | None = None) -> ImportJob:
-    """导入有效行, chunk by chunk (each chunk its own transaction, so progress shows on the page)."""
+def _importer(job: ImportJob) -> StoreMembership:
+    """Who imports: the member who uploaded (still recorded by id and name if they have since left)."""
+    member = (StoreMembership.objects.select_related("user")
+              .filter(user_id=job.user_id, store_id=connection.tenant.pk).first())  # type: ignore[attr-defined]
+    return member or StoreMembership(user=User(pk=job.user_id, name=""), role="")
+
+
+def import_run(*, job: ImportJob, consultant_id: int | None = None, origin: Origin | None = None) -> ImportJob:
+    """导入有效行, chunk by chunk (each chunk its own transaction, so progress shows on the page).
+
+    Each chunk records the customers it created or gave a car in the access log (个人信息访问记录)."""
     if job.status in (ImportJob.Status.DONE, ImportJob.Status.RUNNING):
         return job
     if not job.content:  # the raw file was deleted (import_raw_files_purge): nothing can be imported
@@ -185,11 +202,17 @@ def import_run(*, job: ImportJob, consultant_id: int | None = None) -> ImportJob
     ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.RUNNING, processed=0)
     job.refresh_from_db()
     late_errors: list[dict[str, Any]] = []
+    importer = _importer(job)
     try:
         for start in range(0, len(valid), CHUNK):
             chunk = valid[start:start + CHUNK]
             with transaction.atomic():
-                c, v, errs = _import_chunk(chunk, consultant_id)
+                touched: set[int] = set()
+                c, v, errs = _import_chunk(chunk, consultant_id, touched)
+                if touched:
+                    access_record(member=importer, action=AccessAction.IMPORT, customer_ids=touched,
+                                  fields=[*IMPORTED_FIELDS, "vehicles"] if v else IMPORTED_FIELDS, origin=origin,
+                                  detail=job.filename)
                 job.created_customers += c
                 job.created_vehicles += v
                 job.processed += len(chunk)

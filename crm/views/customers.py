@@ -16,7 +16,7 @@ from tenants.requests import member_of
 from tenants.roles import Perm, role_allows
 
 from ..access import consultants, get_customer_for_member, staff_names
-from ..models import SavedView, VehicleOwnership
+from ..models import AccessAction, SavedView, VehicleOwnership
 from ..models.choices import (
     AgeCohort,
     Channel,
@@ -33,6 +33,7 @@ from ..models.choices import (
     ValueClass,
 )
 from ..models.customers import Lifecycle
+from ..privacy import CUSTOMER_FORM_FIELDS, CUSTOMER_PAGE_FIELDS, Origin, access_record
 from ..selectors import (
     CustomerFilters,
     customer_360,
@@ -123,7 +124,7 @@ def customer_new(request: HttpRequest) -> HttpResponse:
         def create() -> object:
             data = _customer_fields(request)
             return customer_create(member=member, consultant_id=as_int(s(request, "consultant_id"), gettext("销售顾问")),
-                                   **data)  # type: ignore[arg-type]
+                                   origin=Origin.of(request), **data)  # type: ignore[arg-type]
         customer, ctx = attempt(request, create)
         if customer is not None:
             return redirect(f"/customers/{customer.pk}/")  # type: ignore[attr-defined]
@@ -133,13 +134,17 @@ def customer_new(request: HttpRequest) -> HttpResponse:
 
 @store_view(Perm.EDIT_CUSTOMERS)
 def customer_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    """修改客户资料."""
+    """修改客户资料. The form shows every field in full (a number is corrected as it is), so opening it is
+    recorded as a view of those fields (the access-log row is the one write a GET makes)."""
     member = member_of(request)
     customer = get_customer_for_member(member, pk)
     ctx: dict[str, object] = {}
+    if request.method != "POST":
+        access_record(member=member, action=AccessAction.VIEW, customer_ids=[customer.pk],
+                      fields=CUSTOMER_FORM_FIELDS, origin=Origin.of(request), detail=gettext("修改资料"))
     if request.method == "POST":
         done, ctx = attempt(request, lambda: customer_update(member=member, customer=customer,
-                                                             **_customer_fields(request)))
+                                                             origin=Origin.of(request), **_customer_fields(request)))
         if done is not None:
             messages.success(request, gettext("客户资料已保存。"))
             return redirect(f"/customers/{customer.pk}/")
@@ -155,11 +160,16 @@ def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def customer_360_response(request: HttpRequest, pk: int, extra: dict[str, object] | None = None,
                           status: int = 200) -> HttpResponse:
-    """The 360° page; a sales-floor action with form errors re-renders it with its bound form (extra)."""
+    """The 360° page; a sales-floor action with form errors re-renders it with its bound form (extra).
+
+    Every rendering is recorded in the access log (个人信息访问记录): one INSERT, the one write a GET of
+    this page makes (a customer the member may not see is a 404 before it, and is not recorded)."""
     from .sales_context import sales_360_context
 
     member = member_of(request)
     data = customer_360(member=member, pk=pk, store_id=store_id())
+    access_record(member=member, action=AccessAction.VIEW, customer_ids=[data["customer"].pk],
+                  fields=CUSTOMER_PAGE_FIELDS, origin=Origin.of(request))
     return render(request, "crm/customer_360.html", {
         **data, "can_reassign": role_allows(member.role, Perm.REASSIGN_CUSTOMERS),
         "open_lead": next((lead for lead in data["leads"] if lead.status == LeadStatus.OPEN), None),
