@@ -203,7 +203,7 @@ class Satisfaction(models.TextChoices):
 
 def complaint_code(pk: int | None) -> str:
     """投诉编号 as staff quote it (TS000042): the one place the format is written."""
-    return f"TS{pk:06d}" if pk else "TS-新"
+    return f"TS{pk:06d}" if pk else gettext("TS-新")
 
 
 class Complaint(models.Model):
