@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, URLResolver, include, path
 
-from .views import customers, funnel, imports, sales_floor, vehicles
+from .views import customers, funnel, imports, pool, sales_floor, vehicles
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("customers/", customers.customer_list_page, name="crm_customer_list"),
@@ -41,6 +41,10 @@ urlpatterns: list[URLPattern | URLResolver] = [
          name="crm_vehicle_document_delete"),
     path("reception/", funnel.reception_new, name="crm_reception_new"),
     path("leads/", funnel.lead_board_page, name="crm_lead_board"),
+    path("leads/defeats/", pool.defeat_review_page, name="crm_defeat_review"),
+    path("leads/defeats/<int:pk>/<str:action>/", pool.defeat_decide, name="crm_defeat_decide"),
+    path("leads/pool/", pool.pool_page, name="crm_pool"),
+    path("leads/pool/<int:pk>/claim/", pool.pool_claim_view, name="crm_pool_claim"),
     path("leads/<int:pk>/<str:action>/", funnel.lead_action, name="crm_lead_action"),
     path("today/", funnel.today_page, name="crm_today"),
     path("supervision/", funnel.supervision_page, name="crm_supervision"),

@@ -6,12 +6,13 @@ from .cadence import CadenceRun, FollowUpTask, OutboxMessage
 from .customers import ClassificationPolicy, Customer, CustomerAssignment, SavedView
 from .funnel import FollowUp, Lead, Reception, TestDrive
 from .imports import ImportJob
+from .pool import CustomerMerge, DefeatReview, PoolClaim
 from .service import ServiceVisit
 from .vehicles import DocumentKind, MileageReading, Vehicle, VehicleDocument, VehicleOwnership
 
 __all__ = [
     "Appointment", "KeyReviewCoaching", "KeyReviewItem", "KeyReviewWeek", "DocumentKind", "VehicleDocument",
-    "CadenceRun", "ClassificationPolicy", "Complaint", "CorrectiveAction", "Customer", "CustomerAssignment",
+    "CadenceRun", "ClassificationPolicy", "Complaint", "CorrectiveAction", "Customer", "CustomerAssignment", "CustomerMerge", "DefeatReview", "PoolClaim",
     "FollowUp", "FollowUpTask", "ImportJob", "Lead", "MileageReading", "OutboxMessage", "Reception",
     "ReturnVisit", "SavedView", "ServiceVisit", "SurveyAnswer", "TestDrive", "Vehicle", "VehicleOwnership",
 ]

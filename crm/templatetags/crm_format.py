@@ -54,3 +54,11 @@ def cndate(value: date | datetime | None) -> str:
 @register.filter
 def get(mapping: dict[Any, Any], key: Any) -> Any:
     return mapping.get(key, "") if mapping else ""
+
+
+@register.filter
+def phone_masked(value: str | None) -> str:
+    """138 **** 8000: a number shown to staff who do not own the customer (the 公海 list)."""
+    if not value or len(value) != 11:
+        return "*" * len(value or "")
+    return f"{value[:3]} **** {value[7:]}"
