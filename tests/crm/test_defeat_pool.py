@@ -231,3 +231,20 @@ def test_a_walk_in_from_the_pool_belongs_to_the_receiver(world: Any, member: Any
         assert (c.consultant_id, c.pooled_at) == (consultant.user_id, None)
         assert Lead.objects.get(pk=lead.pk).consultant_id == consultant.user_id
         assert not FollowUp.objects.filter(customer=c).exists()
+
+
+def test_hq_sets_the_pool_rules_in_the_policy_form(world: Any, db: Any) -> None:
+    from tests.hq.test_policy_form import NOW, _form_post, _setup
+
+    with time_machine.travel(NOW, tick=False):
+        client, draft = _setup(world)
+        url = f"/hq/policies/versions/{draft.pk}/edit/"
+        page = client.get(url).content.decode()
+        assert 'id="pool-policy"' in page and 'name="pool-daily_claim_limit"' in page
+        bad = client.post(url, _form_post(page, {"pool-return_after_days": "0", "action": "save"}))
+        assert bad.status_code == 400 and 'name="pool-return_after_days" value="0"' in bad.content.decode()
+        ok = client.post(url, _form_post(page, {"pool-daily_claim_limit": "3", "action": "save"},
+                                         drop=("pool-recycle_defeated",)))
+        assert ok.status_code == 302
+    draft.refresh_from_db()
+    assert draft.body["pool"] == {"return_after_days": 7, "daily_claim_limit": 3, "recycle_defeated": False}
