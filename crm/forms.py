@@ -157,11 +157,24 @@ class DefeatDecisionForm(forms.Form):
 
 
 class MergeForm(forms.Form):
-    """客户合并: the other record's id, which one survives, and per field whose value is kept."""
+    """客户合并: the other record's id and, per field, whose value is kept (this customer's by default)."""
 
     other = forms.IntegerField(label=_("另一位客户编号"), min_value=1, widget=forms.NumberInput(attrs=_SM),
                                error_messages={"required": _("请填写要合并的客户编号。"),
-                                               "invalid": _("客户编号应为数字。")})
+                                               "invalid": _("客户编号应为数字。"),
+                                               "min_value": _("客户编号应为数字。")})
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from .services.merge import MERGE_FIELDS, OTHER, SURVIVOR
+
+        super().__init__(*args, **kwargs)
+        for name, label in MERGE_FIELDS.items():
+            self.fields[f"keep_{name}"] = forms.ChoiceField(
+                label=label, required=False, initial=SURVIVOR, widget=forms.RadioSelect,
+                choices=[(SURVIVOR, _("保留本客户")), (OTHER, _("用另一位的"))])
+
+    def choices(self) -> dict[str, str]:
+        return {k.removeprefix("keep_"): v for k, v in self.cleaned_data.items() if k.startswith("keep_") and v}
 
 
 class TestDriveForm(forms.Form):

@@ -15,6 +15,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("customers/<int:pk>/", customers.customer_detail, name="crm_customer_detail"),
     path("customers/<int:pk>/edit/", customers.customer_edit, name="crm_customer_edit"),
     path("customers/<int:pk>/reassign/", customers.customer_reassign_view, name="crm_customer_reassign"),
+    path("customers/<int:pk>/merge/", pool.customer_merge_page, name="crm_customer_merge"),
     path("customers/<int:pk>/vehicles/", customers.vehicle_new, name="crm_vehicle_new"),
     path("customers/<int:pk>/vehicles/<int:vehicle_pk>/mileage/", customers.mileage_new, name="crm_mileage_new"),
     path("customers/<int:pk>/vehicles/<int:vehicle_pk>/transfer/", customers.vehicle_transfer_page,

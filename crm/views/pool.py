@@ -1,4 +1,4 @@
-"""战败审核 (the sales manager's queue) and 公海 (the shared pool) pages."""
+"""战败审核 (the sales manager's queue), 公海 (the shared pool) and 客户合并 pages."""
 
 from __future__ import annotations
 
@@ -6,17 +6,18 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from tenants.access import store_view
 from tenants.roles import Perm
 
-from ..access import staff_names
-from ..forms import DefeatDecisionForm, run_form
+from ..access import get_customer_for_member, staff_names
+from ..forms import DefeatDecisionForm, MergeForm, run_form
 from ..models.choices import Grade, PoolReason
 from ..models.pool import DefeatDecision, DefeatReview
 from ..selectors.pool import defeat_queue, pool_list, recent_defeat_decisions
 from ..services.defeat import lead_defeat_approve, lead_defeat_return
+from ..services.merge import customer_merge, customer_merge_preview
 from ..services.pool import pool_claim, pool_claims_today, pool_customers
 from .common import member_of, store_id
 
@@ -83,3 +84,33 @@ def pool_claim_view(request: HttpRequest, pk: int) -> HttpResponse:
     left = pool_claims_today(member_of(request).user_id).left
     messages.success(request, _("已领取：%(name)s。今天还可领取 %(left)s 位。") % {"name": customer.name, "left": left})
     return redirect("crm_pool")
+
+
+@require_http_methods(["GET", "POST"])
+@store_view(Perm.SALES_DECISIONS)
+def customer_merge_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """客户合并: GET ?other=<id> previews (each field side by side, what moves); POST merges into this customer.
+    Both customers are opened through the one access check, so another store's id is a 404."""
+    from tenants.errors import DomainError
+
+    member = member_of(request)
+    survivor = get_customer_for_member(member, pk)
+    form = MergeForm(request.POST if request.method == "POST" else (request.GET if "other" in request.GET else None))
+    preview = None
+    status = 200
+    if form.is_bound and form.is_valid():
+        other = get_customer_for_member(member, form.cleaned_data["other"])
+        try:
+            if request.method == "POST":
+                customer_merge(member=member, survivor=survivor, other=other, choices=form.choices())
+                messages.success(request, _("已合并：%(other)s 的车辆、线索、任务、回访、投诉和记录已并入本客户。") % {
+                    "other": other.name})
+                return redirect(f"/customers/{survivor.pk}/")
+            preview = customer_merge_preview(member=member, survivor=survivor, other=other)
+        except DomainError as exc:
+            form.add_error("other" if exc.field == "other" else None, exc.message)
+    if form.errors:
+        status = 400
+    names = staff_names(store_id())
+    return render(request, "crm/customer_merge.html", {
+        "customer": survivor, "form": form, "preview": preview, "names": names}, status=status)

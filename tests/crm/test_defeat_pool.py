@@ -248,3 +248,40 @@ def test_hq_sets_the_pool_rules_in_the_policy_form(world: Any, db: Any) -> None:
         assert ok.status_code == 302
     draft.refresh_from_db()
     assert draft.body["pool"] == {"return_after_days": 7, "daily_claim_limit": 3, "recycle_defeated": False}
+
+
+def test_a_manager_merges_two_customers_with_an_audit_record(world: Any, member: Any, clock: Any) -> None:
+    from crm.models import CustomerMerge, Vehicle
+    from tests.crm.conftest import vin
+
+    consultant, manager = member("a.sales_consultant"), member("a.sales_manager")
+    with tenant_context(world.store_a):
+        keep = _lead(consultant, "13955600300", "韩梅梅").customer
+        dup_lead = _lead(consultant, "13955600301", "韩女士")
+        dup = dup_lead.customer
+        services.followup_create(member=consultant, customer=dup, lead=dup_lead, channel="phone", content="问保养价格")
+        car = services.vehicle_create(customer=dup, vin=vin(), plate="浙A99999")
+        Customer.objects.filter(pk=dup.pk).update(wechat="hmm_wx", may_call=False)
+    boss = _client(world, "a.sales_manager")
+    # With itself: refused at the field, nothing changed.
+    same = boss.get(f"/customers/{keep.pk}/merge/?other={keep.pk}")
+    assert same.status_code == 400 and "不能把客户与自己合并" in same.content.decode()
+    page = boss.get(f"/customers/{keep.pk}/merge/?other={dup.pk}").content.decode()
+    assert "韩女士" in page and 'name="keep_wechat"' in page and "vehicle.owner × 1" in page
+    done = boss.post(f"/customers/{keep.pk}/merge/", {"other": dup.pk, "keep_wechat": "other", "keep_may_call": "other",
+                                                       "keep_name": "survivor"})
+    assert (done.status_code, done["Location"]) == (302, f"/customers/{keep.pk}/")
+    with tenant_context(world.store_a):
+        merged = Customer.objects.get(pk=keep.pk)
+        assert (merged.name, merged.mobile, merged.wechat, merged.may_call) == ("韩梅梅", "13955600300", "hmm_wx", False)
+        assert not Customer.objects.filter(pk=dup.pk).exists()
+        assert Vehicle.objects.get(pk=car.pk).owner_id == keep.pk
+        assert Lead.objects.filter(customer=merged).count() == 2 and FollowUp.objects.filter(customer=merged).count() == 1
+        record = CustomerMerge.objects.get(survivor=merged)
+        assert (record.merged_id, record.by_user_id, record.merged_snapshot["name"]) == (dup.pk, manager.user_id, "韩女士")
+        assert record.field_choices["wechat"] == "other" and record.field_choices["mobile"] == "survivor"
+        assert record.moved["vehicle.owner"] == 1
+    # A consultant cannot merge; another store's id is a 404 (not yours = does not exist).
+    assert _client(world, "a.sales_consultant").get(f"/customers/{keep.pk}/merge/").status_code == 404
+    assert boss.get(f"/customers/{keep.pk}/merge/?other=999999").status_code == 404
+    assert _client(world, "b.sales_manager", world.store_b).get(f"/customers/{keep.pk}/merge/").status_code == 404
