@@ -285,3 +285,37 @@ def test_a_manager_merges_two_customers_with_an_audit_record(world: Any, member:
     assert _client(world, "a.sales_consultant").get(f"/customers/{keep.pk}/merge/").status_code == 404
     assert boss.get(f"/customers/{keep.pk}/merge/?other=999999").status_code == 404
     assert _client(world, "b.sales_manager", world.store_b).get(f"/customers/{keep.pk}/merge/").status_code == 404
+
+
+def test_hq_compares_defeat_decisions_across_its_own_stores(world: Any, member: Any) -> None:
+    from hq.metrics.periods import Period
+    from hq.metrics.selectors import compare, resolve_metrics
+    from hq.metrics.services import snapshot_refresh_store
+
+    nov = Period("month", dt.date(2026, 11, 1))
+    with time_machine.travel(MONDAY, tick=False):
+        consultant, manager = member("a.sales_consultant"), member("a.sales_manager")
+        with tenant_context(world.store_a):
+            # Three defeats submitted: one after a phone call, two after only an SMS or nothing.
+            leads = [_lead(consultant, f"139556004{i:02d}", f"败客{i}") for i in range(3)]
+            services.followup_create(member=consultant, customer=leads[0].customer, lead=leads[0], channel="phone",
+                                     content="客户已买别家")
+            services.followup_create(member=consultant, customer=leads[1].customer, lead=leads[1], channel="sms",
+                                     content="报价短信")
+            for lead in leads:
+                services.lead_defeat(member=consultant, lead=lead, reason="price")
+            # Approved: 0 (called) and 1 (SMS only); sent back: 2.
+            lead_defeat_approve(member=manager, lead=leads[0])
+            lead_defeat_approve(member=manager, lead=leads[1])
+            lead_defeat_return(member=manager, lead=leads[2], comment="还没联系过")
+    snapshot_refresh_store(store=world.store_a, period=nov)
+    snapshot_refresh_store(store=world.store_c, period=nov)
+    cmp = compare(world.group_x, period=nov, metrics=resolve_metrics(
+        ["defeats_submitted", "defeats_returned", "defeat_return_pct", "defeat_no_contact_pct", "leads_defeated"]))
+    a = next(r for r in cmp.rows if r.store_id == world.store_a.pk)
+    # 3 submitted; 1 of 3 decisions sent back = 33.33 %; of 2 approved, 1 had no call or visit = 50 %.
+    assert (a.values["defeats_submitted"], a.values["defeats_returned"], a.values["leads_defeated"]) == (3, 1, 2)
+    assert (a.values["defeat_return_pct"], a.values["defeat_no_contact_pct"]) == (33.33, 50.0)
+    assert world.store_c.pk not in {r.store_id for r in cmp.rows}  # group Y's store never in X's comparison
+    y = compare(world.group_y, period=nov, metrics=resolve_metrics(["defeats_submitted"]))
+    assert {r.store_id for r in y.rows} == {world.store_c.pk} and y.rows[0].values["defeats_submitted"] == 0
