@@ -36,7 +36,7 @@ def _cleanup(world: World) -> None:
         Vehicle.objects.filter(owner_id__in=ids).delete()
         Customer.objects.filter(pk__in=ids).delete()
         KeyReviewWeek.objects.filter(week_start__in=[dt.date(2026, 10, 12), dt.date(2026, 10, 19)]).delete()
-        Notification.objects.filter(kind__in=["clash", "key_review"]).delete()
+        Notification.objects.filter(kind__in=["clash", "key_review", "defeat"]).delete()
 
 
 @pytest.fixture

@@ -65,7 +65,7 @@ def test_a_defeat_is_sent_back_then_approved(world: Any, member: Any, clock: Any
     assert ok.status_code == 302
     with tenant_context(world.store_a):
         assert Lead.objects.get(pk=lead.pk).status == "defeat_pending"
-        assert Notification.objects.filter(recipient_id=manager.user_id, kind="defeat").count() == 1
+        assert Notification.objects.filter(recipient_id=manager.user_id, kind="defeat", title__contains="郑先生").count() == 1
 
     # The queue shows the reason, the competitor and the one follow-up — an SMS, no conversation.
     boss = _client(world, "a.sales_manager")
@@ -319,3 +319,26 @@ def test_hq_compares_defeat_decisions_across_its_own_stores(world: Any, member: 
     assert world.store_c.pk not in {r.store_id for r in cmp.rows}  # group Y's store never in X's comparison
     y = compare(world.group_y, period=nov, metrics=resolve_metrics(["defeats_submitted"]))
     assert {r.store_id for r in y.rows} == {world.store_c.pk} and y.rows[0].values["defeats_submitted"] == 0
+
+
+def test_a_freshly_onboarded_store_has_the_pool_and_defeat_tables(world: Any, db: Any) -> None:
+    from tenants.services.onboarding import store_onboard
+
+    store = store_onboard(group=world.group_x, name="新公海店", slug="pool-new-store", city="杭州", gm_name="王经理",
+                          gm_mobile="13812345670").store
+    with tenant_context(store):
+        assert Customer.objects.filter(pooled_at__isnull=False).count() == 0  # the new columns are there
+        from crm.models import CustomerMerge, DefeatReview
+
+        assert (DefeatReview.objects.count(), PoolClaim.objects.count(), CustomerMerge.objects.count()) == (0, 0, 0)
+        assert Lead._meta.get_field("status").max_length == 16
+
+
+def test_the_nightly_return_goes_through_the_one_fan_out() -> None:
+    from django.conf import settings
+
+    from config.celery import app
+
+    entry = settings.CELERY_BEAT_SCHEDULE["crm-pool-return-nightly"]
+    assert entry["task"] == "tenants.fan_out_to_stores" and entry["args"][0] == "crm.tasks.pool_return_nightly"
+    assert "crm.tasks.pool_return_nightly" in app.tasks
