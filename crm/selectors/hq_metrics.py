@@ -13,7 +13,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from crm.models.choices import DefeatReason
-from hq.metrics.catalogue import DEFEAT_REASON_PREFIX, Metric, register, register_prefix_label
+from hq.metrics.catalogue import (
+    DEFEAT_RATE_SOURCE_PREFIX,
+    DEFEAT_REASON_PREFIX,
+    DEFEAT_SOURCE_PREFIX,
+    Metric,
+    register,
+    register_prefix_label,
+)
 from hq.metrics.periods import Period
 from tenants.db import fetch_one, percent
 
@@ -26,6 +33,20 @@ def _defeat_label(code: str) -> str:
 
 
 register_prefix_label(DEFEAT_REASON_PREFIX, _defeat_label)
+
+
+def _source_field() -> tuple[str, dict[str, str]]:
+    """The column defeats are split by, and its labels: the lead's own source once leads record one
+    (lead intake), until then the customer's source (客户来源)."""
+    from crm.models import Customer, Lead
+
+    field = next((f for f in Lead._meta.concrete_fields if f.name == "source"), None)
+    if field is not None:
+        return "l.source", {str(k): str(v) for k, v in field.choices or ()}
+    return "c.source", {str(k): str(v) for k, v in Customer._meta.get_field("source").choices or ()}
+
+
+register_prefix_label(DEFEAT_SOURCE_PREFIX, lambda code: _source_field()[1].get(code, code))
 # 战败审核 and 公海 (crm.services.defeat / pool): how defeats are decided, and whether there was real contact.
 register(
     Metric("defeats_submitted", _("战败申请"), "count", None, "sum", _("销售")),
@@ -47,8 +68,9 @@ def _bounds(period: Period) -> tuple[dt.datetime, dt.datetime]:
 
 
 def _defeat_review_figures(start: dt.datetime, end: dt.datetime) -> dict[str, float | None]:
-    """战败审核 in the period: submissions, decisions sent back and their share, and of the defeats approved
-    the share whose lead had no phone call or visit (only messages, or nothing) before it was submitted."""
+    """战败审核 in the period: submissions, decisions sent back and their share, of the defeats approved the
+    share whose lead had no phone call or visit (only messages, or nothing) before it was submitted, and
+    per source the defeats and the defeat rate (defeated / closed)."""
     reviews = fetch_one(
         """
         SELECT count(*) FILTER (WHERE submitted_at >= %(s)s AND submitted_at < %(e)s) AS submitted,
@@ -63,9 +85,21 @@ def _defeat_review_figures(start: dt.datetime, end: dt.datetime) -> dict[str, fl
         """,
         {"s": start, "e": end},  # type: ignore[arg-type]
     )
+    out: dict[str, float | None] = {}
+    column = _source_field()[0]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {column}, count(*) FILTER (WHERE l.status = 'defeated'), count(*) "  # noqa: S608 - a column name
+            "FROM crm_lead l JOIN crm_customer c ON c.id = l.customer_id "
+            "WHERE l.status IN ('deal', 'defeated') AND l.closed_at >= %s AND l.closed_at < %s GROUP BY 1",
+            [start, end],
+        )
+        for source, lost, closed in cursor.fetchall():
+            out[f"{DEFEAT_SOURCE_PREFIX}{source}"] = lost
+            out[f"{DEFEAT_RATE_SOURCE_PREFIX}{source}"] = percent(lost, closed)
     claims = fetch_one("SELECT count(*) AS n FROM crm_poolclaim WHERE claimed_at >= %s AND claimed_at < %s",
                        [start, end])
-    return {"defeats_submitted": reviews["submitted"], "defeats_returned": reviews["returned"],
+    return out | {"defeats_submitted": reviews["submitted"], "defeats_returned": reviews["returned"],
             "defeat_return_pct": percent(reviews["returned"], reviews["decided"]),
             "defeat_no_contact_pct": percent(reviews["no_contact"], reviews["approved"]),
             "pool_claims": claims["n"]}
