@@ -92,6 +92,19 @@ class MergePreview:
     moving: dict[str, int]
     dropped_duplicates: int  # the merged customer's open tasks/visits on a day the survivor already has one
 
+    @property
+    def moving_labels(self) -> list[tuple[str, int]]:
+        """(what, how many) for the page: each moving kind by its model's name (车辆, 销售线索, 跟进任务…)."""
+        models_by_key = {f"{fk.model._meta.model_name}.{fk.name}": fk for fk in _relations()}
+        out: dict[str, int] = {}
+        for key, n in self.moving.items():
+            fk = models_by_key.get(key)
+            label = str(fk.model._meta.verbose_name) if fk is not None else key
+            if fk is not None and fk.name == "previous_owner":
+                label = gettext("%(what)s（原车主）") % {"what": label}
+            out[label] = out.get(label, 0) + n
+        return sorted(out.items())
+
 
 def customer_merge_check(*, member: StoreMembership, survivor: Customer, other: Customer) -> None:
     if not role_allows(member.role, Perm.SALES_DECISIONS):

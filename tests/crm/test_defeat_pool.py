@@ -267,7 +267,7 @@ def test_a_manager_merges_two_customers_with_an_audit_record(world: Any, member:
     same = boss.get(f"/customers/{keep.pk}/merge/?other={keep.pk}")
     assert same.status_code == 400 and "不能把客户与自己合并" in same.content.decode()
     page = boss.get(f"/customers/{keep.pk}/merge/?other={dup.pk}").content.decode()
-    assert "韩女士" in page and 'name="keep_wechat"' in page and "vehicle.owner × 1" in page
+    assert "韩女士" in page and 'name="keep_wechat"' in page and "车辆 × 1" in page and "跟进记录 × 1" in page
     done = boss.post(f"/customers/{keep.pk}/merge/", {"other": dup.pk, "keep_wechat": "other", "keep_may_call": "other",
                                                        "keep_name": "survivor"})
     assert (done.status_code, done["Location"]) == (302, f"/customers/{keep.pk}/")
@@ -352,3 +352,13 @@ def test_the_nightly_return_goes_through_the_one_fan_out() -> None:
     entry = settings.CELERY_BEAT_SCHEDULE["crm-pool-return-nightly"]
     assert entry["task"] == "tenants.fan_out_to_stores" and entry["args"][0] == "crm.tasks.pool_return_nightly"
     assert "crm.tasks.pool_return_nightly" in app.tasks
+
+
+def test_the_version_diff_shows_the_pool_rules() -> None:
+    from hq.policy.diff import policy_diff
+    from hq.policy.starter import starter_body
+
+    old = starter_body("cadence")
+    new = {**old, "pool": {**old["pool"], "daily_claim_limit": 3}}
+    rows = [r for r in policy_diff("cadence", old, new) if r.section == "公海规则"]
+    assert [(r.field, r.old, r.new) for r in rows] == [("每人每天领取上限", "5", "3")]
