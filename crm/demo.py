@@ -192,3 +192,25 @@ def _funnel(rows: list[Customer], rnd: random.Random, models: list[str], today: 
             ))
     Reception.objects.bulk_create(receptions, batch_size=5000)
     FollowUp.objects.bulk_create(followups, batch_size=5000)
+    _pool_and_defeats(leads, rnd, now)
+
+
+def _pool_and_defeats(leads: list[Lead], rnd: random.Random, now: datetime) -> None:
+    """战败审核 and 公海 have something to show: a few defeats waiting for the sales manager, and a few
+    unattended prospects already back in the shared pool."""
+    from .models.choices import PoolReason
+    from .models.pool import DefeatReview
+
+    open_leads = [x for x in leads if x.status == LeadStatus.OPEN and not x.is_key and x.consultant_id]
+    pending, pooled = open_leads[:3], open_leads[3:8]
+    for lead in pending:
+        lead.status, lead.defeat_reason = LeadStatus.DEFEAT_PENDING, rnd.choice(("price", "gave_up", "product"))
+    Lead.objects.bulk_update(pending, ["status", "defeat_reason"])
+    DefeatReview.objects.bulk_create([DefeatReview(lead=x, submitted_by_id=x.consultant_id or 0, reason=x.defeat_reason,
+                                                   submitted_at=now - timedelta(hours=rnd.randrange(2, 48)))
+                                      for x in pending])
+    ids = list(Customer.objects.filter(pk__in=[x.customer_id for x in pooled], vehicles__isnull=True)
+               .exclude(lifecycle=Lifecycle.OWNER).values_list("pk", flat=True))  # owners never go to the pool
+    Lead.objects.filter(customer_id__in=ids, status=LeadStatus.OPEN).update(consultant_id=None)
+    Customer.objects.filter(pk__in=ids).update(consultant_id=None, pooled_at=now - timedelta(days=1),
+                                               pool_reason=PoolReason.IDLE)

@@ -138,13 +138,43 @@ class LeadDealForm(forms.Form):
 
 
 class LeadDefeatForm(forms.Form):
-    reason = forms.ChoiceField(label=_("战败原因"), choices=DefeatReason.choices, widget=forms.Select(attrs=_SEL))
+    # No reason is preselected: the consultant picks one (战败审核 reads it).
+    reason = forms.ChoiceField(label=_("战败原因"), choices=[("", _("请选择战败原因")), *DefeatReason.choices],
+                               widget=forms.Select(attrs=_SEL), error_messages={"required": _("请选择战败原因。")})
     competitor_brand = forms.CharField(label=_("竞品品牌"), max_length=30, required=False,
                                        widget=forms.TextInput(attrs={**_SM, "placeholder": _("竞品品牌")}))
     competitor_model = forms.CharField(label=_("竞品车型"), max_length=40, required=False,
                                        widget=forms.TextInput(attrs={**_SM, "placeholder": _("竞品车型")}))
     note = forms.CharField(label=_("说明"), max_length=200, required=False,
                            widget=forms.TextInput(attrs={**_SM, "placeholder": _("说明")}))
+
+
+class DefeatDecisionForm(forms.Form):
+    """战败审核: the manager's comment (required to send a lead back)."""
+
+    comment = forms.CharField(label=_("审核意见"), max_length=300, required=False,
+                              widget=forms.TextInput(attrs={**_SM, "placeholder": _("审核意见（退回时必填）")}))
+
+
+class MergeForm(forms.Form):
+    """客户合并: the other record's id and, per field, whose value is kept (this customer's by default)."""
+
+    other = forms.IntegerField(label=_("另一位客户编号"), min_value=1, widget=forms.NumberInput(attrs=_SM),
+                               error_messages={"required": _("请填写要合并的客户编号。"),
+                                               "invalid": _("客户编号应为数字。"),
+                                               "min_value": _("客户编号应为数字。")})
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from .services.merge import MERGE_FIELDS, OTHER, SURVIVOR
+
+        super().__init__(*args, **kwargs)
+        for name, label in MERGE_FIELDS.items():
+            self.fields[f"keep_{name}"] = forms.ChoiceField(
+                label=label, required=False, initial=SURVIVOR, widget=forms.RadioSelect,
+                choices=[(SURVIVOR, _("保留本客户")), (OTHER, _("用另一位的"))])
+
+    def choices(self) -> dict[str, str]:
+        return {k.removeprefix("keep_"): v for k, v in self.cleaned_data.items() if k.startswith("keep_") and v}
 
 
 class TestDriveForm(forms.Form):

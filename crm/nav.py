@@ -44,6 +44,8 @@ STORE_MENU: tuple[NavEntry, ...] = (
     NavEntry("reception", _("接待登记"), "crm_reception_new", "bi-door-open"),
     NavEntry("customers", _("客户"), "crm_customer_list", "bi-people"),
     NavEntry("leads", _("线索看板"), "crm_lead_board", "bi-kanban"),
+    NavEntry("pool", _("公海"), "crm_pool", "bi-water"),
+    NavEntry("defeat_review", _("战败审核"), "crm_defeat_review", "bi-clipboard-x"),
     NavEntry("supervision", _("跟进督查"), "crm_supervision", "bi-clipboard-data"),
     NavEntry("key_review", _("重点客户周报"), "crm_key_review", "bi-star"),
     NavEntry("appointments", _("服务预约"), "crm_appointments", "bi-calendar-event"),

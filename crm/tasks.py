@@ -40,3 +40,12 @@ def import_raw_files_purge() -> int:
     from .services.imports import import_raw_files_purge as purge
 
     return purge()
+
+
+@shared_task(acks_late=True)
+def pool_return_nightly() -> int:
+    """超期未跟进退回公海 for the store the task was sent for (nightly, via the per-store fan-out; the store's
+    own date decides how many days a lead went without follow-up)."""
+    from .services.pool import pool_return_idle
+
+    return pool_return_idle()

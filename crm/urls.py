@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, URLResolver, include, path
 
-from .views import customers, funnel, imports, privacy, sales_floor, vehicles
+from .views import customers, funnel, imports, pool, privacy, sales_floor, vehicles
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("customers/", customers.customer_list_page, name="crm_customer_list"),
@@ -16,6 +16,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("customers/<int:pk>/reveal/", privacy.phone_reveal_view, name="crm_phone_reveal"),
     path("customers/<int:pk>/edit/", customers.customer_edit, name="crm_customer_edit"),
     path("customers/<int:pk>/reassign/", customers.customer_reassign_view, name="crm_customer_reassign"),
+    path("customers/<int:pk>/merge/", pool.customer_merge_page, name="crm_customer_merge"),
     path("customers/<int:pk>/vehicles/", customers.vehicle_new, name="crm_vehicle_new"),
     path("customers/<int:pk>/vehicles/<int:vehicle_pk>/mileage/", customers.mileage_new, name="crm_mileage_new"),
     path("customers/<int:pk>/vehicles/<int:vehicle_pk>/transfer/", customers.vehicle_transfer_page,
@@ -42,6 +43,10 @@ urlpatterns: list[URLPattern | URLResolver] = [
          name="crm_vehicle_document_delete"),
     path("reception/", funnel.reception_new, name="crm_reception_new"),
     path("leads/", funnel.lead_board_page, name="crm_lead_board"),
+    path("leads/defeats/", pool.defeat_review_page, name="crm_defeat_review"),
+    path("leads/defeats/<int:pk>/<str:action>/", pool.defeat_decide, name="crm_defeat_decide"),
+    path("leads/pool/", pool.pool_page, name="crm_pool"),
+    path("leads/pool/<int:pk>/claim/", pool.pool_claim_view, name="crm_pool_claim"),
     path("leads/<int:pk>/<str:action>/", funnel.lead_action, name="crm_lead_action"),
     path("today/", funnel.today_page, name="crm_today"),
     path("supervision/", funnel.supervision_page, name="crm_supervision"),

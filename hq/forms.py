@@ -127,6 +127,29 @@ CadenceRuleFormSet = forms.formset_factory(CadenceRuleForm, extra=1, can_delete=
                                            validate_max=True)
 
 
+class PoolPolicyForm(forms.Form):
+    """公海规则 of a cadence draft (the body's "pool" key); the ranges are checked by hq.policy.rules.pool_clean."""
+
+    return_after_days = forms.IntegerField(
+        label=_("未跟进退回公海(天)"), min_value=1, max_value=365,
+        widget=forms.NumberInput(attrs={"class": "form-control form-control-sm"}),
+        help_text=_("线索连续这么多天没有跟进，客户退回公海(门店当地日期)。"))
+    daily_claim_limit = forms.IntegerField(
+        label=_("每人每天领取上限"), min_value=0, max_value=200,
+        widget=forms.NumberInput(attrs={"class": "form-control form-control-sm"}))
+    recycle_defeated = forms.BooleanField(label=_("战败客户回收公海"), required=False,
+                                          help_text=_("战败审核通过后，客户进入公海，其他顾问可领取。"))
+
+    @classmethod
+    def initial_for(cls, body: dict[str, Any]) -> dict[str, Any]:
+        from .policy.rules import pool_clean
+
+        try:
+            return pool_clean(body.get("pool"))
+        except Exception:  # noqa: BLE001 - a draft with a bad pool section: the defaults, the error shows on save
+            return pool_clean(None)
+
+
 class PolicyPublishForm(forms.Form):
     """发布: optionally with a 生效日期 (stores adopt on that day, store time); empty = at once."""
 

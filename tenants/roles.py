@@ -35,6 +35,8 @@ class Perm:
     IMPORT_EXPORT = "import_export"
     # 个人信息访问记录 (PIPL access log): the GM only, read even while the store is read-only.
     VIEW_ACCESS_LOG = "view_access_log"
+    # The sales floor's manager decisions: 战败审核 and merging two customers (销售经理, 总经理).
+    SALES_DECISIONS = "sales_decisions"
 
 
 _ALL_STAFF = {Perm.VIEW_STORE, Perm.EDIT_CUSTOMERS}
@@ -45,9 +47,9 @@ STORE_ROLE_PERMS: dict[str, frozenset[str]] = {
         _ALL_STAFF
         | _MANAGERS
         | {Perm.MANAGE_LEADS, Perm.RETURN_VISITS, Perm.COMPLAINTS, Perm.APPROVE_ACTIONS}
-        | {Perm.SERVICE_ORDERS, Perm.MANAGE_STORE, Perm.VIEW_ACCESS_LOG}
+        | {Perm.SERVICE_ORDERS, Perm.MANAGE_STORE, Perm.VIEW_ACCESS_LOG, Perm.SALES_DECISIONS}
     ),
-    StoreRole.SALES_MANAGER: frozenset(_ALL_STAFF | _MANAGERS | {Perm.MANAGE_LEADS}),
+    StoreRole.SALES_MANAGER: frozenset(_ALL_STAFF | _MANAGERS | {Perm.MANAGE_LEADS, Perm.SALES_DECISIONS}),
     StoreRole.SALES_CONSULTANT: frozenset(_ALL_STAFF | {Perm.MANAGE_LEADS}),
     StoreRole.CUSTOMER_SERVICE: frozenset(
         _ALL_STAFF | {Perm.VIEW_ALL_CUSTOMERS, Perm.RETURN_VISITS, Perm.COMPLAINTS, Perm.IMPORT_EXPORT}

@@ -309,6 +309,15 @@ CELERY_BEAT_SCHEDULE["crm-key-review-monday"] = {
     "args": ("crm.tasks.key_review_monday", 1800),
 }
 
+# 公海 (crm.services.pool): every night each store returns leads with no follow-up for the policy's number
+# of days to its shared pool (the store's own date), fanned out per store over half an hour.
+CELERY_BEAT_SCHEDULE["crm-pool-return-nightly"] = {
+    "task": "tenants.fan_out_to_stores",
+    "schedule": __import__("celery.schedules", fromlist=["crontab"]).crontab(hour=2, minute=15),
+    "args": ("crm.tasks.pool_return_nightly", 1800),
+    "options": {"expires": 60 * 60 * 6},
+}
+
 # Account e-mail (password-reset links): the console locally; set EMAIL_BACKEND / EMAIL_HOST in production.
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="车主CRM <no-reply@chezhu.cn>")

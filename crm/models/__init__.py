@@ -6,6 +6,7 @@ from .cadence import CadenceRun, FollowUpTask, OutboxMessage
 from .customers import ClassificationPolicy, Customer, CustomerAssignment, SavedView
 from .funnel import FollowUp, Lead, Reception, TestDrive
 from .imports import ImportJob
+from .pool import CustomerMerge, DefeatReview, PoolClaim
 from .privacy import AccessAction, PersonalDataAccess
 from .service import ServiceVisit
 from .vehicles import DocumentKind, MileageReading, Vehicle, VehicleDocument, VehicleOwnership
@@ -13,6 +14,7 @@ from .vehicles import DocumentKind, MileageReading, Vehicle, VehicleDocument, Ve
 __all__ = [
     "Appointment", "KeyReviewCoaching", "KeyReviewItem", "KeyReviewWeek", "DocumentKind", "VehicleDocument",
     "CadenceRun", "ClassificationPolicy", "Complaint", "CorrectiveAction", "Customer", "CustomerAssignment",
+    "CustomerMerge", "DefeatReview", "PoolClaim",
     "AccessAction", "FollowUp", "FollowUpTask", "ImportJob", "Lead", "MileageReading", "OutboxMessage",
     "PersonalDataAccess", "Reception",
     "ReturnVisit", "SavedView", "ServiceVisit", "SurveyAnswer", "TestDrive", "Vehicle", "VehicleOwnership",

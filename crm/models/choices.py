@@ -77,6 +77,8 @@ class LeadStatus(models.TextChoices):
     DEAL = "deal", _("成交")
     DEFEATED = "defeated", _("战败")
     POSTPONED = "postponed", _("延期")
+    # 战败待审: the consultant asked to close it as defeated; the sales manager approves or sends it back.
+    DEFEAT_PENDING = "defeat_pending", _("战败待审")
 
 
 class DefeatReason(models.TextChoices):
@@ -131,3 +133,10 @@ class AgeBand(models.TextChoices):
     WARRANTY = "warranty", _("保修期内")
     SANBAO = "sanbao", _("三包期限内")
     BEYOND = "beyond", _("三包期限外")
+
+
+class PoolReason(models.TextChoices):
+    """Why a customer is in the shared pool (公海)."""
+
+    DEFEATED = "defeated", _("战败回收")
+    IDLE = "idle", _("超期未跟进")

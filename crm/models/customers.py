@@ -9,7 +9,18 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from .choices import AgeCohort, Channel, Gender, Loyalty, Occupation, Region, ServiceType, Source, ValueClass
+from .choices import (
+    AgeCohort,
+    Channel,
+    Gender,
+    Loyalty,
+    Occupation,
+    PoolReason,
+    Region,
+    ServiceType,
+    Source,
+    ValueClass,
+)
 
 
 class Lifecycle(models.TextChoices):
@@ -39,6 +50,10 @@ class Customer(models.Model):
     lifecycle = models.CharField(_("客户类别"), max_length=10, choices=Lifecycle.choices, default=Lifecycle.PROSPECT)
     # The owning sales consultant (tenants.User id in the public schema).
     consultant_id = models.BigIntegerField(_("销售顾问"), null=True, blank=True)
+    # 公海: when the customer went back to the shared pool (with no consultant) and why; a claim clears it.
+    pooled_at = models.DateTimeField(_("进入公海时间"), null=True, blank=True)
+    pool_reason = models.CharField(_("进入公海原因"), max_length=12, choices=PoolReason.choices, blank=True,
+                                   default="")
     # Consent (handbook 002): only customers who agreed are called back, at the time and number they chose.
     may_call = models.BooleanField(_("同意回访"), default=True)
     call_time = models.CharField(_("方便回访时段"), max_length=30, blank=True, default="")
@@ -74,6 +89,7 @@ class Customer(models.Model):
             models.Index(fields=["last_visit_on"], name="crm_cust_last_visit"),
             models.Index(fields=["-created_at"], name="crm_cust_created"),
             models.Index(fields=["mobile2"], name="crm_cust_mobile2"),
+            models.Index(fields=["-pooled_at"], name="crm_cust_pool", condition=models.Q(pooled_at__isnull=False)),
             GinIndex(fields=["tags"], name="crm_cust_tags"),
             GinIndex(fields=["name"], name="crm_cust_name_trgm", opclasses=["gin_trgm_ops"]),
             GinIndex(fields=["mobile"], name="crm_cust_mobile_trgm", opclasses=["gin_trgm_ops"]),

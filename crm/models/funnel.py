@@ -19,7 +19,7 @@ class Lead(models.Model):
     consultant_id = models.BigIntegerField(_("销售顾问"), null=True, blank=True)
     grade = models.CharField(_("意向级别"), max_length=1, choices=Grade.choices, default=Grade.C)
     model_of_interest = models.CharField(_("意向车型"), max_length=60, blank=True, default="")
-    status = models.CharField(_("状态"), max_length=10, choices=LeadStatus.choices, default=LeadStatus.OPEN)
+    status = models.CharField(_("状态"), max_length=16, choices=LeadStatus.choices, default=LeadStatus.OPEN)
     is_key = models.BooleanField(_("重点客户"), default=False)
     next_followup_on = models.DateField(_("下次跟进日期"), null=True, blank=True)
     next_step = models.CharField(_("下一步计划"), max_length=200, blank=True, default="")

@@ -59,6 +59,8 @@ class VehicleOwnership(models.Model):
     by_user_id = models.BigIntegerField(_("经办人"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("车主变更")
+        verbose_name_plural = _("车主变更")
         ordering = ["-started_on"]
         constraints = [
             models.UniqueConstraint(fields=["vehicle"], condition=models.Q(ended_on__isnull=True),

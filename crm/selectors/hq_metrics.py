@@ -10,9 +10,17 @@ import datetime as dt
 
 from django.db import connection
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from crm.models.choices import DefeatReason
-from hq.metrics.catalogue import DEFEAT_REASON_PREFIX, register_prefix_label
+from hq.metrics.catalogue import (
+    DEFEAT_RATE_SOURCE_PREFIX,
+    DEFEAT_REASON_PREFIX,
+    DEFEAT_SOURCE_PREFIX,
+    Metric,
+    register,
+    register_prefix_label,
+)
 from hq.metrics.periods import Period
 from tenants.db import fetch_one, percent
 
@@ -26,6 +34,28 @@ def _defeat_label(code: str) -> str:
 
 register_prefix_label(DEFEAT_REASON_PREFIX, _defeat_label)
 
+
+def _source_field() -> tuple[str, dict[str, str]]:
+    """The column defeats are split by, and its labels: the lead's own source once leads record one
+    (lead intake), until then the customer's source (客户来源)."""
+    from crm.models import Customer, Lead
+
+    field = next((f for f in Lead._meta.concrete_fields if f.name == "source"), None)
+    if field is not None:
+        return "l.source", {str(k): str(v) for k, v in field.choices or ()}
+    return "c.source", {str(k): str(v) for k, v in Customer._meta.get_field("source").choices or ()}
+
+
+register_prefix_label(DEFEAT_SOURCE_PREFIX, lambda code: _source_field()[1].get(code, code))
+# 战败审核 and 公海 (crm.services.defeat / pool): how defeats are decided, and whether there was real contact.
+register(
+    Metric("defeats_submitted", _("战败申请"), "count", None, "sum", _("销售")),
+    Metric("defeats_returned", _("战败退回"), "count", None, "sum", _("销售")),
+    Metric("defeat_return_pct", _("战败退回率"), "pct", None, "mean", _("销售")),
+    Metric("defeat_no_contact_pct", _("战败前无电话/到店沟通占比"), "pct", False, "mean", _("销售")),
+    Metric("pool_claims", _("公海领取"), "count", True, "sum", _("销售")),
+)
+
 # Time from a lead or showroom visit to the first human contact (automatic messages are not FollowUp rows).
 FIRST_CONTACT_DEADLINE_H = 24
 
@@ -35,6 +65,44 @@ def _bounds(period: Period) -> tuple[dt.datetime, dt.datetime]:
     start = dt.datetime.combine(period.start, dt.time.min, tzinfo=tz)
     end = dt.datetime.combine(period.end, dt.time.min, tzinfo=tz)
     return start, end
+
+
+def _defeat_review_figures(start: dt.datetime, end: dt.datetime) -> dict[str, float | None]:
+    """战败审核 in the period: submissions, decisions sent back and their share, of the defeats approved the
+    share whose lead had no phone call or visit (only messages, or nothing) before it was submitted, and
+    per source the defeats and the defeat rate (defeated / closed)."""
+    reviews = fetch_one(
+        """
+        SELECT count(*) FILTER (WHERE submitted_at >= %(s)s AND submitted_at < %(e)s) AS submitted,
+               count(*) FILTER (WHERE decision = 'returned' AND decided_at >= %(s)s AND decided_at < %(e)s) AS returned,
+               count(*) FILTER (WHERE decision <> 'pending' AND decided_at >= %(s)s AND decided_at < %(e)s) AS decided,
+               count(*) FILTER (WHERE decision = 'approved' AND decided_at >= %(s)s AND decided_at < %(e)s) AS approved,
+               count(*) FILTER (WHERE decision = 'approved' AND decided_at >= %(s)s AND decided_at < %(e)s
+                                AND NOT EXISTS (SELECT 1 FROM crm_followup f WHERE f.lead_id = r.lead_id
+                                                AND f.channel IN ('phone', 'visit')
+                                                AND f.happened_at <= r.submitted_at)) AS no_contact
+        FROM crm_defeatreview r
+        """,
+        {"s": start, "e": end},  # type: ignore[arg-type]
+    )
+    out: dict[str, float | None] = {}
+    column = _source_field()[0]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {column}, count(*) FILTER (WHERE l.status = 'defeated'), count(*) "  # noqa: S608 - a column name
+            "FROM crm_lead l JOIN crm_customer c ON c.id = l.customer_id "
+            "WHERE l.status IN ('deal', 'defeated') AND l.closed_at >= %s AND l.closed_at < %s GROUP BY 1",
+            [start, end],
+        )
+        for source, lost, closed in cursor.fetchall():
+            out[f"{DEFEAT_SOURCE_PREFIX}{source}"] = lost
+            out[f"{DEFEAT_RATE_SOURCE_PREFIX}{source}"] = percent(lost, closed)
+    claims = fetch_one("SELECT count(*) AS n FROM crm_poolclaim WHERE claimed_at >= %s AND claimed_at < %s",
+                       [start, end])
+    return out | {"defeats_submitted": reviews["submitted"], "defeats_returned": reviews["returned"],
+            "defeat_return_pct": percent(reviews["returned"], reviews["decided"]),
+            "defeat_no_contact_pct": percent(reviews["no_contact"], reviews["approved"]),
+            "pool_claims": claims["n"]}
 
 
 def compute(period: Period) -> dict[str, float]:
@@ -67,6 +135,7 @@ def compute(period: Period) -> dict[str, float]:
         )
         for reason, count in cursor.fetchall():
             out[f"{DEFEAT_REASON_PREFIX}{reason}"] = count
+    out.update(_defeat_review_figures(start, end))
     first = fetch_one(
         """
         WITH firsts AS (

@@ -189,6 +189,7 @@ def customers_move(*, customer_ids: list[int], consultant_id: int, by_user_id: i
         for pk, old in moving
     ])
     ids = [pk for pk, _ in moving]
-    Lead.objects.filter(customer_id__in=ids, status=LeadStatus.OPEN).update(consultant_id=consultant_id)
+    Lead.objects.filter(customer_id__in=ids, status__in=(LeadStatus.OPEN, LeadStatus.DEFEAT_PENDING)).update(
+        consultant_id=consultant_id)
     Customer.objects.filter(pk__in=ids).update(consultant_id=consultant_id, updated_at=timezone.now())
     return len(ids)

@@ -17,7 +17,7 @@ from tenants.roles import StoreRole
 from ..cadence.tasks import cadence_after_event
 from ..models import Customer, FollowUp, Lead, Reception, TestDrive, Vehicle
 from ..models.aftersales import Notification
-from ..models.choices import GRADE_FOLLOWUP_DAYS, Channel, DefeatReason, Grade, LeadStatus, Source
+from ..models.choices import GRADE_FOLLOWUP_DAYS, Channel, Grade, LeadStatus, Source
 from ..models.customers import Lifecycle
 from ..models.funnel import TestDriveStatus
 from ..templatetags.crm_format import wan
@@ -112,7 +112,10 @@ def reception_create(
     clash = follower != member.user_id
     if not clash and customer.consultant_id is None and member.role in (StoreRole.SALES_CONSULTANT,
                                                                          StoreRole.SALES_MANAGER):
-        Customer.objects.filter(pk=customer.pk).update(consultant_id=member.user_id)  # unowned: the receiver's
+        # Unowned (never assigned, or in the 公海 pool): the receiver's, with any lead left open in the pool.
+        Customer.objects.filter(pk=customer.pk).update(consultant_id=member.user_id, pooled_at=None, pool_reason="")
+        Lead.objects.filter(customer=customer, status=LeadStatus.OPEN, consultant_id__isnull=True).update(
+            consultant_id=member.user_id)
         customer.consultant_id = member.user_id
     lead = customer.leads.filter(status=LeadStatus.OPEN).order_by("-created_at").first()
     if lead is None:
@@ -281,33 +284,6 @@ def lead_close_deal(
     lead.next_followup_on = None
     lead.save()
     Customer.objects.filter(pk=lead.customer_id).update(lifecycle=Lifecycle.OWNER)
-    cadence_after_event(customer_id=lead.customer_id)
-    return lead
-
-
-@transaction.atomic
-def lead_defeat(
-    *, member: StoreMembership, lead: Lead, reason: str, competitor_brand: str = "", competitor_model: str = "",
-    note: str = "",
-) -> Lead:
-    """战败: the reason, and the competitor bought, kept for defeat analysis."""
-    _open(lead)
-    if reason not in DefeatReason.values:
-        raise DomainError(gettext("请选择战败原因。"), field="reason")
-    if reason == DefeatReason.COMPETITOR and not competitor_brand.strip():
-        raise DomainError(gettext("购买竞品时请填写竞品品牌。"), field="competitor_brand")
-    lead.status = LeadStatus.DEFEATED
-    lead.defeat_reason = reason
-    lead.competitor_brand = competitor_brand.strip()[:30]
-    lead.competitor_model = competitor_model.strip()[:40]
-    lead.close_note = note.strip()[:200]
-    lead.closed_at = timezone.now()
-    lead.next_followup_on = None
-    lead.is_key = False
-    lead.save()
-    customer = lead.customer
-    if customer.lifecycle == Lifecycle.PROSPECT and not customer.leads.filter(status=LeadStatus.OPEN).exists():
-        Customer.objects.filter(pk=customer.pk).update(lifecycle=Lifecycle.DEFEATED)
     cadence_after_event(customer_id=lead.customer_id)
     return lead
 

@@ -26,7 +26,7 @@ def _work(user_id: int) -> dict[str, QuerySet]:  # type: ignore[type-arg]
     """The member's open work, by kind. Closed work stays attributed to whoever did it."""
     return {
         "customers": Customer.objects.filter(consultant_id=user_id),
-        "leads": Lead.objects.filter(consultant_id=user_id, status=LeadStatus.OPEN),
+        "leads": Lead.objects.filter(consultant_id=user_id, status__in=(LeadStatus.OPEN, LeadStatus.DEFEAT_PENDING)),
         "tasks": FollowUpTask.objects.filter(assignee_id=user_id, status__in=_OPEN_TASK),
         # The person who took the complaint in handles it until it is closed (there is no other handler).
         "complaints": Complaint.objects.filter(created_by_id=user_id).exclude(state=ComplaintState.CLOSED),

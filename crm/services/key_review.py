@@ -23,7 +23,8 @@ from ..models import Lead
 from ..models.aftersales import Notification
 from ..models.appointments import KeyOutcome, KeyReviewCoaching, KeyReviewItem, KeyReviewWeek
 from ..models.choices import DefeatReason, LeadStatus
-from .funnel import lead_defeat, lead_postpone
+from .defeat import lead_defeat
+from .funnel import lead_postpone
 
 
 def week_start_of(day: date) -> date:
@@ -66,7 +67,10 @@ def key_review_open_week(*, store_id: int, day: date | None = None) -> WeekOpene
 @transaction.atomic
 def key_review_decide(*, member: StoreMembership, item: KeyReviewItem, outcome: str, reason: str = "",
                       competitor_brand: str = "", next_on: date | None = None) -> KeyReviewItem:
-    """Record how a key customer's week ended. 战败 closes the lead with the competitor bought; 延期 keeps it
+    """Record how a key customer's week ended. 战败 submits the lead for 战败审核 with the competitor bought
+    (reason 购买竞品) or the reason typed (reason 其他), through the one defeat path (funnel.lead_defeat): the
+    week's item records the reported outcome at once, the lead closes only when the sales manager approves,
+    and a lead sent back is open again (and on next Monday's list while it is a key customer); 延期 keeps it
     open with a new date; 成交 asks that the deal was registered (with its car) on the 360° page first."""
     reason = reason.strip()
     lead = item.lead
@@ -80,7 +84,7 @@ def key_review_decide(*, member: StoreMembership, item: KeyReviewItem, outcome: 
             lead_defeat(member=member, lead=lead,
                         reason=DefeatReason.COMPETITOR if competitor_brand.strip() else DefeatReason.OTHER,
                         competitor_brand=competitor_brand, note=reason)
-        elif lead.status != LeadStatus.DEFEATED:
+        elif lead.status not in (LeadStatus.DEFEATED, LeadStatus.DEFEAT_PENDING):
             raise DomainError(gettext("该线索已成交，不能记为战败。"), field="outcome")
         reason = reason or gettext("购买竞品：%(brand)s") % {"brand": competitor_brand.strip() or lead.competitor_brand}
     elif outcome == KeyOutcome.POSTPONED:

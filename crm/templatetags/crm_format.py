@@ -15,11 +15,9 @@ from tenants.validators import format_cn_mobile, mask_cn_mobile
 
 register = template.Library()
 
-
 @register.filter
 def phone(value: str | None) -> str:
     return format_cn_mobile(value)
-
 
 @register.filter
 def phone_masked(value: str | None) -> str:
@@ -27,13 +25,11 @@ def phone_masked(value: str | None) -> str:
     through the recorded 显示号码 reveal, templates/crm/_phone.html)."""
     return mask_cn_mobile(value)
 
-
 @register.filter
 def yuan(value: Decimal | float | int | None) -> str:
     if value is None or value == "":
         return ""
     return f"¥{Decimal(value):,.2f}"
-
 
 @register.filter
 def wan(value: Decimal | float | int | None) -> str:
@@ -46,7 +42,6 @@ def wan(value: Decimal | float | int | None) -> str:
     text = f"{(amount / 10000).quantize(Decimal('0.01')):f}".rstrip("0").rstrip(".")
     return gettext("%(amount)s万") % {"amount": text}
 
-
 @register.filter
 def cndate(value: date | datetime | None) -> str:
     if not value:
@@ -57,7 +52,7 @@ def cndate(value: date | datetime | None) -> str:
         return f"{date_format(value, gettext('Y年n月j日'))} {value:%H:%M}"
     return date_format(value, gettext("Y年n月j日"))
 
-
 @register.filter
 def get(mapping: dict[Any, Any], key: Any) -> Any:
     return mapping.get(key, "") if mapping else ""
+

@@ -172,6 +172,7 @@ def customer_360_response(request: HttpRequest, pk: int, extra: dict[str, object
                   fields=CUSTOMER_PAGE_FIELDS, origin=Origin.of(request))
     return render(request, "crm/customer_360.html", {
         **data, "can_reassign": role_allows(member.role, Perm.REASSIGN_CUSTOMERS),
+        "can_merge": role_allows(member.role, Perm.SALES_DECISIONS),
         "open_lead": next((lead for lead in data["leads"] if lead.status == LeadStatus.OPEN), None),
         "can_service": role_allows(member.role, Perm.SERVICE_ORDERS),
         "consultants": consultants(store_id()) if role_allows(member.role, Perm.REASSIGN_CUSTOMERS) else [],

@@ -163,7 +163,7 @@ def lead_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         return redirect(back)
     text = {"grade": _("意向级别已调整为%(grade)s级，跟进计划已按新级别重排。") % {"grade": lead.grade},
             "key": _("已标记为重点客户。") if lead.is_key else _("已取消重点客户。"),
-            "deal": _("已登记成交。"), "defeat": _("已登记战败。")}[action]
+            "deal": _("已登记成交。"), "defeat": _("已提交战败申请，等待销售经理审核。")}[action]
     messages.success(request, text)
     return redirect(back)
 

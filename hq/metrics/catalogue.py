@@ -67,6 +67,9 @@ CATALOGUE: tuple[Metric, ...] = (
     _M("churn_pct", _("流失率(准流失+流失)"), "pct", False, "mean", _("客户")),
 )
 DEFEAT_REASON_PREFIX = "defeat_reason."
+# 战败 by lead source (the provider names the source codes): approved defeats, and defeats / closed leads.
+DEFEAT_SOURCE_PREFIX = "defeat_source."
+DEFEAT_RATE_SOURCE_PREFIX = "defeat_rate_source."
 SATISFACTION_PREFIX = "satisfaction_q."  # one per survey question; HQ names its own question keys
 BY_KEY: dict[str, Metric] = {m.key: m for m in CATALOGUE}
 DEFAULT_COMPARE = ("leads_received", "conversion_rate", "first_contact_on_time_pct", "followups_on_time_pct",
@@ -79,6 +82,13 @@ def metric(key: str) -> Metric | None:
     if key.startswith(DEFEAT_REASON_PREFIX):
         reason = key[len(DEFEAT_REASON_PREFIX):]
         return Metric(key, format_lazy(_("战败原因：{reason}"), reason=_defeat_label(reason)), "count", False, "sum", _("销售"))
+    for prefix, text, unit, total in ((DEFEAT_SOURCE_PREFIX, gettext("战败（来源：%(source)s）"), "count", "sum"),
+                                      (DEFEAT_RATE_SOURCE_PREFIX, gettext("战败率（来源：%(source)s）"), "pct", "mean")):
+        if key.startswith(prefix) and len(key) > len(prefix):
+            label = PREFIX_LABELS.get(DEFEAT_SOURCE_PREFIX)
+            code = key[len(prefix):]
+            return Metric(key, text % {"source": label(code) if label else code}, unit,  # type: ignore[arg-type]
+                          False, total, _("销售"))  # type: ignore[arg-type]
     if key.startswith(SATISFACTION_PREFIX) and len(key) > len(SATISFACTION_PREFIX):
         return Metric(key, format_lazy(_("满意度：{question}"), question=key[len(SATISFACTION_PREFIX):]), "pct", True, "mean", _("售后"))
     return None

@@ -117,13 +117,25 @@ def _settings_item(body: dict[str, Any], paths: list[str]) -> _Item:
     return _Item(gettext("总体设置"), "_settings", gettext("总体设置"), fields)
 
 
+def _pool_item(pool: dict[str, Any]) -> _Item:
+    """公海规则 of a cadence body, one row per setting."""
+    from django.utils.translation import gettext
+
+    return _Item(gettext("公海规则"), "_pool", gettext("公海规则"), {
+        gettext("未跟进退回公海(天)"): _fmt(pool.get("return_after_days")),
+        gettext("每人每天领取上限"): _fmt(pool.get("daily_claim_limit")),
+        gettext("战败客户回收公海"): _fmt(bool(pool.get("recycle_defeated"))),
+    })
+
+
 def _items(kind: str, body: dict[str, Any]) -> list[_Item]:
     if not body:
         return []
     if kind == PolicyKind.CADENCE:
         paths = ["maintenance.first_days", "maintenance.first_km", "maintenance.interval_days",
                  "maintenance.interval_km", "quiet_hours.start", "quiet_hours.end", "holidays"]
-        return [_settings_item(body, paths)] + [_rule_item(r) for r in body.get("rules", [])]
+        pool = [_pool_item(body["pool"])] if "pool" in body else []
+        return [_settings_item(body, paths), *pool] + [_rule_item(r) for r in body.get("rules", [])]
     if kind == PolicyKind.COMPLAINT:
         paths = ["sla.report_to_gm_working_days", "sla.manager_reply_working_days", "sla.close_working_days"]
         steps = [

@@ -43,6 +43,11 @@ SURVEY_RETRY_BOUNDS = {"max_attempts": (gettext_lazy("最多拨打次数"), 1, 5
                        "every_working_days": (gettext_lazy("重拨间隔(工作日)"), 1, 3)}
 SURVEY_RETRY_DEFAULT = {"max_attempts": 3, "every_working_days": 1}
 STORE_ROLES = {r.value: r.label for r in StoreRole}
+# 公海 (the cadence template's top-level "pool"): when an unattended lead's customer returns to the shared
+# pool, how many a consultant may claim per store day, and whether approved-defeated customers are recycled.
+POOL_BOUNDS = {"return_after_days": (gettext_lazy("未跟进退回公海(天)"), 1, 365),
+               "daily_claim_limit": (gettext_lazy("每人每天领取上限"), 0, 200)}
+POOL_DEFAULT: dict[str, Any] = {"return_after_days": 7, "daily_claim_limit": 5, "recycle_defeated": True}
 
 
 def _dict(value: Any, where: str) -> dict[str, Any]:
@@ -193,6 +198,28 @@ def cadence_clean(body: dict[str, Any], *, for_publish: bool = True) -> dict[str
         raise PolicyTooManyTasks(
             gettext("这套跟进节奏每位客户每年最多会产生 %(bound)s 个任务，超过上限 %(cap)s 个，拒绝发布。任务最多的规则：%(detail)s。请拉长重复间隔或减少重复次数。") % {"bound": bound, "cap": MAX_TASKS_PER_CUSTOMER_YEAR, "detail": detail}
         )
+    clean["pool"] = pool_clean(body.get("pool"))
+    return clean
+
+
+def pool_clean(raw: Any) -> dict[str, Any]:
+    """公海规则: the cadence body's "pool" section. A body without it (versions before it existed) gets the
+    default; unknown keys are refused so a typo does not silently fall back to the default."""
+    if raw is None:
+        return dict(POOL_DEFAULT)
+    pool = _dict(raw, gettext("公海规则"))
+    unknown = set(pool) - set(POOL_DEFAULT)
+    if unknown:
+        raise PolicyInvalid(gettext("公海规则：未知的设置「%(key)s」，只能设置 return_after_days、"
+                                    "daily_claim_limit 和 recycle_defeated。") % {"key": sorted(unknown)[0]})
+    clean: dict[str, Any] = {
+        key: int_check(pool.get(key, POOL_DEFAULT[key]), gettext("公海规则：%(label)s") % {"label": label}, lo, hi)
+        for key, (label, lo, hi) in POOL_BOUNDS.items()
+    }
+    recycle = pool.get("recycle_defeated", POOL_DEFAULT["recycle_defeated"])
+    if not isinstance(recycle, bool):
+        raise PolicyInvalid(gettext("公海规则：战败客户回收公海(recycle_defeated)应为 true 或 false。"))
+    clean["recycle_defeated"] = recycle
     return clean
 
 

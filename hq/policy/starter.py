@@ -28,6 +28,9 @@ STARTER_CADENCE: dict[str, Any] = {
     # 短信/微信免打扰时段: messages due inside it wait until it ends.
     "quiet_hours": {"start": "21:00", "end": "08:30"},
     "holidays": ["春节", "劳动节", "中秋节", "国庆节"],
+    # 公海: an open lead with no follow-up for 7 days returns to the pool; 5 claims per consultant per day;
+    # an approved-defeated customer is recycled to the pool.
+    "pool": {"return_after_days": 7, "daily_claim_limit": 5, "recycle_defeated": True},
     "open": {
         "maintenance.interval_days": {"min": 120, "max": 365},
         "maintenance.interval_km": {"min": 5000, "max": 15000},

@@ -18,7 +18,7 @@ from tenants.errors import DomainError
 from tenants.requests import hq_membership_of
 
 from ..errors import PolicyTooManyTasks
-from ..forms import CadenceRuleForm, CadenceRuleFormSet, PolicyPublishForm
+from ..forms import CadenceRuleForm, CadenceRuleFormSet, PolicyPublishForm, PoolPolicyForm
 from ..models import PolicyKind, PolicyVersion
 from ..policy.catalog import (
     ASSIGNEES,
@@ -123,6 +123,8 @@ def _policy_form_edit(request: HttpRequest, version: PolicyVersion) -> HttpRespo
     """跟进节奏表单编辑: one form per rule, a yearly-contacts preview and the pestering warning; the
     same content checks as the JSON editor (hq.policy.rules via policy_draft_update)."""
     formset = _rules_formset(request, version)
+    pool_initial = PoolPolicyForm.initial_for(version.body)
+    pool_form = PoolPolicyForm(request.POST if request.method == "POST" else None, initial=pool_initial, prefix="pool")
     note = request.POST.get("note", version.note) if request.method == "POST" else version.note
     error, status = "", 200
     body = version.body
@@ -130,10 +132,10 @@ def _policy_form_edit(request: HttpRequest, version: PolicyVersion) -> HttpRespo
         error = gettext("%(version)s 已发布，已发布的版本不能修改；请起草新版本。") % {"version": version.label}
         status = 409 if request.method == "POST" else 200
     elif request.method == "POST":
-        if formset.is_valid():
+        if formset.is_valid() and pool_form.is_valid():
             rules = [f.to_rule() for f in formset.forms
                      if f.cleaned_data and not f.cleaned_data.get("DELETE")]
-            body = {**version.body, "rules": rules}
+            body = {**version.body, "rules": rules, "pool": dict(pool_form.cleaned_data)}
             if request.POST.get("action") == "save":
                 try:
                     policy_draft_update(version=version, body=body, note=note, actor=request.user)  # type: ignore[arg-type]
@@ -147,7 +149,7 @@ def _policy_form_edit(request: HttpRequest, version: PolicyVersion) -> HttpRespo
     preview, preview_error = _preview(body)
     return render(request, "hq/policies/edit_form.html", {
         "version": version, "kind_label": PolicyKind(version.template.kind).label, "formset": formset,
-        "note": note, "error": error or preview_error, "preview": preview,
+        "pool_form": pool_form, "note": note, "error": error or preview_error, "preview": preview,
     }, status=status)
 
 

@@ -36,7 +36,7 @@ def _cleanup(world: World) -> None:
         Vehicle.objects.filter(owner_id__in=ids).delete()
         Customer.objects.filter(pk__in=ids).delete()
         KeyReviewWeek.objects.filter(week_start__in=[dt.date(2026, 10, 12), dt.date(2026, 10, 19)]).delete()
-        Notification.objects.filter(kind__in=["clash", "key_review"]).delete()
+        Notification.objects.filter(kind__in=["clash", "key_review", "defeat"]).delete()
 
 
 @pytest.fixture
@@ -166,8 +166,8 @@ def test_the_visitor_day_end_to_end(page: Any, live_app: Any, world: World, sale
         defeat.locator("input[name=competitor_model]").fill("凯美瑞")
         defeat.locator("button").click()
         page.wait_for_load_state()
-        assert "已登记战败" in _alert(page)
-        assert "购买竞品：丰田 凯美瑞" in page.content()
+        assert "已提交战败申请" in _alert(page)  # 战败审核 by the sales manager closes it
+        assert "购买竞品：丰田 凯美瑞" in page.content() and "战败待审" in page.content()
         page.screenshot(path="/tmp/sales-floor-defeat.png", full_page=True)
 
 

@@ -164,3 +164,31 @@ ROWS += [
     Case("b.sales_consultant", "a", _api_reveal_path, 404, method="post", data={"field": "mobile"}),
     Case(None, "a", _api_reveal_path, 401, method="post", data={"field": "mobile"}),
 ]
+
+# 公海, 战败审核, 客户合并 (crm.views.pool): the pool is the sales floor's, the decisions the managers'.
+ROWS += [
+    Case("a.sales_consultant", "a", "/leads/pool/", 200),
+    Case("a.sales_manager", "a", "/leads/pool/", 200),
+    Case("a.customer_service", "a", "/leads/pool/", 404, note="customer service does not claim customers"),
+    Case("b.sales_consultant", "a", "/leads/pool/", 404, note="another store's pool"),
+    Case("c.sales_consultant", "a", "/leads/pool/", 404),
+    Case("x.hq_admin", "a", "/leads/pool/", 404),
+    Case(None, "a", "/leads/pool/", 302),
+    Case("a.sales_consultant", "a", "/leads/pool/999999/claim/", 404, method="post", note="not in the pool"),
+    Case("b.sales_consultant", "a", "/leads/pool/999999/claim/", 404, method="post"),
+    Case("a.sales_manager", "a", "/leads/defeats/", 200),
+    Case("a.general_manager", "a", "/leads/defeats/", 200),
+    Case("a.sales_consultant", "a", "/leads/defeats/", 404, note="a consultant does not approve defeats"),
+    Case("a.service_manager", "a", "/leads/defeats/", 404),
+    Case("b.sales_manager", "a", "/leads/defeats/", 404),
+    Case("x.hq_admin", "a", "/leads/defeats/", 404),
+    Case(None, "a", "/leads/defeats/", 302),
+    Case("a.sales_manager", "a", "/leads/defeats/999999/approve/", 404, method="post"),
+    Case("a.sales_consultant", "a", "/leads/defeats/999999/approve/", 404, method="post"),
+    Case("a.sales_manager", "a", customer_path("merge/"), 200),
+    Case("a.general_manager", "a", customer_path("merge/"), 200),
+    Case("a.sales_consultant", "a", customer_path("merge/"), 404, note="a consultant cannot merge"),
+    Case("b.general_manager", "a", customer_path("merge/"), 404),
+    Case("b.general_manager", "b", customer_path("merge/"), 404, note="A's id asked at B"),
+    Case(None, "a", customer_path("merge/"), 302),
+]

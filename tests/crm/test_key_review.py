@@ -100,7 +100,10 @@ def test_three_outcomes_and_the_weekly_figures(world: Any, db: Any, clock: Any) 
         assert consultant.post(f"/key-customers/items/{items[name].pk}/", data).status_code == 302
     with tenant_context(world.store_a):
         qian = Lead.objects.get(pk=leads["钱二"].pk)
-        assert (qian.status, qian.competitor_brand, qian.defeat_reason) == ("defeated", "丰田", "competitor")
+        # The review's 战败 goes to 战败审核 like any defeat: the week's item says 战败, the lead waits for the
+        # sales manager's approval before it closes.
+        assert (qian.status, qian.competitor_brand, qian.defeat_reason) == ("defeat_pending", "丰田", "competitor")
+        assert qian.defeat_reviews.get().decision == "pending"
         sun = Lead.objects.get(pk=leads["孙三"].pk)
         assert sun.status == "open" and sun.next_followup_on == dt.date(2026, 11, 30)  # 延期 a week
 

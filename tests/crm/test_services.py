@@ -13,6 +13,7 @@ from django_tenants.utils import tenant_context
 from crm import services
 from crm.errors import DuplicateMobile
 from crm.models import Customer, CustomerAssignment, FollowUp, Lead, MileageReading, Vehicle
+from crm.services.defeat import lead_defeat_approve
 from crm.validators import clean_plate, clean_vin
 from tenants.errors import DomainError
 
@@ -152,6 +153,8 @@ def test_deal_delivers_a_vehicle_and_defeat_keeps_the_competitor(world: Any, mem
             services.lead_defeat(member=m, lead=r2.lead, reason="competitor")
         lead2 = services.lead_defeat(member=m, lead=r2.lead, reason="competitor", competitor_brand="比亚迪",
                                      competitor_model="汉")
+        assert (lead2.status, lead2.competitor_model) == ("defeat_pending", "汉")  # 战败审核 decides
+        lead2 = lead_defeat_approve(member=member("a.sales_manager"), lead=lead2)
         assert (lead2.status, lead2.competitor_model) == ("defeated", "汉")
         assert Customer.objects.get(pk=r2.customer_id).lifecycle == "defeated"
 
