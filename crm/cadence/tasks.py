@@ -79,8 +79,7 @@ def cadence_outbox_dispatch() -> int:
     from .outbox import outbox_dispatch
 
     policy = policy_effective(current_store(), PolicyKind.CADENCE)
-    quiet = policy.body.get("quiet_hours") if policy else None
-    return outbox_dispatch(quiet=quiet)
+    return outbox_dispatch(policy_body=policy.body if policy else None)
 
 
 @shared_task(name="cadence.maintenance_list_month_end", acks_late=True)

@@ -3,6 +3,7 @@
 from .aftersales import Complaint, CorrectiveAction, ReturnVisit, SurveyAnswer
 from .appointments import Appointment, KeyReviewCoaching, KeyReviewItem, KeyReviewWeek
 from .cadence import CadenceRun, FollowUpTask, OutboxMessage
+from .consent import ConsentEvent, Suppression
 from .customers import ClassificationPolicy, Customer, CustomerAssignment, SavedView
 from .funnel import FollowUp, Lead, Reception, TestDrive
 from .imports import ImportJob
@@ -11,7 +12,7 @@ from .vehicles import DocumentKind, MileageReading, Vehicle, VehicleDocument, Ve
 
 __all__ = [
     "Appointment", "KeyReviewCoaching", "KeyReviewItem", "KeyReviewWeek", "DocumentKind", "VehicleDocument",
-    "CadenceRun", "ClassificationPolicy", "Complaint", "CorrectiveAction", "Customer", "CustomerAssignment",
+    "CadenceRun", "ClassificationPolicy", "ConsentEvent", "Suppression", "Complaint", "CorrectiveAction", "Customer", "CustomerAssignment",
     "FollowUp", "FollowUpTask", "ImportJob", "Lead", "MileageReading", "OutboxMessage", "Reception",
     "ReturnVisit", "SavedView", "ServiceVisit", "SurveyAnswer", "TestDrive", "Vehicle", "VehicleOwnership",
 ]

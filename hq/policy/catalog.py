@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_noop
+
 from tenants.roles import StoreRole
 
 
@@ -131,6 +133,7 @@ FIELD_LABELS: dict[str, str] = {
     "maintenance.interval_km": "定期保养间隔里程(km)",
     "quiet_hours.start": "免打扰开始",
     "quiet_hours.end": "免打扰结束",
+    "messages_per_week": gettext_noop("每位客户每周最多消息数"),
     "holidays": "节日关怀的节日",
     # complaint
     "sla.report_to_gm_working_days": "抱怨记录递交总经理时限(工作日)",

@@ -39,6 +39,7 @@ RULE_OPEN_FIELDS = {"offset_days", "message", "enabled"}
 SURVEY_RETRY_BOUNDS = {"max_attempts": (gettext_lazy("最多拨打次数"), 1, 5),
                        "every_working_days": (gettext_lazy("重拨间隔(工作日)"), 1, 3)}
 SURVEY_RETRY_DEFAULT = {"max_attempts": 3, "every_working_days": 1}
+MESSAGES_PER_WEEK_DEFAULT = 5
 STORE_ROLES = {r.value: str(r.label) for r in StoreRole}
 
 
@@ -163,6 +164,9 @@ def cadence_clean(body: dict[str, Any], *, for_publish: bool = True) -> dict[str
     maintenance = {k: int_check(maint.get(k), f"保养参数 {k}", lo, hi) for k, (lo, hi) in MAINTENANCE_BOUNDS.items()}
     quiet = _dict(body.get("quiet_hours") or {"start": "21:00", "end": "08:30"}, "免打扰时段")
     quiet_hours = {"start": time_check(quiet.get("start"), "免打扰开始"), "end": time_check(quiet.get("end"), "免打扰结束")}
+    # 频次上限: messages (SMS / WeChat / e-mail) one customer receives in any seven days, at most.
+    per_week = int_check(body.get("messages_per_week", MESSAGES_PER_WEEK_DEFAULT), gettext("每位客户每周最多消息数"),
+                         1, 21)
     holidays = _list(body.get("holidays") or [], "节日关怀的节日")
     bad = [h for h in holidays if h not in HOLIDAY_NAMES]
     if bad:
@@ -179,8 +183,8 @@ def cadence_clean(body: dict[str, Any], *, for_publish: bool = True) -> dict[str
         if mn > mx or not mn <= maintenance[field] <= mx:
             raise PolicyInvalid(f"「{path}」的可调范围 {mn} 到 {mx} 不正确(须包含当前值 {maintenance[field]})。")
         clean_open[path] = {"min": mn, "max": mx}
-    clean = {"maintenance": maintenance, "quiet_hours": quiet_hours, "holidays": list(dict.fromkeys(holidays)),
-             "open": clean_open, "rules": clean_rules}
+    clean = {"maintenance": maintenance, "quiet_hours": quiet_hours, "messages_per_week": per_week,
+             "holidays": list(dict.fromkeys(holidays)), "open": clean_open, "rules": clean_rules}
     bound = tasks_per_year(clean)
     if for_publish and bound > MAX_TASKS_PER_CUSTOMER_YEAR:
         worst = sorted(((rule_tasks_per_year(r, clean), r["name"]) for r in clean_rules if r["enabled"]), reverse=True)[:3]
