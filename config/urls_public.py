@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from crm.views.sms_callbacks import sms_callback
 from hq import policy_urls as hq_policy_urls
 from hq.api import metrics as hq_metrics_api
 from hq.api.stores import StoreListCreate
@@ -45,6 +46,7 @@ urlpatterns = [
     path("password/reset/<int:user_id>/<str:token>/", password.reset_by_link, name="password_reset_link"),
     path("password/change/", password.change, name="password_change"),
     path("healthz", public.healthz, name="healthz"),
+    path("sms/callback/<str:vendor>/<str:token>/<str:kind>/", sms_callback, name="sms_callback"),
     path("hq/", include(hq_patterns)),
     path("api/hq/stores/", StoreListCreate.as_view(), name="api_hq_stores"),
     path("api/hq/metrics/catalogue/", hq_metrics_api.CatalogueView.as_view(), name="api_hq_metric_catalogue"),

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass
 from typing import Any
 
 from alibabacloud_dysmsapi20170525 import models as sms_models
@@ -18,7 +17,7 @@ from alibabacloud_tea_openapi.exceptions import AlibabaCloudException, ServerExc
 from alibabacloud_tea_openapi.utils_models import Config
 from darabonba.runtime import RuntimeOptions
 
-from .base import GiveUp, MessageKind, OutboundMessage, RetryLater, Vendor, with_unsubscribe
+from .base import GiveUp, MessageKind, OutboundMessage, Receipt, Reply, RetryLater, Vendor, with_unsubscribe
 
 DEFAULT_ENDPOINT = "dysmsapi.aliyuncs.com"
 
@@ -56,29 +55,6 @@ def decision(code: str, message: str = "") -> Exception:
     if code in RETRY_CODES or code.startswith(("isp.", "Throttling")):
         return RetryLater(code, message)
     return GiveUp(code, message)
-
-
-@dataclass(frozen=True)
-class Receipt:
-    """回执: the vendor's word on one message (delivered or not, and when)."""
-
-    vendor_ref: str  # BizId
-    out_id: str  # our key
-    phone: str
-    delivered: bool
-    error_code: str
-    at: dt.datetime | None
-
-
-@dataclass(frozen=True)
-class Reply:
-    """上行短信: a text a customer sent back."""
-
-    phone: str
-    content: str
-    sign_name: str
-    at: dt.datetime | None
-    reply_id: str
 
 
 def _time(value: Any) -> dt.datetime | None:
@@ -124,18 +100,27 @@ class AliyunSms:
             raise decision(str(body.code), str(body.message or ""))
         return str(body.biz_id)
 
-    def send_details(self, *, phone: str, send_date: dt.date, biz_id: str = "") -> list[Receipt]:
-        """QuerySendDetails: the receipts of one number on one day (optionally one BizId)."""
+    def _details(self, *, phone: str, send_date: dt.date, biz_id: str = "") -> list[Any]:
         request = sms_models.QuerySendDetailsRequest(phone_number=phone, send_date=send_date.strftime("%Y%m%d"),
                                                      biz_id=biz_id or None, page_size=50, current_page=1)
         body = self._call("query_send_details_with_options", request)
         if body.code != "OK":
             raise decision(str(body.code), str(body.message or ""))
-        rows = body.sms_send_detail_dtos.sms_send_detail_dto if body.sms_send_detail_dtos else []
+        return list(body.sms_send_detail_dtos.sms_send_detail_dto or []) if body.sms_send_detail_dtos else []
+
+    def send_details(self, *, phone: str, send_date: dt.date, biz_id: str = "") -> list[Receipt]:
+        """QuerySendDetails: the final receipts of one number on one day (optionally one BizId)."""
+        rows = self._details(phone=phone, send_date=send_date, biz_id=biz_id)
         # SendStatus: 1 waiting for the receipt, 2 failed, 3 delivered.
         return [Receipt(vendor_ref=biz_id, out_id=str(r.out_id or ""), phone=str(r.phone_num or ""),
                         delivered=str(r.send_status) == "3", error_code=str(r.err_code or ""),
                         at=_time(r.receive_date)) for r in rows if str(r.send_status) in {"2", "3"}]
+
+    def find_sent(self, *, phone: str, key: str, day: dt.date) -> str | None:
+        """Did the vendor take a message with this key (OutId) for this number that day? Its BizId, or None.
+        QuerySendDetails rows do not carry the BizId, so the row's own reference is the key itself."""
+        rows = self._details(phone=phone, send_date=day)
+        return f"outid:{key}" if any(str(r.out_id or "") == key for r in rows) else None
 
 
 def parse_receipts(payload: Any) -> list[Receipt]:

@@ -7,6 +7,7 @@ wording (Aliyun and Huawei: "拒收请回复R"; the others: "回T退订").
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -60,6 +61,29 @@ class OutboundMessage:
     template_code: str = ""
     params: dict[str, str] = field(default_factory=dict)
     sign_name: str = ""
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """回执: the vendor's word on one message (delivered or not, and when)."""
+
+    vendor_ref: str  # BizId
+    out_id: str  # our key
+    phone: str
+    delivered: bool
+    error_code: str
+    at: dt.datetime | None
+
+
+@dataclass(frozen=True)
+class Reply:
+    """上行短信: a text a customer sent back."""
+
+    phone: str
+    content: str
+    sign_name: str
+    at: dt.datetime | None
+    reply_id: str
 
 
 class RetryLater(Exception):  # noqa: N818 - a decision, named as the outbox reads it
