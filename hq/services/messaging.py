@@ -227,3 +227,10 @@ def sms_volume(group: DealerGroup, *, days: int = 14) -> list[dict[str, Any]]:
     rows = (SmsDailyVolume.objects.filter(group=group, day__gte=since)
             .values("day", "store__name").annotate(n=Sum("sent")).order_by("-day", "store__name"))
     return list(rows)
+
+
+def sms_volume_days(group: DealerGroup, *, days: int = 14) -> list[dict[str, Any]]:
+    """The group's daily total (all its stores) for its last `days` days."""
+    since = timezone.localdate() - dt.timedelta(days=days - 1)
+    return list(SmsDailyVolume.objects.filter(group=group, day__gte=since).values("day")
+                .annotate(n=Sum("sent")).order_by("-day"))

@@ -153,5 +153,5 @@ class TencentPeer:
         now = int(time.time())
         with self.lock:
             self.replies.append({"ExtendCode": "", "CountryCode": "86", "PhoneNumber": f"+86{phone}", "SignName": sign,
-                                 "ReplyContent": text, "ReplyTime": now, "ReplyUnixTime": now,
+                                 "ReplyContent": text, "ReplyTime": now,
                                  "SubscriberNumber": phone})
