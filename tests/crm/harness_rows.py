@@ -129,3 +129,18 @@ ROWS += [
     Case("a.service_manager", "a", car_document_path("delete/"), 302, method="post"),
     Case(None, "a", car_document_path("delete/"), 302, method="post"),
 ]
+
+# 免打扰名单: customer service, the GM and the service manager of the store; other stores, groups, HQ, a
+# consultant no. A bad number is refused at its field.
+ROWS += [
+    Case("a.customer_service", "a", "/suppression/", 200),
+    Case("a.general_manager", "a", "/suppression/", 200),
+    Case("a.sales_consultant", "a", "/suppression/", 404),
+    Case("b.general_manager", "a", "/suppression/", 404, note="same group, other store"),
+    Case("c.customer_service", "a", "/suppression/", 404, note="other group"),
+    Case("x.hq_admin", "a", "/suppression/", 404, note="HQ is not store staff"),
+    Case(None, "a", "/suppression/", 302),
+    Case("a.customer_service", "a", "/suppression/", 400, method="post", data={"phone": "12345", "reason": "staff"},
+         note="a malformed number: the page again with the error at the field"),
+    Case("b.general_manager", "a", "/suppression/", 404, method="post", data={"phone": "13800000000", "reason": "staff"}),
+]
