@@ -63,7 +63,7 @@ class Migration(migrations.Migration):
                 ('rule_keys', django.contrib.postgres.fields.ArrayField(base_field=models.CharField(max_length=40), blank=True, default=list, size=None, verbose_name='用于规则')),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
                 ('group', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sms_templates', to='tenants.dealergroup')),
-                ('signature', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='templates', to='hq.smssignature', verbose_name='签名')),
+                ('signature', models.ForeignKey(on_delete=django.db.models.deletion.RESTRICT, related_name='templates', to='hq.smssignature', verbose_name='签名')),
             ],
             options={
                 'verbose_name': '短信模板',

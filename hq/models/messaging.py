@@ -74,7 +74,7 @@ class SmsTemplate(models.Model):
     """短信模板: the vendor's template code, its text with ${var} / {1} placeholders, class and review status."""
 
     group = models.ForeignKey(DealerGroup, on_delete=models.CASCADE, related_name="sms_templates")
-    signature = models.ForeignKey(SmsSignature, on_delete=models.PROTECT, related_name="templates",
+    signature = models.ForeignKey(SmsSignature, on_delete=models.RESTRICT, related_name="templates",
                                   verbose_name=_("签名"))
     code = models.CharField(_("模板编号"), max_length=40)
     name = models.CharField(_("模板名称"), max_length=60)

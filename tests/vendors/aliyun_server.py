@@ -39,6 +39,7 @@ class AliyunPeer:
     templates: dict[str, Template] = field(default_factory=dict)
     limited: set[str] = field(default_factory=set)  # numbers answered with isv.BUSINESS_LIMIT_CONTROL
     delay_s: float = 0.0
+    in_flight: int = 0  # SendSms requests being answered right now (the kill test aims at one)
     sent: list[dict[str, Any]] = field(default_factory=list)
     refused: list[tuple[str, str]] = field(default_factory=list)  # (action, code)
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -97,7 +98,9 @@ class AliyunPeer:
 
     def _send(self, p: dict[str, str], request_id: str) -> dict[str, Any]:
         if self.delay_s:
+            self.in_flight += 1
             time.sleep(self.delay_s)
+            self.in_flight -= 1
         phone = p.get("PhoneNumbers", "")
         if not MOBILE.match(phone):
             return self._refuse("isv.MOBILE_NUMBER_ILLEGAL", request_id)
