@@ -285,6 +285,11 @@ CELERY_BEAT_SCHEDULE["cadence-outbox"] = {
     "schedule": 300.0,  # every five minutes; quiet hours are checked per store
     "options": {"expires": 290},
 }
+CELERY_BEAT_SCHEDULE["cadence-sms-receipts"] = {
+    "task": "cadence.sms_receipts_fanout",
+    "schedule": 900.0,  # SMS receipts and replies by polling, besides the vendors' callbacks
+    "options": {"expires": 890},
+}
 
 # After-sales (crm.aftersales): complaint SLA sweep every five minutes (fan-out per store) and the HQ
 # metric provider. Return visits come with their calls from the cadence run (no sync job).
