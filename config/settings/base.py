@@ -273,6 +273,13 @@ SMS_CREDENTIALS_KEY = env("SMS_CREDENTIALS_KEY", default="")
 # Account SMS (invitations, reset codes) go under the platform's own signature and notification templates.
 ACCOUNT_SMS_PROVIDER = env("ACCOUNT_SMS_PROVIDER", default="")  # blank = CADENCE_MESSAGE_PROVIDER
 ACCOUNT_SMS_SIGN_NAME = env("ACCOUNT_SMS_SIGN_NAME", default=gettext_noop("车主CRM"))  # a signature: never translated
+# With ACCOUNT_SMS_PROVIDER = "tenants.messaging.platform.PlatformSms": the platform's own vendor account.
+PLATFORM_SMS_VENDOR = env("PLATFORM_SMS_VENDOR", default="")  # aliyun / tencent; empty = log
+PLATFORM_SMS_KEY_ID = env("PLATFORM_SMS_KEY_ID", default="")
+PLATFORM_SMS_SECRET = env("PLATFORM_SMS_SECRET", default="")
+PLATFORM_SMS_APP_ID = env("PLATFORM_SMS_APP_ID", default="")
+PLATFORM_SMS_ENDPOINT = env("PLATFORM_SMS_ENDPOINT", default="")
+PLATFORM_SMS_PROTOCOL = env("PLATFORM_SMS_PROTOCOL", default="https")
 ACCOUNT_SMS_TEMPLATES = {"invitation": env("ACCOUNT_SMS_TEMPLATE_INVITATION", default="ACCOUNT_INVITATION"),
                          "reset_code": env("ACCOUNT_SMS_TEMPLATE_RESET_CODE", default="ACCOUNT_RESET_CODE")}
 CELERY_BEAT_SCHEDULE["cadence-daily"] = {
