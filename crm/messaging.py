@@ -12,7 +12,7 @@ import datetime as dt
 import logging
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 
@@ -79,9 +79,9 @@ def receipts_poll_store(*, now: dt.datetime | None = None) -> int:
     """QuerySendDetails (Aliyun) for this store's messages of the last days still without a receipt."""
     from hq.services.messaging import sms_provider_for_group
 
-    from .cadence.engine import current_store
-
-    store: Store = current_store()
+    store = getattr(connection, "tenant", None)
+    if not isinstance(store, Store):
+        raise RuntimeError("receipts are polled inside a store's schema (a TenantTask or tenant_context)")
     sender: Any = sms_provider_for_group(store.group_id)
     if sender is None or sender.vendor != Vendor.ALIYUN:
         return 0

@@ -35,7 +35,7 @@ class _Web:
 
     def post(self, url: str, payload: Any) -> Any:
         response = self.client.post(url, json.dumps(payload), content_type="application/json")
-        connection.set_tenant(self.store)
+        connection.set_tenant(self.store)  # type: ignore[attr-defined]
         return response
 
 
