@@ -40,6 +40,7 @@ class AliyunPeer:
     limited: set[str] = field(default_factory=set)  # numbers answered with isv.BUSINESS_LIMIT_CONTROL
     delay_s: float = 0.0
     in_flight: int = 0  # SendSms requests being answered right now (the kill test aims at one)
+    holding: str = ""  # the OutId of the latest of them
     sent: list[dict[str, Any]] = field(default_factory=list)
     refused: list[tuple[str, str]] = field(default_factory=list)  # (action, code)
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -98,6 +99,7 @@ class AliyunPeer:
 
     def _send(self, p: dict[str, str], request_id: str) -> dict[str, Any]:
         if self.delay_s:
+            self.holding = p.get("OutId", "")
             self.in_flight += 1
             time.sleep(self.delay_s)
             self.in_flight -= 1
