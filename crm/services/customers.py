@@ -18,6 +18,7 @@ from tenants.roles import Perm, StoreRole, role_allows
 from tenants.staff import SALES, store_staff_check
 
 from ..access import sees_all
+from ..consent import consent_record
 from ..errors import DuplicateMobile
 from ..models import Customer, CustomerAssignment, Lead
 from ..models.choices import AgeCohort, Channel, Gender, LeadStatus, Occupation, Region, Source
@@ -128,7 +129,11 @@ def customer_create(
             else consultant_id
     consultant_check(consultant_id)
     data = _clean({"name": name, "mobile": mobile, **fields}, exclude_pk=None, member=member)
-    return Customer.objects.create(consultant_id=consultant_id, **data)
+    customer = Customer.objects.create(consultant_id=consultant_id, **data)
+    if customer.email_consent:  # a grant is recorded with who took it (the consent ledger, crm.consent)
+        consent_record(customer=customer, channel="email", purpose="notification", granted=True, source="form",
+                       recorded_by_id=member.user_id)
+    return customer
 
 
 @transaction.atomic
@@ -138,9 +143,16 @@ def customer_update(*, member: StoreMembership, customer: Customer, **fields: An
     if unknown:
         raise DomainError(f"不能修改字段：{', '.join(sorted(unknown))}")
     data = _clean(fields, exclude_pk=customer.pk, member=member)
+    before = {"email_consent": customer.email_consent, "may_call": customer.may_call}
     for key, value in data.items():
         setattr(customer, key, value)
     customer.save(update_fields=[*data.keys(), "updated_at"])
+    # A changed consent on the form is an entry in the ledger (who, when, from the customer file).
+    for flag, (channel, purpose) in {"email_consent": ("email", "notification"),
+                                     "may_call": ("call", "return_visit")}.items():
+        if flag in data and data[flag] != before[flag]:
+            consent_record(customer=customer, channel=channel, purpose=purpose, granted=bool(data[flag]),
+                           source="form", recorded_by_id=member.user_id)
     return customer
 
 

@@ -91,3 +91,17 @@ def test_the_weekly_cap_holds_a_message_back_until_the_oldest_drops_out(world: W
         minutes=1)
     released = at(TODAY + dt.timedelta(days=1), 10) + dt.timedelta(minutes=2)
     assert outbox_dispatch(now=released, per_week=2) == 1
+
+
+def test_a_consent_changed_on_the_customer_file_is_an_entry_in_the_ledger(world: World, store_a: Store) -> None:
+    from crm.services.customers import customer_update
+    from tenants.models import StoreMembership
+
+    member = StoreMembership.objects.get(user=world.user("a.customer_service"), store=world.store_a)
+    c = customer(email="wang@example.com")
+    customer_update(member=member, customer=c, email_consent=True, may_call=False)
+    entries = {(e.channel, e.purpose, e.granted, e.source, e.recorded_by_id) for e in consent_history(c)}
+    assert entries == {("email", "notification", True, "form", member.user_id),
+                       ("call", "return_visit", False, "form", member.user_id)}
+    customer_update(member=member, customer=c, notes="换了备注")  # nothing about consent: no entry
+    assert len(consent_history(c)) == 2
