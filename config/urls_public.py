@@ -3,9 +3,11 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from crm.views.sms_callbacks import sms_callback
 from hq import policy_urls as hq_policy_urls
 from hq.api import metrics as hq_metrics_api
 from hq.api.stores import StoreListCreate
+from hq.views import messaging as hq_messaging
 from hq.views import metrics as hq_metrics
 from hq.views import stores as hq_stores
 from tenants.api.schema import HqSchemaView, HqSwaggerView
@@ -24,6 +26,10 @@ hq_patterns = (
         path("stores/<int:store_id>/staff/", staff.hq_staff_page, name="store_staff"),
         path("account-events/", staff.hq_account_events, name="account_events"),
         path("tokens/", tokens.hq_token_page, name="tokens"),
+        path("sms/", hq_messaging.sms_page, name="sms"),
+        path("sms/account/", hq_messaging.sms_account_edit, name="sms_account"),
+        path("sms/signatures/", hq_messaging.sms_signature_add, name="sms_signature_add"),
+        path("sms/templates/", hq_messaging.sms_template_add, name="sms_template_add"),
         path("tokens/<int:token_id>/revoke/", tokens.hq_token_revoke, name="token_revoke"),
         path("stores/<int:store_id>/staff/invitations/<int:invitation_id>/<str:action>/",
              staff.hq_invitation_action, name="store_staff_invitation"),
@@ -45,6 +51,7 @@ urlpatterns = [
     path("password/reset/<int:user_id>/<str:token>/", password.reset_by_link, name="password_reset_link"),
     path("password/change/", password.change, name="password_change"),
     path("healthz", public.healthz, name="healthz"),
+    path("sms/callback/<str:vendor>/<str:token>/<str:kind>/", sms_callback, name="sms_callback"),
     path("hq/", include(hq_patterns)),
     path("api/hq/stores/", StoreListCreate.as_view(), name="api_hq_stores"),
     path("api/hq/metrics/catalogue/", hq_metrics_api.CatalogueView.as_view(), name="api_hq_metric_catalogue"),

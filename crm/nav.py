@@ -56,6 +56,7 @@ STORE_MENU: tuple[NavEntry, ...] = (
     NavEntry("my_actions", _("我的整改任务"), "aftersales_my_actions", "", AFTERSALES),
     NavEntry("report", _("回访月报"), "aftersales_report", "", AFTERSALES),
     NavEntry("gm", _("总经理督办"), "aftersales_gm", "", AFTERSALES),
+    NavEntry("suppression", _("免打扰名单"), "crm_suppression", "", AFTERSALES),
     # 站内通知 is the bell beside the menu (templates/crm/_nav.html), with its unread count, for every role.
     NavEntry("staff", _("员工管理"), "staff", "bi-person-badge"),
     NavEntry("overdue", _("逾期任务(按人)"), "cadence_overdue", "", MANAGER),

@@ -2,10 +2,12 @@
 
 from django.urls import URLPattern, URLResolver, include, path
 
-from .views import customers, funnel, imports, pool, privacy, sales_floor, vehicles
+from .views import customers, funnel, imports, pool, privacy, sales_floor, suppression, vehicles
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("customers/", customers.customer_list_page, name="crm_customer_list"),
+    path("suppression/", suppression.suppression_page, name="crm_suppression"),
+    path("suppression/<int:pk>/remove/", suppression.suppression_remove, name="crm_suppression_remove"),
     path("customers/views/", customers.saved_view_create, name="crm_saved_view_create"),
     path("customers/new/", customers.customer_new, name="crm_customer_new"),
     path("customers/import/", imports.import_page, name="crm_import"),

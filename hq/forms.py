@@ -9,8 +9,10 @@ from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from tenants.messaging.base import MessageKind, Vendor
 from tenants.validators import DEFAULT_BRANDS
 
+from .models.messaging import ReviewStatus
 from .policy.catalog import ASSIGNEES, CHANNELS, GRADES, OUTCOMES, REPEAT_UNTIL, TRIGGERS, VALUE_CLASSES
 
 if TYPE_CHECKING:
@@ -155,3 +157,58 @@ class PolicyPublishForm(forms.Form):
 
     effective_on = forms.DateField(label=_("生效日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
                                    help_text=_("留空则立即下发；填写后各门店在该日(门店当地时间)自动采用。"))
+
+
+class SmsAccountForm(forms.Form):
+    """短信服务账号: the keys are write-only (blank keeps the stored ones; the page shows them masked)."""
+
+    vendor = forms.ChoiceField(label=_("短信服务商"), choices=Vendor.choices)
+    key_id = forms.CharField(label=_("AccessKey ID / SecretId"), required=False, max_length=100,
+                             widget=forms.TextInput(attrs={"autocomplete": "off"}),
+                             help_text=_("留空则保留已保存的值。"))
+    secret = forms.CharField(label=_("AccessKey Secret / SecretKey"), required=False, max_length=200,
+                             widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
+                             help_text=_("加密保存，之后不再显示。"))
+    app_id = forms.CharField(label=_("短信应用ID(SdkAppId)"), required=False, max_length=20,
+                             help_text=_("仅腾讯云短信需要。"))
+    endpoint = forms.CharField(label=_("接入地址"), required=False, max_length=200,
+                               help_text=_("留空使用服务商的公网地址。"))
+    is_active = forms.BooleanField(label=_("启用"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget.attrs.setdefault("class", "form-check-input" if isinstance(field, forms.BooleanField)
+                                          else "form-select" if isinstance(field, forms.ChoiceField) else "form-control")
+
+
+class SmsSignatureForm(forms.Form):
+    name = forms.CharField(label=_("签名"), max_length=22, widget=forms.TextInput(attrs={"class": "form-control"}))
+    status = forms.ChoiceField(label=_("审核状态"), choices=ReviewStatus.choices,
+                               widget=forms.Select(attrs={"class": "form-select"}))
+
+
+class SmsTemplateForm(forms.Form):
+    signature = forms.TypedChoiceField(label=_("签名"), coerce=int, widget=forms.Select(attrs={"class": "form-select"}))
+    code = forms.CharField(label=_("模板编号"), max_length=40, widget=forms.TextInput(attrs={"class": "form-control"}))
+    name = forms.CharField(label=_("模板名称"), max_length=60, widget=forms.TextInput(attrs={"class": "form-control"}))
+    kind = forms.ChoiceField(label=_("类型"), choices=MessageKind.choices,
+                             widget=forms.Select(attrs={"class": "form-select"}))
+    content = forms.CharField(label=_("模板内容"), max_length=500,
+                              widget=forms.Textarea(attrs={"class": "form-control", "rows": 3}),
+                              help_text=_("阿里云用 ${变量名}，腾讯云用 {1}、{2}…；营销类会自动加上退订用语。"))
+    variables = forms.CharField(label=_("变量(按顺序，逗号分隔)"), required=False, max_length=300,
+                                widget=forms.TextInput(attrs={"class": "form-control"}),
+                                help_text=_("腾讯云模板填写对应的字段名，如 customer_name,store_name。"))
+    rule_keys = forms.CharField(label=_("用于规则(规则编码，逗号分隔)"), required=False, max_length=400,
+                                widget=forms.TextInput(attrs={"class": "form-control"}))
+    status = forms.ChoiceField(label=_("审核状态"), choices=ReviewStatus.choices,
+                               widget=forms.Select(attrs={"class": "form-select"}))
+
+    def __init__(self, *args: Any, signatures: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["signature"].choices = signatures  # type: ignore[attr-defined]
+
+    @staticmethod
+    def split(value: str) -> list[str]:
+        return [v.strip() for v in value.replace("，", ",").split(",") if v.strip()]

@@ -1,9 +1,9 @@
-"""Account messages (invitation links, reset codes) through the configured message provider.
+"""Account messages (invitation links, reset codes) through the template-based provider interface.
 
-The provider is the same one the outbox uses (`CADENCE_MESSAGE_PROVIDER`; the log provider locally).
-It is loaded by its dotted path, so tenants — the bottom layer — imports nothing of crm. Account
-messages go to staff, not customers, so they skip the store outbox table (which is per customer).
-They are sent after the transaction commits: a rolled-back invitation sends nothing.
+Account SMS go to staff, not customers: they are 通知 (notification) templates under the platform's own
+signature (ACCOUNT_SMS_SIGN_NAME, ACCOUNT_SMS_TEMPLATES), through ACCOUNT_SMS_PROVIDER (default: the same
+provider as the outbox, the log provider locally). They skip the store outbox table (which is per
+customer) and are sent after the transaction commits: a rolled-back invitation sends nothing.
 """
 
 from __future__ import annotations
@@ -15,17 +15,27 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.module_loading import import_string
 
+from .messaging.base import MessageKind, OutboundMessage, mask_address
+
 log = logging.getLogger(__name__)
 
 
-def send_account_sms(*, to: str, body: str) -> None:
-    """Queue an SMS to a staff member's mobile for after commit; a provider failure is logged, not raised."""
+def _provider_path() -> str:
+    return (getattr(settings, "ACCOUNT_SMS_PROVIDER", "")
+            or getattr(settings, "CADENCE_MESSAGE_PROVIDER", "tenants.messaging.base.LogProvider"))
+
+
+def send_account_sms(*, to: str, template: str, params: dict[str, str], text: str) -> None:
+    """Queue an account SMS (template "invitation" / "reset_code" of ACCOUNT_SMS_TEMPLATES) for after commit.
+    `text` is what the person reads (the log shows it); a provider failure is logged, not raised."""
+    message = OutboundMessage(channel="sms", to=to, text=text, kind=MessageKind.NOTIFICATION,
+                              template_code=settings.ACCOUNT_SMS_TEMPLATES[template], params=dict(params),
+                              sign_name=settings.ACCOUNT_SMS_SIGN_NAME)
 
     def send() -> None:
-        path = getattr(settings, "CADENCE_MESSAGE_PROVIDER", "crm.cadence.outbox.LogProvider")
         try:
-            import_string(path)().send(channel="sms", to=to, body=body, key=f"account-{uuid.uuid4().hex[:12]}")
+            import_string(_provider_path())().send(message=message, key=f"account-{uuid.uuid4().hex[:12]}")
         except Exception:  # noqa: BLE001 - the link is also shown on screen; a failed SMS loses nothing
-            log.exception("account sms to %s… failed", to[:3])
+            log.exception("account sms to %s failed", mask_address(to))
 
     transaction.on_commit(send)

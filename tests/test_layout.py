@@ -14,6 +14,8 @@ OPEN_VIEWS = {
     "set_language", "invitation", "home", "switch_store",
     # 找回密码 is for people who cannot sign in; 修改密码 needs only a sign-in (login_required), like home.
     "password_forgot", "password_reset", "password_reset_link", "password_change",
+    # SMS vendors' receipt / reply pushes: the URL's group token and the vendor reference route them.
+    "sms_callback",
 }
 
 

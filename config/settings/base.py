@@ -5,7 +5,7 @@ from pathlib import Path
 import environ
 from celery.schedules import crontab
 from csp.constants import NONE, SELF
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 from kombu import Queue
 
 from config.observability import sentry_init
@@ -265,7 +265,23 @@ CELERY_BEAT_SCHEDULE["hq-snapshots-nightly"] = {
 CELERY_IMPORTS = [*globals().get("CELERY_IMPORTS", []), "crm.cadence.tasks"]
 CADENCE_SPREAD_S = env.int("CADENCE_SPREAD_S", default=3600)  # daily runs spread over an hour
 CADENCE_RULE_PAUSE_S = env.float("CADENCE_RULE_PAUSE_S", default=0.0)  # test hook: widen a run for the kill test
-CADENCE_MESSAGE_PROVIDER = env("CADENCE_MESSAGE_PROVIDER", default="crm.cadence.outbox.LogProvider")
+CADENCE_MESSAGE_PROVIDER = env("CADENCE_MESSAGE_PROVIDER", default="tenants.messaging.base.LogProvider")
+# A message left 'sending' by a killed worker is reconciled with the vendor after this many seconds.
+OUTBOX_RECONCILE_AFTER_S = env.float("OUTBOX_RECONCILE_AFTER_S", default=300.0)
+# SMS vendor keys at rest (tenants.messaging.secrets): a Fernet key; blank = derived from SECRET_KEY locally.
+SMS_CREDENTIALS_KEY = env("SMS_CREDENTIALS_KEY", default="")
+# Account SMS (invitations, reset codes) go under the platform's own signature and notification templates.
+ACCOUNT_SMS_PROVIDER = env("ACCOUNT_SMS_PROVIDER", default="")  # blank = CADENCE_MESSAGE_PROVIDER
+ACCOUNT_SMS_SIGN_NAME = env("ACCOUNT_SMS_SIGN_NAME", default=gettext_noop("车主CRM"))  # a signature: never translated
+# With ACCOUNT_SMS_PROVIDER = "tenants.messaging.platform.PlatformSms": the platform's own vendor account.
+PLATFORM_SMS_VENDOR = env("PLATFORM_SMS_VENDOR", default="")  # aliyun / tencent; empty = log
+PLATFORM_SMS_KEY_ID = env("PLATFORM_SMS_KEY_ID", default="")
+PLATFORM_SMS_SECRET = env("PLATFORM_SMS_SECRET", default="")
+PLATFORM_SMS_APP_ID = env("PLATFORM_SMS_APP_ID", default="")
+PLATFORM_SMS_ENDPOINT = env("PLATFORM_SMS_ENDPOINT", default="")
+PLATFORM_SMS_PROTOCOL = env("PLATFORM_SMS_PROTOCOL", default="https")
+ACCOUNT_SMS_TEMPLATES = {"invitation": env("ACCOUNT_SMS_TEMPLATE_INVITATION", default="ACCOUNT_INVITATION"),
+                         "reset_code": env("ACCOUNT_SMS_TEMPLATE_RESET_CODE", default="ACCOUNT_RESET_CODE")}
 CELERY_BEAT_SCHEDULE["cadence-daily"] = {
     "task": "cadence.daily_fanout",
     "schedule": __import__("celery.schedules", fromlist=["crontab"]).crontab(hour=5, minute=0),
@@ -275,6 +291,11 @@ CELERY_BEAT_SCHEDULE["cadence-outbox"] = {
     "task": "cadence.outbox_fanout",
     "schedule": 300.0,  # every five minutes; quiet hours are checked per store
     "options": {"expires": 290},
+}
+CELERY_BEAT_SCHEDULE["cadence-sms-receipts"] = {
+    "task": "cadence.sms_receipts_fanout",
+    "schedule": 900.0,  # SMS receipts and replies by polling, besides the vendors' callbacks
+    "options": {"expires": 890},
 }
 
 # After-sales (crm.aftersales): complaint SLA sweep every five minutes (fan-out per store) and the HQ

@@ -167,14 +167,14 @@ def _queue_messages(start: dt.date, end: dt.date, customer_id: int | None = None
             "WITH due AS MATERIALIZED (SELECT t.id, t.customer_id, t.channel, CASE WHEN t.channel = 'email' THEN c.email "
             "WHEN t.channel = 'wechat' AND c.wechat <> '' THEN c.wechat ELSE c.mobile END, t.message, 'pending', 0, "
             "GREATEST(COALESCE(t.due_at, (t.due_date + time '09:00') AT TIME ZONE 'Asia/Shanghai'), now()), "
-            "'' AS last_error, '' AS provider_ref, now() AS created_at "
+            "'' AS last_error, '' AS provider_ref, now() AS created_at, t.rule_key, t.message_params "
             "FROM crm_followuptask t JOIN crm_customer c ON c.id = t.customer_id "
             "WHERE t.channel IN ('sms', 'wechat', 'email') AND t.status IN ('open', 'overdue') "
             "AND (t.channel <> 'email' OR (c.email <> '' AND c.email_consent)) "
             "AND t.due_date BETWEEN %(start)s AND %(end)s "
             "AND (%(customer_id)s::bigint IS NULL OR t.customer_id = %(customer_id)s)) "
             "INSERT INTO crm_outboxmessage (task_id, customer_id, channel, \"to\", body, status, attempts, "
-            "next_attempt_at, last_error, provider_ref, created_at) SELECT * FROM due "
+            "next_attempt_at, last_error, provider_ref, created_at, rule_key, params) SELECT * FROM due "
             "ON CONFLICT (task_id) DO NOTHING",
             {"start": start, "end": end, "customer_id": customer_id},
         )

@@ -159,6 +159,12 @@ def _message_sql(message: str) -> str:
     return expr
 
 
+def _message_params_sql(message: str) -> str:
+    """The template variables the message uses, as a jsonb object: an SMS vendor gets these, not the text."""
+    pairs = [f"'{name}', {sql}" for name, sql in _FIELD_SQL.items() if "{" + name + "}" in message]
+    return f"jsonb_build_object({', '.join(pairs)})" if pairs else "'{}'::jsonb"
+
+
 def _assignee_sql(assignee: str) -> str:
     if assignee == "consultant":
         return "COALESCE(e.consultant_id, c.consultant_id)"
@@ -290,10 +296,11 @@ def rule_insert(rule: dict[str, Any], body: dict[str, Any], *, start: dt.date, e
 WITH ins AS (
 INSERT INTO crm_followuptask (customer_id, vehicle_id, lead_id, rule_key, rule_name, trigger, channel, event_date,
     sequence, due_date, due_at, call_window, assignee_id, status, skip_reason, outcome, outcome_note,
-    allowed_outcomes, message, policy_version_id, policy_version_number, created_at)
+    allowed_outcomes, message, message_params, policy_version_id, policy_version_number, created_at)
 SELECT c.id, e.vehicle_id, e.lead_id, %(key)s, %(name)s, %(trigger)s, %(channel)s, e.event_date, k, d.due,
     {due_at}, c.call_time, {_assignee_sql(rule["assignee"])}, 'open', '', '', '', %(outcomes)s::jsonb,
-    {_message_sql(rule.get("message") or "")}, %(version_id)s, %(version_number)s, now()
+    {_message_sql(rule.get("message") or "")}, {_message_params_sql(rule.get("message") or "")},
+    %(version_id)s, %(version_number)s, now()
 FROM ({event_source(rule["trigger"])}) AS e({_COLUMNS})
 JOIN crm_customer c ON c.id = e.customer_id
 LEFT JOIN crm_vehicle v ON v.id = e.vehicle_id

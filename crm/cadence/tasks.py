@@ -79,8 +79,7 @@ def cadence_outbox_dispatch() -> int:
     from .outbox import outbox_dispatch
 
     policy = policy_effective(current_store(), PolicyKind.CADENCE)
-    quiet = policy.body.get("quiet_hours") if policy else None
-    return outbox_dispatch(quiet=quiet)
+    return outbox_dispatch(policy_body=policy.body if policy else None)
 
 
 @shared_task(name="cadence.maintenance_list_month_end", acks_late=True)
@@ -107,3 +106,35 @@ def cadence_maintenance_list_store(month: str | None = None) -> int:
 
     row = maintenance_list_generate(month=dt.date.fromisoformat(month) if month else None)
     return row.rows if row is not None else 0
+
+
+@shared_task(name="cadence.sms_receipts_fanout", acks_late=True)
+def cadence_sms_receipts_fanout() -> int:
+    """回执轮询: every store asks its group's Aliyun account for receipts still missing (QuerySendDetails);
+    every group on Tencent Cloud pulls its receipts and replies (PullSmsSendStatus / PullSmsReplyStatus)."""
+    from hq.models import SmsAccount
+    from tenants.fanout import Work, fan_out_to_stores
+
+    sent = 0
+    for group_id, vendor in SmsAccount.objects.filter(is_active=True).values_list("group_id", "vendor"):
+        if vendor == "tencent":
+            cadence_sms_tencent_pull.delay(group_id)
+            sent += 1
+        elif vendor == "aliyun":
+            sent += int(fan_out_to_stores("cadence.sms_receipts_store", work=Work.OUTBOUND, group_id=group_id))
+    return sent
+
+
+@shared_task(name="cadence.sms_receipts_store", acks_late=True)
+def cadence_sms_receipts_store() -> int:
+    from ..messaging import receipts_poll_store
+
+    return receipts_poll_store()
+
+
+@shared_task(name="cadence.sms_tencent_pull", acks_late=True)
+def cadence_sms_tencent_pull(group_id: int) -> int:
+    from ..messaging import tencent_pull_group
+
+    receipts, replies = tencent_pull_group(group_id=group_id)
+    return receipts + replies

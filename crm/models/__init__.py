@@ -3,6 +3,7 @@
 from .aftersales import Complaint, CorrectiveAction, ReturnVisit, SurveyAnswer
 from .appointments import Appointment, KeyReviewCoaching, KeyReviewItem, KeyReviewWeek
 from .cadence import CadenceRun, FollowUpTask, OutboxMessage
+from .consent import ConsentEvent, Suppression
 from .customers import ClassificationPolicy, Customer, CustomerAssignment, SavedView
 from .funnel import FollowUp, Lead, Reception, TestDrive
 from .imports import ImportJob
@@ -13,8 +14,8 @@ from .vehicles import DocumentKind, MileageReading, Vehicle, VehicleDocument, Ve
 
 __all__ = [
     "Appointment", "KeyReviewCoaching", "KeyReviewItem", "KeyReviewWeek", "DocumentKind", "VehicleDocument",
-    "CadenceRun", "ClassificationPolicy", "Complaint", "CorrectiveAction", "Customer", "CustomerAssignment",
-    "CustomerMerge", "DefeatReview", "PoolClaim",
+    "CadenceRun", "ClassificationPolicy", "Complaint", "ConsentEvent", "CorrectiveAction", "Customer",
+    "CustomerAssignment", "CustomerMerge", "DefeatReview", "PoolClaim", "Suppression",
     "AccessAction", "FollowUp", "FollowUpTask", "ImportJob", "Lead", "MileageReading", "OutboxMessage",
     "PersonalDataAccess", "Reception",
     "ReturnVisit", "SavedView", "ServiceVisit", "SurveyAnswer", "TestDrive", "Vehicle", "VehicleOwnership",

@@ -44,6 +44,8 @@ class FollowUpTask(models.Model):
     outcome_note = models.TextField(_("结果说明"), blank=True, default="")
     allowed_outcomes = models.JSONField(default=list, blank=True)
     message = models.TextField(_("话术/消息"), blank=True, default="")
+    # The values of the message's {fields}: an SMS template's variables (tenants.messaging).
+    message_params = models.JSONField(default=dict, blank=True, db_default={})
     completed_at = models.DateTimeField(null=True, blank=True)
     completed_by_id = models.BigIntegerField(null=True, blank=True)
     # hq.PolicyVersion that produced the task (public schema id) and its number, for the record.
@@ -69,6 +71,8 @@ class FollowUpTask(models.Model):
 
 class OutboxStatus(models.TextChoices):
     PENDING = "pending", _("待发送")
+    # Handed to the vendor, its answer not yet recorded (a worker killed here is reconciled, not resent).
+    SENDING = "sending", _("发送中")
     SENT = "sent", _("已发送")
     FAILED = "failed", _("发送失败")
     CANCELLED = "cancelled", _("已取消")
@@ -90,6 +94,16 @@ class OutboxMessage(models.Model):
     provider_ref = models.CharField(max_length=100, blank=True, default="")
     sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    # Template-based sending (tenants.messaging): the rule it came from picks the group's template.
+    rule_key = models.CharField(max_length=40, blank=True, default="", db_default="")
+    kind = models.CharField(_("类型"), max_length=12, default="notification", db_default="notification")  # notification / marketing
+    params = models.JSONField(default=dict, blank=True, db_default={})
+    vendor = models.CharField(max_length=10, blank=True, default="", db_default="")
+    template_code = models.CharField(max_length=40, blank=True, default="", db_default="")
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    delivered = models.BooleanField(_("已送达"), null=True, blank=True)  # the vendor's receipt; None = not yet
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    receipt_error = models.CharField(max_length=60, blank=True, default="", db_default="")
 
     class Meta:
         verbose_name = _("待发消息")
@@ -97,6 +111,8 @@ class OutboxMessage(models.Model):
         indexes = [
             models.Index(fields=["status", "next_attempt_at"], name="crm_outbox_due"),
             models.Index(fields=["customer", "-created_at"], name="crm_outbox_customer"),
+            models.Index(fields=["provider_ref"], name="crm_outbox_ref"),
+            models.Index(fields=["sent_at"], name="crm_outbox_sent"),
         ]
 
     def __str__(self) -> str:

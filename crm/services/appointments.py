@@ -38,16 +38,16 @@ def advisor_check(*, store_id: int, advisor_id: int | None) -> int:
     return int(advisor_id)
 
 
-def _reminder_text(appt: Appointment, store_name: str) -> str:
+def _reminder(appt: Appointment, store_name: str) -> tuple[str, dict[str, str]]:
+    """The reminder's text and its template variables (the group's "appointment_reminder" SMS template)."""
     when = timezone.localtime(appt.starts_at)
-    kind = AppointmentKind(appt.kind).label
     plate = appt.vehicle.plate or appt.vehicle.vin[-6:]
     # The SMS goes to the car owner, so it is written in the store's language, not the booking user's UI language.
     with translation.override(settings.LANGUAGE_CODE):
+        params = {"name": appt.customer.name, "when": when.strftime(gettext("%m月%d日 %H:%M")), "store": store_name,
+                  "plate": plate, "kind": str(AppointmentKind(appt.kind).label)}
         return gettext("%(name)s您好，您预约了%(when)s到%(store)s为爱车%(plate)s%(kind)s，"
-                       "届时服务顾问将在店等候。如需改期请回电。") % {
-            "name": appt.customer.name, "when": when.strftime(gettext("%m月%d日 %H:%M")), "store": store_name,
-            "plate": plate, "kind": kind}
+                       "届时服务顾问将在店等候。如需改期请回电。") % params, params
 
 
 @transaction.atomic
@@ -66,8 +66,10 @@ def appointment_book(*, member: StoreMembership, customer: Customer, vehicle: Ve
     appt = Appointment.objects.create(customer=customer, vehicle=vehicle, kind=kind, starts_at=starts_at,
                                       advisor_id=advisor, note=note.strip()[:200], booked_by_id=member.user_id)
     send_at = max(starts_at - REMIND_BEFORE, min(timezone.now() + timedelta(hours=2), starts_at))
-    appt.reminder = OutboxMessage.objects.create(customer=customer, channel="sms", to=customer.mobile,
-                                                 body=_reminder_text(appt, store_name), next_attempt_at=send_at)
+    text, params = _reminder(appt, store_name)
+    appt.reminder = OutboxMessage.objects.create(customer=customer, channel="sms", to=customer.mobile, body=text,
+                                                 params=params, rule_key="appointment_reminder",
+                                                 next_attempt_at=send_at)
     appt.save(update_fields=["reminder"])
     return appt
 

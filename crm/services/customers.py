@@ -18,6 +18,7 @@ from tenants.roles import Perm, StoreRole, role_allows
 from tenants.staff import SALES, store_staff_check
 
 from ..access import sees_all
+from ..consent import consent_record
 from ..errors import DuplicateMobile
 from ..models import AccessAction, Customer, CustomerAssignment, Lead
 from ..models.choices import AgeCohort, Channel, Gender, LeadStatus, Occupation, Region, Source
@@ -135,6 +136,9 @@ def customer_create(
     customer = Customer.objects.create(consultant_id=consultant_id, **data)
     access_record(member=member, action=AccessAction.CREATE, customer_ids=[customer.pk], origin=origin,
                   fields=[k for k in EDITABLE if data.get(k) not in (None, "", [], False)])
+    if customer.email_consent:  # a grant is recorded with who took it (the consent ledger, crm.consent)
+        consent_record(customer=customer, channel="email", purpose="notification", granted=True, source="form",
+                       recorded_by_id=member.user_id)
     return customer
 
 
@@ -149,6 +153,7 @@ def customer_update(*, member: StoreMembership, customer: Customer, origin: Orig
         raise DomainError(f"不能修改字段：{', '.join(sorted(unknown))}")
     data = _clean(fields, exclude_pk=customer.pk, member=member)
     before = {key: getattr(customer, key) for key in data}
+    consent_before = {"email_consent": customer.email_consent, "may_call": customer.may_call}
     for key, value in data.items():
         setattr(customer, key, value)
     customer.save(update_fields=[*data.keys(), "updated_at"])
@@ -156,6 +161,12 @@ def customer_update(*, member: StoreMembership, customer: Customer, origin: Orig
     if changed:
         access_record(member=member, action=AccessAction.CHANGE, customer_ids=[customer.pk], fields=changed,
                       origin=origin)
+    # A changed consent on the form is an entry in the ledger (who, when, from the customer file).
+    for flag, (channel, purpose) in {"email_consent": ("email", "notification"),
+                                     "may_call": ("call", "return_visit")}.items():
+        if flag in data and data[flag] != consent_before[flag]:
+            consent_record(customer=customer, channel=channel, purpose=purpose, granted=bool(data[flag]),
+                           source="form", recorded_by_id=member.user_id)
     return customer
 
 

@@ -137,6 +137,7 @@ FIELD_LABELS: dict[str, StrOrPromise] = {
     "maintenance.interval_km": _("定期保养间隔里程(km)"),
     "quiet_hours.start": _("免打扰开始"),
     "quiet_hours.end": _("免打扰结束"),
+    "messages_per_week": _("每位客户每周最多消息数"),
     "holidays": _("节日关怀的节日"),
     # complaint
     "sla.report_to_gm_working_days": _("抱怨记录递交总经理时限(工作日)"),

@@ -133,7 +133,7 @@ def _items(kind: str, body: dict[str, Any]) -> list[_Item]:
         return []
     if kind == PolicyKind.CADENCE:
         paths = ["maintenance.first_days", "maintenance.first_km", "maintenance.interval_days",
-                 "maintenance.interval_km", "quiet_hours.start", "quiet_hours.end", "holidays"]
+                 "maintenance.interval_km", "quiet_hours.start", "quiet_hours.end", "messages_per_week", "holidays"]
         pool = [_pool_item(body["pool"])] if "pool" in body else []
         return [_settings_item(body, paths), *pool] + [_rule_item(r) for r in body.get("rules", [])]
     if kind == PolicyKind.COMPLAINT:

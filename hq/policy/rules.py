@@ -42,6 +42,7 @@ RULE_OPEN_FIELDS = {"offset_days", "message", "enabled"}
 SURVEY_RETRY_BOUNDS = {"max_attempts": (gettext_lazy("最多拨打次数"), 1, 5),
                        "every_working_days": (gettext_lazy("重拨间隔(工作日)"), 1, 3)}
 SURVEY_RETRY_DEFAULT = {"max_attempts": 3, "every_working_days": 1}
+MESSAGES_PER_WEEK_DEFAULT = 5
 STORE_ROLES = {r.value: r.label for r in StoreRole}
 # 公海 (the cadence template's top-level "pool"): when an unattended lead's customer returns to the shared
 # pool, how many a consultant may claim per store day, and whether approved-defeated customers are recycled.
@@ -173,6 +174,9 @@ def cadence_clean(body: dict[str, Any], *, for_publish: bool = True) -> dict[str
     maintenance = {k: int_check(maint.get(k), gettext("保养参数 %(k)s") % {"k": k}, lo, hi) for k, (lo, hi) in MAINTENANCE_BOUNDS.items()}
     quiet = _dict(body.get("quiet_hours") or {"start": "21:00", "end": "08:30"}, gettext("免打扰时段"))
     quiet_hours = {"start": time_check(quiet.get("start"), gettext("免打扰开始")), "end": time_check(quiet.get("end"), gettext("免打扰结束"))}
+    # 频次上限: messages (SMS / WeChat / e-mail) one customer receives in any seven days, at most.
+    per_week = int_check(body.get("messages_per_week", MESSAGES_PER_WEEK_DEFAULT), gettext("每位客户每周最多消息数"),
+                         1, 21)
     holidays = _list(body.get("holidays") or [], gettext("节日关怀的节日"))
     bad = [h for h in holidays if h not in HOLIDAY_NAMES]
     if bad:
@@ -189,8 +193,8 @@ def cadence_clean(body: dict[str, Any], *, for_publish: bool = True) -> dict[str
         if mn > mx or not mn <= maintenance[field] <= mx:
             raise PolicyInvalid(gettext("「%(path)s」的可调范围 %(mn)s 到 %(mx)s 不正确(须包含当前值 %(current)s)。") % {"path": path, "mn": mn, "mx": mx, "current": maintenance[field]})
         clean_open[path] = {"min": mn, "max": mx}
-    clean = {"maintenance": maintenance, "quiet_hours": quiet_hours, "holidays": list(dict.fromkeys(holidays)),
-             "open": clean_open, "rules": clean_rules}
+    clean = {"maintenance": maintenance, "quiet_hours": quiet_hours, "messages_per_week": per_week,
+             "holidays": list(dict.fromkeys(holidays)), "open": clean_open, "rules": clean_rules}
     bound = tasks_per_year(clean)
     if for_publish and bound > MAX_TASKS_PER_CUSTOMER_YEAR:
         worst = sorted(((rule_tasks_per_year(r, clean), r["name"]) for r in clean_rules if r["enabled"]), reverse=True)[:3]

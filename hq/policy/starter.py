@@ -27,6 +27,7 @@ STARTER_CADENCE: dict[str, Any] = {
     "maintenance": {"first_days": 180, "first_km": 5000, "interval_days": 180, "interval_km": 10000},
     # 短信/微信免打扰时段: messages due inside it wait until it ends.
     "quiet_hours": {"start": "21:00", "end": "08:30"},
+    "messages_per_week": 5,
     "holidays": ["春节", "劳动节", "中秋节", "国庆节"],
     # 公海: an open lead with no follow-up for 7 days returns to the pool; 5 claims per consultant per day;
     # an approved-defeated customer is recycled to the pool.

@@ -23,6 +23,7 @@ from ..policy.diff import policy_diff
 from ..policy.overrides import overrides_clean, overrides_split
 from ..policy.rules import policy_body_clean, tasks_per_year
 from ..policy.starter import starter_body
+from .messaging import sms_templates_check
 
 log = logging.getLogger(__name__)
 
@@ -113,6 +114,8 @@ def policy_version_publish(*, version: PolicyVersion, actor: User | None = None,
     locked.effective_on = effective_on if effective_on is not None and effective_on > today else None
     kind = locked.template.kind
     body = policy_body_clean(kind, locked.body, for_publish=True)
+    if kind == PolicyKind.CADENCE:
+        sms_templates_check(locked.template.group, body)  # with a live SMS vendor: approved templates only
     now = timezone.now()
     locked.body = body
     locked.status = PolicyVersion.Status.PUBLISHED

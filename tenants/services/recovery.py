@@ -74,8 +74,8 @@ def password_reset_request(*, login: str, ip: str | None) -> None:
         body = _("您正在重置车主CRM密码，请在 10 分钟内打开链接：%(link)s 如非本人操作请忽略。") % {"link": link}
         transaction.on_commit(lambda: send_mail(_("车主CRM 重置密码"), body, None, [user.email or ""]))
     elif user.mobile:
-        send_account_sms(to=user.mobile, body=_("【车主CRM】您的重置密码验证码是 %(code)s，10 分钟内有效，请勿告诉他人。")
-                         % {"code": secret})
+        send_account_sms(to=user.mobile, template="reset_code", params={"code": secret},
+                         text=_("【车主CRM】您的重置密码验证码是 %(code)s，10 分钟内有效，请勿告诉他人。") % {"code": secret})
 
 
 def _invalid() -> DomainError:

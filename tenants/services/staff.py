@@ -51,10 +51,10 @@ def invitation_url(invitation: Invitation) -> str:
 
 def invitation_send(invitation: Invitation) -> None:
     if invitation.mobile:
-        body = _("【车主CRM】%(store)s 邀请您以%(role)s身份加入，请在 7 天内打开链接设置密码：%(url)s") % {
-            "store": invitation.store.name, "role": invitation.get_role_display(), "url": invitation_url(invitation),
-        }
-        send_account_sms(to=invitation.mobile, body=body)
+        params = {"store": invitation.store.name, "role": str(invitation.get_role_display()),
+                  "url": invitation_url(invitation)}
+        body = _("【车主CRM】%(store)s 邀请您以%(role)s身份加入，请在 7 天内打开链接设置密码：%(url)s") % params
+        send_account_sms(to=invitation.mobile, template="invitation", params=params, text=body)
 
 
 def _role_check(role: str) -> None:

@@ -165,7 +165,7 @@ def test_a_new_store_gets_its_people_in_and_one_leaves(page: Any, browser: Any, 
         # the code comes from the log provider's output.
         cs = browser.new_context(locale="zh-CN").new_page()
         cs.set_default_timeout(15000)
-        with caplog.at_level("INFO", logger="crm.cadence.outbox"):
+        with caplog.at_level("INFO", logger="tenants.messaging"):
             cs.goto(f"{live_app.base}/signin/")
             cs.click("#forgot-link")
             cs.fill("#id_login", "139 1234 5603")

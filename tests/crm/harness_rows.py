@@ -192,3 +192,18 @@ ROWS += [
     Case("b.general_manager", "b", customer_path("merge/"), 404, note="A's id asked at B"),
     Case(None, "a", customer_path("merge/"), 302),
 ]
+
+# 免打扰名单: customer service, the GM and the service manager of the store; other stores, groups, HQ, a
+# consultant no. A bad number is refused at its field.
+ROWS += [
+    Case("a.customer_service", "a", "/suppression/", 200),
+    Case("a.general_manager", "a", "/suppression/", 200),
+    Case("a.sales_consultant", "a", "/suppression/", 404),
+    Case("b.general_manager", "a", "/suppression/", 404, note="same group, other store"),
+    Case("c.customer_service", "a", "/suppression/", 404, note="other group"),
+    Case("x.hq_admin", "a", "/suppression/", 404, note="HQ is not store staff"),
+    Case(None, "a", "/suppression/", 302),
+    Case("a.customer_service", "a", "/suppression/", 400, method="post", data={"phone": "12345", "reason": "staff"},
+         note="a malformed number: the page again with the error at the field"),
+    Case("b.general_manager", "a", "/suppression/", 404, method="post", data={"phone": "13800000000", "reason": "staff"}),
+]

@@ -35,7 +35,7 @@ def _code_from_log(caplog: Any) -> str:
 def sms(caplog: Any, django_capture_on_commit_callbacks: Any) -> Any:
     def request(login: str, ip: str = "10.0.0.1") -> str:
         caplog.clear()
-        with caplog.at_level("INFO", logger="crm.cadence.outbox"), django_capture_on_commit_callbacks(execute=True):
+        with caplog.at_level("INFO", logger="tenants.messaging"), django_capture_on_commit_callbacks(execute=True):
             password_reset_request(login=login, ip=ip)
         return _code_from_log(caplog)
 
@@ -107,7 +107,7 @@ def test_requests_are_limited_per_account_and_per_address(world: World, db: Any,
 
 def test_an_unknown_account_gets_the_same_answer_and_nothing_is_sent(world: World, db: Any, caplog: Any) -> None:
     client = client_for(None)
-    with caplog.at_level("INFO", logger="crm.cadence.outbox"):
+    with caplog.at_level("INFO", logger="tenants.messaging"):
         response = client.post("/password/forgot/", {"login": "13999999999"})
     assert response.status_code == 302 and response["Location"].startswith("/password/reset/")
     assert "验证码是" not in caplog.text

@@ -54,7 +54,7 @@ def test_the_gm_invites_by_mobile_and_the_invitee_joins_with_a_new_account(world
 
 def test_the_invitation_sms_goes_through_the_log_provider(world: World, db: Any, caplog: Any,
                                                           django_capture_on_commit_callbacks: Any) -> None:
-    with caplog.at_level("INFO", logger="crm.cadence.outbox"), django_capture_on_commit_callbacks(execute=True):
+    with caplog.at_level("INFO", logger="tenants.messaging"), django_capture_on_commit_callbacks(execute=True):
         invitation = _invite(world)
     text = caplog.text
     assert "139****1003" in text and f"/invite/{invitation.token}/" in text and "A店" in text

@@ -73,7 +73,7 @@ def test_e_mails_go_only_to_customers_with_an_address_and_consent(world: World, 
     assert first.created >= 1
     # Sent once at a daytime hour (address masked in the log); a rerun neither regenerates nor resends.
     OutboxMessage.objects.filter(pk=msg.pk).update(next_attempt_at=at(TODAY, 9))
-    with caplog.at_level(logging.INFO, logger="crm.cadence.outbox"):
+    with caplog.at_level(logging.INFO, logger="tenants.messaging"):
         assert outbox_dispatch(now=at(TODAY, 10)) >= 1
     assert any("L***@example.com" in r.getMessage() for r in caplog.records)
     assert not any("Li.Na@" in r.getMessage() for r in caplog.records)

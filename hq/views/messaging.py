@@ -1,0 +1,106 @@
+"""HQ page 短信设置: the group's SMS account (keys masked), its signatures and templates, and daily volume."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext
+
+from tenants.access import group_for_hq, hq_view
+from tenants.errors import DomainError
+
+from ..forms import SmsAccountForm, SmsSignatureForm, SmsTemplateForm
+from ..services.messaging import (
+    sms_account_save,
+    sms_account_view,
+    sms_registry,
+    sms_signature_save,
+    sms_template_save,
+    sms_volume,
+    sms_volume_days,
+)
+
+
+def _is_admin(request: HttpRequest) -> bool:
+    return bool(request.hq_membership.role == "hq_admin")  # type: ignore[attr-defined]
+
+
+def _page(request: HttpRequest, *, account_form: SmsAccountForm | None = None,
+          signature_form: SmsSignatureForm | None = None, template_form: SmsTemplateForm | None = None,
+          status: int = 200) -> HttpResponse:
+    group = group_for_hq(request)
+    account = sms_account_view(group)
+    signatures, templates = sms_registry(group)
+    choices = [(s.pk, s.name) for s in signatures]
+    initial: dict[str, Any] = {"vendor": account.vendor, "app_id": account.app_id, "endpoint": account.endpoint,
+                               "is_active": account.is_active} if account else {}
+    volume = sms_volume(group)
+    return render(request, "hq/sms.html", {
+        "group": group, "account": account, "signatures": signatures, "templates": templates, "volume": volume,
+        "volume_total": sum(r["n"] for r in volume), "volume_days": sms_volume_days(group), "is_admin": _is_admin(request),
+        "account_form": account_form or SmsAccountForm(initial=initial),
+        "signature_form": signature_form or SmsSignatureForm(),
+        "template_form": template_form or SmsTemplateForm(signatures=choices),
+        "callback_base": request.build_absolute_uri("/sms/callback/"),
+    }, status=status)
+
+
+@hq_view()
+def sms_page(request: HttpRequest) -> HttpResponse:
+    return _page(request)
+
+
+@hq_view(admin=True)
+def sms_account_edit(request: HttpRequest) -> HttpResponse:
+    if request.method != "POST":
+        return redirect("hq:sms")
+    form = SmsAccountForm(request.POST)
+    if form.is_valid():
+        try:
+            sms_account_save(group=group_for_hq(request), actor=request.user, **form.cleaned_data)  # type: ignore[arg-type]
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, gettext("短信账号已保存。"))
+            return redirect("hq:sms")
+    return _page(request, account_form=form, status=400)
+
+
+@hq_view(admin=True)
+def sms_signature_add(request: HttpRequest) -> HttpResponse:
+    if request.method != "POST":
+        return redirect("hq:sms")
+    form = SmsSignatureForm(request.POST)
+    if form.is_valid():
+        try:
+            sms_signature_save(group=group_for_hq(request), **form.cleaned_data)
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, gettext("签名已保存。"))
+            return redirect("hq:sms")
+    return _page(request, signature_form=form, status=400)
+
+
+@hq_view(admin=True)
+def sms_template_add(request: HttpRequest) -> HttpResponse:
+    if request.method != "POST":
+        return redirect("hq:sms")
+    group = group_for_hq(request)
+    choices = [(s.pk, s.name) for s in sms_registry(group)[0]]
+    form = SmsTemplateForm(request.POST, signatures=choices)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            sms_template_save(group=group, signature_id=data["signature"], code=data["code"], name=data["name"],
+                              kind=data["kind"], content=data["content"], status=data["status"],
+                              rule_keys=form.split(data["rule_keys"]), variables=form.split(data["variables"]))
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, gettext("短信模板已保存。"))
+            return redirect("hq:sms")
+    return _page(request, template_form=form, status=400)
