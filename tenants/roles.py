@@ -33,6 +33,9 @@ class Perm:
     SERVICE_ORDERS = "service_orders"
     MANAGE_STORE = "manage_store"
     IMPORT_EXPORT = "import_export"
+    # 个人信息权利请求 (PIPL Art. 44–47): register, export, correct, anonymise. The GM answers for the
+    # store as 个人信息处理者 (Art. 50 requires a way to accept and handle requests); nobody else may.
+    PERSONAL_INFO_REQUESTS = "personal_info_requests"
 
 
 _ALL_STAFF = {Perm.VIEW_STORE, Perm.EDIT_CUSTOMERS}
@@ -43,7 +46,7 @@ STORE_ROLE_PERMS: dict[str, frozenset[str]] = {
         _ALL_STAFF
         | _MANAGERS
         | {Perm.MANAGE_LEADS, Perm.RETURN_VISITS, Perm.COMPLAINTS, Perm.APPROVE_ACTIONS}
-        | {Perm.SERVICE_ORDERS, Perm.MANAGE_STORE}
+        | {Perm.SERVICE_ORDERS, Perm.MANAGE_STORE, Perm.PERSONAL_INFO_REQUESTS}
     ),
     StoreRole.SALES_MANAGER: frozenset(_ALL_STAFF | _MANAGERS | {Perm.MANAGE_LEADS}),
     StoreRole.SALES_CONSULTANT: frozenset(_ALL_STAFF | {Perm.MANAGE_LEADS}),

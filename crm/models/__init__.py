@@ -6,11 +6,12 @@ from .cadence import CadenceRun, FollowUpTask, OutboxMessage
 from .customers import ClassificationPolicy, Customer, CustomerAssignment, SavedView
 from .funnel import FollowUp, Lead, Reception, TestDrive
 from .imports import ImportJob
+from .personal_info import Anonymisation, PersonalInfoRequest, RetentionRun
 from .service import ServiceVisit
 from .vehicles import DocumentKind, MileageReading, Vehicle, VehicleDocument, VehicleOwnership
 
 __all__ = [
-    "Appointment", "KeyReviewCoaching", "KeyReviewItem", "KeyReviewWeek", "DocumentKind", "VehicleDocument",
+    "Anonymisation", "PersonalInfoRequest", "RetentionRun", "Appointment", "KeyReviewCoaching", "KeyReviewItem", "KeyReviewWeek", "DocumentKind", "VehicleDocument",
     "CadenceRun", "ClassificationPolicy", "Complaint", "CorrectiveAction", "Customer", "CustomerAssignment",
     "FollowUp", "FollowUpTask", "ImportJob", "Lead", "MileageReading", "OutboxMessage", "Reception",
     "ReturnVisit", "SavedView", "ServiceVisit", "SurveyAnswer", "TestDrive", "Vehicle", "VehicleOwnership",

@@ -133,7 +133,9 @@ def customer_create(
 
 @transaction.atomic
 def customer_update(*, member: StoreMembership, customer: Customer, **fields: Any) -> Customer:
-    """修改客户资料. The owner changes only through customer_reassign."""
+    """修改客户资料. The owner changes only through customer_reassign; an anonymised customer never again."""
+    if customer.anonymised_at is not None:
+        raise DomainError(_("该客户已匿名化，不能修改资料。"))
     unknown = set(fields) - set(EDITABLE)
     if unknown:
         raise DomainError(f"不能修改字段：{', '.join(sorted(unknown))}")
