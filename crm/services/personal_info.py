@@ -131,6 +131,22 @@ ANONYMISED: tuple[Scrub, ...] = (
 )
 
 
+def _label(model: Any, name: str) -> str:
+    return str(model._meta.get_field(name).verbose_name)
+
+
+def anonymised_fields_table() -> list[dict[str, Any]]:
+    """What anonymisation clears, table by table, for the GM's page (the customer row first)."""
+    rows = [{"table": str(Customer._meta.verbose_name), "fields": [
+        _label(Customer, k) for k in _customer_values(Customer(pk=0))
+        if not k.startswith("name_")], "kept": "gender, region, occupation, age cohort, source, lifecycle, "
+                                               "consultant, value class, loyalty, visit and spend figures"}]
+    rows.insert(1, {"table": str(Vehicle._meta.verbose_name), "fields": [_label(Vehicle, k) for k in ("plate", "vin")], "kept": ANONYMISED[0].kept})
+    rows += [{"table": str(s.model._meta.verbose_name), "fields": [_label(s.model, k) for k in s.values], "kept": s.kept} for s in ANONYMISED[1:]]
+    rows.append({"table": str(VehicleDocument._meta.verbose_name), "fields": [_("记录与文件全部删除")], "kept": ""})
+    return rows
+
+
 @dataclass(frozen=True)
 class AnonymiseResult:
     anonymisation: Anonymisation
@@ -172,8 +188,14 @@ def _anonymise(customer: Customer, *, reason: str, by_user_id: int | None,
     record = Anonymisation.objects.create(customer=customer, request=request, by_user_id=by_user_id,
                                           reason=reason[:300], fields=cleared, rows=rows + len(documents),
                                           files_deleted=len(files), at=now)
-    transaction.on_commit(lambda: [default_storage.delete(p) for p in files])
+    transaction.on_commit(lambda: _delete_files(files))
     return AnonymiseResult(record, files)
+
+
+def _delete_files(paths: list[str]) -> None:
+    """After the commit: the uploaded documents' files (a rollback keeps them with their rows)."""
+    for path in paths:
+        default_storage.delete(path)
 
 
 def _reason(reason: str, *, field: str = "reason") -> str:
@@ -262,7 +284,7 @@ def request_correct(*, member: StoreMembership, request: PersonalInfoRequest, re
     changed = [k for k in fields if getattr(customer, k) != before[k]]
     if not changed:
         raise DomainError(_("没有修改任何内容。"))
-    labels = "、".join(str(Customer._meta.get_field(k).verbose_name) for k in changed)
+    labels = "、".join(_label(Customer, k) for k in changed)
     _close(request, member=member, status=RequestStatus.DONE,
            outcome=_("已更正：%(fields)s。%(reason)s") % {"fields": labels, "reason": why})
     personal_data_accessed(member=member, customer=customer, action="correct", fields=changed)
