@@ -115,7 +115,7 @@ ANONYMISED: tuple[Scrub, ...] = (
           "rule, dates, status, outcome (on-time and overdue figures)"),
     Scrub(OutboxMessage, "customer", {"to": "", "body": "", "last_error": ""}, "channel, status, times"),
     Scrub(ReturnVisit, "customer", {"number": "", "person_name": "", "remark": ""},
-          "rule, dates, status, attempts, satisfied (回访月报)"),
+          "rule, dates, status, attempts, satisfied (the monthly return-visit report)"),
     Scrub(ReturnVisitCall, "visit__customer", {"note": ""}, "outcome, time"),
     Scrub(SurveyAnswer, "visit__customer", {"remark": ""}, "question, answer, rating (per-question satisfaction)"),
     Scrub(Complaint, "customer", {"description": "", "expected_resolution": "", "contact_name": "",
