@@ -43,6 +43,6 @@ def import_raw_files_purge() -> int:
 @shared_task(acks_late=True)
 def personal_info_retention_nightly() -> int:
     """保存期限到期处理 for the store the task was sent for (nightly, via the per-store fan-out)."""
-    from .services.personal_info import retention_run
+    from .personal_info.services import retention_run
 
     return retention_run().anonymised

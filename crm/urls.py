@@ -2,7 +2,8 @@
 
 from django.urls import URLPattern, URLResolver, include, path
 
-from .views import customers, funnel, imports, personal_info, sales_floor, vehicles
+from .personal_info import views as personal_info
+from .views import customers, funnel, imports, sales_floor, vehicles
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("customers/", customers.customer_list_page, name="crm_customer_list"),

@@ -170,7 +170,7 @@ def _assignee_sql(assignee: str) -> str:
 
 
 def _consent_sql(rule: dict[str, Any]) -> str:
-    # An anonymised customer (crm.services.personal_info) is never called or messaged again.
+    # An anonymised customer (crm.personal_info.services) is never called or messaged again.
     return f"(c.anonymised_at IS NULL AND {_channel_consent_sql(rule)})"
 
 

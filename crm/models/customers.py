@@ -62,7 +62,7 @@ class Customer(models.Model):
     classified_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(_("建档时间"), default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
-    # 已匿名化 (crm.services.personal_info): set once, never cleared; the person's data is gone from the row.
+    # 已匿名化 (crm.personal_info.services): set once, never cleared; the person's data is gone from the row.
     anonymised_at = models.DateTimeField(_("匿名化时间"), null=True, blank=True)
 
     class Meta:

@@ -2,7 +2,7 @@
 correct or delete what the store holds about them, and every anonymisation of a customer (on request or
 by the retention job), with who did it, when and why.
 
-The rules live in crm.services.personal_info; these are the records.
+The rules live in crm.personal_info.services; these are the records.
 """
 
 from __future__ import annotations

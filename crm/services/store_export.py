@@ -53,7 +53,7 @@ def table_csv(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
 def store_tables() -> list[tuple[Any, list[Any]]]:
     """Every store table as (model, its exported fields): the crm app's models, raw upload bodies
     (BinaryField) left out. The one list of what a store holds (one customer's file reads it too:
-    crm.selectors.personal_info)."""
+    crm.personal_info.selectors)."""
     return [(model, [f for f in model._meta.concrete_fields if f.get_internal_type() != "BinaryField"])
             for model in apps.get_app_config("crm").get_models()]
 

@@ -134,6 +134,7 @@ def test_the_gm_handles_a_deletion_request_end_to_end(page: Any, live_app: Any, 
         page.goto(live_app.store_url(world.store_a, f"/customers/{customer.pk}/"))
         assert page.locator("#anonymised-badge").inner_text() == "已匿名化"
         assert page.locator("#customer-name").inner_text() == "已匿名化客户"
+        assert page.locator("#anonymised-note").count() == 1 and page.locator("#followup-form").count() == 0
         body = page.locator("body").inner_text()
         assert "郑爽朗" not in body and "zsl2026" not in body and "浙A8D851" not in body
         page.screenshot(path="/tmp/personal-info.png", full_page=True)

@@ -28,7 +28,7 @@ from crm.models import (
     Vehicle,
     VehicleDocument,
 )
-from crm.services.personal_info import request_correct, request_delete, request_register, retention_run
+from crm.personal_info.services import request_correct, request_delete, request_register, retention_run
 from tenants.errors import DomainError
 from tests.conftest import client_for
 

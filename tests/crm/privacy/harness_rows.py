@@ -16,7 +16,7 @@ from tests.harness import Case
 def a_request(world: Any) -> Any:
     """A deletion request for store A's harness customer, registered by A's GM (once per test)."""
     from crm.models import PersonalInfoRequest
-    from crm.services.personal_info import request_register
+    from crm.personal_info.services import request_register
 
     customer = a_customer(world)
     with tenant_context(world.store_a):

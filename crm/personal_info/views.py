@@ -20,9 +20,10 @@ from tenants.roles import Perm
 
 from ..access import staff_names
 from ..forms import run_form
-from ..forms_personal_info import CorrectionForm, ReasonForm, RequestRegisterForm
 from ..models.personal_info import RequestKind, RequestStatus
-from ..selectors.personal_info import (
+from ..views.common import member_of, store_id
+from .forms import CorrectionForm, ReasonForm, RequestRegisterForm
+from .selectors import (
     REQUEST_WORKING_DAYS,
     closed_requests,
     customer_file_xlsx,
@@ -33,7 +34,7 @@ from ..selectors.personal_info import (
     store_calendar,
     working_days_left,
 )
-from ..services.personal_info import (
+from .services import (
     anonymised_fields_table,
     personal_data_accessed,
     request_answer_access,
@@ -42,7 +43,6 @@ from ..services.personal_info import (
     request_refuse,
     request_register,
 )
-from .common import member_of, store_id
 
 PERM = Perm.PERSONAL_INFO_REQUESTS
 

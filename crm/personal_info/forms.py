@@ -1,5 +1,5 @@
-"""Forms of the personal-information request pages (crm.views.personal_info): they parse what was typed;
-crm.services.personal_info decides the rules (run_form puts its errors back on their fields)."""
+"""Forms of the personal-information request pages (crm.personal_info.views): they parse what was typed;
+crm.personal_info.services decides the rules (run_form puts its errors back on their fields)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import Customer
-from .models.personal_info import IdentityCheck, RequesterRelation, RequestKind
+from ..models import Customer
+from ..models.personal_info import IdentityCheck, RequesterRelation, RequestKind
 
 _SM = {"class": "form-control"}
 _SEL = {"class": "form-select"}
@@ -47,7 +47,7 @@ class RequestRegisterForm(forms.Form):
     def clean_mobile(self) -> Customer:
         from tenants.errors import DomainError
 
-        from .validators import clean_mobile
+        from ..validators import clean_mobile
 
         try:
             mobile = clean_mobile(self.cleaned_data.get("mobile") or "")

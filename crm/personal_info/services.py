@@ -54,8 +54,9 @@ from ..models.personal_info import (
     RequestStatus,
     RetentionRun,
 )
+from ..services.customers import customer_update
 from ..validators import not_in_future
-from .customers import customer_update
+from .selectors import open_business, request_due_on, retention_candidates, retention_cutoff, retention_years
 
 # ------------------------------------------------------------------ the access-log call site
 
@@ -227,9 +228,7 @@ def request_register(*, member: StoreMembership, customer: Customer, kind: str, 
                      requester_relation: str = RequesterRelation.SELF, identity_check: str,
                      identity_note: str = "", details: str, received_on: dt.date) -> PersonalInfoRequest:
     """登记个人信息权利请求: who asked, how their identity was checked, what they asked, the day it came in;
-    the deadline is the 15th working day after (crm.selectors.personal_info.request_due_on)."""
-    from ..selectors.personal_info import request_due_on
-
+    the deadline is the 15th working day after (crm.personal_info.selectors.request_due_on)."""
     _gm(member)
     if customer.anonymised_at is not None:
         raise DomainError(_("该客户已匿名化，本店不再持有其个人信息。"))
@@ -306,8 +305,6 @@ def request_delete(*, member: StoreMembership, request: PersonalInfoRequest, rea
     """删除 (Art. 47): anonymise the customer (see the module docstring) and close the request, in one
     transaction. Refused while business is open (an unclosed complaint, an open lead, a booked
     appointment): the customer must be answered first, and then nothing can be half-done."""
-    from ..selectors.personal_info import open_business
-
     _gm(member)
     _open(request, RequestKind.DELETION)
     why = _reason(reason)
@@ -327,17 +324,10 @@ def request_delete(*, member: StoreMembership, request: PersonalInfoRequest, rea
 
 def retention_run(*, today: dt.date | None = None) -> RetentionRun:
     """保存期限到期处理 (nightly, per store): anonymise every customer past the retention period with no
-    open business (crm.selectors.personal_info.retention_candidates), and report the counts on the
+    open business (crm.personal_info.selectors.retention_candidates), and report the counts on the
     RetentionRun row. Once per store day: a finished run of the day is returned as it is; an unfinished
     one (a killed worker) carries on. Each customer is anonymised in its own transaction, so one failure
     undoes nothing already done, and a customer who got open business meanwhile is skipped."""
-    from ..selectors.personal_info import (
-        open_business,
-        retention_candidates,
-        retention_cutoff,
-        retention_years,
-    )
-
     today = today or timezone.localdate()
     years = retention_years()
     run, _created = RetentionRun.objects.get_or_create(
