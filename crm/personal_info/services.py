@@ -13,6 +13,7 @@ request (Art. 47) without breaking the store's history (repair orders and vehicl
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from dataclasses import dataclass
 from typing import Any
 
@@ -57,6 +58,8 @@ from ..models.personal_info import (
 from ..services.customers import customer_update
 from ..validators import not_in_future
 from .selectors import open_business, request_due_on, retention_candidates, retention_cutoff, retention_years
+
+logger = logging.getLogger(__name__)
 
 # ------------------------------------------------------------------ the access-log call site
 
@@ -347,4 +350,6 @@ def retention_run(*, today: dt.date | None = None) -> RetentionRun:
         RetentionRun.objects.filter(pk=run.pk).update(anonymised=run.anonymised, candidates=run.candidates)
     run.finished_at = timezone.now()
     run.save(update_fields=["candidates", "anonymised", "skipped", "finished_at"])
+    logger.info("retention run %s: %s past %s years, %s anonymised, %s skipped (open business)",
+                run.run_on, run.candidates, run.retention_years, run.anonymised, run.skipped)
     return run

@@ -342,3 +342,26 @@ def test_a_new_store_gets_the_tables(world: Any) -> None:
         assert PersonalInfoRequest.objects.count() == 0 and RetentionRun.objects.count() == 0
         assert Anonymisation.objects.count() == 0
         assert Customer.objects.filter(anonymised_at__isnull=False).count() == 0
+
+
+def test_the_deadline_follows_the_groups_calendar_corrections(world: Any, member: Any, clock: Any) -> None:
+    """HQ marks Monday 2026-10-12 a holiday for group X: day 7 moves to 10-13, so day 15 is Friday 10-23.
+    Store C (group Y) keeps Thursday 10-22."""
+    from hq.services.calendar import calendar_day_set
+
+    calendar_day_set(group=world.group_x, day=dt.date(2026, 10, 12), is_working=False, name="集团调休")
+    with tenant_context(world.store_a):
+        assert _register(member, _customer(member, 520)).due_on == dt.date(2026, 10, 23)
+    with tenant_context(world.store_c):
+        c = services.customer_create(member=member("c.sales_manager"), name="吴", mobile=mobile(521))
+        r = request_register(member=member("c.general_manager"), customer=c, kind="access", requester_name="吴",
+                             identity_check="sms_code", details="查阅", received_on=dt.date(2026, 9, 25))
+        assert r.due_on == dt.date(2026, 10, 22)
+
+
+def test_the_anonymised_customer_gets_no_more_calls_or_messages(world: Any, member: Any, clock: Any) -> None:
+    """The cadence's consent check (crm.cadence.sql) leaves anonymised customers out of every rule."""
+    from crm.cadence.sql import _consent_sql
+
+    for channel in ("call", "sms", "email", "wechat"):
+        assert _consent_sql({"channel": channel}).startswith("(c.anonymised_at IS NULL AND ")
