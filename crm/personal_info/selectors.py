@@ -182,7 +182,8 @@ def customer_dossier(customer: Customer) -> list[Section]:
             q = Q()
             for path in paths:
                 q |= Q(**{path: customer})
-            objs = list(model._default_manager.filter(q).distinct().order_by("pk"))
+            related = [f.name for f in fields if f.is_relation]  # shown by name: one join, not a query per row
+            objs = list(model._default_manager.filter(q).select_related(*related).distinct().order_by("pk"))
         if not objs:
             continue
         shown = [f for f in fields if f.attname not in _SKIP_COLUMNS]
