@@ -137,7 +137,7 @@ def request_correct_view(request: HttpRequest, pk: int) -> HttpResponse:
     form = CorrectionForm(request.POST)
 
     def correct(pi: object, d: dict[str, object]) -> object:
-        fields = {k: d[k] if d[k] is not None else None for k in CorrectionForm.FIELDS}
+        fields = {k: d[k] for k in CorrectionForm.FIELDS}
         return request_correct(member=member, request=pi, reason=str(d["reason"]), **fields)  # type: ignore[arg-type]
     return _act(request, pk, "correct_form", form, correct, _("已更正，请求已办结。"))
 

@@ -365,3 +365,23 @@ def test_the_anonymised_customer_gets_no_more_calls_or_messages(world: Any, memb
 
     for channel in ("call", "sms", "email", "wechat"):
         assert _consent_sql({"channel": channel}).startswith("(c.anonymised_at IS NULL AND ")
+
+
+def test_an_access_request_is_answered_and_a_refusal_needs_its_reason(world: Any, member: Any, clock: Any) -> None:
+    with tenant_context(world.store_a):
+        access = _register(member, _customer(member, 530), kind="access", details="要求复制个人信息")
+        other = _register(member, _customer(member, 531), kind="deletion")
+    gm = client_for(world.user("a.general_manager"), world.host(world.store_a))
+    empty = gm.post(f"/privacy/requests/{access.pk}/answer/", {"reason": ""})
+    assert empty.status_code == 400 and "请填写原因" in empty.content.decode()
+    assert gm.post(f"/privacy/requests/{access.pk}/answer/", {"reason": "到店交付纸质副本"}).status_code == 302
+    assert gm.post(f"/privacy/requests/{other.pk}/refuse/", {"reason": ""}).status_code == 400
+    assert gm.post(f"/privacy/requests/{other.pk}/refuse/", {"reason": "身份无法核实"}).status_code == 302
+    with tenant_context(world.store_a):
+        access.refresh_from_db()
+        other.refresh_from_db()
+    assert (access.status, access.outcome) == ("done", "到店交付纸质副本")
+    assert (other.status, other.outcome) == ("refused", "身份无法核实")
+    assert other.closed_by_id == world.user("a.general_manager").pk
+    closed = gm.get("/privacy/requests/").content.decode().split('id="closed-requests"')[1]
+    assert f'data-request="{access.pk}"' in closed and "已拒绝" in closed
