@@ -116,3 +116,8 @@ class RetentionRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.run_on} {self.anonymised}/{self.candidates}"
+
+    @property
+    def remaining(self) -> int:
+        """Past the period but beyond the night's batch: they go on the next nights."""
+        return max(0, self.candidates - self.anonymised - self.skipped)

@@ -385,3 +385,16 @@ def test_an_access_request_is_answered_and_a_refusal_needs_its_reason(world: Any
     assert other.closed_by_id == world.user("a.general_manager").pk
     closed = gm.get("/privacy/requests/").content.decode().split('id="closed-requests"')[1]
     assert f'data-request="{access.pk}"' in closed and "已拒绝" in closed
+
+
+def test_a_night_anonymises_at_most_its_batch_and_the_rest_follow(world: Any, member: Any, settings: Any) -> None:
+    settings.PERSONAL_INFO_RETENTION_BATCH = 2
+    with tenant_context(world.store_a):
+        old = [_old_customer(member, 540 + i) for i in range(3)]  # last contact 2023-03-01
+        with time_machine.travel(dt.datetime(2027, 1, 5, 2, 30, tzinfo=SHANGHAI), tick=False):
+            first = retention_run()
+        assert (first.candidates, first.anonymised, first.remaining) == (3, 2, 1)
+        with time_machine.travel(dt.datetime(2027, 1, 6, 2, 30, tzinfo=SHANGHAI), tick=False):
+            second = retention_run()
+        assert (second.candidates, second.anonymised, second.remaining) == (1, 1, 0)
+        assert Customer.objects.filter(pk__in=[c.pk for c in old], anonymised_at__isnull=True).count() == 0
