@@ -274,8 +274,17 @@ def retention_candidates(*, today: dt.date | None = None, years: int | None = No
     business (open_business_q)."""
     today = today or timezone.localdate()
     cutoff = retention_cutoff(today, years if years is not None else retention_years())
-    expired = with_last_contact(Customer.objects.filter(anonymised_at__isnull=True))
-    return expired.filter(last_contact__lt=cutoff).exclude(open_business_q()).order_by("pk")  # type: ignore[misc]
+    return past_retention(cutoff).exclude(open_business_q()).order_by("pk")
+
+
+def past_retention(cutoff: dt.date) -> QuerySet[Customer]:
+    """Customers not anonymised whose last contact is before `cutoff`. The record's own dates come first:
+    a customer made or in the workshop since the cutoff cannot be past it, and the latest-contact
+    subqueries then run only for the rest."""
+    since = dt.datetime.combine(cutoff, dt.time.min, tzinfo=timezone.get_current_timezone())
+    qs = Customer.objects.filter(anonymised_at__isnull=True, created_at__lt=since).filter(
+        Q(last_visit_on__isnull=True) | Q(last_visit_on__lt=cutoff))
+    return with_last_contact(qs).filter(last_contact__lt=cutoff)  # type: ignore[misc]
 
 
 def retention_overview(*, today: dt.date | None = None) -> dict[str, Any]:
@@ -286,8 +295,7 @@ def retention_overview(*, today: dt.date | None = None) -> dict[str, Any]:
     today = today or timezone.localdate()
     years = retention_years()
     cutoff = retention_cutoff(today, years)
-    expired = with_last_contact(Customer.objects.filter(anonymised_at__isnull=True))
-    expired = expired.filter(last_contact__lt=cutoff)  # type: ignore[misc]
+    expired = past_retention(cutoff)
     due = expired.exclude(open_business_q()).count()
     return {"years": years, "cutoff": cutoff, "due": due, "held": expired.count() - due,
             "anonymised_total": Customer.objects.filter(anonymised_at__isnull=False).count(),
