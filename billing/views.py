@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from tenants.access import group_for_hq, hq_view
 from tenants.errors import DomainError
+from tenants.requests import hq_membership_of
 from tenants.roles import GroupRole
 
 from . import services
@@ -41,7 +42,7 @@ def billing_page(request: HttpRequest) -> HttpResponse:
         "billable_stores": billable_store_count(group.pk),
         "overview": stripe_overview_for_group(group),
         "audit_log": audit_log_for_group(group),
-        "is_admin": request.hq_membership.role == GroupRole.HQ_ADMIN,  # type: ignore[attr-defined]
+        "is_admin": hq_membership_of(request).role == GroupRole.HQ_ADMIN,
     }
     return render(request, "billing/page.html", ctx)
 

@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy
 
 
 class CrmConfig(AppConfig):
     name = "crm"
-    verbose_name = "门店CRM"
+    verbose_name = gettext_lazy("门店CRM")
 
     def ready(self) -> None:
         # The `trigram_similar` lookup without installing django.contrib.postgres (config is shared).

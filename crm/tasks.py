@@ -5,15 +5,17 @@ from __future__ import annotations
 from celery import shared_task
 
 from .models import ImportJob
+from .privacy import Origin
 from .services.classification import classification_recompute_store
 from .services.imports import import_run
 
 
 @shared_task(acks_late=True)
-def import_job_run(job_id: int, consultant_id: int | None = None) -> None:
-    """导入任务: import the valid rows of a previewed file."""
+def import_job_run(job_id: int, consultant_id: int | None = None, ip: str | None = None,
+                   user_agent: str = "") -> None:
+    """导入任务: import the valid rows of a previewed file (`ip`/`user_agent`: who confirmed, for the access log)."""
     job = ImportJob.objects.get(pk=job_id)
-    import_run(job=job, consultant_id=consultant_id)
+    import_run(job=job, consultant_id=consultant_id, origin=Origin(ip=ip, user_agent=user_agent))
 
 
 @shared_task(acks_late=True)

@@ -3,7 +3,7 @@
 from django.urls import URLPattern, URLResolver, include, path
 
 from .personal_info import views as personal_info
-from .views import customers, funnel, imports, sales_floor, vehicles
+from .views import customers, funnel, imports, privacy, sales_floor, vehicles
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("customers/", customers.customer_list_page, name="crm_customer_list"),
@@ -14,6 +14,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("customers/import/<int:pk>/confirm/", imports.import_job_confirm, name="crm_import_confirm"),
     path("customers/export.<str:fmt>", imports.export_view, name="crm_export"),
     path("customers/<int:pk>/", customers.customer_detail, name="crm_customer_detail"),
+    path("customers/<int:pk>/reveal/", privacy.phone_reveal_view, name="crm_phone_reveal"),
     path("customers/<int:pk>/edit/", customers.customer_edit, name="crm_customer_edit"),
     path("customers/<int:pk>/reassign/", customers.customer_reassign_view, name="crm_customer_reassign"),
     path("customers/<int:pk>/vehicles/", customers.vehicle_new, name="crm_vehicle_new"),
@@ -45,6 +46,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("leads/<int:pk>/<str:action>/", funnel.lead_action, name="crm_lead_action"),
     path("today/", funnel.today_page, name="crm_today"),
     path("supervision/", funnel.supervision_page, name="crm_supervision"),
+    path("privacy/access-log/", privacy.access_log_page, name="crm_access_log"),
+    path("privacy/access-log/export.<str:fmt>", privacy.access_log_export, name="crm_access_log_export"),
     # 个人信息权利请求 (PIPL Art. 44–47) and 保存期限, for the GM.
     path("privacy/requests/", personal_info.request_list, name="privacy_requests"),
     path("privacy/requests/new/", personal_info.request_new, name="privacy_request_new"),

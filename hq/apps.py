@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy
 
 
 class HqConfig(AppConfig):
     name = "hq"
-    verbose_name = "集团总部"
+    verbose_name = gettext_lazy("集团总部")
 
     def ready(self) -> None:
         # Providers register their figures in the catalogue when imported: every process needs them.

@@ -2,7 +2,8 @@ from __future__ import annotations
 
 import json
 import uuid
-from typing import Any
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils.translation import gettext
@@ -11,6 +12,9 @@ from django.utils.translation import gettext_lazy as _
 from tenants.validators import DEFAULT_BRANDS
 
 from .policy.catalog import ASSIGNEES, CHANNELS, GRADES, OUTCOMES, REPEAT_UNTIL, TRIGGERS, VALUE_CLASSES
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class StoreOnboardForm(forms.Form):
@@ -36,7 +40,7 @@ class StoreOnboardForm(forms.Form):
 
 # ------------------------------------------------------------------ 跟进节奏: one form per rule
 
-def _choices(d: dict[str, str]) -> list[tuple[str, str]]:
+def _choices(d: Mapping[str, StrOrPromise]) -> list[tuple[str, StrOrPromise]]:
     return list(d.items())
 
 
@@ -85,8 +89,9 @@ class CadenceRuleForm(forms.Form):
         """The rule in one line for its collapsed card: 触发事件 · 偏移 N 天 · 方式 · 执行人."""
         rule = self.initial
         trigger = TRIGGERS.get(rule.get("trigger") or "")
-        return " · ".join([trigger.label if trigger else "", gettext("偏移 %(n)s 天") % {"n": rule.get("offset_days")},
-                           CHANNELS.get(rule.get("channel") or "", ""), ASSIGNEES.get(rule.get("assignee") or "", "")])
+        return " · ".join([str(trigger.label) if trigger else "", gettext("偏移 %(n)s 天") % {"n": rule.get("offset_days")},
+                           str(CHANNELS.get(rule.get("channel") or "", "")),
+                           str(ASSIGNEES.get(rule.get("assignee") or "", ""))])
 
     @staticmethod
     def initial_for(rule: dict[str, Any]) -> dict[str, Any]:

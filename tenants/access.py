@@ -14,11 +14,13 @@ from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext, gettext_lazy
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 
 from . import hooks
 from .models import DealerGroup, GroupMembership, Store, StoreMembership
+from .requests import HqRequest, StoreRequest
 from .roles import READ_ONLY_PERMS, GroupRole, role_allows
 
 F = TypeVar("F", bound=Callable[..., HttpResponse])
@@ -45,7 +47,7 @@ def store_membership(request: HttpRequest) -> StoreMembership | None:
 def read_only_reason(store: Store) -> str | None:
     """Why this store accepts no changes now, or None. Suspension, or the group's billing lapsed."""
     if store.status == Store.Status.SUSPENDED:
-        return "本门店已被集团暂停，当前为只读状态：可以查看，不能修改。"
+        return gettext("本门店已被集团暂停，当前为只读状态：可以查看，不能修改。")
     return hooks.first_answer("store_read_only_reason", store=store)  # billing: a lapsed subscription
 
 
@@ -53,7 +55,7 @@ def check_store_access(request: HttpRequest, perm: str) -> StoreMembership:
     """Return the membership if the user may do `perm` here; raise Http404 otherwise."""
     membership = store_membership(request)
     if membership is None or not role_allows(membership.role, perm):
-        raise Http404("页面不存在")
+        raise Http404(gettext("页面不存在"))
     return membership
 
 
@@ -66,7 +68,7 @@ class StoreReadOnly(Exception):
 def check_store_writable(request: HttpRequest, perm: str) -> None:
     if request.method in SAFE_METHODS or perm in READ_ONLY_PERMS:
         return
-    store = cast(Store, request.tenant)  # type: ignore[attr-defined]
+    store = cast(StoreRequest, request).tenant
     reason = read_only_reason(store)
     if reason:
         raise StoreReadOnly(reason)
@@ -79,10 +81,10 @@ def store_view(perm: str) -> Callable[[F], F]:
         @wraps(view)
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             if getattr(request, "tenant", None) is None:
-                raise Http404("页面不存在")
+                raise Http404(gettext("页面不存在"))
             if not request.user.is_authenticated:
                 return redirect_to_login(request.build_absolute_uri(), _signin_url(request))
-            request.member = check_store_access(request, perm)  # type: ignore[attr-defined]
+            cast(StoreRequest, request).member = check_store_access(request, perm)
             try:
                 check_store_writable(request, perm)
             except StoreReadOnly as exc:
@@ -104,7 +106,7 @@ def _signin_url(request: HttpRequest) -> str:
 class HasStorePerm(BasePermission):
     """DRF: the view's `store_perm` must be allowed to the caller at this store."""
 
-    message = "未找到。"
+    message = gettext_lazy("未找到。")
 
     def has_permission(self, request: Request, view: Any) -> bool:
         perm = getattr(view, "store_perm", None)
@@ -112,7 +114,7 @@ class HasStorePerm(BasePermission):
             raise Http404
         if not request.user or not request.user.is_authenticated:
             return False  # DRF answers 401: sign in or send a token
-        request.member = check_store_access(request, perm)  # type: ignore[attr-defined]
+        cast(StoreRequest, request).member = check_store_access(request, perm)
         check_store_writable(request, perm)
         return True
 
@@ -125,7 +127,7 @@ def hq_membership(request: HttpRequest, *, admin: bool = False, only_group_id: i
     `only_group_id` binds the answer to one group (an HQ API token is issued for one group)."""
     user = request.user
     if not user.is_authenticated or getattr(request, "tenant", None) is not None:
-        raise Http404("页面不存在")
+        raise Http404(gettext("页面不存在"))
     qs = GroupMembership.objects.select_related("group").filter(user=user)
     if only_group_id is not None:
         qs = qs.filter(group_id=only_group_id)
@@ -134,7 +136,7 @@ def hq_membership(request: HttpRequest, *, admin: bool = False, only_group_id: i
     wanted = request.GET.get("group") or request.session.get("hq_group")
     membership = next((m for m in memberships if m.group.code == wanted), memberships[0] if memberships else None)
     if membership is None or (admin and membership.role != GroupRole.HQ_ADMIN):
-        raise Http404("页面不存在")
+        raise Http404(gettext("页面不存在"))
     return membership
 
 
@@ -145,8 +147,8 @@ def hq_view(*, admin: bool = False) -> Callable[[F], F]:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             membership = hq_membership(request, admin=admin)
-            request.hq_membership = membership  # type: ignore[attr-defined]
-            request.hq_group = membership.group  # type: ignore[attr-defined]
+            cast(HqRequest, request).hq_membership = membership
+            cast(HqRequest, request).hq_group = membership.group
             return view(request, *args, **kwargs)
 
         wrapped.hq_access = "admin" if admin else "member"  # type: ignore[attr-defined]
@@ -158,7 +160,7 @@ def hq_view(*, admin: bool = False) -> Callable[[F], F]:
 class IsHqMember(BasePermission):
     """DRF: caller is HQ of a group; `hq_admin_only` on the view narrows to admins."""
 
-    message = "未找到。"
+    message = gettext_lazy("未找到。")
 
     def has_permission(self, request: Request, view: Any) -> bool:
         if not request.user or not request.user.is_authenticated:
@@ -166,10 +168,10 @@ class IsHqMember(BasePermission):
         admin = getattr(view, "hq_admin_only", False) and request.method not in SAFE_METHODS
         token_group = getattr(request.auth, "group_id", None)  # an HQ token answers for its own group only
         membership = hq_membership(request, admin=admin, only_group_id=token_group)
-        request.hq_group = membership.group  # type: ignore[attr-defined]
-        request.hq_membership = membership  # type: ignore[attr-defined]
+        cast(HqRequest, request).hq_group = membership.group
+        cast(HqRequest, request).hq_membership = membership
         return True
 
 
 def group_for_hq(request: HttpRequest) -> DealerGroup:
-    return cast(DealerGroup, request.hq_group)  # type: ignore[attr-defined]
+    return cast(HqRequest, request).hq_group

@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy
 
 from .models import ApiToken, DealerGroup, Domain, GroupMembership, Invitation, Store, StoreMembership, User
 
@@ -50,7 +51,7 @@ class UserAdmin(BaseUserAdmin):
     search_fields = ["name", "mobile", "email"]
     fieldsets = (
         (None, {"fields": ("name", "mobile", "email", "password")}),
-        ("权限", {"fields": ("is_active", "is_staff", "is_superuser")}),
+        (gettext_lazy("权限"), {"fields": ("is_active", "is_staff", "is_superuser")}),
     )
     add_fieldsets = ((None, {"fields": ("name", "mobile", "email", "password1", "password2")}),)
 
@@ -69,4 +70,4 @@ class StoreMembershipAdmin(admin.ModelAdmin):
 
 admin.site.register(Invitation)
 admin.site.register(ApiToken)
-admin.site.site_header = "车主CRM 平台运营"
+admin.site.site_header = gettext_lazy("车主CRM 平台运营")

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import set_urlconf
 from django.utils import timezone
+from django.utils.translation import gettext
 from django_tenants.middleware.main import TenantMainMiddleware
 
 from tenants.db import tenant_connection
@@ -52,7 +53,7 @@ class StoreMiddleware(TenantMainMiddleware):
             request.urlconf = settings.PUBLIC_SCHEMA_URLCONF  # type: ignore[attr-defined]
             set_urlconf(request.urlconf)  # type: ignore[attr-defined]
             return None
-        raise Http404("未找到该门店")
+        raise Http404(gettext("未找到该门店"))
 
 
 class FriendlyErrorMiddleware:

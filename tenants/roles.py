@@ -33,6 +33,8 @@ class Perm:
     SERVICE_ORDERS = "service_orders"
     MANAGE_STORE = "manage_store"
     IMPORT_EXPORT = "import_export"
+    # 个人信息访问记录 (PIPL access log): the GM only, read even while the store is read-only.
+    VIEW_ACCESS_LOG = "view_access_log"
     # 个人信息权利请求 (PIPL Art. 44–47): register, export, correct, anonymise. The GM answers for the
     # store as 个人信息处理者 (Art. 50 requires a way to accept and handle requests); nobody else may.
     PERSONAL_INFO_REQUESTS = "personal_info_requests"
@@ -46,7 +48,7 @@ STORE_ROLE_PERMS: dict[str, frozenset[str]] = {
         _ALL_STAFF
         | _MANAGERS
         | {Perm.MANAGE_LEADS, Perm.RETURN_VISITS, Perm.COMPLAINTS, Perm.APPROVE_ACTIONS}
-        | {Perm.SERVICE_ORDERS, Perm.MANAGE_STORE, Perm.PERSONAL_INFO_REQUESTS}
+        | {Perm.SERVICE_ORDERS, Perm.MANAGE_STORE, Perm.VIEW_ACCESS_LOG, Perm.PERSONAL_INFO_REQUESTS}
     ),
     StoreRole.SALES_MANAGER: frozenset(_ALL_STAFF | _MANAGERS | {Perm.MANAGE_LEADS}),
     StoreRole.SALES_CONSULTANT: frozenset(_ALL_STAFF | {Perm.MANAGE_LEADS}),
@@ -62,7 +64,7 @@ STORE_ROLE_PERMS: dict[str, frozenset[str]] = {
 }
 
 # Actions still allowed while a store is read-only (suspended, or billing lapsed).
-READ_ONLY_PERMS = frozenset({Perm.VIEW_STORE, Perm.VIEW_ALL_CUSTOMERS, Perm.SUPERVISE})
+READ_ONLY_PERMS = frozenset({Perm.VIEW_STORE, Perm.VIEW_ALL_CUSTOMERS, Perm.SUPERVISE, Perm.VIEW_ACCESS_LOG})
 
 
 def role_allows(role: str, perm: str) -> bool:

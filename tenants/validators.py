@@ -45,6 +45,20 @@ def format_cn_mobile(value: str | None) -> str:
     return f"{value[:3]} {value[3:7]} {value[7:]}"
 
 
+def mask_cn_mobile(value: str | None) -> str:
+    """138****8000: a phone number as staff see it by default (PIPL 个人信息保护法, least exposure).
+
+    The one masking rule: the first three and last four digits stay, the middle is starred. Anything
+    shorter than seven characters is starred whole, so a fragment never shows more than a full number.
+    The full number is shown only through the recorded reveal (crm.privacy.phone_reveal)."""
+    text = (value or "").strip()
+    if not text:
+        return ""
+    if len(text) < 7:
+        return "*" * len(text)
+    return f"{text[:3]}{'*' * (len(text) - 7)}{text[-4:]}"
+
+
 DEFAULT_BRANDS = (
     "一汽-大众", "上汽大众", "东风日产", "广汽丰田", "一汽丰田", "东风本田", "广汽本田", "别克", "雪佛兰",
     "宝马", "奔驰", "奥迪", "比亚迪", "吉利", "长安", "红旗", "东风标致", "理想", "蔚来", "小鹏",

@@ -23,6 +23,19 @@ ROOT = __import__("pathlib").Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: Any, django_db_blocker: Any, django_db_keepdb: bool) -> Iterator[None]:
+    """pytest-django sets up a test database only if a collected test asks for `db`; a run of browser tests
+    alone asks only for the committed `world`, so set the default database up here in that case."""
+    from django.db import connection
+    from django.test.utils import setup_databases
+
+    if not connection.settings_dict["NAME"].startswith("test_"):
+        with django_db_blocker.unblock():
+            setup_databases(verbosity=0, interactive=False, aliases={"default"}, keepdb=django_db_keepdb)
+    yield
+
+
+@pytest.fixture(scope="session")
 def world(django_db_setup: Any, django_db_blocker: Any) -> World:
     """Two groups, three stores and users of every role, committed once per test database."""
     with django_db_blocker.unblock():
@@ -313,3 +326,14 @@ def redis_cache() -> Iterator[Any]:
 
 
 __all__ = ["PASSWORD", "client_for", "wait_for"]
+
+
+@pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    """A request in English (language cookie) leaves English active in this thread: the next test
+    starts again from the site language, as a fresh worker process would."""
+    yield
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)

@@ -16,6 +16,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from tenants.access import HasStorePerm
+from tenants.api.fields import MaskedPhoneField
+from tenants.requests import member_of
 from tenants.roles import Perm
 from tenants.staff import StoreStaffField
 
@@ -36,6 +38,8 @@ from .visits import return_visit_record, visit_open_call
 
 class VisitOut(serializers.ModelSerializer[ReturnVisit]):
     customer_name = serializers.CharField(source="customer.name")
+    # 138****8000; the full number through POST /api/customers/<customer_id>/reveal/ (field visit_number).
+    number_masked = MaskedPhoneField(source="number")
     answers = serializers.SerializerMethodField()
     # The open call's date, window and assignee (the cadence task); null once the visit has ended.
     next_call_on = serializers.SerializerMethodField()
@@ -45,7 +49,7 @@ class VisitOut(serializers.ModelSerializer[ReturnVisit]):
     class Meta:
         model = ReturnVisit
         fields = ["id", "subject", "rule_key", "rule_name", "customer_id", "customer_name", "vehicle_id",
-                  "service_visit_id", "event_date", "due_date", "next_call_on", "call_window", "number",
+                  "service_visit_id", "event_date", "due_date", "next_call_on", "call_window", "number_masked",
                   "assignee_id", "status", "attempts", "person_called", "person_name", "survey_version_id",
                   "survey_version_number", "satisfied", "complaint_raised", "remark", "completed_at",
                   "policy_version_number", "answers"]
@@ -95,7 +99,7 @@ class VisitQueue(APIView):
     @extend_schema(responses=VisitOut(many=True))
     def get(self, request: Request) -> Response:
         mine = request.query_params.get("mine") == "1"
-        qs = visit_queue(day=timezone.localdate(), assignee_id=request.member.user_id if mine else None)  # type: ignore[attr-defined]
+        qs = visit_queue(day=timezone.localdate(), assignee_id=member_of(request).user_id if mine else None)
         return Response(VisitOut(qs.prefetch_related("answers")[:500], many=True).data)
 
 
@@ -116,7 +120,7 @@ class VisitRecord(APIView):
     def post(self, request: Request, pk: int) -> Response:
         body = RecordIn(data=request.data)
         body.is_valid(raise_exception=True)
-        visit = return_visit_record(member=request.member, visit=get_visit(pk), **body.validated_data)  # type: ignore[attr-defined]
+        visit = return_visit_record(member=member_of(request), visit=get_visit(pk), **body.validated_data)
         return Response(VisitOut(visit).data)
 
 
@@ -135,6 +139,8 @@ class TransitionOut(serializers.ModelSerializer[ComplaintTransition]):
 
 class ComplaintOut(serializers.ModelSerializer[Complaint]):
     code = serializers.CharField(read_only=True)
+    # Masked; the full number through POST /api/customers/<customer_id>/reveal/ (field complaint_phone).
+    contact_phone_masked = MaskedPhoneField(source="contact_phone")
     customer_name = serializers.CharField(source="customer.name")
     allowed_actions = serializers.SerializerMethodField()
 
@@ -142,7 +148,7 @@ class ComplaintOut(serializers.ModelSerializer[Complaint]):
         model = Complaint
         fields = ["id", "code", "channel", "customer_id", "customer_name", "vehicle_id", "return_visit_id",
                   "service_visit_id", "object_model", "object_stage", "staff_involved_id", "description",
-                  "expected_resolution", "contact_name", "contact_phone", "read_back_confirmed", "state",
+                  "expected_resolution", "contact_name", "contact_phone_masked", "read_back_confirmed", "state",
                   "reported_at", "received_at", "first_reply_at", "reply_promised_at", "departments",
                   "cause_category", "cause_detail", "responsible_party", "solution", "carried_out_note",
                   "satisfaction", "closed_at", "reopen_count", "sla_policy_version_id", "sla_policy_version_number",
@@ -201,7 +207,7 @@ class Complaints(APIView):
     @extend_schema(responses=ComplaintOut(many=True),
                    parameters=[OpenApiParameter("state", str), OpenApiParameter("escalated", bool)])
     def get(self, request: Request) -> Response:
-        qs = complaint_list(member=request.member, state=request.query_params.get("state", ""),  # type: ignore[attr-defined]
+        qs = complaint_list(member=member_of(request), state=request.query_params.get("state", ""),
                             escalated=request.query_params.get("escalated") in ("1", "true"))
         return Response(ComplaintOut(qs[:500], many=True).data)
 
@@ -210,10 +216,10 @@ class Complaints(APIView):
         body = ComplaintIn(data=request.data)
         body.is_valid(raise_exception=True)
         data = dict(body.validated_data)
-        customer = get_customer_for_member(request.member, data.pop("customer"))  # type: ignore[attr-defined]
+        customer = get_customer_for_member(member_of(request), data.pop("customer"))
         vehicle_id = data.pop("vehicle")
         vehicle = customer.vehicles.filter(pk=vehicle_id).first() if vehicle_id else None
-        c = complaint_services.complaint_create(member=request.member, customer=customer, vehicle=vehicle, **data)  # type: ignore[attr-defined]
+        c = complaint_services.complaint_create(member=member_of(request), customer=customer, vehicle=vehicle, **data)
         return Response(ComplaintFull(c).data, status=status.HTTP_201_CREATED)
 
 
@@ -223,7 +229,7 @@ class ComplaintDetail(APIView):
 
     @extend_schema(responses=ComplaintFull)
     def get(self, request: Request, pk: int) -> Response:
-        return Response(ComplaintFull(get_complaint_for_member(request.member, pk)).data)  # type: ignore[attr-defined]
+        return Response(ComplaintFull(get_complaint_for_member(member_of(request), pk)).data)
 
 
 class ComplaintTransitionView(APIView):
@@ -232,10 +238,10 @@ class ComplaintTransitionView(APIView):
 
     @extend_schema(request=TransitionIn, responses=ComplaintFull)
     def post(self, request: Request, pk: int) -> Response:
-        c = get_complaint_for_member(request.member, pk)  # type: ignore[attr-defined]
+        c = get_complaint_for_member(member_of(request), pk)
         body = TransitionIn(data=request.data)
         body.is_valid(raise_exception=True)
-        c = complaint_services.complaint_transition(member=request.member, complaint=c, **body.validated_data)  # type: ignore[attr-defined]
+        c = complaint_services.complaint_transition(member=member_of(request), complaint=c, **body.validated_data)
         return Response(ComplaintFull(c).data)
 
 
@@ -245,7 +251,7 @@ class VisitComplaintDraft(APIView):
 
     @extend_schema(request=None, responses=ComplaintFull)
     def post(self, request: Request, pk: int) -> Response:
-        c = complaint_services.complaint_draft_from_visit(member=request.member, visit=get_visit(pk))  # type: ignore[attr-defined]
+        c = complaint_services.complaint_draft_from_visit(member=member_of(request), visit=get_visit(pk))
         return Response(ComplaintFull(c).data, status=status.HTTP_201_CREATED)
 
 
@@ -295,8 +301,8 @@ class Actions(APIView):
         body.is_valid(raise_exception=True)
         data = dict(body.validated_data)
         complaint_id = data.pop("complaint")
-        complaint = get_complaint_for_member(request.member, complaint_id) if complaint_id else None  # type: ignore[attr-defined]
-        action = action_services.corrective_action_create(member=request.member, complaint=complaint, **data)  # type: ignore[attr-defined]
+        complaint = get_complaint_for_member(member_of(request), complaint_id) if complaint_id else None
+        action = action_services.corrective_action_create(member=member_of(request), complaint=complaint, **data)
         return Response(ActionOut(action).data, status=status.HTTP_201_CREATED)
 
 
@@ -306,7 +312,7 @@ class ActionApprove(APIView):
 
     @extend_schema(request=None, responses=ActionOut)
     def post(self, request: Request, pk: int) -> Response:
-        action = action_services.corrective_action_approve(member=request.member, action=_action(pk))  # type: ignore[attr-defined]
+        action = action_services.corrective_action_approve(member=member_of(request), action=_action(pk))
         return Response(ActionOut(action).data)
 
 
@@ -318,7 +324,7 @@ class ActionComplete(APIView):
     def post(self, request: Request, pk: int) -> Response:
         body = CompleteIn(data=request.data)
         body.is_valid(raise_exception=True)
-        action = action_services.corrective_action_complete(member=request.member, action=_action(pk),  # type: ignore[attr-defined]
+        action = action_services.corrective_action_complete(member=member_of(request), action=_action(pk),
                                                             **body.validated_data)
         return Response(ActionOut(action).data)
 

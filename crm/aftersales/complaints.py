@@ -16,11 +16,11 @@ import datetime as dt
 import json
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import connection, transaction
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 from tenants.errors import DomainError
 from tenants.models import StoreMembership, StoreRole
@@ -47,28 +47,31 @@ from ..models.aftersales import (
 from ..validators import clean_mobile
 from .policy import complaint_deadlines, current_store, working_deadline
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 S = ComplaintState
 LANDLINE_RE = re.compile(r"^0\d{2,3}-?\d{7,8}(-\d{1,6})?$")
 
 
 @dataclass(frozen=True)
 class Move:
-    label: str
+    label: StrOrPromise
     sources: tuple[str, ...]
     target: str  # "" keeps the state (a recorded step, not a move)
 
 
 TRANSITIONS: dict[str, Move] = {
-    "submit": Move("提交受理(递交总经理)", (S.DRAFT,), S.RECEIVED),
-    "acknowledge": Move("致歉并承诺回复时间", (S.RECEIVED,), S.ACKNOWLEDGED),
-    "investigate": Move("会同相关部门调查", (S.ACKNOWLEDGED,), S.INVESTIGATING),
-    "name_cause": Move("确定原因与责任方", (S.INVESTIGATING,), S.CAUSE_NAMED),
-    "propose": Move("提出解决方案", (S.CAUSE_NAMED, S.SOLUTION_PROPOSED), S.SOLUTION_PROPOSED),
-    "agree": Move("客户同意方案", (S.SOLUTION_PROPOSED,), S.AGREED),
-    "carry_out": Move("执行方案并跟踪", (S.AGREED,), S.CARRIED_OUT),
-    "close": Move("结案(记录客户满意度)", (S.CARRIED_OUT,), S.CLOSED),
-    "reopen": Move("重新处理", (S.CLOSED,), S.INVESTIGATING),
-    "reply": Move("经理回复客户(调查结果)", (S.ACKNOWLEDGED, S.INVESTIGATING, S.CAUSE_NAMED, S.SOLUTION_PROPOSED,
+    "submit": Move(gettext_lazy("提交受理(递交总经理)"), (S.DRAFT,), S.RECEIVED),
+    "acknowledge": Move(gettext_lazy("致歉并承诺回复时间"), (S.RECEIVED,), S.ACKNOWLEDGED),
+    "investigate": Move(gettext_lazy("会同相关部门调查"), (S.ACKNOWLEDGED,), S.INVESTIGATING),
+    "name_cause": Move(gettext_lazy("确定原因与责任方"), (S.INVESTIGATING,), S.CAUSE_NAMED),
+    "propose": Move(gettext_lazy("提出解决方案"), (S.CAUSE_NAMED, S.SOLUTION_PROPOSED), S.SOLUTION_PROPOSED),
+    "agree": Move(gettext_lazy("客户同意方案"), (S.SOLUTION_PROPOSED,), S.AGREED),
+    "carry_out": Move(gettext_lazy("执行方案并跟踪"), (S.AGREED,), S.CARRIED_OUT),
+    "close": Move(gettext_lazy("结案(记录客户满意度)"), (S.CARRIED_OUT,), S.CLOSED),
+    "reopen": Move(gettext_lazy("重新处理"), (S.CLOSED,), S.INVESTIGATING),
+    "reply": Move(gettext_lazy("经理回复客户(调查结果)"), (S.ACKNOWLEDGED, S.INVESTIGATING, S.CAUSE_NAMED, S.SOLUTION_PROPOSED,
                                        S.AGREED, S.CARRIED_OUT), ""),
 }
 # Which milestone (递交总经理 / 回复客户 / 结案) an action reaches. 回复客户 is the manager's reply.
@@ -77,7 +80,7 @@ MILESTONE_OF = {"submit": Milestone.SUBMITTED, "reply": Milestone.REPLIED, "clos
 MANAGER_REPLY_ROLES = frozenset({StoreRole.SERVICE_MANAGER, StoreRole.GENERAL_MANAGER})
 
 
-def actions_from(state: str, role: str | None = None) -> list[tuple[str, str]]:
+def actions_from(state: str, role: str | None = None) -> list[tuple[str, StrOrPromise]]:
     """The moves allowed from `state` (for `role`, when given), for the detail page's buttons."""
     return [(key, m.label) for key, m in TRANSITIONS.items() if state in m.sources
             and (key != "reply" or role is None or role in MANAGER_REPLY_ROLES)]
@@ -85,7 +88,7 @@ def actions_from(state: str, role: str | None = None) -> list[tuple[str, str]]:
 
 def _can_handle(member: StoreMembership) -> None:
     if not role_allows(member.role, Perm.COMPLAINTS):
-        raise DomainError("只有客服、服务经理和总经理可以处理投诉。")
+        raise DomainError(gettext("只有客服、服务经理和总经理可以处理投诉。"))
 
 
 def _staff_check(staff_id: int | None, field: str) -> None:
@@ -95,13 +98,13 @@ def _staff_check(staff_id: int | None, field: str) -> None:
 def _submit_check(c: Complaint) -> None:
     """登记要素 (handbook 003): description, expected resolution, contact, and read back to the customer."""
     if not c.description.strip():
-        raise DomainError("请填写投诉的具体问题描述。", field="description")
+        raise DomainError(gettext("请填写投诉的具体问题描述。"), field="description")
     if not c.expected_resolution.strip():
-        raise DomainError("请填写客户期望的解决方式。", field="expected_resolution")
+        raise DomainError(gettext("请填写客户期望的解决方式。"), field="expected_resolution")
     if not c.contact_phone.strip():
-        raise DomainError("请填写客户的联系电话。", field="contact_phone")
+        raise DomainError(gettext("请填写客户的联系电话。"), field="contact_phone")
     if not c.read_back_confirmed:
-        raise DomainError("请向客户复述投诉内容并确认无误后再提交。", field="read_back_confirmed")
+        raise DomainError(gettext("请向客户复述投诉内容并确认无误后再提交。"), field="read_back_confirmed")
 
 
 def _fields(data: dict[str, Any]) -> dict[str, Any]:
@@ -114,7 +117,7 @@ def _fields(data: dict[str, Any]) -> dict[str, Any]:
     if "object_stage" in data:
         stage = data["object_stage"] or ""
         if stage and stage not in ComplaintStage.values:
-            raise DomainError("服务环节取值无效。", field="object_stage")
+            raise DomainError(gettext("服务环节取值无效。"), field="object_stage")
         out["object_stage"] = stage
     if "staff_involved_id" in data:
         _staff_check(data["staff_involved_id"], "staff_involved_id")
@@ -134,7 +137,7 @@ def _phone(value: str) -> str:
     except DomainError:
         if LANDLINE_RE.match(value):
             return value
-        raise DomainError("联系电话格式不正确：请填写手机号或带区号的固定电话。", field="contact_phone") from None
+        raise DomainError(gettext("联系电话格式不正确：请填写手机号或带区号的固定电话。"), field="contact_phone") from None
 
 
 def _record(c: Complaint, *, action: str, from_state: str, note: str, member: StoreMembership) -> None:
@@ -165,12 +168,12 @@ def complaint_create(
     as a draft. SLA deadlines start from when the customer raised it and record the policy version."""
     _can_handle(member)
     if channel not in ComplaintChannel.values:
-        raise DomainError("请选择投诉渠道。", field="channel")
+        raise DomainError(gettext("请选择投诉渠道。"), field="channel")
     if vehicle is not None and vehicle.owner_id != customer.pk:
-        raise DomainError("所选车辆不属于该客户。", field="vehicle")
+        raise DomainError(gettext("所选车辆不属于该客户。"), field="vehicle")
     now = timezone.now()
     if reported_at is not None and reported_at > now:
-        raise DomainError("反映时间不能晚于现在。", field="reported_at")
+        raise DomainError(gettext("反映时间不能晚于现在。"), field="reported_at")
     data = _fields({"description": description, "expected_resolution": expected_resolution,
                     "contact_name": contact_name, "contact_phone": contact_phone,
                     "read_back_confirmed": read_back_confirmed, "object_model": object_model,
@@ -225,11 +228,11 @@ def complaint_update(*, member: StoreMembership, complaint: Complaint, **fields:
     _can_handle(member)
     c = Complaint.objects.select_for_update().get(pk=complaint.pk)
     if c.state != S.DRAFT:
-        raise DomainError("投诉已受理，登记内容不能再修改；请在处理记录中补充说明。")
+        raise DomainError(gettext("投诉已受理，登记内容不能再修改；请在处理记录中补充说明。"))
     unknown = set(fields) - {"description", "expected_resolution", "contact_name", "contact_phone",
                              "read_back_confirmed", "object_model", "object_stage", "staff_involved_id"}
     if unknown:
-        raise DomainError(f"不能修改字段：{', '.join(sorted(unknown))}")
+        raise DomainError(gettext("不能修改字段：%(fields)s") % {"fields": ", ".join(sorted(unknown))})
     for key, value in _fields(fields).items():
         setattr(c, key, value)
     c.save()
@@ -260,9 +263,10 @@ def _refresh_flag(c: Complaint) -> None:
 def _apply(c: Complaint, *, member: StoreMembership, action: str, note: str, data: dict[str, Any]) -> Complaint:
     move = TRANSITIONS.get(action)
     if move is None:
-        raise DomainError("未知的投诉处理操作。", field="action")
+        raise DomainError(gettext("未知的投诉处理操作。"), field="action")
     if c.state not in move.sources:
-        raise DomainError(f"投诉当前为「{c.get_state_display()}」，不能执行「{move.label}」。", field="action")
+        raise DomainError(gettext("投诉当前为「%(state)s」，不能执行「%(action)s」。")
+                          % {"state": c.get_state_display(), "action": move.label}, field="action")
     now = timezone.now()
     from_state = c.state
     if action == "submit":
@@ -275,37 +279,37 @@ def _apply(c: Complaint, *, member: StoreMembership, action: str, note: str, dat
             raise DomainError(gettext("请记录向客户回复的调查结果。"), field="note")
     elif action == "acknowledge":
         if not data.get("apologised"):
-            raise DomainError("请先向客户致歉，并勾选“已致歉”。", field="apologised")
+            raise DomainError(gettext("请先向客户致歉，并勾选“已致歉”。"), field="apologised")
         promised = data.get("reply_promised_at")
         if not isinstance(promised, dt.datetime):
-            raise DomainError("请填写向客户承诺的回复时间。", field="reply_promised_at")
+            raise DomainError(gettext("请填写向客户承诺的回复时间。"), field="reply_promised_at")
         if promised <= now:
-            raise DomainError("承诺的回复时间应晚于现在。", field="reply_promised_at")
+            raise DomainError(gettext("承诺的回复时间应晚于现在。"), field="reply_promised_at")
         c.reply_promised_at, c.first_reply_at = promised, now
     elif action == "investigate":
         departments = str(data.get("departments") or "").strip()
         if not departments:
-            raise DomainError("请填写参与调查的部门（如 销售、售后、财务）。", field="departments")
+            raise DomainError(gettext("请填写参与调查的部门（如 销售、售后、财务）。"), field="departments")
         c.departments = departments[:200]
     elif action == "name_cause":
         _name_cause(c, member=member, data=data, now=now)
     elif action == "propose":
         solution = str(data.get("solution") or "").strip()
         if not solution:
-            raise DomainError("请填写解决方案。", field="solution")
+            raise DomainError(gettext("请填写解决方案。"), field="solution")
         c.solution = solution
     elif action == "carry_out":
         if not note.strip():
-            raise DomainError("请记录方案的执行情况。", field="note")
+            raise DomainError(gettext("请记录方案的执行情况。"), field="note")
         c.carried_out_note = note.strip()
     elif action == "close":
         satisfaction = data.get("satisfaction") or ""
         if satisfaction not in Satisfaction.values:
-            raise DomainError("结案前请记录客户对处理结果的满意度。", field="satisfaction")
+            raise DomainError(gettext("结案前请记录客户对处理结果的满意度。"), field="satisfaction")
         c.satisfaction, c.closed_at = satisfaction, now
     elif action == "reopen":
         if not note.strip():
-            raise DomainError("重新处理须填写原因。", field="note")
+            raise DomainError(gettext("重新处理须填写原因。"), field="note")
         c.reopen_count += 1
         c.closed_at, c.satisfaction = None, ""
         store = current_store()
@@ -326,10 +330,10 @@ def _apply(c: Complaint, *, member: StoreMembership, action: str, note: str, dat
 def _name_cause(c: Complaint, *, member: StoreMembership, data: dict[str, Any], now: dt.datetime) -> None:
     category = data.get("cause_category") or ""
     if category not in CauseCategory.values:
-        raise DomainError("请选择原因类别：产品质量、服务流程、沟通误解或客户误解。", field="cause_category")
+        raise DomainError(gettext("请选择原因类别：产品质量、服务流程、沟通误解或客户误解。"), field="cause_category")
     party = str(data.get("responsible_party") or "").strip()
     if not party:
-        raise DomainError("请填写责任方。", field="responsible_party")
+        raise DomainError(gettext("请填写责任方。"), field="responsible_party")
     c.cause_category, c.responsible_party = category, party[:100]
     c.cause_detail = str(data.get("cause_detail") or "").strip()
     staff_id = data.get("negligence_staff_id")
@@ -355,7 +359,7 @@ def staff_negligence_record(*, member: StoreMembership, complaint: Complaint, st
     _can_handle(member)
     _staff_check(staff_id, "negligence_staff_id")
     if not description.strip():
-        raise DomainError("请说明该员工的过失。", field="negligence")
+        raise DomainError(gettext("请说明该员工的过失。"), field="negligence")
     return StaffNegligence.objects.create(staff_id=staff_id, complaint=complaint, description=description[:500],
                                           recorded_by_id=member.user_id)
 
@@ -366,7 +370,7 @@ def complaint_draft_delete(*, member: StoreMembership, complaint: Complaint) -> 
     _can_handle(member)
     c = Complaint.objects.select_for_update().get(pk=complaint.pk)
     if c.state != S.DRAFT:
-        raise DomainError("已受理的投诉不能删除。")
+        raise DomainError(gettext("已受理的投诉不能删除。"))
     c.delete()
 
 

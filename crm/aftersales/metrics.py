@@ -6,6 +6,7 @@ set-based queries, so the store's report page and HQ's comparison show the same 
 
 from __future__ import annotations
 
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from crm.aftersales.report import monthly_report
@@ -37,7 +38,7 @@ METRICS: tuple[Metric, ...] = (
 
 
 def question_metric(key: str, text: str | None = None) -> Metric:
-    return Metric(f"{SATISFACTION_Q_PREFIX}{key}", f"满意度：{text or key}", "pct", True, "mean", AREA)
+    return Metric(f"{SATISFACTION_Q_PREFIX}{key}", format_lazy(_("满意度：{question}"), question=text or key), "pct", True, "mean", AREA)
 
 
 register(*METRICS)

@@ -95,7 +95,7 @@ def get_visit(pk: int | str) -> ReturnVisit:
     try:
         return ReturnVisit.objects.select_related("customer", "vehicle", "service_visit").get(pk=int(pk))
     except (ReturnVisit.DoesNotExist, ValueError, TypeError):
-        raise Http404("页面不存在") from None
+        raise Http404(gettext("页面不存在")) from None
 
 
 def complaints_for_member(member: StoreMembership) -> QuerySet[Complaint]:
@@ -113,7 +113,7 @@ def get_complaint_for_member(member: StoreMembership, pk: int | str) -> Complain
         return complaints_for_member(member).select_related("customer", "vehicle", "return_visit",
                                                             "service_visit").get(pk=int(pk))
     except (Complaint.DoesNotExist, ValueError, TypeError):
-        raise Http404("页面不存在") from None
+        raise Http404(gettext("页面不存在")) from None
 
 
 def complaint_list(*, member: StoreMembership, state: str = "", escalated: bool = False) -> QuerySet[Complaint]:

@@ -19,6 +19,7 @@ from tenants.access import store_view
 from tenants.errors import DomainError
 from tenants.exports import download
 from tenants.redirects import redirect_next
+from tenants.requests import member_of
 from tenants.roles import Perm, role_allows
 
 from ..access import get_customer_for_member, staff_names, store_staff
@@ -35,7 +36,7 @@ from ..models.aftersales import (
     PersonCalled,
     Satisfaction,
 )
-from ..views.common import as_date, as_datetime, as_int, member_of, s, store_id
+from ..views.common import as_date, as_datetime, as_int, s, store_id
 from . import actions as action_services
 from . import complaints as complaint_services
 from .policy import current_store, survey_current, survey_version

@@ -73,8 +73,8 @@ def _clean_answers(survey: Survey, answers: dict[str, dict[str, Any]]) -> list[C
     """Check every answer against the survey version used; a "no" (or a low rating) needs its reason."""
     unknown = [k for k in answers if survey.question(k) is None]
     if unknown:
-        raise DomainError(f"问题「{unknown[0]}」不在本次使用的回访问卷 v{survey.version_number} 中，不能记录。",
-                          field="answers")
+        raise DomainError(gettext("问题「%(key)s」不在本次使用的回访问卷 v%(version)s 中，不能记录。")
+                          % {"key": unknown[0], "version": survey.version_number}, field="answers")
     out = []
     for i, q in enumerate(survey.questions, start=1):
         raw = answers.get(q["key"])
@@ -86,10 +86,12 @@ def _clean_answers(survey: Survey, answers: dict[str, dict[str, Any]]) -> list[C
             continue  # 该题未问 (the caller picks the questions that fit the visit, handbook 002)
         if q["kind"] == "yes_no":
             if value not in ("yes", "no", True, False):
-                raise DomainError(f"第 {i} 题「{q['text']}」只能回答「是」或「否」。", field=f"q_{q['key']}")
+                raise DomainError(gettext("第 %(n)s 题「%(question)s」只能回答「是」或「否」。")
+                                  % {"n": i, "question": q["text"]}, field=f"q_{q['key']}")
             yes = value in ("yes", True)
             if not yes and not remark:
-                raise DomainError(f"第 {i} 题「{q['text']}」客户回答「否」，请在备注中记录不满意的原因。",
+                raise DomainError(gettext("第 %(n)s 题「%(question)s」客户回答「否」，请在备注中记录不满意的原因。")
+                                  % {"n": i, "question": q["text"]},
                                   field=f"remark_{q['key']}")
             out.append(CleanAnswer(q["key"], q["text"], "yes_no", yes, None, None,
                                    answer_satisfied(q, yes=yes, rating=None), remark))
@@ -100,15 +102,17 @@ def _clean_answers(survey: Survey, answers: dict[str, dict[str, Any]]) -> list[C
                 rating = -1
             scale = int(q["scale"])
             if not 1 <= rating <= scale:
-                raise DomainError(f"第 {i} 题「{q['text']}」请打 1 到 {scale} 分。", field=f"q_{q['key']}")
+                raise DomainError(gettext("第 %(n)s 题「%(question)s」请打 1 到 %(scale)s 分。")
+                                  % {"n": i, "question": q["text"], "scale": scale}, field=f"q_{q['key']}")
             below = int(q.get("remark_required_below") or 1)
             if rating < below and not remark:
-                raise DomainError(f"第 {i} 题「{q['text']}」低于 {below} 分，请在备注中记录原因。",
+                raise DomainError(gettext("第 %(n)s 题「%(question)s」低于 %(below)s 分，请在备注中记录原因。")
+                                  % {"n": i, "question": q["text"], "below": below},
                                   field=f"remark_{q['key']}")
             out.append(CleanAnswer(q["key"], q["text"], "rating", None, rating, scale,
                                    answer_satisfied(q, yes=None, rating=rating), remark))
     if not out:
-        raise DomainError("完成回访须至少记录一道问卷题目的回答。", field="answers")
+        raise DomainError(gettext("完成回访须至少记录一道问卷题目的回答。"), field="answers")
     return out
 
 
@@ -126,9 +130,9 @@ def return_visit_record(
 
     visit = ReturnVisit.objects.select_for_update().select_related("customer").get(pk=visit.pk)
     if visit.status not in OPEN_STATUSES:
-        raise Conflict(f"该回访已结束（{visit.get_status_display()}），不能再次记录。")
+        raise Conflict(gettext("该回访已结束（%(status)s），不能再次记录。") % {"status": visit.get_status_display()})
     if outcome not in CallOutcome.values:
-        raise DomainError("请选择本次回访的结果。", field="outcome")
+        raise DomainError(gettext("请选择本次回访的结果。"), field="outcome")
     call = visit_open_call(visit)
     if call is None:
         raise Conflict(gettext("该回访没有待拨打的电话（可能已在任务列表中处理）。"))
@@ -137,7 +141,7 @@ def return_visit_record(
     survey: Survey | None = None
     if outcome == CallOutcome.COMPLETED:
         if person_called not in PersonCalled.values:
-            raise DomainError("请选择受访人：车主本人或送修人（接受服务的人）。", field="person_called")
+            raise DomainError(gettext("请选择受访人：车主本人或送修人（接受服务的人）。"), field="person_called")
         survey = survey_current(current_store())
         clean = _clean_answers(survey, answers or {})
     visit.attempts += 1

@@ -8,6 +8,7 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from tenants.api.fields import MaskedPhoneField
 from tenants.errors import DomainError
 from tenants.staff import SALES, StoreStaffField
 
@@ -22,6 +23,7 @@ from ..models import (
     TestDrive,
     Vehicle,
 )
+from ..privacy import REVEALABLE
 from ..validators import parse_money
 
 
@@ -41,13 +43,18 @@ class MoneySerializerField(serializers.Field):  # type: ignore[type-arg]
 
 
 class CustomerSerializer(serializers.ModelSerializer[Customer]):
+    """客户. Numbers are written in full and read masked (`*_masked`), PIPL least exposure."""
+
     consultant_id = StoreStaffField(roles=SALES, required=False, allow_null=True)
+    mobile_masked = MaskedPhoneField(source="mobile")
+    mobile2_masked = MaskedPhoneField(source="mobile2")
+    call_number_masked = MaskedPhoneField(source="call_number")
 
     class Meta:
         model = Customer
         fields = [
-            "id", "name", "mobile", "mobile2", "wechat", "gender", "birthday", "region", "occupation", "age_cohort",
-            "source", "lifecycle", "consultant_id", "may_call", "call_time", "call_number", "channels", "tags",
+            "id", "name", "mobile", "mobile_masked", "mobile2", "mobile2_masked", "wechat", "gender", "birthday", "region", "occupation", "age_cohort",
+            "source", "lifecycle", "consultant_id", "may_call", "call_time", "call_number", "call_number_masked", "channels", "tags",
             "notes", "value_class", "loyalty", "service_class", "paid_visits_12m", "spend_12m", "avg_ticket",
             "visit_interval_days", "last_visit_on", "created_at",
         ]
@@ -55,7 +62,21 @@ class CustomerSerializer(serializers.ModelSerializer[Customer]):
             "lifecycle", "value_class", "loyalty", "service_class", "paid_visits_12m", "spend_12m", "avg_ticket",
             "visit_interval_days", "last_visit_on", "created_at",
         ]
-        extra_kwargs: dict[str, dict[str, object]] = {"mobile": {"validators": []}}
+        extra_kwargs: dict[str, dict[str, object]] = {
+            "mobile": {"validators": [], "write_only": True}, "mobile2": {"write_only": True},
+            "call_number": {"write_only": True},
+        }
+
+
+class RevealSerializer(serializers.Serializer[None]):
+    field = serializers.ChoiceField(choices=REVEALABLE)
+    ref = serializers.IntegerField(required=False, allow_null=True, min_value=1,
+                                   help_text="The return visit's or complaint's id (visit_number, complaint_phone).")
+
+
+class RevealedSerializer(serializers.Serializer[dict[str, Any]]):
+    field = serializers.CharField()
+    value = serializers.CharField()
 
 
 class VehicleSerializer(serializers.ModelSerializer[Vehicle]):
@@ -163,10 +184,10 @@ class SearchVehicleSerializer(serializers.Serializer[None]):
     vin = serializers.CharField()
 
 
-class SearchResultSerializer(serializers.Serializer[None]):
+class SearchResultSerializer(serializers.Serializer[dict[str, Any]]):
     customer_id = serializers.IntegerField()
     name = serializers.CharField()
-    mobile = serializers.CharField()
+    mobile_masked = MaskedPhoneField(source="mobile")
     plate = serializers.CharField()
     vin = serializers.CharField()
     # The car that matched (plate/VIN search), or null for a name or phone match.

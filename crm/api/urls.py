@@ -19,6 +19,7 @@ router.register("assignments", views.AssignmentViewSet, basename="api_assignment
 urlpatterns = [
     path("me/", MeView.as_view(), name="api_me"),
     path("customers/<int:pk>/reassign/", views.CustomerReassignView.as_view(), name="api_customer_reassign"),
+    path("customers/<int:pk>/reveal/", views.CustomerRevealView.as_view(), name="api_customer_reveal"),
     *router.urls,
 ]
 

@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 
 from tenants.access import HasStorePerm
 from tenants.models import StoreMembership
+from tenants.requests import member_of
 from tenants.roles import Perm
 
 from .. import services
@@ -26,6 +27,7 @@ from ..access import (
     sees_all,
 )
 from ..models import (
+    AccessAction,
     Customer,
     CustomerAssignment,
     FollowUp,
@@ -36,12 +38,9 @@ from ..models import (
     TestDrive,
     Vehicle,
 )
+from ..privacy import CUSTOMER_API_FIELDS, Origin, access_record, phone_reveal
 from ..selectors import customer_search
 from . import serializers as s
-
-
-def _member(request: Request) -> StoreMembership:
-    return request.member  # type: ignore[attr-defined,no-any-return]
 
 
 class _Base(viewsets.GenericViewSet):  # type: ignore[type-arg]
@@ -50,7 +49,7 @@ class _Base(viewsets.GenericViewSet):  # type: ignore[type-arg]
 
     @property
     def member(self) -> StoreMembership:
-        return _member(self.request)
+        return member_of(self.request)
 
     def visible_customers(self) -> QuerySet[Customer]:
         return customers_for_member(self.member)
@@ -85,7 +84,14 @@ class CustomerViewSet(_Base, mixins.ListModelMixin, mixins.RetrieveModelMixin):
         data = dict(ser.validated_data)
         return self._created(services.customer_create(
             member=self.member, name=data.pop("name"), mobile=data.pop("mobile"),
-            consultant_id=data.pop("consultant_id", None), **data))
+            consultant_id=data.pop("consultant_id", None), origin=Origin.of(request), **data))
+
+    def retrieve(self, request: Request, pk: str) -> Response:
+        """One customer's record; recorded in the access log like the 360° page (numbers masked)."""
+        customer = get_customer_for_member(self.member, pk)
+        access_record(member=self.member, action=AccessAction.VIEW, customer_ids=[customer.pk],
+                      fields=CUSTOMER_API_FIELDS, origin=Origin.of(request), detail="api")
+        return Response(self.get_serializer(customer).data)
 
     def partial_update(self, request: Request, pk: str) -> Response:
         customer = get_customer_for_member(self.member, pk)
@@ -93,13 +99,34 @@ class CustomerViewSet(_Base, mixins.ListModelMixin, mixins.RetrieveModelMixin):
         ser.is_valid(raise_exception=True)
         data = {k: v for k, v in ser.validated_data.items() if k != "consultant_id"}
         return Response(self.get_serializer(services.customer_update(member=self.member, customer=customer,
-                                                                     **data)).data)
+                                                                     origin=Origin.of(request), **data)).data)
 
     @extend_schema(parameters=[OpenApiParameter("q", str, description=gettext_lazy("车牌、车架号(后六位)、手机号、姓名或拼音首字母"))],
                    responses=s.SearchResultSerializer(many=True))
     @action(detail=False, methods=["get"], pagination_class=None, filter_backends=[])
     def search(self, request: Request) -> Response:
-        return Response(customer_search(member=self.member, q=request.query_params.get("q", "")))
+        rows = customer_search(member=self.member, q=request.query_params.get("q", ""))
+        return Response(s.SearchResultSerializer(rows, many=True).data)  # type: ignore[arg-type]  # masked
+
+
+class CustomerRevealView(APIView):
+    """显示号码: the full number of one phone field, recorded; another consultant's customer is 404.
+
+    Viewing, not changing: allowed to every member who sees the customer, also while the store is read-only."""
+
+    permission_classes = [HasStorePerm]
+    store_perm = Perm.VIEW_STORE
+
+    @extend_schema(request=s.RevealSerializer, responses=s.RevealedSerializer)
+    def post(self, request: Request, pk: str) -> Response:
+        member = member_of(request)
+        customer = get_customer_for_member(member, pk)
+        ser = s.RevealSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        field = ser.validated_data["field"]
+        value = phone_reveal(member=member, customer=customer, field=field, ref=ser.validated_data.get("ref"),
+                             origin=Origin.of(request))
+        return Response(s.RevealedSerializer({"field": field, "value": value}).data)
 
 
 class CustomerReassignView(APIView):
@@ -110,10 +137,10 @@ class CustomerReassignView(APIView):
 
     @extend_schema(request=s.ReassignSerializer, responses=s.CustomerSerializer)
     def post(self, request: Request, pk: str) -> Response:
-        customer = get_customer_for_member(_member(request), pk)
+        customer = get_customer_for_member(member_of(request), pk)
         ser = s.ReassignSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
-        customer = services.customer_reassign(member=_member(request), customer=customer, **ser.validated_data)
+        customer = services.customer_reassign(member=member_of(request), customer=customer, **ser.validated_data)
         return Response(s.CustomerSerializer(customer).data)
 
 

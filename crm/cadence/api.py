@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 from hq.models import PolicyKind
 from hq.selectors import policy_effective
 from tenants.access import HasStorePerm
+from tenants.requests import member_of
 from tenants.roles import Perm, role_allows
 
 from ..models import FollowUpTask
@@ -46,7 +47,7 @@ class SkipIn(serializers.Serializer[Any]):
 
 
 def _task(request: Request, pk: int) -> FollowUpTask:
-    member = request.member  # type: ignore[attr-defined]
+    member = member_of(request)
     task = task_get(pk)
     if task is None or (task.assignee_id != member.user_id and not role_allows(member.role, Perm.SUPERVISE)):
         raise Http404
@@ -63,7 +64,7 @@ class MyTasks(APIView):
             day = dt.date.fromisoformat(request.query_params.get("day", ""))
         except ValueError:
             day = timezone.localdate()
-        tasks = task_queue_for(request.member.user_id, day)  # type: ignore[attr-defined]
+        tasks = task_queue_for(member_of(request).user_id, day)
         return Response(TaskOut(tasks, many=True).data)
 
 
@@ -75,7 +76,7 @@ class TaskComplete(APIView):
     def post(self, request: Request, pk: int) -> Response:
         body = CompleteIn(data=request.data)
         body.is_valid(raise_exception=True)
-        task = task_complete(member=request.member, task=_task(request, pk), **body.validated_data)  # type: ignore[attr-defined]
+        task = task_complete(member=member_of(request), task=_task(request, pk), **body.validated_data)
         return Response(TaskOut(task).data)
 
 
@@ -87,7 +88,7 @@ class TaskSkip(APIView):
     def post(self, request: Request, pk: int) -> Response:
         body = SkipIn(data=request.data)
         body.is_valid(raise_exception=True)
-        task = task_skip(member=request.member, task=_task(request, pk), **body.validated_data)  # type: ignore[attr-defined]
+        task = task_skip(member=member_of(request), task=_task(request, pk), **body.validated_data)
         return Response(TaskOut(task).data)
 
 
@@ -137,5 +138,5 @@ class Overrides(APIView):
     def put(self, request: Request, kind: str) -> Response:
         if kind not in PolicyKind.values or not isinstance(request.data, dict):
             raise Http404
-        adoption = cadence_override_set(member=request.member, kind=kind, overrides=dict(request.data))  # type: ignore[attr-defined]
+        adoption = cadence_override_set(member=member_of(request), kind=kind, overrides=dict(request.data))
         return Response({"kind": kind, "overrides": adoption.overrides})

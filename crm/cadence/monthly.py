@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from hq.models import PolicyKind
 from hq.selectors import policy_effective
@@ -80,7 +81,9 @@ def maintenance_list_generate(*, month: dt.date | None = None, today: dt.date | 
     path = list_path(store, first)
     if default_storage.exists(path):
         default_storage.delete(path)  # same name every time: a rerun replaces the file
-    saved = default_storage.save(path, ContentFile(export.maintenance_due_file(items)))
+    with translation.override(settings.LANGUAGE_CODE):  # the stored list is in the site language
+        content = export.maintenance_due_file(items)
+    saved = default_storage.save(path, ContentFile(content))
     values = {"file_path": saved, "rows": len(items), "policy_version_id": policy.version.pk,
               "generated_at": timezone.now()}
     if row is not None:

@@ -15,6 +15,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from tenants.validators import mask_cn_mobile
+
 from ..models import Customer, FollowUpTask, OutboxMessage
 from ..models.cadence import OutboxStatus, TaskStatus
 
@@ -39,7 +41,7 @@ class LogProvider:
             local, _, domain = to.rpartition("@")
             masked = f"{local[:1]}***@{domain}"
         else:
-            masked = to[:3] + "****" + to[-4:] if len(to) >= 7 else to
+            masked = mask_cn_mobile(to)
         log.info("[%s] %s → %s: %s", channel, key, masked, body)
         return f"log-{key}"
 

@@ -9,6 +9,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from hq.models import StorePolicyAdoption
 from hq.policy.catalog import OUTCOMES
@@ -76,7 +77,7 @@ def customer_calls_refuse(*, member: StoreMembership, customer: Customer, reason
 
 def _can_act(member: StoreMembership, task: FollowUpTask) -> None:
     if task.assignee_id != member.user_id and not role_allows(member.role, Perm.SUPERVISE):
-        raise DomainError("这不是您的任务。")
+        raise DomainError(gettext("这不是您的任务。"))
 
 
 @transaction.atomic
@@ -89,13 +90,13 @@ def task_outcome_record(*, member: StoreMembership, task: FollowUpTask, outcome:
     stand whatever buttons the rule lists."""
     task = FollowUpTask.objects.select_for_update().get(pk=task.pk)
     if task.status in CLOSED:
-        raise Conflict(f"该任务已{task.get_status_display()}。")
+        raise Conflict(gettext("该任务%(status)s。") % {"status": task.get_status_display()})
     allowed = list(OUTCOMES) if any_known_outcome else (task.allowed_outcomes or [])
     if outcome not in allowed:
-        names = "、".join(OUTCOMES.get(o, o) for o in allowed)
-        raise DomainError(f"请选择本任务要求记录的结果：{names}。", field="outcome")
+        names = "、".join(str(OUTCOMES.get(o, o)) for o in allowed)
+        raise DomainError(gettext("请选择本任务要求记录的结果：%(names)s。") % {"names": names}, field="outcome")
     if outcome == "complaint" and not note.strip():
-        raise DomainError("发现抱怨时请记录客户反映的问题。", field="note")
+        raise DomainError(gettext("发现抱怨时请记录客户反映的问题。"), field="note")
     task.status, task.outcome, task.outcome_note = TaskStatus.DONE, outcome, note.strip()[:2000]
     task.completed_at, task.completed_by_id = timezone.now(), member.user_id
     task.save(update_fields=["status", "outcome", "outcome_note", "completed_at", "completed_by_id"])
@@ -123,9 +124,9 @@ def task_skip(*, member: StoreMembership, task: FollowUpTask, reason: str) -> Fo
     task = FollowUpTask.objects.select_for_update().get(pk=task.pk)
     _can_act(member, task)
     if task.status in CLOSED:
-        raise Conflict(f"该任务已{task.get_status_display()}。")
+        raise Conflict(gettext("该任务%(status)s。") % {"status": task.get_status_display()})
     if not reason.strip():
-        raise DomainError("跳过任务须填写原因。", field="reason")
+        raise DomainError(gettext("跳过任务须填写原因。"), field="reason")
     task.status, task.skip_reason = TaskStatus.SKIPPED, reason.strip()[:200]
     task.completed_at, task.completed_by_id = timezone.now(), member.user_id
     task.save(update_fields=["status", "skip_reason", "completed_at", "completed_by_id"])

@@ -11,6 +11,7 @@ from django.core.files.storage import default_storage
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from hq.models import PolicyKind
@@ -19,11 +20,13 @@ from hq.selectors import policy_effective
 from tenants.access import store_view
 from tenants.errors import DomainError
 from tenants.exports import download
-from tenants.models import Store, StoreMembership
+from tenants.models import Store
+from tenants.requests import member_of
 from tenants.roles import Perm, role_allows
 
 from ..aftersales.selectors import visit_ids_for_calls
-from ..models import FollowUpTask, Lead
+from ..models import AccessAction, FollowUpTask, Lead
+from ..privacy import Origin, access_record
 from ..selectors.overdue import overdue_count_for, overdue_leads, overdue_tasks
 from . import export, monthly
 from .engine import current_store
@@ -38,20 +41,16 @@ from .selectors import (
 from .services import cadence_override_set, task_complete, task_skip
 
 
-def _member(request: HttpRequest) -> StoreMembership:
-    return request.member  # type: ignore[attr-defined,no-any-return]
-
-
 def _store() -> Store:
     return current_store()
 
 
 def get_task_for_member(request: HttpRequest, pk: int) -> FollowUpTask:
     """The task if it is the member's own (or they supervise); 404 for "not yours" and "no such task"."""
-    member = _member(request)
+    member = member_of(request)
     task = task_get(pk)
     if task is None or (task.assignee_id != member.user_id and not role_allows(member.role, Perm.SUPERVISE)):
-        raise Http404("页面不存在")
+        raise Http404(gettext("页面不存在"))
     return task
 
 
@@ -64,7 +63,7 @@ def _day(request: HttpRequest) -> dt.date:
 
 def _may_grade(request: HttpRequest) -> bool:
     """Only who manages leads gets the regrade / key-customer buttons on a task row (no link to a 404)."""
-    return role_allows(_member(request).role, Perm.MANAGE_LEADS)
+    return role_allows(member_of(request).role, Perm.MANAGE_LEADS)
 
 
 def _task_ctx(task: FollowUpTask, leads: dict[int, Any] | None = None, visit_id: int | None = None) -> dict[str, Any]:
@@ -84,7 +83,7 @@ def _task_ctx(task: FollowUpTask, leads: dict[int, Any] | None = None, visit_id:
 def my_tasks(request: HttpRequest) -> HttpResponse:
     """我的任务: the day's calls and messages, overdue ones first, each done with one click."""
     day = _day(request)
-    tasks = list(task_queue_for(_member(request).user_id, day))
+    tasks = list(task_queue_for(member_of(request).user_id, day))
     from ..models.choices import LeadStatus
 
     leads = Lead.objects.filter(pk__in={t.lead_id for t in tasks if t.lead_id}, status=LeadStatus.OPEN).in_bulk() \
@@ -94,7 +93,7 @@ def my_tasks(request: HttpRequest) -> HttpResponse:
         "day": day, "prev": day - dt.timedelta(days=1), "next": day + dt.timedelta(days=1),
         "today": timezone.localdate(), "rows": [_task_ctx(t, leads, visits.get(t.pk)) for t in tasks],
         "open_count": sum(1 for t in tasks if t.status in ("open", "overdue")),
-        "overdue_count": overdue_count_for(_member(request).user_id),
+        "overdue_count": overdue_count_for(member_of(request).user_id),
     })
 
 
@@ -109,7 +108,7 @@ def _row_or_redirect(request: HttpRequest, task: FollowUpTask) -> HttpResponse:
 def task_complete_view(request: HttpRequest, pk: int) -> HttpResponse:
     task = get_task_for_member(request, pk)
     try:
-        task = task_complete(member=_member(request), task=task, outcome=request.POST.get("outcome", ""),
+        task = task_complete(member=member_of(request), task=task, outcome=request.POST.get("outcome", ""),
                              note=request.POST.get("note", ""))
     except DomainError as exc:
         if getattr(request, "htmx", False):
@@ -124,7 +123,7 @@ def task_complete_view(request: HttpRequest, pk: int) -> HttpResponse:
 def task_skip_view(request: HttpRequest, pk: int) -> HttpResponse:
     task = get_task_for_member(request, pk)
     try:
-        task = task_skip(member=_member(request), task=task, reason=request.POST.get("reason", ""))
+        task = task_skip(member=member_of(request), task=task, reason=request.POST.get("reason", ""))
     except DomainError as exc:
         messages.error(request, exc.message)
     return _row_or_redirect(request, task)
@@ -173,7 +172,7 @@ def policy_page(request: HttpRequest) -> HttpResponse:
         kinds.append({"kind": kind, "label": label, "eff": eff,
                       "rules": _rule_rows(eff.body, eff.overrides) if eff and kind == PolicyKind.CADENCE else [],
                       "open": list(eff.open.values()) if eff else []})
-    can_override = role_allows(_member(request).role, Perm.MANAGE_STORE)
+    can_override = role_allows(member_of(request).role, Perm.MANAGE_STORE)
     return render(request, "crm/cadence/policy.html", {"kinds": kinds, "can_override": can_override})
 
 
@@ -182,10 +181,10 @@ def policy_page(request: HttpRequest) -> HttpResponse:
 def override_page(request: HttpRequest, kind: str) -> HttpResponse:
     """门店调整: only what the group template leaves open, within its ranges."""
     if kind not in PolicyKind.values:
-        raise Http404("页面不存在")
+        raise Http404(gettext("页面不存在"))
     eff = policy_effective(_store(), kind)
     if eff is None:
-        raise Http404("页面不存在")
+        raise Http404(gettext("页面不存在"))
     values = {p: eff.overrides.get(p, f.default) for p, f in eff.open.items()}
     error, status = "", 200
     if request.method == "POST":
@@ -197,11 +196,11 @@ def override_page(request: HttpRequest, kind: str) -> HttpResponse:
                 submitted[path] = request.POST[path]
         values.update(submitted)
         try:
-            cadence_override_set(member=_member(request), kind=kind, overrides=submitted)
+            cadence_override_set(member=member_of(request), kind=kind, overrides=submitted)
         except DomainError as exc:
             error, status = exc.message, exc.status
         else:
-            messages.success(request, "门店调整已保存，明天起按新设置生成任务。")
+            messages.success(request, gettext("门店调整已保存，明天起按新设置生成任务。"))
             return redirect("cadence_policy")
     fields = [{"f": f, "value": values[p]} for p, f in eff.open.items()]
     return render(request, "crm/cadence/override.html", {
@@ -222,12 +221,15 @@ def maintenance_page(request: HttpRequest) -> HttpResponse:
 
 @store_view(Perm.IMPORT_EXPORT)
 def maintenance_export(request: HttpRequest, fmt: str) -> HttpResponse:
-    """每月底导出 as XLSX or CSV."""
+    """每月底导出 as XLSX or CSV. Full numbers: the list's purpose is customer service calling each customer
+    to invite them in (handbook 001), so the export is recorded in the access log rather than masked."""
     if fmt not in ("xlsx", "csv"):
-        raise Http404("页面不存在")
+        raise Http404(gettext("页面不存在"))
     first, last = export.next_month(timezone.localdate())
     eff = policy_effective(_store(), PolicyKind.CADENCE)
     items = maintenance_due_between(first, last, eff.body) if eff else []
+    access_record(member=member_of(request), action=AccessAction.EXPORT, customer_ids=[m.customer_id for m in items],
+                  fields=["name", "mobile"], origin=Origin.of(request), detail=f"maintenance-due-{first:%Y-%m}.{fmt}")
     return download(export.maintenance_due_file(items, fmt), f"maintenance-due-{first:%Y-%m}.{fmt}")
 
 
@@ -238,7 +240,10 @@ def maintenance_list_download(request: HttpRequest, pk: int) -> HttpResponse:
     row = maintenance_list_get(pk)
     if row is None or not row.file_path.startswith(monthly.store_list_dir(_store())) \
             or not default_storage.exists(row.file_path):
-        raise Http404("页面不存在")
+        raise Http404(gettext("页面不存在"))
     with default_storage.open(row.file_path, "rb") as fh:
         body = fh.read()  # one store-month: a small file
+    # Full numbers, as the export above (a calling list); the file's customers are not re-read to record them.
+    access_record(member=member_of(request), action=AccessAction.EXPORT, customer_ids=[], fields=["name", "mobile"],
+                  origin=Origin.of(request), detail=f"maintenance-due-{row.month:%Y-%m}.xlsx")
     return download(body, f"maintenance-due-{row.month:%Y-%m}.xlsx")

@@ -7,12 +7,14 @@ from .customers import ClassificationPolicy, Customer, CustomerAssignment, Saved
 from .funnel import FollowUp, Lead, Reception, TestDrive
 from .imports import ImportJob
 from .personal_info import Anonymisation, PersonalInfoRequest, RetentionRun
+from .privacy import AccessAction, PersonalDataAccess
 from .service import ServiceVisit
 from .vehicles import DocumentKind, MileageReading, Vehicle, VehicleDocument, VehicleOwnership
 
 __all__ = [
     "Anonymisation", "PersonalInfoRequest", "RetentionRun", "Appointment", "KeyReviewCoaching", "KeyReviewItem", "KeyReviewWeek", "DocumentKind", "VehicleDocument",
     "CadenceRun", "ClassificationPolicy", "Complaint", "CorrectiveAction", "Customer", "CustomerAssignment",
-    "FollowUp", "FollowUpTask", "ImportJob", "Lead", "MileageReading", "OutboxMessage", "Reception",
+    "AccessAction", "FollowUp", "FollowUpTask", "ImportJob", "Lead", "MileageReading", "OutboxMessage",
+    "PersonalDataAccess", "Reception",
     "ReturnVisit", "SavedView", "ServiceVisit", "SurveyAnswer", "TestDrive", "Vehicle", "VehicleOwnership",
 ]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .cadence import FollowUpTask
@@ -202,7 +203,7 @@ class Satisfaction(models.TextChoices):
 
 def complaint_code(pk: int | None) -> str:
     """投诉编号 as staff quote it (TS000042): the one place the format is written."""
-    return f"TS{pk:06d}" if pk else "TS-新"
+    return f"TS{pk:06d}" if pk else gettext("TS-新")
 
 
 class Complaint(models.Model):
@@ -263,7 +264,7 @@ class Complaint(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"投诉 {self.code}"
+        return gettext("投诉 %(code)s") % {"code": self.code}
 
     @property
     def code(self) -> str:

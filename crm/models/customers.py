@@ -6,6 +6,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .choices import AgeCohort, Channel, Gender, Loyalty, Occupation, Region, ServiceType, Source, ValueClass
@@ -150,4 +151,4 @@ class ClassificationPolicy(models.Model):
         verbose_name_plural = _("客户分类标准")
 
     def __str__(self) -> str:
-        return f"分类标准 {self.template_version or '默认'}"
+        return gettext("分类标准 %(version)s") % {"version": self.template_version or gettext("默认")}

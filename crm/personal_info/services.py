@@ -56,6 +56,8 @@ from ..models.personal_info import (
     RequestStatus,
     RetentionRun,
 )
+from ..models.privacy import AccessAction
+from ..privacy import Origin, access_record
 from ..services.customers import customer_update
 from ..validators import not_in_future
 from .selectors import open_business, request_due_on, retention_candidates, retention_cutoff, retention_years
@@ -66,11 +68,16 @@ logger = logging.getLogger(__name__)
 
 
 def personal_data_accessed(*, member: StoreMembership | None, customer: Customer, action: str,
-                           fields: list[str] | tuple[str, ...] = ()) -> None:
-    """THE access-log call site of this flow (issue 15, "who viewed/exported/changed personal data"):
-    `action` is "export" (the customer's file was downloaded), "correct" (fields changed on a request) or
-    "anonymise". The access log is built on its own branch; it writes its row here, and nowhere else in
-    this module. Until then this records nothing (the request and Anonymisation rows are the record)."""
+                           fields: list[str] | tuple[str, ...] = (), origin: Origin | None = None,
+                           detail: str = "") -> None:
+    """This flow's one call into the access log (crm.privacy.access_record): `action` is "export" (the
+    customer's file was downloaded) or "anonymise". A correction goes through customer_update, which
+    records its own change. The retention job (no member) is recorded by its Anonymisation rows."""
+    if member is None:
+        return
+    kind = AccessAction.EXPORT if action == "export" else AccessAction.CHANGE
+    access_record(member=member, action=kind, customer_ids=[customer.pk], fields=list(fields), origin=origin,
+                  detail=detail)
 
 
 # ------------------------------------------------------------------ what anonymisation replaces
@@ -275,7 +282,7 @@ def request_answer_access(*, member: StoreMembership, request: PersonalInfoReque
 
 @transaction.atomic
 def request_correct(*, member: StoreMembership, request: PersonalInfoRequest, reason: str,
-                    **fields: Any) -> PersonalInfoRequest:
+                    origin: Origin | None = None, **fields: Any) -> PersonalInfoRequest:
     """更正/补充: the fields change through the one customer edit service (its checks: a valid and unused
     mobile, …); the request records which fields changed, and is closed. Nothing is written on an error."""
     _gm(member)
@@ -283,14 +290,13 @@ def request_correct(*, member: StoreMembership, request: PersonalInfoRequest, re
     why = _reason(reason)
     customer = Customer.objects.select_for_update().get(pk=request.customer_id)
     before = {k: getattr(customer, k) for k in fields}
-    customer_update(member=member, customer=customer, **fields)
+    customer_update(member=member, customer=customer, origin=origin, **fields)  # records the change
     changed = [k for k in fields if getattr(customer, k) != before[k]]
     if not changed:
         raise DomainError(_("没有修改任何内容。"))
     labels = "、".join(_label(Customer, k) for k in changed)
     _close(request, member=member, status=RequestStatus.DONE,
            outcome=_("已更正：%(fields)s。%(reason)s") % {"fields": labels, "reason": why})
-    personal_data_accessed(member=member, customer=customer, action="correct", fields=changed)
     return request
 
 
@@ -305,7 +311,8 @@ def request_refuse(*, member: StoreMembership, request: PersonalInfoRequest, rea
 
 
 @transaction.atomic
-def request_delete(*, member: StoreMembership, request: PersonalInfoRequest, reason: str) -> Anonymisation:
+def request_delete(*, member: StoreMembership, request: PersonalInfoRequest, reason: str,
+                   origin: Origin | None = None) -> Anonymisation:
     """删除 (Art. 47): anonymise the customer (see the module docstring) and close the request, in one
     transaction. Refused while business is open (an unclosed complaint, an open lead, a booked
     appointment): the customer must be answered first, and then nothing can be half-done."""
@@ -319,7 +326,8 @@ def request_delete(*, member: StoreMembership, request: PersonalInfoRequest, rea
     request.refresh_from_db()
     _close(request, member=member, status=RequestStatus.DONE,
            outcome=_("已删除（匿名化）：%(reason)s") % {"reason": why})
-    personal_data_accessed(member=member, customer=request.customer, action="anonymise")
+    personal_data_accessed(member=member, customer=request.customer, action="anonymise", origin=origin,
+                           fields=["anonymised"], detail=_("匿名化（请求 #%(no)s）") % {"no": request.pk})
     return result.anonymisation
 
 

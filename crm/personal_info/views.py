@@ -21,6 +21,7 @@ from tenants.roles import Perm
 from ..access import staff_names
 from ..forms import run_form
 from ..models.personal_info import RequestKind, RequestStatus
+from ..privacy import Origin
 from ..views.common import member_of, store_id
 from .forms import CorrectionForm, ReasonForm, RequestRegisterForm
 from .selectors import (
@@ -102,7 +103,8 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def request_export(request: HttpRequest, pk: int) -> HttpResponse:
     """个人信息副本: everything the store holds about the request's customer, as an XLSX."""
     pi = get_request(pk)
-    personal_data_accessed(member=member_of(request), customer=pi.customer, action="export")
+    personal_data_accessed(member=member_of(request), customer=pi.customer, action="export", origin=Origin.of(request),
+                           detail=_("个人信息副本（请求 #%(no)s）") % {"no": pi.pk})
     body = customer_file_xlsx(pi.customer, store_name=connection.tenant.name)  # type: ignore[attr-defined]
     day = timezone.localdate().strftime("%Y%m%d")
     return download(body, _("个人信息副本-%(no)s-%(day)s.xlsx") % {"no": pi.pk, "day": day},
@@ -138,7 +140,8 @@ def request_correct_view(request: HttpRequest, pk: int) -> HttpResponse:
 
     def correct(pi: object, d: dict[str, object]) -> object:
         fields = {k: d[k] for k in CorrectionForm.FIELDS}
-        return request_correct(member=member, request=pi, reason=str(d["reason"]), **fields)  # type: ignore[arg-type]
+        return request_correct(member=member, request=pi, reason=str(d["reason"]),  # type: ignore[arg-type]
+                               origin=Origin.of(request), **fields)  # type: ignore[arg-type]
     return _act(request, pk, "correct_form", form, correct, _("已更正，请求已办结。"))
 
 
@@ -148,7 +151,8 @@ def request_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
     """删除: anonymise the customer with a reason; the request closes with it."""
     member = member_of(request)
     return _act(request, pk, "delete_form", ReasonForm(request.POST),
-                lambda pi, d: request_delete(member=member, request=pi, reason=d["reason"]),
+                lambda pi, d: request_delete(member=member, request=pi, reason=d["reason"],
+                                             origin=Origin.of(request)),
                 _("客户个人信息已匿名化，请求已办结。"))
 
 

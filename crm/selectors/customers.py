@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from tenants.errors import DomainError
 from tenants.models import StoreMembership
@@ -98,32 +99,33 @@ def customer_360(*, member: StoreMembership, pk: int | str, store_id: int) -> di
     names = staff_names(store_id)
     events: list[dict[str, Any]] = []
     for r in Reception.objects.filter(customer=customer).order_by("-arrived_at")[:50]:
-        events.append({"at": r.arrived_at, "kind": "接待", "icon": "door-open", "staff": names.get(r.consultant_id),
-                       "text": "；".join(x for x in (f"{r.visitors}人到店", r.models_of_interest and
-                                                    f"关注 {r.models_of_interest}", r.budget and f"预算 {r.budget}",
+        events.append({"at": r.arrived_at, "kind": gettext("接待"), "icon": "door-open", "staff": names.get(r.consultant_id),
+                       "text": "；".join(x for x in (gettext("%(n)s人到店") % {"n": r.visitors}, r.models_of_interest and
+                                                    gettext("关注 %(models)s") % {"models": r.models_of_interest},
+                                                    r.budget and gettext("预算 %(budget)s") % {"budget": r.budget},
                                                     r.needs, r.concerns) if x)})
     for f in FollowUp.objects.filter(customer=customer).order_by("-happened_at")[:50]:
-        events.append({"at": f.happened_at, "kind": f"跟进·{f.get_channel_display()}", "icon": "chat-dots",
+        events.append({"at": f.happened_at, "kind": gettext("跟进·%(channel)s") % {"channel": f.get_channel_display()}, "icon": "chat-dots",
                        "staff": names.get(f.staff_id),
-                       "text": "；".join(x for x in (f.content, f.feedback and f"反馈：{f.feedback}",
-                                                    f.next_step and f"下一步：{f.next_step}") if x)})
+                       "text": "；".join(x for x in (f.content, f.feedback and gettext("反馈：%(text)s") % {"text": f.feedback},
+                                                    f.next_step and gettext("下一步：%(text)s") % {"text": f.next_step}) if x)})
     for t in TestDrive.objects.filter(customer=customer).order_by("-driven_at")[:20]:
-        events.append({"at": t.driven_at, "kind": "试乘试驾", "icon": "speedometer2",
+        events.append({"at": t.driven_at, "kind": gettext("试乘试驾"), "icon": "speedometer2",
                        "staff": names.get(t.consultant_id), "text": f"{t.model} {t.feedback}".strip()})
     for lead in leads:
         if lead.closed_at and lead.status == LeadStatus.DEAL:
-            events.append({"at": lead.closed_at, "kind": "成交", "icon": "trophy", "staff": names.get(lead.consultant_id or 0),
-                           "text": f"{lead.model_of_interest} 成交" + (f"，¥{lead.deal_amount:,.2f}" if lead.deal_amount
+            events.append({"at": lead.closed_at, "kind": gettext("成交"), "icon": "trophy", "staff": names.get(lead.consultant_id or 0),
+                           "text": gettext("%(model)s 成交") % {"model": lead.model_of_interest} + (f"，¥{lead.deal_amount:,.2f}" if lead.deal_amount
                                                                      else "")})
         elif lead.closed_at and lead.status == LeadStatus.DEFEATED:
-            events.append({"at": lead.closed_at, "kind": "战败", "icon": "x-octagon",
+            events.append({"at": lead.closed_at, "kind": gettext("战败"), "icon": "x-octagon",
                            "staff": names.get(lead.consultant_id or 0),
                            "text": f"{lead.get_defeat_reason_display()} {lead.competitor_brand} "
                                    f"{lead.competitor_model} {lead.close_note}".strip()})
     for s in ServiceVisit.objects.filter(customer=customer).select_related("vehicle").order_by("-visited_on")[:50]:
-        events.append({"at": s.visited_on, "kind": f"维修·{s.get_kind_display()}", "icon": "tools",
+        events.append({"at": s.visited_on, "kind": gettext("维修·%(kind)s") % {"kind": s.get_kind_display()}, "icon": "tools",
                        "staff": names.get(s.advisor_id or 0), "amount": s.amount,
-                       "text": f"{s.vehicle} {s.km or '-'} km" + ("" if s.may_call else "（不同意回访）")})
+                       "text": f"{s.vehicle} {s.km or '-'} km" + ("" if s.may_call else gettext("（不同意回访）"))})
     transfers = VehicleOwnership.objects.filter(
         Q(customer=customer, previous_owner__isnull=False) | Q(previous_owner=customer),
     ).select_related("vehicle", "customer", "previous_owner").order_by("-started_on", "-pk")[:20]
@@ -132,21 +134,22 @@ def customer_360(*, member: StoreMembership, pk: int | str, store_id: int) -> di
         other = o.previous_owner if incoming else o.customer
         car = " ".join(x for x in (str(o.vehicle), o.vehicle.brand, o.vehicle.model) if x)
         who = other.name if other is not None else "?"
-        events.append({"at": o.started_on, "kind": "过户转入" if incoming else "过户转出", "icon": "key",
+        events.append({"at": o.started_on, "kind": gettext("过户转入") if incoming else gettext("过户转出"), "icon": "key",
                        "staff": names.get(o.by_user_id or 0),
-                       "text": f"{car} 由原车主 {who} 过户至本客户" if incoming else f"{car} 过户给新车主 {who}"})
+                       "text": (gettext("%(car)s 由原车主 %(who)s 过户至本客户") if incoming
+                                 else gettext("%(car)s 过户给新车主 %(who)s")) % {"car": car, "who": who}})
     for a in CustomerAssignment.objects.filter(customer=customer)[:20]:
-        events.append({"at": a.created_at, "kind": "客户转移", "icon": "arrow-left-right",
+        events.append({"at": a.created_at, "kind": gettext("客户转移"), "icon": "arrow-left-right",
                        "staff": names.get(a.by_user_id),
-                       "text": f"{names.get(a.from_consultant_id or 0, '无')} → {names.get(a.to_consultant_id, '?')} "
+                       "text": f"{names.get(a.from_consultant_id or 0, gettext('无'))} → {names.get(a.to_consultant_id, '?')} "
                                f"{a.reason}".strip()})
     from crm.models import Complaint, OutboxMessage
 
     for m in OutboxMessage.objects.filter(customer=customer).order_by("-created_at")[:50]:
-        events.append({"at": m.sent_at or m.created_at, "kind": f"消息·{m.channel.upper()}", "icon": "envelope",
+        events.append({"at": m.sent_at or m.created_at, "kind": gettext("消息·%(channel)s") % {"channel": m.channel.upper()}, "icon": "envelope",
                        "staff": None, "text": f"{m.body}（{m.get_status_display()}）"})
     for c in Complaint.objects.filter(customer=customer).exclude(state="draft").order_by("-reported_at")[:20]:
-        events.append({"at": c.reported_at, "kind": f"投诉·{c.get_state_display()}", "icon": "exclamation-diamond",
+        events.append({"at": c.reported_at, "kind": gettext("投诉·%(state)s") % {"state": c.get_state_display()}, "icon": "exclamation-diamond",
                        "staff": None, "text": c.description[:120]})
     from crm.aftersales.selectors import customer_planned_calls, customer_return_visit_events
 
@@ -172,12 +175,13 @@ def transfer_target(*, member: StoreMembership, mobile: str = "", customer_id: i
     if customer_id is not None:
         found = visible.filter(pk=customer_id).first()
         if found is None:
-            raise DomainError("未找到该客户，或您无权为其办理过户。", field="to_mobile")
+            raise DomainError(gettext("未找到该客户，或您无权为其办理过户。"), field="to_mobile")
         return found
     if not mobile.strip():
-        raise DomainError("请填写新车主的手机号，或搜索后选择新车主。", field="to_mobile")
+        raise DomainError(gettext("请填写新车主的手机号，或搜索后选择新车主。"), field="to_mobile")
     number = clean_mobile(mobile, field="to_mobile")
     found = visible.filter(Q(mobile=number) | Q(mobile2=number)).order_by("pk").first()
     if found is None:
-        raise DomainError(f"未找到手机号为 {number} 的客户（或您无权查看该客户）。新车主需先建档。", field="to_mobile")
+        raise DomainError(gettext("未找到手机号为 %(mobile)s 的客户（或您无权查看该客户）。新车主需先建档。")
+                          % {"mobile": number}, field="to_mobile")
     return found

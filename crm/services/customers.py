@@ -19,9 +19,10 @@ from tenants.staff import SALES, store_staff_check
 
 from ..access import sees_all
 from ..errors import DuplicateMobile
-from ..models import Customer, CustomerAssignment, Lead
+from ..models import AccessAction, Customer, CustomerAssignment, Lead
 from ..models.choices import AgeCohort, Channel, Gender, LeadStatus, Occupation, Region, Source
 from ..pinyin import name_pinyin_keys
+from ..privacy import Origin, access_record, changed_fields
 from ..validators import clean_mobile, not_in_future
 
 _CHOICES: dict[str, Any] = {
@@ -117,9 +118,12 @@ def _clean(data: dict[str, Any], *, exclude_pk: int | None,
 
 @transaction.atomic
 def customer_create(
-    *, member: StoreMembership, name: str, mobile: str, consultant_id: int | None = None, **fields: Any
+    *, member: StoreMembership, name: str, mobile: str, consultant_id: int | None = None,
+    origin: Origin | None = None, **fields: Any
 ) -> Customer:
-    """客户建档. A consultant always owns what they create; managers may name the owner."""
+    """客户建档. A consultant always owns what they create; managers may name the owner.
+
+    Recorded in the access log (个人信息访问记录) with the fields given."""
     unknown = set(fields) - set(EDITABLE)
     if unknown:
         raise DomainError(f"未知字段：{', '.join(sorted(unknown))}")
@@ -128,21 +132,32 @@ def customer_create(
             else consultant_id
     consultant_check(consultant_id)
     data = _clean({"name": name, "mobile": mobile, **fields}, exclude_pk=None, member=member)
-    return Customer.objects.create(consultant_id=consultant_id, **data)
+    customer = Customer.objects.create(consultant_id=consultant_id, **data)
+    access_record(member=member, action=AccessAction.CREATE, customer_ids=[customer.pk], origin=origin,
+                  fields=[k for k in EDITABLE if data.get(k) not in (None, "", [], False)])
+    return customer
 
 
 @transaction.atomic
-def customer_update(*, member: StoreMembership, customer: Customer, **fields: Any) -> Customer:
-    """修改客户资料. The owner changes only through customer_reassign; an anonymised customer never again."""
+def customer_update(*, member: StoreMembership, customer: Customer, origin: Origin | None = None,
+                    **fields: Any) -> Customer:
+    """修改客户资料. The owner changes only through customer_reassign.
+
+    The fields whose value changed are recorded in the access log (their names, not their values)."""
     if customer.anonymised_at is not None:
         raise DomainError(_("该客户已匿名化，不能修改资料。"))
     unknown = set(fields) - set(EDITABLE)
     if unknown:
         raise DomainError(f"不能修改字段：{', '.join(sorted(unknown))}")
     data = _clean(fields, exclude_pk=customer.pk, member=member)
+    before = {key: getattr(customer, key) for key in data}
     for key, value in data.items():
         setattr(customer, key, value)
     customer.save(update_fields=[*data.keys(), "updated_at"])
+    changed = [k for k in changed_fields(before, data) if k in EDITABLE]
+    if changed:
+        access_record(member=member, action=AccessAction.CHANGE, customer_ids=[customer.pk], fields=changed,
+                      origin=origin)
     return customer
 
 

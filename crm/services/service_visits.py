@@ -6,6 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from tenants.errors import DomainError
 from tenants.models import StoreMembership
@@ -26,12 +27,12 @@ def service_visit_create(
 ) -> ServiceVisit:
     """维修工单登记 (首保/定期保养/一般维修/保修/事故车/美容), with the return-call consent asked."""
     if kind not in ServiceType.values:
-        raise DomainError("请选择工单类型。", field="kind")
-    not_in_future(visited_on, field="visited_on", label="进站日期")
+        raise DomainError(gettext("请选择工单类型。"), field="kind")
+    not_in_future(visited_on, field="visited_on", label=gettext("进站日期"))
     money = parse_money(amount, field="amount") or Decimal("0.00")  # 金额 as typed: 1,280 / ¥1280 / 0.13万
     order_no = order_no.strip()[:30]
     if order_no and ServiceVisit.objects.filter(order_no=order_no).exists():
-        raise DomainError(f"工单号 {order_no} 已存在。", field="order_no")
+        raise DomainError(gettext("工单号 %(order_no)s 已存在。") % {"order_no": order_no}, field="order_no")
     if km is not None:
         mileage_record(vehicle=vehicle, km=km, read_on=visited_on, source="service")
     visit = ServiceVisit.objects.create(

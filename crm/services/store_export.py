@@ -81,8 +81,9 @@ def store_export_build(*, store: Any) -> bytes:
             }
         customers = Customer.objects.order_by("pk")
         title = gettext("客户")  # the dealer's own file names, in the operator's language (zh-hans by default)
-        zf.writestr(f"{title}.csv", csv_bytes(export_rows(customers), header=HEADERS))
-        zf.writestr(f"{title}.xlsx", xlsx_bytes(export_rows(customers), header=HEADERS, title=title))
+        zf.writestr(f"{title}.csv", csv_bytes(export_rows(customers, masked=False), header=HEADERS))
+        zf.writestr(f"{title}.xlsx", xlsx_bytes(export_rows(customers, masked=False), header=HEADERS,
+                                                        title=title))
         documents = []
         for doc in MaintenanceDueList.objects.order_by("pk"):
             if doc.file_path and default_storage.exists(doc.file_path):

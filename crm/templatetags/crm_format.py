@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext
 
-from tenants.validators import format_cn_mobile
+from tenants.validators import format_cn_mobile, mask_cn_mobile
 
 register = template.Library()
 
@@ -19,6 +19,13 @@ register = template.Library()
 @register.filter
 def phone(value: str | None) -> str:
     return format_cn_mobile(value)
+
+
+@register.filter
+def phone_masked(value: str | None) -> str:
+    """138****8000: the one template filter for a customer's number on any page (the full number only
+    through the recorded 显示号码 reveal, templates/crm/_phone.html)."""
+    return mask_cn_mobile(value)
 
 
 @register.filter

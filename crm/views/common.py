@@ -4,23 +4,22 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from django.contrib import messages
 from django.db import connection
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from tenants.errors import DomainError
-from tenants.models import StoreMembership
+from tenants.requests import (
+    member_of as member_of,  # the one helper, re-exported for the views that import it here
+)
 
 from ..errors import DuplicateMobile
 
 T = TypeVar("T")
-
-
-def member_of(request: HttpRequest) -> StoreMembership:
-    return cast(StoreMembership, request.member)  # type: ignore[attr-defined]
 
 
 def store_id() -> int:
@@ -37,7 +36,7 @@ def as_date(value: str, label: str) -> date | None:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise DomainError(f"{label}格式不正确。") from None
+        raise DomainError(gettext("%(label)s格式不正确。") % {"label": label}) from None
 
 
 def as_datetime(value: str, label: str) -> datetime | None:
@@ -46,7 +45,7 @@ def as_datetime(value: str, label: str) -> datetime | None:
     try:
         parsed = datetime.fromisoformat(value)
     except ValueError:
-        raise DomainError(f"{label}格式不正确。") from None
+        raise DomainError(gettext("%(label)s格式不正确。") % {"label": label}) from None
     return timezone.make_aware(parsed) if timezone.is_naive(parsed) else parsed
 
 
@@ -56,7 +55,7 @@ def as_int(value: str, label: str) -> int | None:
     try:
         return int(value.replace(",", ""))
     except ValueError:
-        raise DomainError(f"{label}应为整数。") from None
+        raise DomainError(gettext("%(label)s应为整数。") % {"label": label}) from None
 
 
 def attempt(request: HttpRequest, fn: Callable[[], T]) -> tuple[T | None, dict[str, Any]]:

@@ -6,11 +6,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from tenants.access import store_view
+from tenants.requests import member_of
 from tenants.roles import Perm, StoreRole
 from tenants.selectors import first_day_checklist
 
 from ..selectors import policy_notices_for, role_home, store_home_summary
-from .common import member_of
 
 
 @store_view(Perm.VIEW_STORE)

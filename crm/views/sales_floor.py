@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from tenants.access import store_view
 from tenants.exports import download, xlsx_bytes
+from tenants.requests import StoreRequest, member_of
 from tenants.roles import Perm, role_allows
 
 from ..access import customers_for_member, get_customer_for_member, sees_all
@@ -37,7 +38,7 @@ from ..services.appointments import (
 )
 from ..services.funnel import test_drive_keep
 from ..services.key_review import key_review_coach, key_review_decide, key_review_open_week, week_start_of
-from .common import member_of, store_id
+from .common import store_id
 from .customers import customer_360_response
 
 # ------------------------------------------------------------------ test drives booked for later
@@ -72,7 +73,7 @@ def test_drive_keep_view(request: HttpRequest, pk: int, outcome: str) -> HttpRes
 
 
 def _store_name(request: HttpRequest) -> str:
-    return str(getattr(request.tenant, "name", ""))  # type: ignore[attr-defined]
+    return str(getattr(cast(StoreRequest, request).tenant, "name", ""))
 
 
 @require_POST

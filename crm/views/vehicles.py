@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from tenants.access import store_view
 from tenants.errors import DomainError
 from tenants.exports import download
+from tenants.requests import member_of
 from tenants.roles import Perm, role_allows
 
 from ..access import get_vehicle_for_member
@@ -19,7 +20,7 @@ from ..forms import VehicleDocumentForm
 from ..selectors import vehicle_document_for_member, vehicle_file
 from ..services import vehicle_document_delete, vehicle_document_upload
 from ..services.vehicles import document_dir
-from .common import member_of, store_id
+from .common import store_id
 
 
 def _page(request: HttpRequest, pk: int, form: VehicleDocumentForm | None = None, status: int = 200) -> HttpResponse:

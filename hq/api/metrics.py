@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.request import Request
@@ -85,7 +86,7 @@ class TrendView(APIView):
         q = request.query_params
         m = metric(q.get("metric", ""))
         if m is None:
-            raise DomainError(f"未知的指标：{q.get('metric', '')}。", field="metric")
+            raise DomainError(gettext("未知的指标：%(metric)s。") % {"metric": q.get('metric', '')}, field="metric")
         stores = selectors.resolve_stores(group, [s for s in (q.get("stores") or "").split(",") if s])
         return Response(selectors.trend(group, metric_=m, months=month_range(q.get("from"), q.get("to")),
                                         stores=stores))

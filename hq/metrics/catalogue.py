@@ -11,6 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
+from django.utils.text import format_lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
@@ -76,9 +78,9 @@ def metric(key: str) -> Metric | None:
         return BY_KEY[key]
     if key.startswith(DEFEAT_REASON_PREFIX):
         reason = key[len(DEFEAT_REASON_PREFIX):]
-        return Metric(key, f"战败原因：{_defeat_label(reason)}", "count", False, "sum", _("销售"))
+        return Metric(key, format_lazy(_("战败原因：{reason}"), reason=_defeat_label(reason)), "count", False, "sum", _("销售"))
     if key.startswith(SATISFACTION_PREFIX) and len(key) > len(SATISFACTION_PREFIX):
-        return Metric(key, f"满意度：{key[len(SATISFACTION_PREFIX):]}", "pct", True, "mean", _("售后"))
+        return Metric(key, format_lazy(_("满意度：{question}"), question=key[len(SATISFACTION_PREFIX):]), "pct", True, "mean", _("售后"))
     return None
 
 
@@ -113,7 +115,7 @@ def format_value(m: Metric, value: float | None) -> str:
     if m.unit == "yuan":
         return f"¥{value:,.2f}"
     if m.unit == "hours":
-        return f"{value:.1f} 小时"
+        return gettext("%(value)s 小时") % {"value": f"{value:.1f}"}
     if m.unit == "days":
-        return f"{value:.1f} 天"
+        return gettext("%(value)s 天") % {"value": f"{value:.1f}"}
     return f"{value:,.0f}"

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db import connection
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from tenants.errors import DomainError
 from tenants.models import DealerGroup, Store
@@ -25,9 +26,9 @@ def resolve_metrics(keys: list[str] | None) -> list[Metric]:
     keys = [k.strip() for k in (keys or []) if k.strip()] or list(DEFAULT_COMPARE)
     unknown = [k for k in keys if metric(k) is None]
     if unknown:
-        raise DomainError(f"未知的指标：{'、'.join(unknown)}。可用指标见 /api/hq/metrics/catalogue/。", field="metrics")
+        raise DomainError(gettext("未知的指标：%(metrics)s。可用指标见 /api/hq/metrics/catalogue/。") % {"metrics": '、'.join(unknown)}, field="metrics")
     if len(keys) > MAX_METRICS:
-        raise DomainError(f"一次最多对比 {MAX_METRICS} 项指标。", field="metrics")
+        raise DomainError(gettext("一次最多对比 %(max)s 项指标。") % {"max": MAX_METRICS}, field="metrics")
     return [m for k in dict.fromkeys(keys) if (m := metric(k)) is not None]
 
 
@@ -38,10 +39,10 @@ def resolve_stores(group: DealerGroup, ids: list[str] | None) -> list[int] | Non
     try:
         wanted = {int(i) for i in ids if str(i).strip()}
     except ValueError as exc:
-        raise DomainError("门店编号应为数字。", field="stores") from exc
+        raise DomainError(gettext("门店编号应为数字。"), field="stores") from exc
     mine = set(Store.objects.filter(group=group, pk__in=wanted).values_list("pk", flat=True))
     if wanted - mine:
-        raise DomainError("筛选中包含不属于本集团的门店。", field="stores")
+        raise DomainError(gettext("筛选中包含不属于本集团的门店。"), field="stores")
     return sorted(mine)
 
 
@@ -204,7 +205,8 @@ def trend(
     for start, value in qs.values_list("period_start", "value"):
         group_rows.setdefault(start, []).append(value)
     agg = (lambda v: sum(v)) if metric_.total == "sum" else (lambda v: round(sum(v) / len(v), 2))
-    series = [{"name": f"{group.name}（{'合计' if metric_.total == 'sum' else '平均'}）",
+    series = [{"name": (gettext("%(group)s（合计）") if metric_.total == "sum" else gettext("%(group)s（平均）"))
+               % {"group": group.name},
                "data": [agg(group_rows[s]) if s in group_rows else None for s in starts]}]
     if stores:
         names = dict(Store.objects.filter(group=group, pk__in=stores).values_list("pk", "name"))

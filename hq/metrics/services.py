@@ -80,6 +80,7 @@ def nightly_periods(now: dt.datetime | None = None) -> list[Period]:
     day = timezone.localtime(now).date()  # the group's day, not UTC's
     yesterday = day - dt.timedelta(days=1)
     periods = [Period("day", yesterday), Period("month", day.replace(day=1))]
-    if day.day <= 3:
-        periods.append(Period("month", yesterday.replace(day=1)))
+    if day.day <= 3:  # late data for last month (a call logged after midnight) still closes it
+        last_month = (day.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+        periods.append(Period("month", last_month))
     return periods

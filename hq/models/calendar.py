@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from tenants.models import DealerGroup
@@ -44,4 +45,4 @@ class CalendarDay(models.Model):
         constraints = [models.UniqueConstraint(fields=["group", "day"], name="hq_calendar_day")]
 
     def __str__(self) -> str:
-        return f"{self.day} {'上班' if self.is_working else '放假'} {self.name}"
+        return f"{self.day} {gettext('上班') if self.is_working else gettext('放假')} {self.name}"

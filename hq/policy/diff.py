@@ -1,9 +1,15 @@
-"""版本对比: a readable per-rule, per-field diff of two template bodies, in Chinese."""
+"""版本对比: a readable per-rule, per-field diff of two template bodies, in the active language.
+
+`change` stays one of 新增/删除/修改: it is a value of the API and of the stored change notices.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from django.utils.translation import gettext
 
 from tenants.roles import StoreRole
 
@@ -20,7 +26,10 @@ from .catalog import (
     VALUE_CLASSES,
 )
 
-ROLES = {r.value: str(r.label) for r in StoreRole}
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+ROLES = {r.value: r.label for r in StoreRole}
 
 
 @dataclass(frozen=True)
@@ -41,15 +50,23 @@ class _Item:
     fields: dict[str, str]
 
 
-def _fmt(value: Any, names: dict[str, str] | None = None) -> str:
+def _no() -> str:
+    return gettext("否")
+
+
+def _closed() -> str:
+    return gettext("不开放")
+
+
+def _fmt(value: Any, names: Mapping[str, StrOrPromise] | None = None) -> str:
     if value is None or value == "" or value == []:
         return "—"
     if isinstance(value, bool):
-        return "是" if value else "否"
+        return gettext("是") if value else _no()
     if isinstance(value, list):
         return "、".join(_fmt(v, names) for v in value)
     if names is not None:
-        return names.get(str(value), str(value))
+        return str(names.get(str(value), str(value)))
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
@@ -58,45 +75,46 @@ def _fmt(value: Any, names: dict[str, str] | None = None) -> str:
 def _open_fmt(spec: dict[str, Any]) -> str:
     parts = []
     for field, s in spec.items():
-        label = RULE_FIELD_LABELS.get(field) or FIELD_LABELS.get(field, field)
+        label = str(RULE_FIELD_LABELS.get(field) or FIELD_LABELS.get(field, field))
         if "min" in s:
             parts.append(f"{label} {_fmt(s['min'])}～{_fmt(s['max'])}")
         else:
             parts.append(label)
-    return "；".join(parts) or "不开放"
+    return "；".join(parts) or _closed()
 
 
 def _rule_item(rule: dict[str, Any]) -> _Item:
+    labels = {k: str(v) for k, v in RULE_FIELD_LABELS.items()}
     f = {
-        RULE_FIELD_LABELS["name"]: _fmt(rule.get("name")),
-        RULE_FIELD_LABELS["trigger"]: TRIGGERS[rule["trigger"]].label if rule.get("trigger") in TRIGGERS else "—",
-        RULE_FIELD_LABELS["offset_days"]: _fmt(rule.get("offset_days")),
-        RULE_FIELD_LABELS["months"]: _fmt(rule.get("months")),
-        RULE_FIELD_LABELS["at"]: _fmt(rule.get("at")),
-        RULE_FIELD_LABELS["assignee"]: _fmt(rule.get("assignee"), ASSIGNEES),
-        RULE_FIELD_LABELS["channel"]: _fmt(rule.get("channel"), CHANNELS),
-        RULE_FIELD_LABELS["message"]: _fmt(rule.get("message")),
-        RULE_FIELD_LABELS["repeat_until"]: REPEAT_UNTIL.get(rule.get("repeat_until") or "", "—"),
-        RULE_FIELD_LABELS["repeat_every_days"]: _fmt(rule.get("repeat_every_days")),
-        RULE_FIELD_LABELS["repeat_max"]: _fmt(rule.get("repeat_max") or None),
-        RULE_FIELD_LABELS["grades"]: _fmt(rule.get("grades"), GRADES),
-        RULE_FIELD_LABELS["value_classes"]: _fmt(rule.get("value_classes"), VALUE_CLASSES),
-        RULE_FIELD_LABELS["marketing"]: _fmt(bool(rule.get("marketing"))),
-        RULE_FIELD_LABELS["outcomes"]: _fmt(rule.get("outcomes"), OUTCOMES),
-        RULE_FIELD_LABELS["enabled"]: _fmt(bool(rule.get("enabled", True))),
-        RULE_FIELD_LABELS["open"]: _open_fmt(rule.get("open") or {}),
+        labels["name"]: _fmt(rule.get("name")),
+        labels["trigger"]: str(TRIGGERS[rule["trigger"]].label) if rule.get("trigger") in TRIGGERS else "—",
+        labels["offset_days"]: _fmt(rule.get("offset_days")),
+        labels["months"]: _fmt(rule.get("months")),
+        labels["at"]: _fmt(rule.get("at")),
+        labels["assignee"]: _fmt(rule.get("assignee"), ASSIGNEES),
+        labels["channel"]: _fmt(rule.get("channel"), CHANNELS),
+        labels["message"]: _fmt(rule.get("message")),
+        labels["repeat_until"]: str(REPEAT_UNTIL.get(rule.get("repeat_until") or "", "—")),
+        labels["repeat_every_days"]: _fmt(rule.get("repeat_every_days")),
+        labels["repeat_max"]: _fmt(rule.get("repeat_max") or None),
+        labels["grades"]: _fmt(rule.get("grades"), GRADES),
+        labels["value_classes"]: _fmt(rule.get("value_classes"), VALUE_CLASSES),
+        labels["marketing"]: _fmt(bool(rule.get("marketing"))),
+        labels["outcomes"]: _fmt(rule.get("outcomes"), OUTCOMES),
+        labels["enabled"]: _fmt(bool(rule.get("enabled", True))),
+        labels["open"]: _open_fmt(rule.get("open") or {}),
     }
-    return _Item("规则", rule["key"], rule.get("name") or rule["key"], f)
+    return _Item(gettext("规则"), rule["key"], rule.get("name") or rule["key"], f)
 
 
 def _settings_item(body: dict[str, Any], paths: list[str]) -> _Item:
     from .fields import get_path
 
-    fields = {FIELD_LABELS.get(p, p): _fmt(get_path(body, p)) for p in paths}
+    fields = {str(FIELD_LABELS.get(p, p)): _fmt(get_path(body, p)) for p in paths}
     opened = body.get("open") or {}
-    fields["门店可调整"] = "；".join(
-        f"{FIELD_LABELS.get(p, p)} {_fmt(s['min'])}～{_fmt(s['max'])}" for p, s in opened.items()) or "不开放"
-    return _Item("总体设置", "_settings", "总体设置", fields)
+    fields[gettext("门店可调整")] = "；".join(
+        f"{FIELD_LABELS.get(p, p)} {_fmt(s['min'])}～{_fmt(s['max'])}" for p, s in opened.items()) or _closed()
+    return _Item(gettext("总体设置"), "_settings", gettext("总体设置"), fields)
 
 
 def _items(kind: str, body: dict[str, Any]) -> list[_Item]:
@@ -109,9 +127,10 @@ def _items(kind: str, body: dict[str, Any]) -> list[_Item]:
     if kind == PolicyKind.COMPLAINT:
         paths = ["sla.report_to_gm_working_days", "sla.manager_reply_working_days", "sla.close_working_days"]
         steps = [
-            _Item("升级链", str(s["step"]), f"第 {s['step']} 级", {
-                "名称": _fmt(s.get("name")), "递交岗位": _fmt(s.get("to_role"), ROLES),
-                "抄送": _fmt(s.get("cc_roles"), ROLES), "时限(工作日)": _fmt(s.get("within_working_days")),
+            _Item(gettext("升级链"), str(s["step"]), gettext("第 %(n)s 级") % {"n": s["step"]}, {
+                gettext("名称"): _fmt(s.get("name")), gettext("递交岗位"): _fmt(s.get("to_role"), ROLES),
+                gettext("抄送"): _fmt(s.get("cc_roles"), ROLES),
+                gettext("时限(工作日)"): _fmt(s.get("within_working_days")),
             })
             for s in body.get("escalation", [])
         ]
@@ -119,10 +138,12 @@ def _items(kind: str, body: dict[str, Any]) -> list[_Item]:
     if kind == PolicyKind.SURVEY:
         retry = [_settings_item(body, ["retry.max_attempts", "retry.every_working_days"])] if "retry" in body else []
         return retry + [
-            _Item("问题", q["key"], q.get("text", q["key"])[:24], {
-                "题目": _fmt(q.get("text")), "题型": "是/否" if q.get("kind") == "yes_no" else "评分",
-                "满分": _fmt(q.get("scale")),
-                "须填原因": "回答「否」时" if q.get("kind") == "yes_no" else f"低于 {q.get('remark_required_below')} 分时",
+            _Item(gettext("问题"), q["key"], q.get("text", q["key"])[:24], {
+                gettext("题目"): _fmt(q.get("text")),
+                gettext("题型"): gettext("是/否") if q.get("kind") == "yes_no" else gettext("评分"),
+                gettext("满分"): _fmt(q.get("scale")),
+                gettext("须填原因"): gettext("回答「否」时") if q.get("kind") == "yes_no"
+                else gettext("低于 %(n)s 分时") % {"n": q.get("remark_required_below")},
             })
             for q in body.get("questions", [])
         ]
@@ -131,7 +152,7 @@ def _items(kind: str, body: dict[str, Any]) -> list[_Item]:
 
 
 def _summary(item: _Item) -> str:
-    return "；".join(f"{k}：{v}" for k, v in item.fields.items() if v not in ("—", "否", "不开放"))
+    return "；".join(f"{k}：{v}" for k, v in item.fields.items() if v not in ("—", _no(), _closed()))
 
 
 def policy_diff(kind: str, old: dict[str, Any] | None, new: dict[str, Any]) -> list[DiffRow]:
@@ -142,7 +163,7 @@ def policy_diff(kind: str, old: dict[str, Any] | None, new: dict[str, Any]) -> l
     for key, item in new_items.items():
         before = old_items.get(key)
         if before is None:
-            rows.append(DiffRow(item.section, item.label, "整条", "—", _summary(item), "新增"))
+            rows.append(DiffRow(item.section, item.label, gettext("整条"), "—", _summary(item), "新增"))
             continue
         for field, value in item.fields.items():
             was = before.fields.get(field, "—")
@@ -150,5 +171,5 @@ def policy_diff(kind: str, old: dict[str, Any] | None, new: dict[str, Any]) -> l
                 rows.append(DiffRow(item.section, item.label, field, was, value, "修改"))
     for key, item in old_items.items():
         if key not in new_items:
-            rows.append(DiffRow(item.section, item.label, "整条", _summary(item), "—", "删除"))
+            rows.append(DiffRow(item.section, item.label, gettext("整条"), _summary(item), "—", "删除"))
     return rows

@@ -6,6 +6,8 @@ import re
 import string
 from typing import Any
 
+from django.utils.translation import gettext
+
 from ..errors import PolicyInvalid
 from .catalog import MESSAGE_FIELDS
 
@@ -19,13 +21,12 @@ def message_fields(text: str) -> list[str]:
     try:
         parsed = list(string.Formatter().parse(text))
     except ValueError as exc:
-        raise PolicyInvalid(f"消息模板的花括号不成对：{text[:40]}") from exc
+        raise PolicyInvalid(gettext("消息模板的花括号不成对：%(text)s") % {"text": text[:40]}) from exc
     for _literal, name, spec, conversion in parsed:
         if name is None:
             continue
         if spec or conversion or not name.isidentifier():
-            raise PolicyInvalid(f"消息模板字段写法不正确：{{{name}{'!' + conversion if conversion else ''}"
-                                f"{':' + spec if spec else ''}}}，请写成 {{字段名}}。")
+            raise PolicyInvalid(gettext("消息模板字段写法不正确：{%(name)s%(conversion)s%(spec)s}，请写成 {字段名}。") % {"name": name, "conversion": '!' + conversion if conversion else '', "spec": ':' + spec if spec else ''})
         names.append(name)
     return names
 
@@ -35,22 +36,22 @@ def message_check(text: Any, where: str, *, max_length: int = 500, required: boo
     if text is None:
         text = ""
     if not isinstance(text, str):
-        raise PolicyInvalid(f"{where}：消息模板必须是文字。")
+        raise PolicyInvalid(gettext("%(where)s：消息模板必须是文字。") % {"where": where})
     text = text.strip()
     if required and not text:
-        raise PolicyInvalid(f"{where}：请填写消息模板。")
+        raise PolicyInvalid(gettext("%(where)s：请填写消息模板。") % {"where": where})
     if len(text) > max_length:
-        raise PolicyInvalid(f"{where}：消息模板不能超过 {max_length} 个字(现在 {len(text)} 个)。")
+        raise PolicyInvalid(gettext("%(where)s：消息模板不能超过 %(max_length)s 个字(现在 %(count)s 个)。") % {"where": where, "max_length": max_length, "count": len(text)})
     unknown = [n for n in message_fields(text) if n not in MESSAGE_FIELDS]
     if unknown:
         allowed = "、".join(f"{{{k}}}{v}" for k, v in MESSAGE_FIELDS.items())
-        raise PolicyInvalid(f"{where}：消息模板使用了未知字段 {{{unknown[0]}}}。可用字段：{allowed}。")
+        raise PolicyInvalid(gettext("%(where)s：消息模板使用了未知字段 {%(unknown)s}。可用字段：%(allowed)s。") % {"where": where, "unknown": unknown[0], "allowed": allowed})
     return text
 
 
 def time_check(value: Any, where: str) -> str:
     if not isinstance(value, str) or not _TIME_RE.match(value):
-        raise PolicyInvalid(f"{where}：时间应写成 24 小时制 HH:MM，例如 19:00。")
+        raise PolicyInvalid(gettext("%(where)s：时间应写成 24 小时制 HH:MM，例如 19:00。") % {"where": where})
     return value
 
 
@@ -59,17 +60,17 @@ def int_check(value: Any, where: str, lo: int, hi: int) -> int:
         if isinstance(value, float) and value.is_integer():
             value = int(value)
         else:
-            raise PolicyInvalid(f"{where}：应为整数。")
+            raise PolicyInvalid(gettext("%(where)s：应为整数。") % {"where": where})
     if not lo <= value <= hi:
-        raise PolicyInvalid(f"{where}：{value} 超出允许范围 {lo} 到 {hi}。")
+        raise PolicyInvalid(gettext("%(where)s：%(value)s 超出允许范围 %(lo)s 到 %(hi)s。") % {"where": where, "value": value, "lo": lo, "hi": hi})
     return value
 
 
 def number_check(value: Any, where: str, lo: float, hi: float) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise PolicyInvalid(f"{where}：应为数字。")
+        raise PolicyInvalid(gettext("%(where)s：应为数字。") % {"where": where})
     if not lo <= value <= hi:
-        raise PolicyInvalid(f"{where}：{value} 超出允许范围 {lo} 到 {hi}。")
+        raise PolicyInvalid(gettext("%(where)s：%(value)s 超出允许范围 %(lo)s 到 %(hi)s。") % {"where": where, "value": value, "lo": lo, "hi": hi})
     return value
 
 

@@ -6,6 +6,8 @@ import copy
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import gettext
+
 from ..errors import OverrideNotAllowed, PolicyInvalid
 from ..models.policies import PolicyKind
 from .catalog import FIELD_LABELS, RULE_FIELD_LABELS
@@ -53,15 +55,15 @@ def _coerce(field: OpenField, value: Any) -> Any:
             try:
                 value = int(value) if field.type == "int" else float(value)
             except ValueError as exc:
-                raise OverrideNotAllowed(f"{where}应为数字。", field=field.path) from exc
+                raise OverrideNotAllowed(gettext("%(where)s应为数字。") % {"where": where}, field=field.path) from exc
         if isinstance(value, bool) or not isinstance(value, int | float):
-            raise OverrideNotAllowed(f"{where}应为数字。", field=field.path)
+            raise OverrideNotAllowed(gettext("%(where)s应为数字。") % {"where": where}, field=field.path)
         if field.type == "int" and value != int(value):
-            raise OverrideNotAllowed(f"{where}应为整数。", field=field.path)
+            raise OverrideNotAllowed(gettext("%(where)s应为整数。") % {"where": where}, field=field.path)
         assert field.min is not None and field.max is not None
         if not field.min <= value <= field.max:
             raise OverrideNotAllowed(
-                f"{where}调整为 {value} 超出集团允许的范围 {_n(field.min)} 到 {_n(field.max)}。", field=field.path)
+                gettext("%(where)s调整为 %(value)s 超出集团允许的范围 %(min)s 到 %(max)s。") % {"where": where, "value": value, "min": _n(field.min), "max": _n(field.max)}, field=field.path)
         return int(value) if field.type == "int" else value
     if field.type == "bool":
         if isinstance(value, str):
@@ -80,14 +82,14 @@ def _n(v: float) -> str:
 def overrides_clean(kind: str, body: dict[str, Any], overrides: Any) -> dict[str, Any]:
     """Check a store's overrides against the open fields; drop the ones equal to the template."""
     if not isinstance(overrides, dict):
-        raise OverrideNotAllowed("门店调整的格式不正确。")
+        raise OverrideNotAllowed(gettext("门店调整的格式不正确。"))
     fields = open_fields(kind, body)
     clean: dict[str, Any] = {}
     for path, value in overrides.items():
         field = fields.get(path)
         if field is None:
             label = path
-            raise OverrideNotAllowed(f"「{label}」不是集团模板开放给门店调整的项目。", field=path)
+            raise OverrideNotAllowed(gettext("「%(label)s」不是集团模板开放给门店调整的项目。") % {"label": label}, field=path)
         value = _coerce(field, value)
         if value != field.default:
             clean[path] = value

@@ -69,7 +69,7 @@ class ContactPreview:
 def contacts_preview(body: dict[str, Any]) -> ContactPreview:
     """The preview of a cleaned cadence body (hq.policy.rules.policy_body_clean, for_publish=False)."""
     enabled = [r for r in body["rules"] if r.get("enabled", True)]
-    rows = [RuleContacts(r["key"], r["name"], TRIGGERS[r["trigger"]].label, CHANNELS.get(r["channel"], r["channel"]),
+    rows = [RuleContacts(r["key"], r["name"], str(TRIGGERS[r["trigger"]].label), str(CHANNELS.get(r["channel"], r["channel"])),
                          rule_tasks_per_year(r, body),
                          "prospect" if r["trigger"] in PROSPECT_TRIGGERS else "owner") for r in enabled]
     prospect = tasks_per_year({**body, "rules": [r for r in enabled if r["trigger"] in PROSPECT_TRIGGERS]})

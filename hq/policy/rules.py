@@ -7,8 +7,8 @@ check also bounds how many tasks one customer can receive in a year (`tasks_per_
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext, gettext_lazy
 
@@ -32,6 +32,9 @@ from .catalog import (
 )
 from .fields import KEY_RE, get_path, int_check, message_check, number_check, time_check
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 MAINTENANCE_BOUNDS = {"first_days": (30, 730), "first_km": (1000, 30000), "interval_days": (30, 730),
                       "interval_km": (1000, 50000)}
 RULE_OPEN_FIELDS = {"offset_days", "message", "enabled"}
@@ -39,7 +42,7 @@ RULE_OPEN_FIELDS = {"offset_days", "message", "enabled"}
 SURVEY_RETRY_BOUNDS = {"max_attempts": (gettext_lazy("最多拨打次数"), 1, 5),
                        "every_working_days": (gettext_lazy("重拨间隔(工作日)"), 1, 3)}
 SURVEY_RETRY_DEFAULT = {"max_attempts": 3, "every_working_days": 1}
-STORE_ROLES = {r.value: str(r.label) for r in StoreRole}
+STORE_ROLES = {r.value: r.label for r in StoreRole}
 
 
 def _dict(value: Any, where: str) -> dict[str, Any]:
@@ -54,7 +57,7 @@ def _list(value: Any, where: str) -> list[Any]:
     return value
 
 
-def _subset(values: Any, allowed: dict[str, str], where: str) -> list[str]:
+def _subset(values: Any, allowed: Mapping[str, StrOrPromise], where: str) -> list[str]:
     values = _list(values if values is not None else [], where)
     bad = [v for v in values if v not in allowed]
     if bad:
@@ -66,128 +69,129 @@ def _subset(values: Any, allowed: dict[str, str], where: str) -> list[str]:
 # ------------------------------------------------------------------ cadence
 
 def _rule_clean(raw: Any, index: int) -> dict[str, Any]:
-    rule = dict(_dict(raw, f"第 {index} 条规则"))
+    rule = dict(_dict(raw, gettext("第 %(index)s 条规则") % {"index": index}))
     key = rule.get("key")
     if not isinstance(key, str) or not KEY_RE.match(key):
-        raise PolicyInvalid(f"第 {index} 条规则的编码「{key}」不正确：小写字母开头，只含小写字母、数字、下划线。")
+        raise PolicyInvalid(gettext("第 %(index)s 条规则的编码「%(key)s」不正确：小写字母开头，只含小写字母、数字、下划线。") % {"index": index, "key": key})
     name = str(rule.get("name") or "").strip()
     if not name or len(name) > 60:
-        raise PolicyInvalid(f"规则 {key}：请填写规则名称(不超过 60 字)。")
-    where = f"规则「{name}」"
+        raise PolicyInvalid(gettext("规则 %(key)s：请填写规则名称(不超过 60 字)。") % {"key": key})
+    where = gettext("规则「%(name)s」") % {"name": name}
     trigger = TRIGGERS.get(rule.get("trigger") or "")
     if trigger is None:
-        raise PolicyInvalid(f"{where}：未知的触发事件「{rule.get('trigger')}」，可选：{'、'.join(t.label for t in TRIGGERS.values())}。")
+        raise PolicyInvalid(gettext("%(where)s：未知的触发事件「%(trigger)s」，可选：%(allowed)s。") % {"where": where, "trigger": rule.get('trigger'), "allowed": '、'.join(str(t.label) for t in TRIGGERS.values())})
     offset = rule.get("offset_days")
     if isinstance(offset, bool) or not isinstance(offset, int):
-        raise PolicyInvalid(f"{where}：偏移天数应为整数。")
+        raise PolicyInvalid(gettext("%(where)s：偏移天数应为整数。") % {"where": where})
     if not trigger.min_offset <= offset <= trigger.max_offset:
         raise PolicyInvalid(
-            f"{where}：偏移天数 {offset} 不可能 ——「{trigger.label}」的任务只能安排在事件"
-            + ("之后 " if trigger.direction == "after" else "前后 ")
-            + f"{trigger.min_offset} 到 {trigger.max_offset} 天之间。",
+            (gettext("%(where)s：偏移天数 %(offset)s 不可能 ——「%(trigger)s」的任务只能安排在事件之后 %(min)s 到 %(max)s 天之间。")
+             if trigger.direction == "after" else
+             gettext("%(where)s：偏移天数 %(offset)s 不可能 ——「%(trigger)s」的任务只能安排在事件前后 %(min)s 到 %(max)s 天之间。"))
+            % {"where": where, "offset": offset, "trigger": trigger.label, "min": trigger.min_offset,
+               "max": trigger.max_offset},
         )
     clean: dict[str, Any] = {"key": key, "name": name, "trigger": rule["trigger"], "offset_days": offset}
     if rule["trigger"] == "no_visit":
-        clean["months"] = int_check(rule.get("months"), f"{where}：未进站月数", 1, 36)
+        clean["months"] = int_check(rule.get("months"), gettext("%(where)s：未进站月数") % {"where": where}, 1, 36)
     if rule.get("at"):
-        clean["at"] = time_check(rule["at"], f"{where}：时间")
+        clean["at"] = time_check(rule["at"], gettext("%(where)s：时间") % {"where": where})
     assignee = rule.get("assignee")
     if assignee not in ASSIGNEES:
-        raise PolicyInvalid(f"{where}：未知的执行人「{assignee}」，可选：{'、'.join(ASSIGNEES.values())}。")
+        raise PolicyInvalid(gettext("%(where)s：未知的执行人「%(assignee)s」，可选：%(allowed)s。") % {"where": where, "assignee": assignee, "allowed": '、'.join(map(str, ASSIGNEES.values()))})
     channel = rule.get("channel")
     if channel not in CHANNELS:
-        raise PolicyInvalid(f"{where}：未知的方式「{channel}」，可选：{'、'.join(CHANNELS.values())}。")
+        raise PolicyInvalid(gettext("%(where)s：未知的方式「%(channel)s」，可选：%(allowed)s。") % {"where": where, "channel": channel, "allowed": '、'.join(map(str, CHANNELS.values()))})
     clean.update(assignee=assignee, channel=channel)
     clean["message"] = message_check(rule.get("message"), where, required=channel in MESSAGE_CHANNELS)
     repeat_until = rule.get("repeat_until") or ""
     if repeat_until not in REPEAT_UNTIL:
-        raise PolicyInvalid(f"{where}：未知的重复方式「{repeat_until}」。")
+        raise PolicyInvalid(gettext("%(where)s：未知的重复方式「%(repeat_until)s」。") % {"where": where, "repeat_until": repeat_until})
     if repeat_until == "lead_closed" and rule["trigger"] not in ("lead_graded", "reception", "test_drive"):
-        raise PolicyInvalid(f"{where}：「直到线索结案」只适用于接待、线索定级或试驾触发的规则。")
+        raise PolicyInvalid(gettext("%(where)s：「直到线索结案」只适用于接待、线索定级或试驾触发的规则。") % {"where": where})
     if repeat_until:
-        every = int_check(rule.get("repeat_every_days"), f"{where}：重复间隔(天)", 1, 365)
-        repeat_max = int_check(rule.get("repeat_max"), f"{where}：最多重复次数", 1, MAX_REPEATS)
+        every = int_check(rule.get("repeat_every_days"), gettext("%(where)s：重复间隔(天)") % {"where": where}, 1, 365)
+        repeat_max = int_check(rule.get("repeat_max"), gettext("%(where)s：最多重复次数") % {"where": where}, 1, MAX_REPEATS)
     else:
         every, repeat_max = None, 0
     clean.update(repeat_until=repeat_until, repeat_every_days=every, repeat_max=repeat_max)
-    clean["grades"] = _subset(rule.get("grades"), GRADES, f"{where}：意向级别")
-    clean["value_classes"] = _subset(rule.get("value_classes"), VALUE_CLASSES, f"{where}：价值等级")
+    clean["grades"] = _subset(rule.get("grades"), GRADES, gettext("%(where)s：意向级别") % {"where": where})
+    clean["value_classes"] = _subset(rule.get("value_classes"), VALUE_CLASSES, gettext("%(where)s：价值等级") % {"where": where})
     clean["marketing"] = bool(rule.get("marketing", False))
     clean["enabled"] = bool(rule.get("enabled", True))
-    outcomes = _subset(rule.get("outcomes"), OUTCOMES, f"{where}：需记录的结果")
+    outcomes = _subset(rule.get("outcomes"), OUTCOMES, gettext("%(where)s：需记录的结果") % {"where": where})
     if not outcomes:
-        raise PolicyInvalid(f"{where}：至少要有一种完成结果。")
+        raise PolicyInvalid(gettext("%(where)s：至少要有一种完成结果。") % {"where": where})
     clean["outcomes"] = outcomes
     clean["open"] = _rule_open_clean(rule.get("open") or {}, clean, trigger.min_offset, trigger.max_offset, where)
     return clean
 
 
 def _rule_open_clean(raw: Any, rule: dict[str, Any], lo: int, hi: int, where: str) -> dict[str, Any]:
-    spec_all = _dict(raw, f"{where}：门店可调整项")
+    spec_all = _dict(raw, gettext("%(where)s：门店可调整项") % {"where": where})
     unknown = set(spec_all) - RULE_OPEN_FIELDS
     if unknown:
-        raise PolicyInvalid(f"{where}：门店只能调整偏移天数、消息模板或启用，不能开放「{sorted(unknown)[0]}」。")
+        raise PolicyInvalid(gettext("%(where)s：门店只能调整偏移天数、消息模板或启用，不能开放「%(value)s」。") % {"where": where, "value": sorted(unknown)[0]})
     out: dict[str, Any] = {}
     if "offset_days" in spec_all:
-        spec = _dict(spec_all["offset_days"], f"{where}：偏移天数的可调范围")
-        mn = int_check(spec.get("min"), f"{where}：可调范围下限", lo, hi)
-        mx = int_check(spec.get("max"), f"{where}：可调范围上限", lo, hi)
+        spec = _dict(spec_all["offset_days"], gettext("%(where)s：偏移天数的可调范围") % {"where": where})
+        mn = int_check(spec.get("min"), gettext("%(where)s：可调范围下限") % {"where": where}, lo, hi)
+        mx = int_check(spec.get("max"), gettext("%(where)s：可调范围上限") % {"where": where}, lo, hi)
         if mn > mx:
-            raise PolicyInvalid(f"{where}：可调范围下限 {mn} 大于上限 {mx}。")
+            raise PolicyInvalid(gettext("%(where)s：可调范围下限 %(mn)s 大于上限 %(mx)s。") % {"where": where, "mn": mn, "mx": mx})
         if not mn <= rule["offset_days"] <= mx:
-            raise PolicyInvalid(f"{where}：偏移天数 {rule['offset_days']} 不在自己的可调范围 {mn} 到 {mx} 内。")
+            raise PolicyInvalid(gettext("%(where)s：偏移天数 %(offset_days)s 不在自己的可调范围 %(mn)s 到 %(mx)s 内。") % {"where": where, "offset_days": rule['offset_days'], "mn": mn, "mx": mx})
         out["offset_days"] = {"min": mn, "max": mx}
     if "message" in spec_all:
-        spec = _dict(spec_all["message"], f"{where}：消息模板的可调设置")
-        out["message"] = {"max_length": int_check(spec.get("max_length", 300), f"{where}：消息最大长度", 10, 500)}
+        spec = _dict(spec_all["message"], gettext("%(where)s：消息模板的可调设置") % {"where": where})
+        out["message"] = {"max_length": int_check(spec.get("max_length", 300), gettext("%(where)s：消息最大长度") % {"where": where}, 10, 500)}
     if "enabled" in spec_all:
         out["enabled"] = {}
     return out
 
 
 def cadence_clean(body: dict[str, Any], *, for_publish: bool = True) -> dict[str, Any]:
-    rules = _list(body.get("rules"), "规则")
+    rules = _list(body.get("rules"), gettext("规则"))
     if not rules:
-        raise PolicyInvalid("跟进节奏至少要有一条规则。")
+        raise PolicyInvalid(gettext("跟进节奏至少要有一条规则。"))
     if len(rules) > MAX_RULES:
-        raise PolicyInvalid(f"规则不能超过 {MAX_RULES} 条。")
+        raise PolicyInvalid(gettext("规则不能超过 %(max)s 条。") % {"max": MAX_RULES})
     clean_rules = []
     seen: set[str] = set()
     for i, raw in enumerate(rules, start=1):
         rule = _rule_clean(raw, i)
         if rule["key"] in seen:
-            raise PolicyInvalid(f"规则编码「{rule['key']}」重复了，每条规则的编码必须唯一。")
+            raise PolicyInvalid(gettext("规则编码「%(key)s」重复了，每条规则的编码必须唯一。") % {"key": rule['key']})
         seen.add(rule["key"])
         clean_rules.append(rule)
-    maint = _dict(body.get("maintenance"), "保养参数")
-    maintenance = {k: int_check(maint.get(k), f"保养参数 {k}", lo, hi) for k, (lo, hi) in MAINTENANCE_BOUNDS.items()}
-    quiet = _dict(body.get("quiet_hours") or {"start": "21:00", "end": "08:30"}, "免打扰时段")
-    quiet_hours = {"start": time_check(quiet.get("start"), "免打扰开始"), "end": time_check(quiet.get("end"), "免打扰结束")}
-    holidays = _list(body.get("holidays") or [], "节日关怀的节日")
+    maint = _dict(body.get("maintenance"), gettext("保养参数"))
+    maintenance = {k: int_check(maint.get(k), gettext("保养参数 %(k)s") % {"k": k}, lo, hi) for k, (lo, hi) in MAINTENANCE_BOUNDS.items()}
+    quiet = _dict(body.get("quiet_hours") or {"start": "21:00", "end": "08:30"}, gettext("免打扰时段"))
+    quiet_hours = {"start": time_check(quiet.get("start"), gettext("免打扰开始")), "end": time_check(quiet.get("end"), gettext("免打扰结束"))}
+    holidays = _list(body.get("holidays") or [], gettext("节日关怀的节日"))
     bad = [h for h in holidays if h not in HOLIDAY_NAMES]
     if bad:
-        raise PolicyInvalid(f"未知的节日「{bad[0]}」，可选：{'、'.join(HOLIDAY_NAMES)}。")
-    open_spec = _dict(body.get("open") or {}, "门店可调整项")
+        raise PolicyInvalid(gettext("未知的节日「%(bad)s」，可选：%(allowed)s。") % {"bad": bad[0], "allowed": '、'.join(HOLIDAY_NAMES)})
+    open_spec = _dict(body.get("open") or {}, gettext("门店可调整项"))
     clean_open: dict[str, Any] = {}
     for path, spec in open_spec.items():
         field = path.removeprefix("maintenance.")
         if not path.startswith("maintenance.") or field not in MAINTENANCE_BOUNDS:
-            raise PolicyInvalid(f"门店可调整项「{path}」不存在或不允许开放。")
+            raise PolicyInvalid(gettext("门店可调整项「%(path)s」不存在或不允许开放。") % {"path": path})
         lo, hi = MAINTENANCE_BOUNDS[field]
-        spec = _dict(spec, f"「{path}」的可调范围")
-        mn, mx = int_check(spec.get("min"), f"「{path}」下限", lo, hi), int_check(spec.get("max"), f"「{path}」上限", lo, hi)
+        spec = _dict(spec, gettext("「%(path)s」的可调范围") % {"path": path})
+        mn, mx = int_check(spec.get("min"), gettext("「%(path)s」下限") % {"path": path}, lo, hi), int_check(spec.get("max"), gettext("「%(path)s」上限") % {"path": path}, lo, hi)
         if mn > mx or not mn <= maintenance[field] <= mx:
-            raise PolicyInvalid(f"「{path}」的可调范围 {mn} 到 {mx} 不正确(须包含当前值 {maintenance[field]})。")
+            raise PolicyInvalid(gettext("「%(path)s」的可调范围 %(mn)s 到 %(mx)s 不正确(须包含当前值 %(current)s)。") % {"path": path, "mn": mn, "mx": mx, "current": maintenance[field]})
         clean_open[path] = {"min": mn, "max": mx}
     clean = {"maintenance": maintenance, "quiet_hours": quiet_hours, "holidays": list(dict.fromkeys(holidays)),
              "open": clean_open, "rules": clean_rules}
     bound = tasks_per_year(clean)
     if for_publish and bound > MAX_TASKS_PER_CUSTOMER_YEAR:
         worst = sorted(((rule_tasks_per_year(r, clean), r["name"]) for r in clean_rules if r["enabled"]), reverse=True)[:3]
-        detail = "；".join(f"「{name}」最多 {n} 次" for n, name in worst)
+        detail = "；".join(gettext("「%(name)s」最多 %(n)s 次") % {"name": name, "n": n} for n, name in worst)
         raise PolicyTooManyTasks(
-            f"这套跟进节奏每位客户每年最多会产生 {bound} 个任务，超过上限 {MAX_TASKS_PER_CUSTOMER_YEAR} 个，"
-            f"拒绝发布。任务最多的规则：{detail}。请拉长重复间隔或减少重复次数。"
+            gettext("这套跟进节奏每位客户每年最多会产生 %(bound)s 个任务，超过上限 %(cap)s 个，拒绝发布。任务最多的规则：%(detail)s。请拉长重复间隔或减少重复次数。") % {"bound": bound, "cap": MAX_TASKS_PER_CUSTOMER_YEAR, "detail": detail}
         )
     return clean
 
@@ -221,33 +225,33 @@ def tasks_per_year(body: dict[str, Any]) -> int:
 # ------------------------------------------------------------------ complaint
 
 def complaint_clean(body: dict[str, Any]) -> dict[str, Any]:
-    sla_raw = _dict(body.get("sla"), "时限")
+    sla_raw = _dict(body.get("sla"), gettext("时限"))
     sla = {
         "report_to_gm_working_days": number_check(sla_raw.get("report_to_gm_working_days"),
-                                                  "抱怨记录递交总经理时限(工作日)", 0.1, 5),
+                                                  gettext("抱怨记录递交总经理时限(工作日)"), 0.1, 5),
         "manager_reply_working_days": number_check(sla_raw.get("manager_reply_working_days"),
-                                                   "经理回复客户时限(工作日)", 0.1, 10),
-        "close_working_days": number_check(sla_raw.get("close_working_days"), "投诉结案时限(工作日)", 0.5, 30),
+                                                   gettext("经理回复客户时限(工作日)"), 0.1, 10),
+        "close_working_days": number_check(sla_raw.get("close_working_days"), gettext("投诉结案时限(工作日)"), 0.5, 30),
     }
     if sla["report_to_gm_working_days"] > sla["close_working_days"]:
-        raise PolicyInvalid("递交总经理的时限不能晚于结案时限。")
-    steps_raw = _list(body.get("escalation"), "升级链")
+        raise PolicyInvalid(gettext("递交总经理的时限不能晚于结案时限。"))
+    steps_raw = _list(body.get("escalation"), gettext("升级链"))
     if not 1 <= len(steps_raw) <= 6:
-        raise PolicyInvalid("升级链应有 1 到 6 级。")
+        raise PolicyInvalid(gettext("升级链应有 1 到 6 级。"))
     steps = []
     last = 0.0
     for i, raw in enumerate(steps_raw, start=1):
-        step = _dict(raw, f"升级第 {i} 级")
+        step = _dict(raw, gettext("升级第 %(i)s 级") % {"i": i})
         name = str(step.get("name") or "").strip()
         if not name:
-            raise PolicyInvalid(f"升级第 {i} 级：请填写名称。")
+            raise PolicyInvalid(gettext("升级第 %(i)s 级：请填写名称。") % {"i": i})
         to_role = step.get("to_role")
         if to_role not in STORE_ROLES:
-            raise PolicyInvalid(f"升级第 {i} 级：未知的岗位「{to_role}」。")
-        cc = _subset(step.get("cc_roles"), STORE_ROLES, f"升级第 {i} 级：抄送岗位")
-        within = number_check(step.get("within_working_days"), f"升级第 {i} 级：时限(工作日)", 0.1, 30)
+            raise PolicyInvalid(gettext("升级第 %(i)s 级：未知的岗位「%(to_role)s」。") % {"i": i, "to_role": to_role})
+        cc = _subset(step.get("cc_roles"), STORE_ROLES, gettext("升级第 %(i)s 级：抄送岗位") % {"i": i})
+        within = number_check(step.get("within_working_days"), gettext("升级第 %(i)s 级：时限(工作日)") % {"i": i}, 0.1, 30)
         if within < last:
-            raise PolicyInvalid(f"升级第 {i} 级的时限 {within} 早于上一级 {last}，升级链的时限须逐级递增。")
+            raise PolicyInvalid(gettext("升级第 %(i)s 级的时限 %(within)s 早于上一级 %(last)s，升级链的时限须逐级递增。") % {"i": i, "within": within, "last": last})
         last = within
         steps.append({"step": i, "name": name, "to_role": to_role, "cc_roles": cc, "within_working_days": within})
     clean = {"sla": sla, "escalation": steps}
@@ -257,17 +261,17 @@ def complaint_clean(body: dict[str, Any]) -> dict[str, Any]:
 
 def _numeric_open_clean(raw: Any, clean: dict[str, Any]) -> dict[str, Any]:
     out = {}
-    for path, spec in _dict(raw, "门店可调整项").items():
+    for path, spec in _dict(raw, gettext("门店可调整项")).items():
         current = get_path(clean, path)
         if isinstance(current, bool) or not isinstance(current, int | float) or path.startswith("escalation"):
-            raise PolicyInvalid(f"门店可调整项「{path}」不存在或不允许开放。")
-        spec = _dict(spec, f"「{path}」的可调范围")
+            raise PolicyInvalid(gettext("门店可调整项「%(path)s」不存在或不允许开放。") % {"path": path})
+        spec = _dict(spec, gettext("「%(path)s」的可调范围") % {"path": path})
         mn: Any = spec.get("min")
         mx: Any = spec.get("max")
         if not all(isinstance(v, int | float) and not isinstance(v, bool) for v in (mn, mx)) or mn > mx:
-            raise PolicyInvalid(f"「{path}」的可调范围不正确。")
+            raise PolicyInvalid(gettext("「%(path)s」的可调范围不正确。") % {"path": path})
         if not mn <= current <= mx:
-            raise PolicyInvalid(f"「{path}」的可调范围 {mn} 到 {mx} 须包含当前值 {current}。")
+            raise PolicyInvalid(gettext("「%(path)s」的可调范围 %(mn)s 到 %(mx)s 须包含当前值 %(current)s。") % {"path": path, "mn": mn, "mx": mx, "current": current})
         out[path] = {"min": mn, "max": mx}
     return out
 
@@ -275,36 +279,36 @@ def _numeric_open_clean(raw: Any, clean: dict[str, Any]) -> dict[str, Any]:
 # ------------------------------------------------------------------ survey
 
 def survey_clean(body: dict[str, Any]) -> dict[str, Any]:
-    raw_questions = _list(body.get("questions"), "问题")
+    raw_questions = _list(body.get("questions"), gettext("问题"))
     if not 1 <= len(raw_questions) <= 30:
-        raise PolicyInvalid("回访问卷应有 1 到 30 个问题。")
+        raise PolicyInvalid(gettext("回访问卷应有 1 到 30 个问题。"))
     questions = []
     seen: set[str] = set()
     for i, raw in enumerate(raw_questions, start=1):
-        q = _dict(raw, f"第 {i} 题")
+        q = _dict(raw, gettext("第 %(i)s 题") % {"i": i})
         key = q.get("key")
         if not isinstance(key, str) or not KEY_RE.match(key) or key in seen:
-            raise PolicyInvalid(f"第 {i} 题的编码「{key}」不正确或重复。")
+            raise PolicyInvalid(gettext("第 %(i)s 题的编码「%(key)s」不正确或重复。") % {"i": i, "key": key})
         seen.add(key)
         text = str(q.get("text") or "").strip()
         if not text or len(text) > 200:
-            raise PolicyInvalid(f"第 {i} 题：请填写题目(不超过 200 字)。")
+            raise PolicyInvalid(gettext("第 %(i)s 题：请填写题目(不超过 200 字)。") % {"i": i})
         kind = q.get("kind")
         if kind == "yes_no":
             if q.get("remark_required_on_no") is not True:
-                raise PolicyInvalid(f"第 {i} 题「{text}」：是/否题回答「否」时必须填写原因(备注)，不能关闭。")
+                raise PolicyInvalid(gettext("第 %(i)s 题「%(text)s」：是/否题回答「否」时必须填写原因(备注)，不能关闭。") % {"i": i, "text": text})
             questions.append({"key": key, "text": text, "kind": kind, "remark_required_on_no": True})
         elif kind == "rating":
             scale = q.get("scale")
             if scale not in (5, 10):
-                raise PolicyInvalid(f"第 {i} 题：评分题的满分只能是 5 或 10。")
-            below = int_check(q.get("remark_required_below", 1), f"第 {i} 题：低于几分须填写原因", 1, scale)
+                raise PolicyInvalid(gettext("第 %(i)s 题：评分题的满分只能是 5 或 10。") % {"i": i})
+            below = int_check(q.get("remark_required_below", 1), gettext("第 %(i)s 题：低于几分须填写原因") % {"i": i}, 1, scale)
             satisfied_from = int_check(q.get("satisfied_from", default_satisfied_from(scale)),
-                                       f"第 {i} 题：几分及以上算满意", 1, scale)
+                                       gettext("第 %(i)s 题：几分及以上算满意") % {"i": i}, 1, scale)
             questions.append({"key": key, "text": text, "kind": kind, "scale": scale, "remark_required_below": below,
                               "satisfied_from": satisfied_from})
         else:
-            raise PolicyInvalid(f"第 {i} 题：题型只能是「是/否」(yes_no)或「评分」(rating)。")
+            raise PolicyInvalid(gettext("第 %(i)s 题：题型只能是「是/否」(yes_no)或「评分」(rating)。") % {"i": i})
     return {"questions": questions, "figures": survey_figures_clean(body.get("figures"), questions),
             "retry": survey_retry_clean(body.get("retry")), "open": {}}
 
@@ -314,7 +318,7 @@ def default_satisfied_from(scale: int) -> int:
     return -(-scale * 4 // 5)
 
 
-SURVEY_FIGURES = {"overall": "回访总体满意度", "last_repair": "对上次维修的满意度"}
+SURVEY_FIGURES = {"overall": gettext_lazy("回访总体满意度"), "last_repair": gettext_lazy("对上次维修的满意度")}
 
 
 def survey_figures_default(questions: list[dict[str, Any]]) -> dict[str, str]:
@@ -331,16 +335,16 @@ def survey_figures_clean(raw: Any, questions: list[dict[str, Any]]) -> dict[str,
     out = survey_figures_default(questions)
     if raw is None:
         return out
-    figures = _dict(raw, "报表指标对应题目")
+    figures = _dict(raw, gettext("报表指标对应题目"))
     keys = {q["key"] for q in questions}
     for name, label in SURVEY_FIGURES.items():
         value = figures.get(name, out[name])
         if value not in keys:
-            raise PolicyInvalid(f"{label}：对应的题目「{value}」不在本问卷中。")
+            raise PolicyInvalid(gettext("%(label)s：对应的题目「%(value)s」不在本问卷中。") % {"label": label, "value": value})
         out[name] = value
     unknown = set(figures) - set(SURVEY_FIGURES)
     if unknown:
-        raise PolicyInvalid(f"报表指标对应题目：未知的指标「{sorted(unknown)[0]}」。")
+        raise PolicyInvalid(gettext("报表指标对应题目：未知的指标「%(value)s」。") % {"value": sorted(unknown)[0]})
     return out
 
 

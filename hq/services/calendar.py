@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Iterable
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from tenants.errors import DomainError
 from tenants.models import DealerGroup, User
@@ -16,16 +17,16 @@ from ..models import CalendarDay, CalendarYear
 def _parse_line(line: str, year: int) -> tuple[dt.date, bool, str]:
     parts = line.replace("，", ",").split(",")
     if len(parts) < 2:
-        raise DomainError(f"无法识别：「{line}」。每行写：日期,放假 或 日期,上班,名称", field="days")
+        raise DomainError(gettext("无法识别：「%(line)s」。每行写：日期,放假 或 日期,上班,名称") % {"line": line}, field="days")
     try:
         day = dt.date.fromisoformat(parts[0].strip())
     except ValueError as exc:
-        raise DomainError(f"日期格式不正确：「{parts[0].strip()}」，应为 {year}-01-01。", field="days") from exc
+        raise DomainError(gettext("日期格式不正确：「%(value)s」，应为 %(year)s-01-01。") % {"value": parts[0].strip(), "year": year}, field="days") from exc
     if day.year != year:
-        raise DomainError(f"{day} 不属于 {year} 年。", field="days")
+        raise DomainError(gettext("%(day)s 不属于 %(year)s 年。") % {"day": day, "year": year}, field="days")
     kind = parts[1].strip()
     if kind not in ("放假", "上班"):
-        raise DomainError(f"「{line}」：第二项只能是「放假」或「上班」(调休)。", field="days")
+        raise DomainError(gettext("「%(line)s」：第二项只能是「放假」或「上班」(调休)。") % {"line": line}, field="days")
     return day, kind == "上班", (parts[2].strip() if len(parts) > 2 else "")[:40]
 
 
@@ -39,10 +40,10 @@ def calendar_year_enter(*, group: DealerGroup, year: int, days: Iterable[tuple[d
                         note: str = "", actor: User | None = None) -> CalendarYear:
     """录入全年放假安排: replaces the group's corrections for `year`; the year then counts as covered."""
     if not 2000 <= year <= 2100:
-        raise DomainError("年份不正确。", field="year")
+        raise DomainError(gettext("年份不正确。"), field="year")
     days = list(days)
     if any(d.year != year for d, _w, _n in days):
-        raise DomainError(f"有日期不属于 {year} 年。", field="days")
+        raise DomainError(gettext("有日期不属于 %(year)s 年。") % {"year": year}, field="days")
     CalendarDay.objects.filter(group=group, day__year=year).delete()
     CalendarDay.objects.bulk_create([CalendarDay(group=group, day=d, is_working=w, name=n) for d, w, n in days])
     entry, _ = CalendarYear.objects.update_or_create(group=group, year=year,

@@ -8,9 +8,10 @@ from collections.abc import Callable
 from dataclasses import asdict
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Max, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from tenants.errors import DomainError
@@ -177,8 +178,14 @@ def store_policy_adopt(*, store_id: int, version_id: int) -> StorePolicyAdoption
     # 变更通知 for the store's managers: what changed from the version they had (hq.policy.diff).
     PolicyChangeNotice.objects.get_or_create(store=store, version=version, defaults={
         "kind": kind, "from_number": previous.number, "dropped_overrides": dropped,
-        "rows": [asdict(r) for r in policy_diff(kind, previous.body, version.body)]})
+        "rows": _stored_diff(kind, previous.body, version.body)})
     return adoption
+
+
+def _stored_diff(kind: str, old: dict[str, Any], new: dict[str, Any]) -> list[dict[str, Any]]:
+    """The diff kept in a change notice is written in the site's language (zh-hans), whoever published."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return [asdict(r) for r in policy_diff(kind, old, new)]
 
 
 def store_policy_adopt_current(*, store: Store) -> list[StorePolicyAdoption]:

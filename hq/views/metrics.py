@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from tenants.access import group_for_hq, hq_view
@@ -89,7 +90,7 @@ def store_detail(request: HttpRequest, store_id: int) -> HttpResponse:
         return render(request, "hq/store_detail.html", {"error": exc.message}, status=400)
     data = selectors.store_figures(group, store_id, period)
     if data is None:
-        raise Http404("页面不存在")
+        raise Http404(gettext("页面不存在"))
     figures = []
     for key, value in sorted(data["values"].items()):
         m = metric(key)
@@ -115,14 +116,14 @@ def store_refresh(request: HttpRequest, store_id: int) -> HttpResponse:
     group = group_for_hq(request)
     store = store_for_group(group, store_id)
     if store is None:
-        raise Http404("页面不存在")
+        raise Http404(gettext("页面不存在"))
     try:
         period = parse_period(request.POST.get("period") or current_month().code)
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
         snapshot_refresh_store.delay(store.pk, period.kind, period.start.isoformat())
-        messages.success(request, f"已提交「{store.name}」{period.label}的指标刷新，稍后刷新页面查看。")
+        messages.success(request, gettext("已提交「%(name)s」%(label)s的指标刷新，稍后刷新页面查看。") % {"name": store.name, "label": period.label})
     return redirect("hq:store_detail", store_id=store_id)
 
 

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from tenants.access import group_for_hq, hq_view
 from tenants.errors import DomainError
+from tenants.requests import hq_membership_of
 
 from ..errors import PolicyTooManyTasks
 from ..forms import CadenceRuleForm, CadenceRuleFormSet, PolicyPublishForm
@@ -58,7 +59,7 @@ def _version_or_404(request: HttpRequest, version_id: int) -> PolicyVersion:
 
 
 def _is_admin(request: HttpRequest) -> bool:
-    return bool(request.hq_membership.role == "hq_admin")  # type: ignore[attr-defined]
+    return bool(hq_membership_of(request).role == "hq_admin")
 
 
 @hq_view()

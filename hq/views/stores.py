@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tenants.access import group_for_hq, hq_view
@@ -62,11 +63,11 @@ def store_status(request: HttpRequest, store_id: int) -> HttpResponse:
     group = group_for_hq(request)
     store = store_for_group(group, store_id)
     if store is None:
-        raise Http404("页面不存在")
+        raise Http404(gettext("页面不存在"))
     try:
         store_set_status(store=store, status=request.POST.get("status", ""), actor=request.user)  # type: ignore[arg-type]
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, f"{store.name} 状态已更新为「{store.get_status_display()}」。")
+        messages.success(request, gettext("%(name)s 状态已更新为「%(status)s」。") % {"name": store.name, "status": store.get_status_display()})
     return redirect("hq:stores")

@@ -7,6 +7,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ..access import HasStorePerm
+from ..requests import member_of
 from ..roles import Perm
 
 
@@ -20,5 +21,5 @@ class MeView(APIView):
                                                        "role": serializers.CharField(),
                                                        "store": serializers.CharField()}))
     def get(self, request: Request) -> Response:
-        member = request.member  # type: ignore[attr-defined]
+        member = member_of(request)
         return Response({"name": member.user.name, "role": member.role, "store": member.store.slug})

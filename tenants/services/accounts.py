@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 
 from ..errors import Conflict, DomainError, NotFound
@@ -32,11 +33,11 @@ def user_create(*, name: str, password: str, mobile: str = "", email: str = "", 
     """Create a user who signs in with `mobile` or `email`. Password rules apply."""
     mobile = clean_cn_mobile(mobile, field="mobile")
     if not mobile and not email:
-        raise DomainError("请填写手机号或电子邮箱。", field="mobile")
+        raise DomainError(gettext("请填写手机号或电子邮箱。"), field="mobile")
     if mobile and User.objects.filter(mobile=mobile).exists():
-        raise Conflict("该手机号已注册，请直接登录。", field="mobile")
+        raise Conflict(gettext("该手机号已注册，请直接登录。"), field="mobile")
     if email and User.objects.filter(email__iexact=email).exists():
-        raise Conflict("该邮箱已注册，请直接登录。", field="email")
+        raise Conflict(gettext("该邮箱已注册，请直接登录。"), field="email")
     user = User(name=name.strip(), mobile=mobile or None, email=email.strip().lower() or None, is_staff=is_staff)
     _check_password(password, user)
     user.set_password(password)

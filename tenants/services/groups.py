@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from .. import hooks
 from ..errors import Conflict, DomainError
@@ -18,13 +19,13 @@ def dealer_group_create(*, name: str, code: str) -> DealerGroup:
     """Create a dealer group and publish its starter templates (cadence, complaint, survey, classification)."""
     name, code = name.strip(), code.strip().lower()
     if not name:
-        raise DomainError("请填写集团名称。", field="name")
+        raise DomainError(gettext("请填写集团名称。"), field="name")
     if not CODE_RE.match(code):
-        raise DomainError("集团代码只能使用小写字母、数字和连字符，以字母开头，长度 3–40 位。", field="code")
+        raise DomainError(gettext("集团代码只能使用小写字母、数字和连字符，以字母开头，长度 3–40 位。"), field="code")
     if DealerGroup.objects.filter(code=code).exists():
-        raise Conflict(f"集团代码“{code}”已被使用。", field="code")
+        raise Conflict(gettext("集团代码“%(code)s”已被使用。") % {"code": code}, field="code")
     if DealerGroup.objects.filter(name=name).exists():
-        raise Conflict(f"集团“{name}”已存在。", field="name")
+        raise Conflict(gettext("集团“%(name)s”已存在。") % {"name": name}, field="name")
     group = DealerGroup.objects.create(name=name, code=code)
     hooks.run("group_created", group=group)  # hq: the starter policy templates
     return group

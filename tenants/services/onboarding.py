@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from .. import hooks
 from ..errors import Conflict, DomainError
@@ -42,18 +43,18 @@ def store_url(store: Store) -> str:
 
 def _validate(*, name: str, slug: str, city: str, gm_name: str, gm_mobile: str, gm_email: str) -> str:
     if not name.strip():
-        raise DomainError("请填写门店名称。", field="name")
+        raise DomainError(gettext("请填写门店名称。"), field="name")
     if not city.strip():
-        raise DomainError("请填写门店所在城市。", field="city")
+        raise DomainError(gettext("请填写门店所在城市。"), field="city")
     try:
         validate_store_slug(slug)
     except ValidationError as exc:
         raise DomainError(exc.messages[0], field="slug") from exc
     if not gm_name.strip():
-        raise DomainError("请填写首位总经理的姓名。", field="gm_name")
+        raise DomainError(gettext("请填写首位总经理的姓名。"), field="gm_name")
     mobile = clean_cn_mobile(gm_mobile, field="gm_mobile")
     if not mobile and not gm_email:
-        raise DomainError("请填写总经理的手机号或电子邮箱，用于发送邀请。", field="gm_mobile")
+        raise DomainError(gettext("请填写总经理的手机号或电子邮箱，用于发送邀请。"), field="gm_mobile")
     return mobile
 
 
@@ -84,7 +85,7 @@ def store_onboard(
         if existing is not None:
             return _replay(existing, group)
     if Store.objects.filter(slug=slug).exists():
-        raise Conflict(f"门店标识“{slug}”已被使用，请换一个。", field="slug")
+        raise Conflict(gettext("门店标识“%(slug)s”已被使用，请换一个。") % {"slug": slug}, field="slug")
     try:
         with transaction.atomic():
             store = Store.objects.create(
@@ -122,13 +123,13 @@ def store_onboard(
             existing = Store.objects.filter(onboarding_key=onboarding_key).first()
             if existing is not None:
                 return _replay(existing, group)
-        raise Conflict(f"门店标识“{slug}”已被使用，请换一个。", field="slug") from exc
+        raise Conflict(gettext("门店标识“%(slug)s”已被使用，请换一个。") % {"slug": slug}, field="slug") from exc
     return OnboardResult(store=store, invitation=invitation, created=True)
 
 
 def _replay(store: Store, group: DealerGroup) -> OnboardResult:
     if store.group_id != group.id:
-        raise Conflict("该请求编号已被使用。", field="onboarding_key")
+        raise Conflict(gettext("该请求编号已被使用。"), field="onboarding_key")
     invitation = store.invitations.filter(role=StoreRole.GENERAL_MANAGER).order_by("created_at").first()
     return OnboardResult(store=store, invitation=invitation, created=False)
 
@@ -141,7 +142,7 @@ def _after_onboard(group_id: int) -> None:
 def store_set_status(*, store: Store, status: str, actor: User | None = None) -> Store:
     """Suspend (read-only), reactivate or archive a store. Archiving keeps its data."""
     if status not in Store.Status.values:
-        raise DomainError(f"未知的门店状态：{status}", field="status")
+        raise DomainError(gettext("未知的门店状态：%(status)s") % {"status": status}, field="status")
     store.status = status
     store.save(update_fields=["status"])
     transaction.on_commit(lambda: _after_onboard(store.group_id))

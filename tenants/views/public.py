@@ -12,6 +12,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from ..errors import DomainError
@@ -25,8 +26,8 @@ from ..throttles import auth_throttled
 
 
 class SignInForm(forms.Form):
-    username = forms.CharField(label="手机号或邮箱", max_length=120)
-    password = forms.CharField(label="密码", widget=forms.PasswordInput)
+    username = forms.CharField(label=gettext_lazy("手机号或邮箱"), max_length=120)
+    password = forms.CharField(label=gettext_lazy("密码"), widget=forms.PasswordInput)
 
 
 @require_http_methods(["GET", "POST"])
@@ -49,7 +50,7 @@ def signin(request: HttpRequest) -> HttpResponse:
             axes_reset(ip=ip, username=account_key(form.cleaned_data["username"]))
             return _after_signin(request, next_url)
         address_failure_record(ip)
-        form.add_error(None, "手机号/邮箱或密码不正确。")
+        form.add_error(None, gettext("手机号/邮箱或密码不正确。"))
     return render(request, "tenants/signin.html", {"form": form, "next": next_url})
 
 
@@ -88,20 +89,20 @@ def switch_store(request: HttpRequest, store_id: int) -> HttpResponse:
     """Sign the user in at another of their stores (see tenants.handoff)."""
     store = next((s for s in stores_for_user(request.user) if s.pk == store_id), None)  # type: ignore[arg-type]
     if store is None:
-        raise Http404("页面不存在")
+        raise Http404(gettext("页面不存在"))
     ticket = handoff_ticket(user=request.user, store=store)  # type: ignore[arg-type]
     return redirect(f"{store_url(store)}auth/handoff/?{urlencode({'ticket': ticket})}")
 
 
 class AcceptForm(forms.Form):
-    name = forms.CharField(label="姓名", max_length=50)
-    password = forms.CharField(label="设置密码", widget=forms.PasswordInput, help_text="至少 12 位")
-    password2 = forms.CharField(label="再次输入密码", widget=forms.PasswordInput)
+    name = forms.CharField(label=gettext_lazy("姓名"), max_length=50)
+    password = forms.CharField(label=gettext_lazy("设置密码"), widget=forms.PasswordInput, help_text=gettext_lazy("至少 12 位"))
+    password2 = forms.CharField(label=gettext_lazy("再次输入密码"), widget=forms.PasswordInput)
 
     def clean(self) -> dict:  # type: ignore[type-arg]
         data = super().clean() or {}
         if data.get("password") and data.get("password") != data.get("password2"):
-            self.add_error("password2", "两次输入的密码不一致。")
+            self.add_error("password2", gettext("两次输入的密码不一致。"))
         return data
 
 

@@ -6,7 +6,7 @@ hand-over they trigger switches into the store's schema inside the service.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
@@ -19,6 +19,7 @@ from ..access import group_for_hq, hq_view, store_view
 from ..errors import DomainError
 from ..forms import InviteForm, ReassignForm, RoleForm, SuccessorForm
 from ..models import Store, StoreMembership, User
+from ..requests import StoreRequest
 from ..roles import Perm
 from ..selectors import (
     account_events_for_group,
@@ -51,7 +52,7 @@ def _labelled(counts: dict[str, int]) -> list[tuple[str, int]]:
 def _store_of(request: HttpRequest, store_id: int | None) -> tuple[Store, str]:
     """The store being managed and the URL prefix of its staff pages (store domain or HQ)."""
     if store_id is None:
-        return request.tenant, "/staff/"  # type: ignore[attr-defined]
+        return cast(StoreRequest, request).tenant, "/staff/"  # a store page: store_view checked it
     store = store_for_group(group_for_hq(request), store_id)
     if store is None or store.status == Store.Status.ARCHIVED:
         raise Http404(_("页面不存在"))
@@ -185,9 +186,9 @@ def member_deactivate_page(request: HttpRequest, membership_id: int) -> HttpResp
 
 @store_view(Perm.MANAGE_STORE)
 @require_http_methods(["GET", "POST"])
-def work_reassign_page(request: HttpRequest) -> HttpResponse:
+def work_reassign_page(request: StoreRequest) -> HttpResponse:
     """批量转移: move all of one member's work to a colleague, without deactivation."""
-    store: Store = request.tenant  # type: ignore[attr-defined]
+    store = request.tenant
     members = [(m.user_id, f"{m.user.name} · {m.get_role_display()}") for m in store_members(store.pk)]
     form = ReassignForm(request.POST if request.method == "POST" else None, members=members)
     if request.method == "POST" and form.is_valid():

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.auth import login, logout
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils.translation import gettext
 
 from ..context_processors import store_url_base
 from ..handoff import handoff_redeem
@@ -19,7 +20,7 @@ def handoff(request: HttpRequest) -> HttpResponse:
         raise Http404
     user = handoff_redeem(request.GET.get("ticket", ""), store)
     if user is None:
-        raise Http404("页面不存在")
+        raise Http404(gettext("页面不存在"))
     login(request, user, backend="tenants.auth.MobileOrEmailBackend")
     return redirect("store_home")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 from ..access import store_view
 from ..errors import DomainError
 from ..models import Store
+from ..requests import StoreRequest
 from ..roles import Perm
 from ..services.store_settings import WEEKDAYS, store_working_hours_set
 
@@ -63,8 +64,8 @@ def _initial(store: Store) -> dict[str, object]:
 
 @store_view(Perm.MANAGE_STORE)
 @require_http_methods(["GET", "POST"])
-def hours_page(request: HttpRequest) -> HttpResponse:
-    store: Store = request.tenant  # type: ignore[attr-defined]
+def hours_page(request: StoreRequest) -> HttpResponse:
+    store = request.tenant
     form = HoursForm(request.POST if request.method == "POST" else None, initial=_initial(store))
     if request.method == "POST" and form.is_valid():
         try:

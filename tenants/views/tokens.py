@@ -16,7 +16,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from ..access import group_for_hq, hq_view, store_view
 from ..errors import DomainError
-from ..models import ApiToken, Store, User
+from ..models import ApiToken, User
+from ..requests import StoreRequest
 from ..roles import Perm
 from ..services.accounts import api_token_issue, api_token_issue_hq, api_token_revoke
 
@@ -38,8 +39,8 @@ def _expiry(day: dt.date | None) -> dt.datetime | None:
 
 @store_view(Perm.MANAGE_STORE)
 @require_http_methods(["GET", "POST"])
-def token_page(request: HttpRequest) -> HttpResponse:
-    store: Store = request.tenant  # type: ignore[attr-defined]
+def token_page(request: StoreRequest) -> HttpResponse:
+    store = request.tenant
     user: User = request.user  # type: ignore[assignment]
     form = TokenForm(request.POST if request.method == "POST" else None)
     secret = ""

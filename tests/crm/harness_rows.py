@@ -129,3 +129,38 @@ ROWS += [
     Case("a.service_manager", "a", car_document_path("delete/"), 302, method="post"),
     Case(None, "a", car_document_path("delete/"), 302, method="post"),
 ]
+
+# PIPL (issue 15): 显示号码 is the owner's, managers' and customer service's; 个人信息访问记录 is the GM's.
+ROWS += [
+    Case("a.sales_consultant", "a", customer_path("reveal/"), 200, method="post", data={"field": "mobile"}),
+    Case("a.customer_service", "a", customer_path("reveal/"), 200, method="post", data={"field": "mobile"}),
+    Case("ab.sales_consultant", "a", customer_path("reveal/"), 404, method="post", data={"field": "mobile"},
+         note="a colleague's customer"),
+    Case("b.general_manager", "a", customer_path("reveal/"), 404, method="post", data={"field": "mobile"}),
+    Case("b.general_manager", "b", customer_path("reveal/"), 404, method="post", data={"field": "mobile"},
+         note="A's id asked at B"),
+    Case("x.hq_admin", "a", customer_path("reveal/"), 404, method="post", data={"field": "mobile"}),
+    Case(None, "a", customer_path("reveal/"), 302, method="post", data={"field": "mobile"}),
+    Case("a.general_manager", "a", "/privacy/access-log/", 200),
+    Case("a.sales_manager", "a", "/privacy/access-log/", 404, note="the GM only"),
+    Case("a.customer_service", "a", "/privacy/access-log/", 404),
+    Case("b.general_manager", "a", "/privacy/access-log/", 404, note="same group, other store"),
+    Case("c.general_manager", "a", "/privacy/access-log/", 404, note="other group"),
+    Case("x.hq_admin", "a", "/privacy/access-log/", 404, note="HQ reads no store's personal-data log"),
+    Case(None, "a", "/privacy/access-log/", 302),
+    Case("a.general_manager", "a", "/privacy/access-log/export.xlsx", 200),
+    Case("a.sales_manager", "a", "/privacy/access-log/export.csv", 404),
+    Case("b.general_manager", "a", "/privacy/access-log/export.csv", 404),
+]
+
+
+def _api_reveal_path(world: object) -> str:
+    return f"{api_customer_path(world)}reveal/"
+
+
+ROWS += [
+    Case("a.sales_consultant", "a", _api_reveal_path, 200, method="post", data={"field": "mobile"}),
+    Case("ab.sales_consultant", "a", _api_reveal_path, 404, method="post", data={"field": "mobile"}),
+    Case("b.sales_consultant", "a", _api_reveal_path, 404, method="post", data={"field": "mobile"}),
+    Case(None, "a", _api_reveal_path, 401, method="post", data={"field": "mobile"}),
+]

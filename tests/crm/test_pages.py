@@ -25,7 +25,7 @@ def test_the_360_page_shows_one_car_one_file(world: Any, db: Any, django_assert_
         response = client.get(f"/customers/{customer.pk}/")
     body = response.content.decode()
     assert response.status_code == 200
-    assert "王小明" in body and "139 1111 2222" in body and "浙AD12345" in body and "接待" in body
+    assert "王小明" in body and "139****2222" in body and "浙AD12345" in body and "接待" in body
 
 
 def test_the_list_filters_and_formats(world: Any, db: Any, django_assert_max_num_queries: Any) -> None:

@@ -249,6 +249,11 @@ def test_the_export_is_a_readable_workbook_of_everything_about_the_customer(worl
     response = gm.get(f"/privacy/requests/{r.pk}/export.xlsx")
     assert response.status_code == 200
     assert "filename*=UTF-8''" in response["Content-Disposition"]
+    with tenant_context(world.store_a):  # the download is in the access log (crm.privacy)
+        from crm.models import PersonalDataAccess
+
+        assert PersonalDataAccess.objects.filter(action="export", customer_ids__contains=[c.pk],
+                                                 user_id=world.user("a.general_manager").pk).exists()
     wb = load_workbook(io.BytesIO(response.content))
     assert wb.sheetnames[0] == "说明"
     for sheet in ("客户", "车辆", "维修工单", "跟进记录", "车辆资料", "个人信息权利请求"):

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext
 
 from tenants.errors import DomainError
 from tenants.models import DealerGroup
@@ -30,7 +31,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **o: Any) -> None:
         group = DealerGroup.objects.filter(code=o["group"]).first()
         if group is None:
-            raise CommandError(f"集团代码不存在：{o['group']}")
+            raise CommandError(gettext("集团代码不存在：%(group)s") % {"group": o['group']})
         try:
             result = store_onboard(
                 group=group, name=o["name"], slug=o["slug"], city=o["city"], address=o["address"],

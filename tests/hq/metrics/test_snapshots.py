@@ -279,3 +279,27 @@ def test_maintenance_reminders_and_who_came_in(world: World, db: Any) -> None:
     assert values["maintenance_reminder_conversion_pct"] == 50.0
     assert values["cadence_tasks_due"] == 3 and values["cadence_tasks_on_time_pct"] == pytest.approx(66.67)
     assert values["cadence_tasks_overdue"] == 1
+
+
+@pytest.mark.parametrize(("local_now", "expected"), [
+    # 1 Dec 00:30 Shanghai (30 Nov in UTC): yesterday is 30 Nov, this month is December, November closes.
+    ("2026-12-01 00:30", [("day", "2026-11-30"), ("month", "2026-12-01"), ("month", "2026-11-01")]),
+    # 2 and 3 Dec: yesterday is in December, but November is still closed again (it was listed twice before).
+    ("2026-12-02 02:00", [("day", "2026-12-01"), ("month", "2026-12-01"), ("month", "2026-11-01")]),
+    ("2026-12-03 23:50", [("day", "2026-12-02"), ("month", "2026-12-01"), ("month", "2026-11-01")]),
+    # 4 Dec: only yesterday and this month.
+    ("2026-12-04 02:00", [("day", "2026-12-03"), ("month", "2026-12-01")]),
+    # New year: 2 Jan 2027 closes December 2026.
+    ("2027-01-02 02:00", [("day", "2027-01-01"), ("month", "2027-01-01"), ("month", "2026-12-01")]),
+])
+def test_nightly_periods_close_last_month_once_in_the_first_three_days(
+    local_now: str, expected: list[tuple[str, str]],
+) -> None:
+    from zoneinfo import ZoneInfo
+
+    from hq.metrics.services import nightly_periods
+
+    now = dt.datetime.fromisoformat(local_now).replace(tzinfo=ZoneInfo("Asia/Shanghai"))
+    with timezone.override("Asia/Shanghai"):
+        got = [(p.kind, p.start.isoformat()) for p in nightly_periods(now)]
+    assert got == expected
