@@ -63,6 +63,8 @@ STORE_MENU: tuple[NavEntry, ...] = (
     NavEntry("policy", _("生效政策"), "cadence_policy", "", MANAGER),
     NavEntry("maintenance", _("下月保养到期"), "cadence_maintenance", "", MANAGER),
     NavEntry("access_log", _("个人信息访问记录"), "crm_access_log", "bi-shield-lock", MANAGER),
+    NavEntry("privacy", _("个人信息请求"), "privacy_requests", "", MANAGER),
+    NavEntry("retention", _("个人信息保存期限"), "privacy_retention", "", MANAGER),
 )
 
 

@@ -49,3 +49,11 @@ def pool_return_nightly() -> int:
     from .services.pool import pool_return_idle
 
     return pool_return_idle()
+
+
+@shared_task(acks_late=True)
+def personal_info_retention_nightly() -> int:
+    """保存期限到期处理 for the store the task was sent for (nightly, via the per-store fan-out)."""
+    from .personal_info.services import retention_run
+
+    return retention_run().anonymised

@@ -2,6 +2,7 @@
 
 from django.urls import URLPattern, URLResolver, include, path
 
+from .personal_info import views as personal_info
 from .views import customers, funnel, imports, pool, privacy, sales_floor, suppression, vehicles
 
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -54,6 +55,16 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("supervision/", funnel.supervision_page, name="crm_supervision"),
     path("privacy/access-log/", privacy.access_log_page, name="crm_access_log"),
     path("privacy/access-log/export.<str:fmt>", privacy.access_log_export, name="crm_access_log_export"),
+    # 个人信息权利请求 (PIPL Art. 44–47) and 保存期限, for the GM.
+    path("privacy/requests/", personal_info.request_list, name="privacy_requests"),
+    path("privacy/requests/new/", personal_info.request_new, name="privacy_request_new"),
+    path("privacy/requests/<int:pk>/", personal_info.request_detail, name="privacy_request"),
+    path("privacy/requests/<int:pk>/export.xlsx", personal_info.request_export, name="privacy_request_export"),
+    path("privacy/requests/<int:pk>/answer/", personal_info.request_answer, name="privacy_request_answer"),
+    path("privacy/requests/<int:pk>/correct/", personal_info.request_correct_view, name="privacy_request_correct"),
+    path("privacy/requests/<int:pk>/delete/", personal_info.request_delete_view, name="privacy_request_delete"),
+    path("privacy/requests/<int:pk>/refuse/", personal_info.request_refuse_view, name="privacy_request_refuse"),
+    path("privacy/retention/", personal_info.retention_page, name="privacy_retention"),
 ]
 
 # Cadence engine (crm.cadence): my tasks, overdue per person, effective policy, overrides, 每月底导出.

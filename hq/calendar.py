@@ -205,3 +205,18 @@ def next_working_day(day: dt.date, calendar: WorkCalendar) -> dt.date:
             return day
         day += dt.timedelta(days=1)
     return day
+
+
+def add_working_days(day: dt.date, days: int, calendar: WorkCalendar) -> dt.date:
+    """The `days`-th working day after `day` (the day itself never counts, whether it is working or not):
+    a request received on Friday 2026-09-25 (中秋) has its 1st working day on Monday 09-28.
+
+    Whole-day deadlines counted on the calendar alone (national holidays, 调休, HQ corrections), not on a
+    store's opening hours: a legal time limit in 工作日 does not stretch because a store closes on Mondays."""
+    for _ in range(days):
+        day += dt.timedelta(days=1)
+        for _scan in range(MAX_SCAN_DAYS):
+            if calendar.is_working_day(day):
+                break
+            day += dt.timedelta(days=1)
+    return day

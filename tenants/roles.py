@@ -37,6 +37,9 @@ class Perm:
     VIEW_ACCESS_LOG = "view_access_log"
     # The sales floor's manager decisions: 战败审核 and merging two customers (销售经理, 总经理).
     SALES_DECISIONS = "sales_decisions"
+    # 个人信息权利请求 (PIPL Art. 44–47): register, export, correct, anonymise. The GM answers for the
+    # store as 个人信息处理者 (Art. 50 requires a way to accept and handle requests); nobody else may.
+    PERSONAL_INFO_REQUESTS = "personal_info_requests"
 
 
 _ALL_STAFF = {Perm.VIEW_STORE, Perm.EDIT_CUSTOMERS}
@@ -47,7 +50,8 @@ STORE_ROLE_PERMS: dict[str, frozenset[str]] = {
         _ALL_STAFF
         | _MANAGERS
         | {Perm.MANAGE_LEADS, Perm.RETURN_VISITS, Perm.COMPLAINTS, Perm.APPROVE_ACTIONS}
-        | {Perm.SERVICE_ORDERS, Perm.MANAGE_STORE, Perm.VIEW_ACCESS_LOG, Perm.SALES_DECISIONS}
+        | {Perm.SERVICE_ORDERS, Perm.MANAGE_STORE, Perm.VIEW_ACCESS_LOG, Perm.SALES_DECISIONS,
+           Perm.PERSONAL_INFO_REQUESTS}
     ),
     StoreRole.SALES_MANAGER: frozenset(_ALL_STAFF | _MANAGERS | {Perm.MANAGE_LEADS, Perm.SALES_DECISIONS}),
     StoreRole.SALES_CONSULTANT: frozenset(_ALL_STAFF | {Perm.MANAGE_LEADS}),

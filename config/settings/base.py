@@ -358,6 +358,17 @@ CELERY_BEAT_SCHEDULE["crm-import-raw-purge-hourly"] = {
     "options": {"expires": 60 * 50},
 }
 
+# 个人信息保存期限 (PIPL Art. 19, issue 15): a customer whose last contact with the store is more than this
+# many years ago, with no open business, is anonymised by a nightly per-store job (crm.personal_info.services).
+PERSONAL_INFO_RETENTION_YEARS = env.int("PERSONAL_INFO_RETENTION_YEARS", default=3)
+PERSONAL_INFO_RETENTION_BATCH = env.int("PERSONAL_INFO_RETENTION_BATCH", default=500)  # per store and night
+CELERY_BEAT_SCHEDULE["crm-personal-info-retention-nightly"] = {
+    "task": "tenants.fan_out_to_stores",
+    "schedule": __import__("celery.schedules", fromlist=["crontab"]).crontab(hour=2, minute=30),
+    "args": ("crm.tasks.personal_info_retention_nightly", 1800),
+    "options": {"expires": 60 * 60 * 6},
+}
+
 # Operations (deploy/): Celery time limits, queues, broker visibility, error reporting.
 # Every task has a soft limit (SoftTimeLimitExceeded: a transaction rolls back cleanly) and a hard one.
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=600)

@@ -176,6 +176,11 @@ def _assignee_sql(assignee: str) -> str:
 
 
 def _consent_sql(rule: dict[str, Any]) -> str:
+    # An anonymised customer (crm.personal_info.services) is never called or messaged again.
+    return f"(c.anonymised_at IS NULL AND {_channel_consent_sql(rule)})"
+
+
+def _channel_consent_sql(rule: dict[str, Any]) -> str:
     channel = rule["channel"]
     if channel == "call":
         # 只回访同意回访的客户 (handbook 002): the customer's consent, and the visit's when it is a 3DC.

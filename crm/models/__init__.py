@@ -7,12 +7,14 @@ from .consent import ConsentEvent, Suppression
 from .customers import ClassificationPolicy, Customer, CustomerAssignment, SavedView
 from .funnel import FollowUp, Lead, Reception, TestDrive
 from .imports import ImportJob
+from .personal_info import Anonymisation, PersonalInfoRequest, RetentionRun
 from .pool import CustomerMerge, DefeatReview, PoolClaim
 from .privacy import AccessAction, PersonalDataAccess
 from .service import ServiceVisit
 from .vehicles import DocumentKind, MileageReading, Vehicle, VehicleDocument, VehicleOwnership
 
 __all__ = [
+    "Anonymisation", "PersonalInfoRequest", "RetentionRun",
     "Appointment", "KeyReviewCoaching", "KeyReviewItem", "KeyReviewWeek", "DocumentKind", "VehicleDocument",
     "CadenceRun", "ClassificationPolicy", "Complaint", "ConsentEvent", "CorrectiveAction", "Customer",
     "CustomerAssignment", "CustomerMerge", "DefeatReview", "PoolClaim", "Suppression",

@@ -78,6 +78,8 @@ class Customer(models.Model):
     classified_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(_("建档时间"), default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
+    # 已匿名化 (crm.personal_info.services): set once, never cleared; the person's data is gone from the row.
+    anonymised_at = models.DateTimeField(_("匿名化时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("客户")

@@ -148,6 +148,8 @@ def customer_update(*, member: StoreMembership, customer: Customer, origin: Orig
     """修改客户资料. The owner changes only through customer_reassign.
 
     The fields whose value changed are recorded in the access log (their names, not their values)."""
+    if customer.anonymised_at is not None:
+        raise DomainError(_("该客户已匿名化，不能修改资料。"))
     unknown = set(fields) - set(EDITABLE)
     if unknown:
         raise DomainError(f"不能修改字段：{', '.join(sorted(unknown))}")

@@ -175,6 +175,7 @@ def customer_360_response(request: HttpRequest, pk: int, extra: dict[str, object
         "can_merge": role_allows(member.role, Perm.SALES_DECISIONS),
         "open_lead": next((lead for lead in data["leads"] if lead.status == LeadStatus.OPEN), None),
         "can_service": role_allows(member.role, Perm.SERVICE_ORDERS),
+        "can_privacy": role_allows(member.role, Perm.PERSONAL_INFO_REQUESTS),
         "consultants": consultants(store_id()) if role_allows(member.role, Perm.REASSIGN_CUSTOMERS) else [],
         **CHOICES, **sales_360_context(member=member, data=data, extra=extra or {}),
     }, status=status)
