@@ -21,6 +21,7 @@ from hq.calendar import WorkCalendar, add_working_days
 from hq.selectors import work_calendar_for_group
 
 from ..access import staff_names
+from ..consent import consent_history
 from ..models import (
     Appointment,
     Complaint,
@@ -195,14 +196,20 @@ def customer_dossier(customer: Customer) -> list[Section]:
 
 
 def consent_rows(customer: Customer) -> list[list[Any]]:
-    """同意记录 as the customer record holds it (回访, 联系方式, 邮件). The consent ledger, when a store has
-    one, adds its own rows here."""
+    """同意记录: what the customer record holds now (回访, 联系方式, 邮件), then every grant and withdrawal in
+    the consent ledger (crm.consent), newest first, with when and how it was recorded."""
     channels = ", ".join(str(c) for c in customer.channels) or _("未限制")
-    return [
+    rows: list[list[Any]] = [
         [_("同意回访"), _("是") if customer.may_call else _("否"), customer.call_time, customer.call_number],
         [_("允许的联系方式"), channels, "", ""],
         [_("同意接收邮件"), _("是") if customer.email_consent else _("否"), customer.email, ""],
     ]
+    for event in consent_history(customer):
+        rows.append([f"{event.get_channel_display()} · {event.get_purpose_display()}",
+                     _("同意") if event.granted else _("撤回"),
+                     timezone.localtime(event.at).strftime("%Y-%m-%d %H:%M"),
+                     f"{event.get_source_display()} {event.note}".strip()])
+    return rows
 
 
 # ------------------------------------------------------------------ retention
