@@ -206,7 +206,7 @@ def consent_rows(customer: Customer) -> list[list[Any]]:
     ]
     for event in consent_history(customer):
         rows.append([f"{event.get_channel_display()} · {event.get_purpose_display()}",
-                     _("同意") if event.granted else _("撤回"),
+                     _("已同意") if event.granted else _("已撤回"),
                      timezone.localtime(event.at).strftime("%Y-%m-%d %H:%M"),
                      f"{event.get_source_display()} {event.note}".strip()])
     return rows
