@@ -284,13 +284,12 @@ def rule_insert(rule: dict[str, Any], body: dict[str, Any], *, start: dt.date, e
         due_at = (f"CASE WHEN c.call_time ~ '^[0-2]?[0-9]:[0-5][0-9]' THEN "
                   f"((d.due + substring(c.call_time from '^[0-2]?[0-9]:[0-5][0-9]')::time) {_LOCAL}) END")
     else:
-        due_at = "NULL"
+        due_at = "NULL::timestamptz"  # typed: the rows pass through a CTE before the INSERT
     customer_filter = "AND c.id = %(customer_id)s" if customer_id is not None else ""
+    # The rows are selected in a MATERIALIZED CTE, then inserted (deploy/scale-out.md, rule 2): behind Citus
+    # `WITH ins AS (INSERT … SELECT … RETURNING)` inserted nothing and counted 0, without an error.
     sql = f"""
-WITH ins AS (
-INSERT INTO crm_followuptask (customer_id, vehicle_id, lead_id, rule_key, rule_name, trigger, channel, event_date,
-    sequence, due_date, due_at, call_window, assignee_id, status, skip_reason, outcome, outcome_note,
-    allowed_outcomes, message, policy_version_id, policy_version_number, created_at)
+WITH src AS MATERIALIZED (
 SELECT c.id, e.vehicle_id, e.lead_id, %(key)s, %(name)s, %(trigger)s, %(channel)s, e.event_date, k, d.due,
     {due_at}, c.call_time, {_assignee_sql(rule["assignee"])}, 'open', '', '', '', %(outcomes)s::jsonb,
     {_message_sql(rule.get("message") or "")}, %(version_id)s, %(version_number)s, now()
@@ -302,6 +301,12 @@ CROSS JOIN LATERAL (SELECT e.event_date + %(offset)s + k * %(every)s AS due) AS 
 WHERE d.due BETWEEN %(start)s AND %(end)s AND (k = 0 OR d.due <= %(repeat_end)s) {customer_filter}
   AND {_consent_sql(rule)}
   AND {_conditions_sql(rule)}
+),
+ins AS (
+INSERT INTO crm_followuptask (customer_id, vehicle_id, lead_id, rule_key, rule_name, trigger, channel, event_date,
+    sequence, due_date, due_at, call_window, assignee_id, status, skip_reason, outcome, outcome_note,
+    allowed_outcomes, message, policy_version_id, policy_version_number, created_at)
+SELECT * FROM src
 ON CONFLICT (customer_id, rule_key, due_date) DO NOTHING
 RETURNING id, customer_id, vehicle_id, rule_key, rule_name, trigger, event_date, due_date, policy_version_id,
     policy_version_number){_RETURN_VISIT_RECORD if is_return_visit_rule(rule) else ""}
