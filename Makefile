@@ -3,7 +3,7 @@ SHELL := /bin/bash
 PY := .venv/bin/python
 STAMP := .venv/.installed
 
-.PHONY: run test test-at lint bench bench-smoke install browser clean
+.PHONY: run test test-at test-citus lint bench bench-smoke install browser clean
 
 $(STAMP): requirements.lock
 	@test -x $(PY) || python3 -m venv .venv
@@ -33,6 +33,16 @@ test-at: $(STAMP) browser
 	@offset=$$(( $$(date -d "$(WHEN)" +%s) - $$(date +%s) )); sign=$$([ $$offset -ge 0 ] && echo +); \
 	  echo "clock moved to $$(TZ=Asia/Shanghai date -d "$(WHEN)" '+%F %T %Z') (offset $$sign$$offset s)"; \
 	  DEV_DATABASE=chezhu_testclock faketime -f "$$sign$$offset" $(PY) bin/dev.py exec -- $(PY) -m pytest $(PYTEST_ARGS)
+
+# The tests that touch what Citus changes (tenancy and isolation, onboarding, the cadence and its outbox, the
+# SQL rules) against a Citus cluster built outside the repository: CITUS_DATABASE_URL names a coordinator
+# database prepared as deploy/scale-out.md says. PYTEST_ARGS=tests runs the whole suite there instead.
+CITUS_TESTS := tests/tenants/test_onboarding.py tests/tenants/test_guard.py tests/test_isolation.py \
+  tests/crm/cadence/test_citus_ready.py tests/crm/cadence/test_engine.py tests/crm/cadence/test_outbox.py \
+  tests/ops/test_tenant_sql.py
+test-citus: $(STAMP)
+	@test -n "$(CITUS_DATABASE_URL)" || { echo 'set CITUS_DATABASE_URL=postgres://USER@HOST:PORT/test_NAME (a Citus coordinator, see deploy/scale-out.md)'; exit 2; }
+	CITUS_DATABASE_URL="$(CITUS_DATABASE_URL)" DATABASE_URL="$(CITUS_DATABASE_URL)" $(PY) bin/dev.py exec -- $(PY) -m pytest $(or $(PYTEST_ARGS),$(CITUS_TESTS))
 
 lint: $(STAMP)
 	.venv/bin/ruff check .

@@ -58,36 +58,76 @@ def _fill_snapshots(group, stores) -> int:  # type: ignore[no-untyped-def]
     return MetricSnapshot.objects.filter(group=group).count()
 
 
-def _populate(stores) -> None:  # type: ignore[no-untyped-def]
-    """The demo generator fills the first store; the others get a copy of its CRM tables by SQL (the
-    generator takes seconds per store, a copy tens of milliseconds), so every store has its volumes."""
+def _counts(cursor, schema: str) -> tuple[int, ...]:  # type: ignore[no-untyped-def]
+    """A store's volumes as the refresh reads them (customers, vehicles, leads, receptions, service visits)."""
+    from django.db import connection
+
+    q = connection.ops.quote_name(schema)
+    cursor.execute("SELECT " + ", ".join(f"(SELECT count(*) FROM {q}.{t})" for t in POPULATED))  # noqa: S608
+    return tuple(cursor.fetchone())
+
+
+POPULATED = ("crm_customer", "crm_vehicle", "crm_lead", "crm_reception", "crm_servicevisit")
+
+
+def _populate(stores) -> tuple[int, ...]:  # type: ignore[no-untyped-def]
+    """The demo generator fills the first store; every other store gets a copy of its CRM tables by SQL (the
+    generator takes seconds per store, a copy tens of milliseconds), so every store has its volumes.
+
+    A store counts as populated only when its volumes equal the first store's: stores other benchmarks left
+    with a seed row or two (the SLA sweep's one customer and five complaints) are emptied and copied, not
+    skipped, so the refresh is measured on the demo volumes (it once ran on the SLA seed instead)."""
     from django.apps import apps
     from django.db import connection
     from django_tenants.utils import tenant_context
 
     from crm.demo import populate_store
-    from crm.models import Customer
+
+    tables = [m._meta.db_table for m in apps.get_app_config("crm").get_models(include_auto_created=True)]
+    q = connection.ops.quote_name
+
+    def empty(cursor, schema: str) -> None:  # type: ignore[no-untyped-def]
+        # DELETE, not TRUNCATE: the rows to remove are a handful, and TRUNCATE makes new files for every table
+        # and index (~200 per store; at 1,000 stores that alone took most of an hour on a shared machine).
+        cursor.execute("; ".join(f"DELETE FROM {q(schema)}.{q(t)}" for t in tables))  # noqa: S608
 
     source = stores[0]
-    with tenant_context(source):
-        if not Customer.objects.exists():
-            populate_store(store=source, customers=CUSTOMERS, seed=1)
-    tables = [m._meta.db_table for m in apps.get_app_config("crm").get_models()]
-    q = connection.ops.quote_name
     with connection.cursor() as cursor:
+        if _counts(cursor, source.schema_name)[0] != CUSTOMERS:
+            cursor.execute("SET session_replication_role = replica")  # delete in any order: FK checks off
+            empty(cursor, source.schema_name)
+            cursor.execute("SET session_replication_role = DEFAULT")
+            with tenant_context(source):
+                populate_store(store=source, customers=CUSTOMERS, seed=1)
+            connection.set_schema_to_public()  # type: ignore[attr-defined]
+        expected = _counts(cursor, source.schema_name)
+        tops = {}
+        for table in tables:
+            cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [f"{q(source.schema_name)}.{q(table)}"])
+            if cursor.fetchone()[0] is not None:
+                cursor.execute(f"SELECT max(id) FROM {q(source.schema_name)}.{q(table)}")  # noqa: S608
+                top = cursor.fetchone()[0]
+                if top is not None:
+                    tops[table] = int(top)
         cursor.execute("SET session_replication_role = replica")  # copy in any order: FK checks off
         try:
             for store in stores[1:]:
-                cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {q(store.schema_name)}.crm_customer)")  # noqa: S608
-                if cursor.fetchone()[0]:
+                if _counts(cursor, store.schema_name) == expected:
                     continue
-                for table in tables:
-                    cursor.execute(
-                        f"INSERT INTO {q(store.schema_name)}.{q(table)} "  # noqa: S608
-                        f"SELECT * FROM {q(source.schema_name)}.{q(table)}"
-                    )
+                empty(cursor, store.schema_name)
+                cursor.execute("; ".join(  # one round trip per store (plain PostgreSQL: the bench database)
+                    f"INSERT INTO {q(store.schema_name)}.{q(table)} SELECT * FROM {q(source.schema_name)}.{q(table)}"  # noqa: S608
+                    for table in tables))
+                # Identities in step with the copied ids: later benchmarks insert into these stores.
+                if tops:
+                    cursor.execute("SELECT " + ", ".join(
+                        f"setval(pg_get_serial_sequence('{q(store.schema_name)}.{q(t)}', 'id'), {top})"
+                        for t, top in tops.items()))
         finally:
             cursor.execute("SET session_replication_role = DEFAULT")
+        for store in stores[1:]:
+            assert _counts(cursor, store.schema_name) == expected, store.schema_name
+    return expected
 
 
 def _live_union_sql(stores) -> str:  # type: ignore[no-untyped-def]
@@ -201,20 +241,21 @@ def run() -> None:
     record("hq_compare_api_p95_ms", p95_ms(api, runs=60), "ms", size)
 
     start = time.perf_counter()
-    _populate(stores)
-    print(f"  (populated {len(stores)} stores × {CUSTOMERS} customers in {time.perf_counter() - start:.0f} s)")
+    volumes = dict(zip(POPULATED, _populate(stores), strict=True))
+    each = ", ".join(f"{n} {t.removeprefix('crm_')}" for t, n in volumes.items())
+    print(f"  (populated {len(stores)} stores, each {each}, in {time.perf_counter() - start:.0f} s)")
     period = current_month()
     one = time.perf_counter()
     snapshot_refresh_store(store=stores[0], period=period)
-    record("snapshot_refresh_one_s", time.perf_counter() - one, "s", f"1 store, {CUSTOMERS} customers + demo funnel")
+    record("snapshot_refresh_one_s", time.perf_counter() - one, "s", f"1 store: {each}")
     start = time.perf_counter()
     for store in stores:
         snapshot_refresh_store(store=store, period=period)
     record("snapshot_refresh_all_s", time.perf_counter() - start, "s",
-           f"{len(stores)} stores × {CUSTOMERS} customers, sequential in one process")
+           f"{len(stores)} stores, each {each}; sequential in one process")
     two = _refresh_with_workers(stores, 2)
     record("snapshot_refresh_all_2workers_s", two, "s",
-           f"{len(stores)} stores × {CUSTOMERS} customers, nightly fan-out through 2 Celery worker processes")
+           f"{len(stores)} stores, each {each}; nightly fan-out through 2 Celery worker processes")
     # The approach snapshots replace, on the same populated stores: a live UNION ALL over every schema.
     from django.db import OperationalError, connection
 
@@ -226,6 +267,6 @@ def run() -> None:
         print(f"  hq_compare: snapshots {page_p95:.1f} ms vs live UNION ALL: fails ({str(exc).splitlines()[0]})",
               flush=True)
         return
-    record("hq_compare_live_union_p95_ms", live, "ms", f"{len(stores)} stores × {CUSTOMERS} customers, 4 figures")
+    record("hq_compare_live_union_p95_ms", live, "ms", f"{len(stores)} stores, each {each}; 4 figures")
     print(f"  hq_compare: snapshots {page_p95:.1f} ms vs live UNION ALL {live:.1f} ms -> {live / page_p95:.1f}x",
           flush=True)

@@ -3,6 +3,9 @@ each beside the approach it replaces, measured in the same run, with the ratio.
 
 - store_onboard_s: the real onboarding service (schema cloned from the template by replaying its DDL);
   store_onboard_peer_s: django-tenants' own `clone_schema` (the plpgsql clone function) of the same template.
+  store_onboard_cpu_s / store_onboard_peer_cpu_s: the CPU both used (client process + its database session,
+  when the server runs on this machine): on a shared machine wall time is mostly waiting for a core, so the
+  wall figures carry the load average they were measured under.
 - migrate_noop_s: our `migrate_schemas` (one UNION ALL per 300 stores finds nothing behind);
   migrate_noop_peer_s: stock django-tenants `migrate_schemas` (Django's `migrate` in every schema).
 - catalog_pg_class_rows / catalog_pg_attribute_rows / database_mb: the catalogue and database size.
@@ -15,6 +18,7 @@ import io
 import os
 import statistics
 import time
+from pathlib import Path
 
 from benchmarks.common import SMOKE, record
 
@@ -32,6 +36,21 @@ def _ensure_stores(group, count: int) -> None:  # type: ignore[no-untyped-def]
                       gm_name="压测经理", gm_mobile="13900000000", onboarding_key=f"bench-{i}")
 
 
+def _backend_cpu_s() -> float | None:
+    """CPU seconds the session's server process has used so far (the server on this machine), else None.
+    Beside wall time it shows the work itself: on a shared machine the wall time is mostly waiting."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def ratio(name: str, ours: float, peer: float) -> None:
     print(f"  {name}: ours {ours:.3f} vs peer {peer:.3f} -> {peer / ours if ours else float('inf'):.1f}x", flush=True)
 
@@ -42,15 +61,22 @@ def _onboard_peer(size: int) -> float:
     from django.db import connection
     from django_tenants.clone import CloneSchema
 
-    samples = []
+    samples, cpu = [], []
     for k in range(3):
         schema = f"peer_probe_{size}_{k}"
+        server0, client0 = _backend_cpu_s(), time.process_time()
         start = time.perf_counter()
         CloneSchema().clone_schema(settings.TENANT_TEMPLATE_SCHEMA, schema, set_connection=False)
         samples.append(time.perf_counter() - start)
+        server1 = _backend_cpu_s()
+        if server0 is not None and server1 is not None:
+            cpu.append(server1 - server0 + time.process_time() - client0)
         with connection.cursor() as cursor:
             cursor.execute(f'DROP SCHEMA "{schema}" CASCADE')
     connection.set_schema_to_public()  # type: ignore[attr-defined]
+    if cpu:
+        record("store_onboard_peer_cpu_s", statistics.median(cpu), "s",
+               f"{size}; CPU of django-tenants clone_schema and its database session")
     return statistics.median(samples)
 
 
@@ -97,21 +123,30 @@ def run() -> None:
         _ensure_stores(group, size)
         print(f"  ({size} stores ready in {time.perf_counter() - t0:.0f} s)", flush=True)
         total = Store.objects.count()
-        samples = []
+        samples, cpu = [], []
         for k in range(3):
             slug = f"probe-{size}-{k}"
+            server0, client0 = _backend_cpu_s(), time.process_time()
             start = time.perf_counter()
             result = store_onboard(group=group, name="新开门店", slug=slug, city="杭州", gm_name="新经理",
                                    gm_mobile="13900000001")
             samples.append(time.perf_counter() - start)
+            server1 = _backend_cpu_s()
+            if server0 is not None and server1 is not None:
+                cpu.append(server1 - server0 + time.process_time() - client0)
             # Remove the probe so the store count stays at `size`.
             with connection.cursor() as cursor:
                 cursor.execute(f'DROP SCHEMA "{result.store.schema_name}" CASCADE')
             Store.objects.filter(pk=result.store.pk).delete()
         ours = statistics.median(samples)
-        record("store_onboard_s", ours, "s", total)
+        load = os.getloadavg()[0]
+        record("store_onboard_s", ours, "s", f"{total}; load average {load:.1f} on {os.cpu_count()} cores")
+        if cpu:
+            record("store_onboard_cpu_s", statistics.median(cpu), "s",
+                   f"{total}; CPU of the onboarding process and its database session")
         peer = _onboard_peer(size)
-        record("store_onboard_peer_s", peer, "s", f"{total}; django-tenants clone_schema of the template only")
+        record("store_onboard_peer_s", peer, "s", f"{total}; django-tenants clone_schema of the template only; "
+               f"load average {os.getloadavg()[0]:.1f}")
         ratio("store_onboard", ours, peer)
         start = time.perf_counter()
         call_command("migrate_schemas", verbosity=0, stdout=io.StringIO())

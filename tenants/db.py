@@ -10,6 +10,13 @@ def tenant_connection() -> DatabaseWrapper:
     return cast(DatabaseWrapper, connection)
 
 
+def citus_installed(cursor: Any) -> bool:
+    """Whether this database runs the Citus extension (deploy/scale-out.md): a few statements must be
+    sent differently there (one DDL statement per `execute()`)."""
+    cursor.execute("SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'citus')")
+    return bool(cursor.fetchone()[0])
+
+
 def fetch_one(sql: str, params: Any) -> dict[str, Any]:
     """Run a one-row aggregate query and return it as {column: value} (set-based figures)."""
     with connection.cursor() as cursor:

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 from django.db.migrations.loader import MigrationLoader
 from django_tenants.migration_executors import get_executor as django_tenants_get_executor
 from django_tenants.migration_executors.base import run_migrations
@@ -70,7 +70,10 @@ class FastExecutor(StandardExecutor):
         template = settings.TENANT_TEMPLATE_SCHEMA
         if not self.options.get("schema_name"):
             if not schema_exists(template):
-                with connection.cursor() as cursor:
+                # Behind Citus schema-based sharding a new schema is distributed to a worker; the template
+                # stays on the coordinator, where onboarding reads its catalogue (deploy/scale-out.md).
+                with transaction.atomic(), connection.cursor() as cursor:
+                    cursor.execute("SELECT set_config('citus.enable_schema_based_sharding', 'off', true)")
                     cursor.execute(f"CREATE SCHEMA {connection.ops.quote_name(template)}")
             tenants = [template, *tenants]
         if self.options.get("fake") or self.options.get("app_label") or self.options.get("plan"):

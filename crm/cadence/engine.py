@@ -26,7 +26,7 @@ from tenants.models import Store
 from tenants.selectors import store_members, store_role_members
 
 from ..models import CadenceRun
-from .sql import LEAD_GRADED_AT, plan_ahead_days, rule_insert
+from .sql import LEAD_GRADED_AT, RETURN_VISIT_RECORDS, plan_ahead_days, rule_insert
 
 LOCAL_TZ = "AT TIME ZONE 'Asia/Shanghai'"
 
@@ -105,7 +105,10 @@ def _generate(store: Store, policy: EffectivePolicy, *, start: dt.date, end: dt.
                            user_names=names)
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(stmt.sql, stmt.params)
-            created += int(cursor.fetchone()[0])  # the statement counts the rows it inserted (RETURNING)
+            task_ids = list(cursor.fetchone()[0])  # the rows it inserted (RETURNING, never rowcount)
+            created += len(task_ids)
+            if stmt.return_visits and task_ids:
+                cursor.execute(RETURN_VISIT_RECORDS, {"task_ids": task_ids})
             if run is not None:
                 CadenceRun.objects.filter(pk=run.pk).update(rules_done=run.rules_done + [rule["key"]])
                 run.rules_done = run.rules_done + [rule["key"]]

@@ -246,30 +246,34 @@ def plan_ahead_days(rule: dict[str, Any], body: dict[str, Any]) -> int:
     return max(ahead, 0)
 
 
-# The return-visit record made with each new first task of a return-visit rule (same statement, same
-# transaction): the record of the visit; the calls stay tasks. A redial (a later task of the series,
-# sequence/event unchanged) gets no second record: UNIQUE(customer, rule_key, due_date) and the
-# series' first due date keep it one per visit.
-_RETURN_VISIT_RECORD = """,
-rv AS (
+# The return-visit record made with each new first task of a return-visit rule (its own statement, in the
+# same transaction, right after the tasks): the record of the visit; the calls stay tasks. A redial (a later
+# task of the series, sequence/event unchanged) gets no second record: UNIQUE(customer, rule_key, due_date)
+# and the series' first due date keep it one per visit. Not a second data-modifying CTE of the task insert:
+# behind Citus that statement inserted nothing (deploy/scale-out.md, rule 2).
+RETURN_VISIT_RECORDS = """
+WITH src AS MATERIALIZED (
+SELECT t.id, CASE WHEN t.trigger = 'delivery' THEN 'delivery' ELSE 'service' END, t.rule_key, t.rule_name,
+    t.customer_id, t.vehicle_id,
+    CASE WHEN t.trigger = 'service_done' THEN (SELECT sv.id FROM crm_servicevisit sv
+        WHERE sv.vehicle_id = t.vehicle_id AND sv.visited_on = t.event_date ORDER BY sv.id DESC LIMIT 1) END,
+    t.event_date, t.due_date, COALESCE(NULLIF(c.call_number, ''), c.mobile), 'due', 0, '', '', FALSE, '',
+    t.policy_version_id, t.policy_version_number, now()
+FROM crm_followuptask t JOIN crm_customer c ON c.id = t.customer_id
+WHERE t.id = ANY(%(task_ids)s))
 INSERT INTO crm_returnvisit (task_id, subject, rule_key, rule_name, customer_id, vehicle_id, service_visit_id,
     event_date, due_date, number, status, attempts, person_called, person_name, complaint_raised, remark,
     policy_version_id, policy_version_number, created_at)
-SELECT ins.id, CASE WHEN ins.trigger = 'delivery' THEN 'delivery' ELSE 'service' END, ins.rule_key, ins.rule_name,
-    ins.customer_id, ins.vehicle_id,
-    CASE WHEN ins.trigger = 'service_done' THEN (SELECT sv.id FROM crm_servicevisit sv
-        WHERE sv.vehicle_id = ins.vehicle_id AND sv.visited_on = ins.event_date ORDER BY sv.id DESC LIMIT 1) END,
-    ins.event_date, ins.due_date, COALESCE(NULLIF(c.call_number, ''), c.mobile), 'due', 0, '', '', FALSE, '',
-    ins.policy_version_id, ins.policy_version_number, now()
-FROM ins JOIN crm_customer c ON c.id = ins.customer_id
+SELECT * FROM src
 ON CONFLICT DO NOTHING
-RETURNING id)"""
+"""
 
 
 @dataclass(frozen=True)
 class RuleSQL:
-    sql: str
+    sql: str  # yields one row: the ids of the tasks it created
     params: dict[str, Any]
+    return_visits: bool  # then RETURN_VISIT_RECORDS follows with those ids
 
 
 def rule_insert(rule: dict[str, Any], body: dict[str, Any], *, start: dt.date, end: dt.date,
@@ -277,9 +281,10 @@ def rule_insert(rule: dict[str, Any], body: dict[str, Any], *, start: dt.date, e
                 holidays: list[tuple[dt.date, str]], customer_id: int | None = None, ahead: int = 0,
                 user_names: dict[int, str] | None = None) -> RuleSQL:
     """The INSERT for one rule, creating tasks due in [start, end] (optionally for one customer); a
-    return-visit rule also creates each new visit's record. The statement yields the number of tasks
-    created (RETURNING, not rowcount). `ahead` (plan_ahead_days): the first calls — and a fixed count
-    of repeats — due up to that many days after `end` are created now, on their future dates.
+    return-visit rule also creates each new visit's record (RETURN_VISIT_RECORDS, after it). The statement
+    yields the ids of the tasks created (RETURNING, never rowcount). `ahead` (plan_ahead_days): the first
+    calls — and a fixed count of repeats — due up to that many days after `end` are created now, on their
+    future dates.
     `user_names`: the store's staff by user id, for {consultant_name}/{advisor_name} in messages."""
     every = rule.get("repeat_every_days") or 0
     repeat_max = rule.get("repeat_max") or 0 if rule.get("repeat_until") else 0
@@ -295,13 +300,12 @@ def rule_insert(rule: dict[str, Any], body: dict[str, Any], *, start: dt.date, e
         due_at = (f"CASE WHEN c.call_time ~ '^[0-2]?[0-9]:[0-5][0-9]' THEN "
                   f"((d.due + substring(c.call_time from '^[0-2]?[0-9]:[0-5][0-9]')::time) {_LOCAL}) END")
     else:
-        due_at = "NULL"
+        due_at = "NULL::timestamptz"  # typed: the rows pass through a CTE before the INSERT
     customer_filter = "AND c.id = %(customer_id)s" if customer_id is not None else ""
+    # The rows are selected in a MATERIALIZED CTE, then inserted (deploy/scale-out.md, rule 2): behind Citus
+    # `WITH ins AS (INSERT … SELECT … RETURNING)` inserted nothing and counted 0, without an error.
     sql = f"""
-WITH ins AS (
-INSERT INTO crm_followuptask (customer_id, vehicle_id, lead_id, rule_key, rule_name, trigger, channel, event_date,
-    sequence, due_date, due_at, call_window, assignee_id, status, skip_reason, outcome, outcome_note,
-    allowed_outcomes, message, message_params, policy_version_id, policy_version_number, created_at)
+WITH src AS MATERIALIZED (
 SELECT c.id, e.vehicle_id, e.lead_id, %(key)s, %(name)s, %(trigger)s, %(channel)s, e.event_date, k, d.due,
     {due_at}, c.call_time, {_assignee_sql(rule["assignee"])}, 'open', '', '', '', %(outcomes)s::jsonb,
     {_message_sql(rule.get("message") or "")}, {_message_params_sql(rule.get("message") or "")},
@@ -314,10 +318,15 @@ CROSS JOIN LATERAL (SELECT e.event_date + %(offset)s + k * %(every)s AS due) AS 
 WHERE d.due BETWEEN %(start)s AND %(end)s AND (k = 0 OR d.due <= %(repeat_end)s) {customer_filter}
   AND {_consent_sql(rule)}
   AND {_conditions_sql(rule)}
+),
+ins AS (
+INSERT INTO crm_followuptask (customer_id, vehicle_id, lead_id, rule_key, rule_name, trigger, channel, event_date,
+    sequence, due_date, due_at, call_window, assignee_id, status, skip_reason, outcome, outcome_note,
+    allowed_outcomes, message, message_params, policy_version_id, policy_version_number, created_at)
+SELECT * FROM src
 ON CONFLICT (customer_id, rule_key, due_date) DO NOTHING
-RETURNING id, customer_id, vehicle_id, rule_key, rule_name, trigger, event_date, due_date, policy_version_id,
-    policy_version_number){_RETURN_VISIT_RECORD if is_return_visit_rule(rule) else ""}
-SELECT count(*) FROM ins
+RETURNING id)
+SELECT COALESCE(array_agg(id), '{{}}') FROM ins
 """  # nosec B608  # fragments are constants chosen in code; every value is a bound parameter
     params: dict[str, Any] = {
         "key": rule["key"], "name": rule["name"], "trigger": rule["trigger"], "channel": rule["channel"],
@@ -335,4 +344,4 @@ SELECT count(*) FROM ins
         "customer_id": customer_id,
         "user_ids": list((user_names or {}).keys()), "user_names": list((user_names or {}).values()),
     }
-    return RuleSQL(sql, params)
+    return RuleSQL(sql, params, is_return_visit_rule(rule))

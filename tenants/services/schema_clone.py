@@ -4,6 +4,13 @@ django-tenants' own clone walks information_schema (slow with thousands of schem
 replays `migrate_schemas --fake` for the new tenant. Here the template's DDL is read once from
 pg_catalog (indexed by namespace), cached by the template's migration fingerprint, and replayed as
 plain SQL inside the caller's transaction, so a failed onboarding leaves no schema behind.
+
+How it is sent depends on the server (deploy/scale-out.md, rule 4):
+- plain PostgreSQL: the whole replay (~260 statements) as one string, one round trip. One `execute()` per
+  statement cost a round trip each, which under load was most of the onboarding (1.1 s at 1,000 stores).
+- Citus: one statement per `execute()`. Citus forwards DDL to the store's worker as it was sent, and a
+  worker refuses a multi-statement string ("cannot insert multiple commands into a prepared statement");
+  inside a `DO` block Citus does not distribute the new tables at all (they stay on the coordinator).
 """
 
 from __future__ import annotations
@@ -15,7 +22,7 @@ from django.conf import settings
 from django.db import connection
 from django_tenants.utils import schema_exists
 
-from tenants.db import tenant_connection
+from tenants.db import citus_installed, tenant_connection
 
 _lock = threading.Lock()
 _cache: dict[tuple[str, str], TemplateDDL] = {}
@@ -28,8 +35,6 @@ class TemplateDDL:
     statements: tuple[str, ...]
 
     def statements_for(self, schema_name: str) -> list[str]:
-        """One statement per `execute()`: Citus' schema-based sharding forwards DDL statement by statement
-        and fails on a multi-statement string (deploy/scale-out.md)."""
         quoted = connection.ops.quote_name(schema_name)
         return [s.replace(_PLACEHOLDER, quoted) for s in self.statements]
 
@@ -61,25 +66,32 @@ def _build(cursor, template: str, fingerprint: str) -> TemplateDDL:  # type: ign
     )
     if cursor.fetchone()[0]:
         raise RuntimeError("store template has views: teach schema_clone to copy them")
-    statements = [f"CREATE SCHEMA {_PLACEHOLDER}"]
-    for table in tables:
-        statements.append(
-            f"CREATE TABLE {_PLACEHOLDER}.{q(table)} (LIKE {tpl}.{q(table)} INCLUDING DEFAULTS "
-            "INCLUDING IDENTITY INCLUDING GENERATED INCLUDING STORAGE INCLUDING COMMENTS)"
-        )
     cursor.execute(
-        "SELECT c.conrelid::regclass::text, c.conname, pg_get_constraintdef(c.oid), c.contype "
-        "FROM pg_constraint c WHERE c.connamespace = %s::regnamespace AND c.contype IN ('p','u','c','x','f') "
-        "ORDER BY c.contype = 'f', c.conrelid::regclass::text, c.conname",
+        "SELECT r.relname, c.conname, pg_get_constraintdef(c.oid), c.contype "
+        "FROM pg_constraint c JOIN pg_class r ON r.oid = c.conrelid "
+        "WHERE c.connamespace = %s::regnamespace AND c.contype IN ('p','u','c','x','f') "
+        "ORDER BY c.contype = 'f', r.relname, c.conname",
         [template],
     )
 
     def requalify(sql: str) -> str:
         # pg_get_*def prints the template as `store_template.x` (or quoted when it must be).
         return sql.replace(f"{tpl}.", f"{_PLACEHOLDER}.").replace(f"{template}.", f"{_PLACEHOLDER}.")
-    for relname, conname, definition, _contype in cursor.fetchall():
-        table = relname.split(".", 1)[1]
-        statements.append(f"ALTER TABLE {_PLACEHOLDER}.{table} ADD CONSTRAINT {q(conname)} {requalify(definition)}")
+    inline: dict[str, list[str]] = {t: [] for t in tables}
+    foreign: list[str] = []
+    for table, conname, definition, contype in cursor.fetchall():
+        if contype == "f":  # after every table exists
+            foreign.append(f"ALTER TABLE {_PLACEHOLDER}.{q(table)} ADD CONSTRAINT {q(conname)} {requalify(definition)}")
+        else:  # primary key, unique, check, exclusion: inside the CREATE TABLE, no ALTER TABLE of its own
+            inline[table].append(f"CONSTRAINT {q(conname)} {requalify(definition)}")
+    statements = [f"CREATE SCHEMA {_PLACEHOLDER}"]
+    for table in tables:
+        constraints = "".join(f", {c}" for c in inline[table])
+        statements.append(
+            f"CREATE TABLE {_PLACEHOLDER}.{q(table)} (LIKE {tpl}.{q(table)} INCLUDING DEFAULTS "
+            f"INCLUDING IDENTITY INCLUDING GENERATED INCLUDING STORAGE INCLUDING COMMENTS{constraints})"
+        )
+    statements += foreign
     cursor.execute(
         "SELECT pg_get_indexdef(i.indexrelid) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
         "WHERE c.relnamespace = %s::regnamespace AND NOT EXISTS ("
@@ -131,6 +143,10 @@ def clone_template_into(schema_name: str) -> None:
     """Create `schema_name` as a copy of the template. Must run inside the caller's transaction."""
     ddl = template_ddl()
     tenant_connection().set_schema_to_public()
+    statements = ddl.statements_for(schema_name)
     with connection.cursor() as cursor:
-        for statement in ddl.statements_for(schema_name):
-            cursor.execute(statement)
+        if citus_installed(cursor):
+            for statement in statements:
+                cursor.execute(statement)
+        else:
+            cursor.execute(";\n".join(statements))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.db import connection, transaction
 from django_tenants.utils import schema_exists, tenant_context
@@ -86,6 +87,45 @@ def test_a_failure_half_way_leaves_nothing_behind(world: World, db: Any) -> None
     assert not Store.objects.filter(slug="new-store").exists()
     assert not schema_exists("s_new_store")
     assert not Invitation.objects.filter(name="王经理", store__slug="new-store").exists()
+
+
+def _catalogue(schema: str) -> dict[str, set[tuple[Any, ...]]]:
+    """Columns, constraints and indexes of `schema`, the schema's own name written as X."""
+    def plain(text: Any) -> Any:
+        return text.replace(f'"{schema}".', "X.").replace(f"{schema}.", "X.") if isinstance(text, str) else text
+
+    queries = {
+        "columns": "SELECT c.relname, a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull, a.attidentity, "
+                   "a.attgenerated, pg_get_expr(d.adbin, d.adrelid) FROM pg_attribute a "
+                   "JOIN pg_class c ON c.oid = a.attrelid LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid "
+                   "AND d.adnum = a.attnum WHERE c.relnamespace = %s::regnamespace AND c.relkind = 'r' "
+                   "AND a.attnum > 0 AND NOT a.attisdropped",
+        "constraints": "SELECT r.relname, k.conname, k.contype, pg_get_constraintdef(k.oid) FROM pg_constraint k "
+                       "JOIN pg_class r ON r.oid = k.conrelid WHERE k.connamespace = %s::regnamespace "
+                       "AND k.contype IN ('p', 'u', 'c', 'x', 'f')",
+        "indexes": "SELECT tablename, indexname, indexdef FROM pg_indexes WHERE schemaname = %s",
+    }
+    out = {}
+    with connection.cursor() as cursor:
+        cursor.execute("SET search_path = public")  # definitions printed schema-qualified
+        for key, sql in queries.items():
+            cursor.execute(sql, [schema])
+            out[key] = {tuple(plain(v) for v in row) for row in cursor.fetchall()}
+    return out
+
+
+def test_a_new_store_has_the_templates_tables_constraints_and_indexes(world: World, db: Any) -> None:
+    """The clone (constraints inside CREATE TABLE, foreign keys after, the replay in one round trip) gives
+    the template's catalogue exactly, names included: later migrations address constraints by name."""
+    store = _onboard(world, slug="catalogue-check").store
+    template, clone = _catalogue(settings.TENANT_TEMPLATE_SCHEMA), _catalogue(store.schema_name)
+    assert len(template["constraints"]) > 100 and len(template["indexes"]) > 100  # the real schema, not a stub
+    assert any(row[2] == "f" for row in template["constraints"])
+    for key in ("columns", "constraints", "indexes"):
+        assert clone[key] == template[key], key
+    with tenant_context(store):
+        customer = Customer.objects.create(name="张三", mobile="13812345679")
+        assert customer.pk is not None  # identities work in the new schema
 
 
 def test_a_store_created_after_a_new_migration_has_it(world: World, db: Any) -> None:
