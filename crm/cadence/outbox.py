@@ -77,17 +77,19 @@ def _email_allowed(customer_id: int) -> bool:
 def outbox_dispatch(*, limit: int = 200, now: dt.datetime | None = None,
                     quiet: dict[str, str] | None = None) -> int:
     """Send due messages of the active store. Returns how many were sent."""
+    from ..leads.hooks import WEBHOOK, WebhookSender
+
     now = now or timezone.now()
-    if quiet is not None:
-        until = quiet_until(now, quiet)
-        if until is not None:
-            return 0  # quiet hours: nothing goes out; the next dispatch after `until` sends
-    sender = provider()
+    due = OutboxMessage.objects.filter(status=OutboxStatus.PENDING, next_attempt_at__lte=now)
+    if quiet is not None and quiet_until(now, quiet) is not None:
+        # Quiet hours: nothing reaches a customer (the next dispatch after they end sends); a platform's
+        # status webhook (线索状态回传) is no message to a person and goes out as usual.
+        due = due.filter(channel=WEBHOOK)
+    senders: dict[bool, MessageProvider] = {False: provider(), True: WebhookSender()}
     sent = 0
     for _ in range(limit):
         with transaction.atomic():
-            msg = (OutboxMessage.objects.select_for_update(skip_locked=True)
-                   .filter(status=OutboxStatus.PENDING, next_attempt_at__lte=now).order_by("next_attempt_at").first())
+            msg = due.select_for_update(skip_locked=True).order_by("next_attempt_at").first()
             if msg is None:
                 break
             if msg.channel == "email" and not _email_allowed(msg.customer_id):
@@ -101,7 +103,7 @@ def outbox_dispatch(*, limit: int = 200, now: dt.datetime | None = None,
                 continue
             key = f"{getattr(connection, 'schema_name', 'public')}-{msg.pk}"
             try:
-                ref = sender.send(channel=msg.channel, to=msg.to, body=msg.body, key=key)
+                ref = senders[msg.channel == WEBHOOK].send(channel=msg.channel, to=msg.to, body=msg.body, key=key)
             except Exception as exc:  # noqa: BLE001 - any provider failure is retried
                 msg.attempts += 1
                 msg.last_error = str(exc)[:300]

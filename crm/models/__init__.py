@@ -6,12 +6,14 @@ from .cadence import CadenceRun, FollowUpTask, OutboxMessage
 from .customers import ClassificationPolicy, Customer, CustomerAssignment, SavedView
 from .funnel import FollowUp, Lead, Reception, TestDrive
 from .imports import ImportJob
+from .leads import ConsultantDuty, LeadIntake, LeadRoutingRule, LeadSource, LeadSourceHook
 from .service import ServiceVisit
 from .vehicles import DocumentKind, MileageReading, Vehicle, VehicleDocument, VehicleOwnership
 
 __all__ = [
     "Appointment", "KeyReviewCoaching", "KeyReviewItem", "KeyReviewWeek", "DocumentKind", "VehicleDocument",
     "CadenceRun", "ClassificationPolicy", "Complaint", "CorrectiveAction", "Customer", "CustomerAssignment",
-    "FollowUp", "FollowUpTask", "ImportJob", "Lead", "MileageReading", "OutboxMessage", "Reception",
+    "ConsultantDuty", "FollowUp", "FollowUpTask", "ImportJob", "Lead", "LeadIntake", "LeadRoutingRule",
+    "LeadSource", "LeadSourceHook", "MileageReading", "OutboxMessage", "Reception",
     "ReturnVisit", "SavedView", "ServiceVisit", "SurveyAnswer", "TestDrive", "Vehicle", "VehicleOwnership",
 ]
