@@ -42,7 +42,9 @@ STORE_MENU: tuple[NavEntry, ...] = (
     NavEntry("today", _("今日待办"), "crm_today", "bi-calendar-check"),
     NavEntry("tasks", _("我的任务"), "cadence_tasks", "bi-list-check"),
     NavEntry("reception", _("接待登记"), "crm_reception_new", "bi-door-open"),
+    NavEntry("hotline", _("400来电登记"), "lead_hotline", "bi-telephone-inbound"),
     NavEntry("customers", _("客户"), "crm_customer_list", "bi-people"),
+    NavEntry("lead_inbox", _("线索收件箱"), "lead_inbox", "bi-inbox"),
     NavEntry("leads", _("线索看板"), "crm_lead_board", "bi-kanban"),
     NavEntry("supervision", _("跟进督查"), "crm_supervision", "bi-clipboard-data"),
     NavEntry("key_review", _("重点客户周报"), "crm_key_review", "bi-star"),
@@ -57,6 +59,8 @@ STORE_MENU: tuple[NavEntry, ...] = (
     # 站内通知 is the bell beside the menu (templates/crm/_nav.html), with its unread count, for every role.
     NavEntry("staff", _("员工管理"), "staff", "bi-person-badge"),
     NavEntry("overdue", _("逾期任务(按人)"), "cadence_overdue", "", MANAGER),
+    NavEntry("lead_response", _("线索首次响应"), "lead_response", "", MANAGER),
+    NavEntry("lead_import", _("线索导入"), "lead_import", "", MANAGER),
     NavEntry("policy", _("生效政策"), "cadence_policy", "", MANAGER),
     NavEntry("maintenance", _("下月保养到期"), "cadence_maintenance", "", MANAGER),
 )

@@ -46,6 +46,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("supervision/", funnel.supervision_page, name="crm_supervision"),
 ]
 
+# 线索接入 (crm.leads): the inbox, claim, first contact, assignment, 400 entry, lead import, response figures.
+urlpatterns += [path("leads/", include("crm.leads.urls"))]
+
 # Cadence engine (crm.cadence): my tasks, overdue per person, effective policy, overrides, 每月底导出.
 urlpatterns += [path("cadence/", include("crm.cadence.urls"))]
 

@@ -32,7 +32,8 @@ from .intake import MAX_BATCH, IntakeItem, lead_intake_batch
 
 class PushedLeadSerializer(serializers.Serializer):  # type: ignore[type-arg]
     # Plain text fields: each item is checked by the intake service, so one bad lead does not sink the batch.
-    source = serializers.CharField(max_length=20, help_text=gettext_lazy("线索来源：") + "、".join(LeadSource.values))
+    source = serializers.CharField(  # type: ignore[assignment]  # a declared field, not Field.source
+        max_length=20, help_text=gettext_lazy("线索来源：") + "、".join(LeadSource.values))
     source_lead_id = serializers.CharField(max_length=100, required=False, allow_blank=True,
                                            help_text=gettext_lazy("来源平台的线索编号（幂等键）"))
     mobile = serializers.CharField(max_length=40, allow_blank=True)
@@ -43,7 +44,7 @@ class PushedLeadSerializer(serializers.Serializer):  # type: ignore[type-arg]
 
 
 class LeadPushSerializer(serializers.Serializer):  # type: ignore[type-arg]
-    leads = PushedLeadSerializer(many=True, allow_empty=False, max_length=MAX_BATCH,
+    leads = PushedLeadSerializer(many=True, allow_empty=False, max_length=MAX_BATCH,  # type: ignore[call-arg]
                                  error_messages={"max_length": gettext_lazy("每批最多 %(n)s 条线索。")
                                                  % {"n": MAX_BATCH}})
 
@@ -52,7 +53,8 @@ class PushResultSerializer(serializers.Serializer):  # type: ignore[type-arg]
     index = serializers.IntegerField()
     source_lead_id = serializers.CharField()
     status = serializers.ChoiceField(choices=["accepted", "already_received", "rejected"])
-    errors = serializers.DictField(child=serializers.CharField(), required=False)
+    errors = serializers.DictField(  # type: ignore[assignment]  # the answer's key, not Serializer.errors
+        child=serializers.CharField(), required=False)
     outcome = serializers.ChoiceField(choices=IntakeOutcome.choices, required=False,
                                       help_text=gettext_lazy("只有令牌所属员工可见该线索时才返回"))
     lead_id = serializers.IntegerField(required=False)

@@ -42,7 +42,7 @@ from .sla import lead_clock
 DUPLICATE_WINDOW = dt.timedelta(days=7)
 MAX_BATCH = 500  # leads per push; a file import goes in chunks of this size inside one transaction
 # A platform lead's customer source (the customer file's 客户来源).
-CUSTOMER_SOURCE = {LeadSource.HOTLINE: Source.PHONE, LeadSource.WALK_IN: Source.WALK_IN,
+CUSTOMER_SOURCE: dict[str, str] = {LeadSource.HOTLINE: Source.PHONE, LeadSource.WALK_IN: Source.WALK_IN,
                    LeadSource.IMPORT: Source.IMPORT}
 
 
@@ -101,7 +101,7 @@ def _clean(item: IntakeItem, now: dt.datetime) -> dict[str, str]:
 def _lock() -> None:
     """One intake at a time per store (turns of the round-robin, dedupe of concurrent pushes)."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"{connection.schema_name}:lead_intake"])
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"{getattr(connection, 'schema_name', 'public')}:lead_intake"])
 
 
 def intake_validate(items: list[IntakeItem]) -> list[dict[str, str]]:
@@ -144,11 +144,11 @@ def lead_intake_batch(*, member: StoreMembership, items: list[IntakeItem], via: 
         if c.mobile2:
             customers.setdefault(c.mobile2, c)
     open_lead: dict[int, Lead] = {}
-    for lead in (Lead.objects.filter(customer_id__in={c.pk for c in customers.values()}, status=LeadStatus.OPEN)
-                 .order_by("customer_id", "-created_at")):
-        open_lead.setdefault(lead.customer_id, lead)
+    for ol in (Lead.objects.filter(customer_id__in={c.pk for c in customers.values()}, status=LeadStatus.OPEN)
+               .order_by("customer_id", "-created_at")):
+        open_lead.setdefault(ol.customer_id, ol)
     # When each open lead last heard from its customer (its latest intake, else its own receipt).
-    heard: dict[int, dt.datetime] = {lead.pk: lead.received_at or lead.created_at for lead in open_lead.values()}
+    heard: dict[int, dt.datetime] = {ol.pk: ol.received_at or ol.created_at for ol in open_lead.values()}
     for lead_id, last in (LeadIntake.objects.filter(lead_id__in=heard).order_by().values_list("lead_id", "received_at")):
         heard[lead_id] = max(heard[lead_id], last)
     sales = set(store_role_members(store.pk).get(StoreRole.SALES_CONSULTANT, [])) | set(
@@ -198,6 +198,7 @@ def lead_intake_batch(*, member: StoreMembership, items: list[IntakeItem], via: 
                 customer.consultant_id = consultant
             new_leads.append(lead)
             outcome = IntakeOutcome.CREATED
+        assert customer is not None and lead is not None
         intake = LeadIntake(source=item.source, source_lead_id=item.source_lead_id, campaign=item.campaign,
                             received_at=received, mobile=item.mobile, name=item.name[:50],
                             model_of_interest=item.model_of_interest, via=via, outcome=outcome, reason=reason,

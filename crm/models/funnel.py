@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .choices import Channel, ContactOutcome, DefeatReason, Grade, LeadStatus, Source
 from .customers import Customer
+from .leads import LeadSource
 from .vehicles import Vehicle
 
 
@@ -41,7 +42,7 @@ class Lead(models.Model):
     # older data) reads as created_at.
     graded_at = models.DateTimeField(_("定级时间"), null=True, blank=True)
     # 线索接入 (crm.leads): where it came from, when, and the first response by a person against the deadline.
-    source = models.CharField(_("线索来源"), max_length=12, blank=True, default="")
+    source = models.CharField(_("线索来源"), max_length=12, choices=LeadSource.choices, blank=True, default="")
     campaign = models.CharField(_("活动"), max_length=100, blank=True, default="")
     source_lead_id = models.CharField(_("来源线索编号"), max_length=64, blank=True, default="")
     received_at = models.DateTimeField(_("接收时间"), null=True, blank=True)
