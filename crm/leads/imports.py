@@ -8,7 +8,9 @@ routing, deadlines) in one transaction. The file is read by tenants.uploads (lim
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from django.db import transaction
@@ -27,24 +29,24 @@ from .intake import MAX_BATCH, IntakeItem, intake_validate, lead_intake_batch
 @dataclass(frozen=True)
 class Layout:
     source: str
-    label: Any
     columns: dict[str, str]  # the platform's header → our field
     required: tuple[str, ...]  # headers that identify the layout
 
+    @property
+    def label(self) -> str:
+        return str(LeadSource(self.source).label)
 
-LAYOUTS = (
-    Layout(LeadSource.AUTOHOME, gettext_lazy("汽车之家"),
-           {"线索ID": "source_lead_id", "客户姓名": "name", "手机号码": "mobile", "意向车型": "model_of_interest",
-            "线索创建时间": "received_at", "活动名称": "campaign"}, ("线索ID", "手机号码")),
-    Layout(LeadSource.DONGCHEDI, gettext_lazy("懂车帝"),
-           {"线索id": "source_lead_id", "用户姓名": "name", "联系电话": "mobile", "意向车系": "model_of_interest",
-            "留资时间": "received_at", "活动": "campaign"}, ("线索id", "联系电话")),
-    Layout(LeadSource.YICHE, gettext_lazy("易车"),
-           {"线索编号": "source_lead_id", "姓名": "name", "电话": "mobile", "意向车型": "model_of_interest",
-            "下单时间": "received_at", "活动名称": "campaign"}, ("线索编号", "电话")),
-)
-FIELD_LABELS = {"mobile": "手机号", "source": "来源", "source_lead_id": "线索编号", "name": "姓名",
-                "received_at": "时间"}
+
+def _layouts() -> tuple[Layout, ...]:
+    """The platforms' export headers, kept as data (layouts.json) beside this module."""
+    raw = json.loads((Path(__file__).with_name("layouts.json")).read_text(encoding="utf-8"))
+    return tuple(Layout(x["source"], dict(x["columns"]), tuple(x["required"])) for x in raw["layouts"])
+
+
+LAYOUTS = _layouts()
+FIELD_LABELS = {"mobile": gettext_lazy("手机号"), "source": gettext_lazy("来源"),
+                "source_lead_id": gettext_lazy("线索编号"), "name": gettext_lazy("姓名"),
+                "received_at": gettext_lazy("时间")}
 
 
 @dataclass
@@ -111,7 +113,7 @@ def lead_import(*, member: StoreMembership, filename: str, content: bytes) -> Im
     seen: dict[str, int] = {}
     for item, line, errors in zip(items, lines, intake_validate(items), strict=True):
         for f, message in errors.items():
-            report.errors.append({"line": line, "column": header_of.get(f, FIELD_LABELS.get(f, f)), "reason": message})
+            report.errors.append({"line": line, "column": header_of.get(f) or str(FIELD_LABELS.get(f, f)), "reason": message})
         if item.source_lead_id in seen:
             report.errors.append({"line": line, "column": header_of["source_lead_id"],
                                   "reason": _("与第 %(line)s 行重复。") % {"line": seen[item.source_lead_id]}})

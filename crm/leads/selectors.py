@@ -17,7 +17,7 @@ from ..access import sees_all
 from ..models import ConsultantDuty, Lead
 from ..models.choices import LeadStatus
 from ..models.leads import LeadSource
-from .sla import lead_clock
+from .sla import LeadClock, lead_clock
 
 INBOX_LIMIT = 100
 
@@ -43,7 +43,7 @@ class InboxRow:
 
 
 def inbox_rows(*, member: StoreMembership, unclaimed_only: bool = False, now: dt.datetime | None = None,
-               limit: int = INBOX_LIMIT) -> list[InboxRow]:
+               limit: int = INBOX_LIMIT, clock: LeadClock | None = None) -> list[InboxRow]:
     """My leads waiting for a first contact (a consultant), or the store's unclaimed ones (a manager),
     most urgent first, with the working time left."""
     now = now or timezone.now()
@@ -52,7 +52,7 @@ def inbox_rows(*, member: StoreMembership, unclaimed_only: bool = False, now: dt
         qs = qs.filter(claimed_at__isnull=True)
     else:
         qs = qs.filter(consultant_id=member.user_id)
-    clock = lead_clock(connection.tenant)  # type: ignore[attr-defined]
+    clock = clock or lead_clock(connection.tenant)  # type: ignore[attr-defined]
     rows = list(qs.order_by("first_response_due_at", "pk")[:limit])
     return [InboxRow(lead, clock.minutes_between(now, lead.first_response_due_at or now)) for lead in rows]
 

@@ -25,7 +25,9 @@ from .imports import lead_import
 from .intake import IntakeItem, IntakeResult, lead_receive
 from .selectors import first_response_stats, inbox_rows, on_duty, unclaimed_count
 from .services import duty_set, lead_assign, lead_claim
-from .sla import lead_policy
+from .sla import lead_clock, lead_policy
+
+UNCLAIMED_SHOWN = 50
 
 
 def _consultant_choices() -> list[tuple[int, str]]:
@@ -38,13 +40,18 @@ def inbox_page(request: HttpRequest) -> HttpResponse:
     store's unclaimed leads and assign them."""
     member = member_of(request)
     manager = sees_all(member)
+    clock = lead_clock(request.tenant)  # type: ignore[attr-defined]  # one policy and calendar read per page
     context = {
-        "rows": inbox_rows(member=member), "on_duty": on_duty(member), "manager": manager,
-        "contact_form": FirstContactForm(), "policy": lead_policy(request.tenant),  # type: ignore[attr-defined]
+        "rows": inbox_rows(member=member, clock=clock), "on_duty": on_duty(member), "manager": manager,
+        "policy": {"first_response_minutes": clock.first_response_minutes},
     }
     if manager:
-        context.update(unclaimed=inbox_rows(member=member, unclaimed_only=True), names=staff_names(store_id()),
-                       assign_form=AssignForm(consultants=_consultant_choices()), unclaimed_total=unclaimed_count())
+        names = staff_names(store_id())
+        # One assignment menu for every row (rendered once: 50 copies of a form field cost a page budget).
+        menu = AssignForm(consultants=_consultant_choices(), auto_id=False)["consultant_id"]
+        context.update(unclaimed=[(row, names.get(row.lead.consultant_id or 0, "")) for row in inbox_rows(
+            member=member, unclaimed_only=True, clock=clock, limit=UNCLAIMED_SHOWN)],
+            assign_select=str(menu), unclaimed_total=unclaimed_count())
     return render(request, "crm/leads/inbox.html", context)
 
 
