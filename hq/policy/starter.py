@@ -27,6 +27,9 @@ STARTER_CADENCE: dict[str, Any] = {
     "maintenance": {"first_days": 180, "first_km": 5000, "interval_days": 180, "interval_km": 10000},
     # 短信/微信免打扰时段: messages due inside it wait until it ends.
     "quiet_hours": {"start": "21:00", "end": "08:30"},
+    # 线索首次响应 (crm.leads): working minutes from receipt to the first contact by a person, and to the
+    # reassignment of a lead nobody claimed.
+    "leads": {"first_response_minutes": 30, "reassign_after_minutes": 60},
     "holidays": ["春节", "劳动节", "中秋节", "国庆节"],
     "open": {
         "maintenance.interval_days": {"min": 120, "max": 365},

@@ -17,7 +17,7 @@ from tenants.access import group_for_hq, hq_view
 from tenants.errors import DomainError
 
 from ..errors import PolicyTooManyTasks
-from ..forms import CadenceRuleForm, CadenceRuleFormSet, PolicyPublishForm
+from ..forms import CadenceRuleForm, CadenceRuleFormSet, LeadsPolicyForm, PolicyPublishForm
 from ..models import PolicyKind, PolicyVersion
 from ..policy.catalog import (
     ASSIGNEES,
@@ -30,7 +30,7 @@ from ..policy.catalog import (
 )
 from ..policy.diff import policy_diff
 from ..policy.preview import ContactPreview, contacts_preview
-from ..policy.rules import policy_body_clean, tasks_per_year
+from ..policy.rules import LEADS_DEFAULT, policy_body_clean, tasks_per_year
 from ..selectors import (
     calendar_years_to_check,
     policy_adoptions_for_group,
@@ -111,6 +111,12 @@ def _rules_formset(request: HttpRequest, version: PolicyVersion) -> BaseFormSet:
     return CadenceRuleFormSet(initial=initial, prefix="rule")
 
 
+def _leads_form(request: HttpRequest, version: PolicyVersion) -> LeadsPolicyForm:
+    """线索首次响应 settings of the draft (the default for versions written before they existed)."""
+    initial = version.body.get("leads") or LEADS_DEFAULT
+    return LeadsPolicyForm(request.POST if request.method == "POST" else None, initial=initial, prefix="leads")
+
+
 def _preview(body: dict) -> tuple[ContactPreview | None, str]:  # type: ignore[type-arg]
     try:
         return contacts_preview(policy_body_clean(PolicyKind.CADENCE, body, for_publish=False)), ""
@@ -122,6 +128,7 @@ def _policy_form_edit(request: HttpRequest, version: PolicyVersion) -> HttpRespo
     """跟进节奏表单编辑: one form per rule, a yearly-contacts preview and the pestering warning; the
     same content checks as the JSON editor (hq.policy.rules via policy_draft_update)."""
     formset = _rules_formset(request, version)
+    leads_form = _leads_form(request, version)
     note = request.POST.get("note", version.note) if request.method == "POST" else version.note
     error, status = "", 200
     body = version.body
@@ -129,10 +136,10 @@ def _policy_form_edit(request: HttpRequest, version: PolicyVersion) -> HttpRespo
         error = gettext("%(version)s 已发布，已发布的版本不能修改；请起草新版本。") % {"version": version.label}
         status = 409 if request.method == "POST" else 200
     elif request.method == "POST":
-        if formset.is_valid():
+        if formset.is_valid() and leads_form.is_valid():
             rules = [f.to_rule() for f in formset.forms
                      if f.cleaned_data and not f.cleaned_data.get("DELETE")]
-            body = {**version.body, "rules": rules}
+            body = {**version.body, "rules": rules, "leads": dict(leads_form.cleaned_data)}
             if request.POST.get("action") == "save":
                 try:
                     policy_draft_update(version=version, body=body, note=note, actor=request.user)  # type: ignore[arg-type]
@@ -146,7 +153,7 @@ def _policy_form_edit(request: HttpRequest, version: PolicyVersion) -> HttpRespo
     preview, preview_error = _preview(body)
     return render(request, "hq/policies/edit_form.html", {
         "version": version, "kind_label": PolicyKind(version.template.kind).label, "formset": formset,
-        "note": note, "error": error or preview_error, "preview": preview,
+        "note": note, "error": error or preview_error, "preview": preview, "leads_form": leads_form,
     }, status=status)
 
 
