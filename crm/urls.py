@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, URLResolver, include, path
 
-from .views import customers, funnel, imports, sales_floor, vehicles
+from .views import customers, funnel, imports, leads, sales_floor, vehicles
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("customers/", customers.customer_list_page, name="crm_customer_list"),
@@ -46,8 +46,18 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("supervision/", funnel.supervision_page, name="crm_supervision"),
 ]
 
-# 线索接入 (crm.leads): the inbox, claim, first contact, assignment, 400 entry, lead import, response figures.
-urlpatterns += [path("leads/", include("crm.leads.urls"))]
+# 线索接入 (crm.leads): the inbox, claim, first contact, assignment, 400 entry, lead import, response figures
+# (beside the lead board's /leads/<id>/<action>/, so none of these paths starts with a number).
+urlpatterns += [
+    path("leads/inbox/", leads.inbox_page, name="lead_inbox"),
+    path("leads/inbox/duty/", leads.duty_view, name="lead_duty"),
+    path("leads/inbox/<int:pk>/claim/", leads.claim_view, name="lead_claim"),
+    path("leads/inbox/<int:pk>/contact/", leads.contact_view, name="lead_contact"),
+    path("leads/inbox/<int:pk>/assign/", leads.assign_view, name="lead_assign"),
+    path("leads/hotline/", leads.hotline_page, name="lead_hotline"),
+    path("leads/import/", leads.import_page, name="lead_import"),
+    path("leads/response/", leads.response_page, name="lead_response"),
+]
 
 # Cadence engine (crm.cadence): my tasks, overdue per person, effective policy, overrides, 每月底导出.
 urlpatterns += [path("cadence/", include("crm.cadence.urls"))]

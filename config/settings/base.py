@@ -293,6 +293,8 @@ HQ_STORE_ESCALATIONS = "crm.aftersales.selectors.store_escalations_for_hq"  # HQ
 # 线索接入 (crm.leads): the first-response sweep (escalate a missed deadline, reassign an unclaimed lead)
 # every five minutes through the one fan-out; the first-response figures join the HQ provider (hq_metrics).
 CELERY_IMPORTS = [*globals().get("CELERY_IMPORTS", []), "crm.leads.tasks"]
+# Outbox channels with their own sender: the platforms' signed status webhooks (线索状态回传).
+CADENCE_CHANNEL_SENDERS = {"webhook": "crm.leads.hooks.WebhookSender"}
 CELERY_BEAT_SCHEDULE["leads-sla-sweep"] = {
     "task": "leads.sla_fanout",
     "schedule": 300.0,

@@ -77,15 +77,14 @@ def _email_allowed(customer_id: int) -> bool:
 def outbox_dispatch(*, limit: int = 200, now: dt.datetime | None = None,
                     quiet: dict[str, str] | None = None) -> int:
     """Send due messages of the active store. Returns how many were sent."""
-    from ..leads.hooks import WEBHOOK, WebhookSender
-
     now = now or timezone.now()
     due = OutboxMessage.objects.filter(status=OutboxStatus.PENDING, next_attempt_at__lte=now)
+    # Channels with their own sender (settings.CADENCE_CHANNEL_SENDERS: a platform's status webhook,
+    # 线索状态回传) reach no person: quiet hours do not hold them; everything else waits until they end.
+    own = {name: import_string(path)() for name, path in getattr(settings, "CADENCE_CHANNEL_SENDERS", {}).items()}
     if quiet is not None and quiet_until(now, quiet) is not None:
-        # Quiet hours: nothing reaches a customer (the next dispatch after they end sends); a platform's
-        # status webhook (线索状态回传) is no message to a person and goes out as usual.
-        due = due.filter(channel=WEBHOOK)
-    senders: dict[bool, MessageProvider] = {False: provider(), True: WebhookSender()}
+        due = due.filter(channel__in=list(own))
+    default = provider()
     sent = 0
     for _ in range(limit):
         with transaction.atomic():
@@ -103,7 +102,7 @@ def outbox_dispatch(*, limit: int = 200, now: dt.datetime | None = None,
                 continue
             key = f"{getattr(connection, 'schema_name', 'public')}-{msg.pk}"
             try:
-                ref = senders[msg.channel == WEBHOOK].send(channel=msg.channel, to=msg.to, body=msg.body, key=key)
+                ref = own.get(msg.channel, default).send(channel=msg.channel, to=msg.to, body=msg.body, key=key)
             except Exception as exc:  # noqa: BLE001 - any provider failure is retried
                 msg.attempts += 1
                 msg.last_error = str(exc)[:300]

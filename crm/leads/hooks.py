@@ -41,12 +41,15 @@ def lead_status_notify(*, lead: Lead, event: str) -> OutboxMessage | None:
                                         body=body)
 
 
+class SendError(Exception):
+    """The platform did not take the event now; the outbox retries with back-off."""
+
+
 class WebhookSender:
-    """The outbox's sender for `webhook` messages: a signed POST; anything but 2xx is retried."""
+    """The outbox's sender for `webhook` messages (settings.CADENCE_CHANNEL_SENDERS): a signed POST;
+    anything but 2xx is retried."""
 
     def send(self, *, channel: str, to: str, body: str, key: str) -> str:
-        from ..cadence.outbox import SendError
-
         hook = LeadSourceHook.objects.filter(pk=int(to.removeprefix("hook:"))).first()
         if hook is None or not hook.enabled:
             raise SendError("hook removed or disabled")

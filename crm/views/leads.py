@@ -17,15 +17,15 @@ from tenants.roles import Perm, StoreRole
 
 from ..access import get_lead_for_member, sees_all, staff_names, store_staff
 from ..forms import run_form
+from ..leads.forms import AssignForm, FirstContactForm, HotlineLeadForm, LeadImportForm
+from ..leads.imports import lead_import
+from ..leads.intake import IntakeItem, IntakeResult, lead_receive
+from ..leads.selectors import first_response_stats, inbox_rows, on_duty, unclaimed_count
+from ..leads.services import duty_set, lead_assign, lead_claim
+from ..leads.sla import lead_clock, lead_policy
 from ..models.leads import IntakeOutcome
 from ..services import followup_create
-from ..views.common import attempt, member_of, store_id
-from .forms import AssignForm, FirstContactForm, HotlineLeadForm, LeadImportForm
-from .imports import lead_import
-from .intake import IntakeItem, IntakeResult, lead_receive
-from .selectors import first_response_stats, inbox_rows, on_duty, unclaimed_count
-from .services import duty_set, lead_assign, lead_claim
-from .sla import lead_clock, lead_policy
+from .common import attempt, member_of, store_id
 
 UNCLAIMED_SHOWN = 50
 
