@@ -213,3 +213,46 @@ def test_the_push_is_in_the_openapi_schema(world: Any, make_client: Any) -> None
     assert r.status_code == 200
     paths = r.json()["paths"]
     assert "/api/leads/intake/" in paths and "post" in paths["/api/leads/intake/"]
+
+
+def test_a_per_source_rule_sends_that_sources_leads_to_its_consultants(world: Any, token: Any,
+                                                                      ab_at_a: Any) -> None:
+    from crm.models import LeadRoutingRule
+
+    with tenant_context(world.store_a):
+        LeadRoutingRule.objects.create(source="dongchedi", consultant_ids=[ab_at_a.user_id])
+    with time_machine.travel(MONDAY_10, tick=False):
+        r = push(world, world.store_a, token("a.sales_manager"),
+                 [_lead(n, source="dongchedi", source_lead_id=f"D{n}") for n in range(30, 33)]).json()
+        with tenant_context(world.store_a):
+            owners = {Lead.objects.get(pk=x["lead_id"]).consultant_id for x in r["results"]}
+    assert owners == {ab_at_a.user_id}
+
+
+def test_a_consultant_outside_their_schedule_is_not_on_duty(world: Any, token: Any, ab_at_a: Any) -> None:
+    from crm.models import ConsultantDuty
+
+    with tenant_context(world.store_a):  # ab works Monday afternoons only
+        ConsultantDuty.objects.create(consultant_id=ab_at_a.user_id, schedule={"mon": ["13:00", "18:00"]})
+    with time_machine.travel(MONDAY_10, tick=False):
+        r = push(world, world.store_a, token("a.sales_manager"), [_lead(n) for n in range(40, 43)]).json()
+        with tenant_context(world.store_a):
+            morning = {Lead.objects.get(pk=x["lead_id"]).consultant_id for x in r["results"]}
+    with time_machine.travel(MONDAY_10.replace(hour=14), tick=False):
+        r = push(world, world.store_a, token("a.sales_manager"), [_lead(n) for n in range(43, 47)]).json()
+        with tenant_context(world.store_a):
+            afternoon = {Lead.objects.get(pk=x["lead_id"]).consultant_id for x in r["results"]}
+    assert morning == {world.user("a.sales_consultant").pk}
+    assert afternoon == {world.user("a.sales_consultant").pk, ab_at_a.user_id}
+
+
+def test_a_colleagues_inbox_page_does_not_show_my_lead(world: Any, token: Any, make_client: Any) -> None:
+    with time_machine.travel(MONDAY_10, tick=False):
+        r = push(world, world.store_a, token("a.sales_manager"), [_lead(50, name="只属于我的客户")]).json()
+        with tenant_context(world.store_a):
+            owner = Lead.objects.get(pk=r["results"][0]["lead_id"]).consultant_id
+        mine = "a.sales_consultant" if owner == world.user("a.sales_consultant").pk else "ab.sales_consultant"
+        other = "ab.sales_consultant" if mine == "a.sales_consultant" else "a.sales_consultant"
+        assert "只属于我的客户" in make_client(mine, world.store_a).get("/leads/inbox/").content.decode()
+        assert "只属于我的客户" not in make_client(other, world.store_a).get("/leads/inbox/").content.decode()
+        assert "只属于我的客户" in make_client("a.sales_manager", world.store_a).get("/leads/inbox/").content.decode()
