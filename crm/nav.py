@@ -61,6 +61,7 @@ STORE_MENU: tuple[NavEntry, ...] = (
     NavEntry("overdue", _("逾期任务(按人)"), "cadence_overdue", "", MANAGER),
     NavEntry("lead_response", _("线索首次响应"), "lead_response", "", MANAGER),
     NavEntry("lead_import", _("线索导入"), "lead_import", "", MANAGER),
+    NavEntry("lead_settings", _("线索设置"), "lead_settings", "", MANAGER),
     NavEntry("policy", _("生效政策"), "cadence_policy", "", MANAGER),
     NavEntry("maintenance", _("下月保养到期"), "cadence_maintenance", "", MANAGER),
 )

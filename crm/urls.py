@@ -57,6 +57,7 @@ urlpatterns += [
     path("leads/hotline/", leads.hotline_page, name="lead_hotline"),
     path("leads/import/", leads.import_page, name="lead_import"),
     path("leads/response/", leads.response_page, name="lead_response"),
+    path("leads/settings/", leads.settings_page, name="lead_settings"),
 ]
 
 # Cadence engine (crm.cadence): my tasks, overdue per person, effective policy, overrides, 每月底导出.

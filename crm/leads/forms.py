@@ -53,3 +53,20 @@ class AssignForm(forms.Form):
 
 class LeadImportForm(forms.Form):
     file = forms.FileField(label=_("线索文件(.xlsx/.csv)"), widget=forms.ClearableFileInput(attrs=_TEXT))
+
+
+class LeadSettingsForm(forms.Form):
+    """线索设置 of one source: its consultants and its status webhook."""
+
+    source = forms.ChoiceField(label=_("线索来源"), choices=LeadSource.choices, widget=forms.Select(attrs=_SELECT))
+    consultant_ids = forms.TypedMultipleChoiceField(label=_("分配给（不选=全部在岗顾问）"), coerce=int, choices=(),
+                                                    required=False, widget=forms.CheckboxSelectMultiple)
+    hook_url = forms.CharField(label=_("回传地址"), max_length=300, required=False,
+                               widget=forms.URLInput(attrs={**_TEXT, "placeholder": "https://"}))
+    hook_secret = forms.CharField(label=_("签名密钥（留空=不变）"), max_length=128, required=False,
+                                  widget=forms.PasswordInput(attrs=_TEXT))
+    hook_enabled = forms.BooleanField(label=_("启用回传"), required=False, initial=True)
+
+    def __init__(self, *args: object, consultants: list[tuple[int, str]], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["consultant_ids"].choices = consultants  # type: ignore[attr-defined]

@@ -120,3 +120,37 @@ def lead_sla_sweep(*, now: dt.datetime | None = None) -> dict[str, int]:
             moved += 1
         turns.save()
     return {"escalated": len(late), "reassigned": moved}
+
+
+@transaction.atomic
+def lead_settings_save(*, member: StoreMembership, source: str, consultant_ids: list[int], hook_url: str = "",
+                       hook_secret: str = "", hook_enabled: bool = True) -> str:
+    """线索设置 of one source: who its leads go to (none chosen = every consultant on duty), and its status
+    webhook (an empty URL removes it; an empty secret keeps the one set before)."""
+    from ..models import LeadRoutingRule, LeadSourceHook
+    from ..models.leads import LeadSource
+
+    if not role_allows(member.role, Perm.REASSIGN_CUSTOMERS):
+        raise DomainError(gettext("只有经理可以修改线索设置。"))
+    if source not in LeadSource.values:
+        raise DomainError(gettext("来源取值无效。"), field="source")
+    for cid in consultant_ids:
+        store_staff_check(cid, field="consultant_ids", roles=[StoreRole.SALES_CONSULTANT],
+                          message=gettext("所选销售顾问不是本店在职销售顾问。"))
+    if consultant_ids:
+        LeadRoutingRule.objects.update_or_create(source=source, defaults={"consultant_ids": sorted(set(consultant_ids))})
+    else:
+        LeadRoutingRule.objects.filter(source=source).delete()
+    url = (hook_url or "").strip()
+    hook = LeadSourceHook.objects.filter(source=source).first()
+    if not url:
+        LeadSourceHook.objects.filter(source=source).delete()
+        return source
+    if not url.startswith(("https://", "http://")):
+        raise DomainError(gettext("回传地址应以 https:// 开头。"), field="hook_url")
+    secret = (hook_secret or "").strip() or (hook.secret if hook else "")
+    if len(secret) < 16:
+        raise DomainError(gettext("签名密钥至少 16 个字符。"), field="hook_secret")
+    LeadSourceHook.objects.update_or_create(source=source, defaults={"url": url[:300], "secret": secret[:128],
+                                                                     "enabled": hook_enabled})
+    return source

@@ -17,13 +17,13 @@ from tenants.roles import Perm, StoreRole
 
 from ..access import get_lead_for_member, sees_all, staff_names, store_staff
 from ..forms import run_form
-from ..leads.forms import AssignForm, FirstContactForm, HotlineLeadForm, LeadImportForm
+from ..leads.forms import AssignForm, FirstContactForm, HotlineLeadForm, LeadImportForm, LeadSettingsForm
 from ..leads.imports import lead_import
 from ..leads.intake import IntakeItem, IntakeResult, lead_receive
 from ..leads.selectors import first_response_stats, inbox_rows, on_duty, unclaimed_count
-from ..leads.services import duty_set, lead_assign, lead_claim
+from ..leads.services import duty_set, lead_assign, lead_claim, lead_settings_save
 from ..leads.sla import lead_clock, lead_policy
-from ..models.leads import IntakeOutcome
+from ..models.leads import IntakeOutcome, LeadSource
 from ..services import followup_create
 from .common import attempt, member_of, store_id
 
@@ -166,3 +166,25 @@ def response_page(request: HttpRequest) -> HttpResponse:
     return render(request, "crm/leads/response.html", {
         "rows": first_response_stats(start, end), "start": start.date(), "end": today,
         "policy": lead_policy(request.tenant)})  # type: ignore[attr-defined]
+
+
+@store_view(Perm.REASSIGN_CUSTOMERS)
+def settings_page(request: HttpRequest) -> HttpResponse:
+    """线索设置: per source, who its leads go to and where its status goes back (signed webhook)."""
+    from ..models import LeadRoutingRule, LeadSourceHook
+
+    member = member_of(request)
+    form = LeadSettingsForm(request.POST or None, consultants=_consultant_choices())
+    if request.method == "POST":
+        if run_form(form, lambda d: lead_settings_save(
+                member=member, source=d["source"], consultant_ids=d["consultant_ids"], hook_url=d["hook_url"],
+                hook_secret=d["hook_secret"], hook_enabled=d["hook_enabled"])) is not None:
+            messages.success(request, _("线索设置已保存。"))
+            return redirect("lead_settings")
+    names = staff_names(store_id())
+    rules = {r.source: [names.get(c, "") for c in r.consultant_ids] for r in LeadRoutingRule.objects.all()}
+    hooks = {h.source: h for h in LeadSourceHook.objects.all()}
+    rows = [{"source": code, "label": label, "consultants": rules.get(code, []), "hook": hooks.get(code)}
+            for code, label in LeadSource.choices]
+    return render(request, "crm/leads/settings.html", {"form": form, "rows": rows},
+                  status=400 if form.errors else 200)

@@ -69,3 +69,9 @@ ROWS = [
     Case("c.sales_manager", "a", "/api/leads/intake/", 404),
     Case(None, "a", "/api/leads/intake/", 401),
 ]
+ROWS += [
+    Case("a.sales_manager", "a", "/leads/settings/", 200),
+    Case("a.sales_consultant", "a", "/leads/settings/", 404, note="only managers set routing and hooks"),
+    Case("b.sales_manager", "a", "/leads/settings/", 404),
+    Case(None, "a", "/leads/settings/", 302),
+]

@@ -170,3 +170,27 @@ def dt_minutes(n: int) -> Any:
     import datetime as dt
 
     return dt.timedelta(minutes=n)
+
+
+def test_the_manager_sets_a_sources_consultants_and_hook(world: Any, make_client: Any, ab_at_a: Any) -> None:
+    client = make_client("a.sales_manager", world.store_a)
+    bad = client.post("/leads/settings/", {"source": "yiche", "consultant_ids": [str(ab_at_a.user_id)],
+                                           "hook_url": "https://yiche.example/cb", "hook_secret": "short",
+                                           "hook_enabled": "on"})
+    assert bad.status_code == 400
+    assert "至少 16 个字符" in bad.content.decode() and 'value="https://yiche.example/cb"' in bad.content.decode()
+    with tenant_context(world.store_a):
+        assert not LeadSourceHook.objects.exists()
+    ok = client.post("/leads/settings/", {"source": "yiche", "consultant_ids": [str(ab_at_a.user_id)],
+                                          "hook_url": "https://yiche.example/cb", "hook_secret": "0123456789abcdef",
+                                          "hook_enabled": "on"})
+    assert ok.status_code == 302
+    with tenant_context(world.store_a):
+        from crm.models import LeadRoutingRule
+
+        assert LeadRoutingRule.objects.get(source="yiche").consultant_ids == [ab_at_a.user_id]
+        assert LeadSourceHook.objects.get(source="yiche").secret == "0123456789abcdef"
+    page = client.get("/leads/settings/").content.decode()
+    assert "https://yiche.example/cb" in page and "0123456789abcdef" not in page  # the secret is never shown
+    other = client.post("/leads/settings/", {"source": "yiche", "consultant_ids": [str(world.user("b.sales_consultant").pk)]})
+    assert other.status_code == 400  # a consultant of another store is refused at the field
