@@ -29,12 +29,13 @@ MOBILE = "13966600001"
 
 
 def _cleanup(world: World) -> None:
-    from crm.models import Customer
+    from crm.models import ConsultantDuty, Customer
     from crm.models.aftersales import Notification
 
     with tenant_context(world.store_a):
         Customer.objects.filter(mobile=MOBILE).delete()  # its leads, intakes and follow-ups go with it
         Notification.objects.filter(kind="lead_sla").delete()
+        ConsultantDuty.objects.all().delete()  # the round-robin's turns the push wrote
 
 
 @pytest.fixture

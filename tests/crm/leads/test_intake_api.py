@@ -233,7 +233,8 @@ def test_a_consultant_outside_their_schedule_is_not_on_duty(world: Any, token: A
     from crm.models import ConsultantDuty
 
     with tenant_context(world.store_a):  # ab works Monday afternoons only
-        ConsultantDuty.objects.create(consultant_id=ab_at_a.user_id, schedule={"mon": ["13:00", "18:00"]})
+        ConsultantDuty.objects.update_or_create(consultant_id=ab_at_a.user_id,
+                                                defaults={"schedule": {"mon": ["13:00", "18:00"]}})
     with time_machine.travel(MONDAY_10, tick=False):
         r = push(world, world.store_a, token("a.sales_manager"), [_lead(n) for n in range(40, 43)]).json()
         with tenant_context(world.store_a):
