@@ -156,6 +156,7 @@ def lead_intake_batch(*, member: StoreMembership, items: list[IntakeItem], via: 
     turns = RoundRobin(clock, now)
     new_customers: list[Customer] = []
     new_leads: list[Lead] = []
+    adopted: dict[int, list[int]] = {}
     intakes: list[tuple[int, LeadIntake]] = []
     today = timezone.localdate(now)
     for i in valid:
@@ -196,6 +197,8 @@ def lead_intake_batch(*, member: StoreMembership, items: list[IntakeItem], via: 
                         reassign_due_at=clock.reassign_due(received) if consultant else None)
             if customer.consultant_id is None and consultant is not None:
                 customer.consultant_id = consultant
+                if customer.pk:
+                    adopted.setdefault(consultant, []).append(customer.pk)
             new_leads.append(lead)
             outcome = IntakeOutcome.CREATED
         assert customer is not None and lead is not None
@@ -215,10 +218,8 @@ def lead_intake_batch(*, member: StoreMembership, items: list[IntakeItem], via: 
     for lead in new_leads:
         lead.customer_id = lead.customer.pk
     Lead.objects.bulk_create(new_leads, batch_size=1000)
-    owners = [c for c in customers.values() if c.pk and c not in new_customers and c.consultant_id]
-    if owners:  # an unowned customer of a new lead now belongs to the consultant it went to
-        for c in {c.pk: c for c in owners}.values():
-            Customer.objects.filter(pk=c.pk, consultant_id__isnull=True).update(consultant_id=c.consultant_id)
+    for consultant, pks in adopted.items():  # an unowned customer of a new lead now belongs to its consultant
+        Customer.objects.filter(pk__in=pks, consultant_id__isnull=True).update(consultant_id=consultant)
     for _, intake in intakes:
         intake.lead_id = intake.lead.pk
     LeadIntake.objects.bulk_create([x for _, x in intakes], batch_size=1000)
