@@ -3,7 +3,7 @@
 from django.urls import URLPattern, URLResolver, include, path
 
 from .personal_info import views as personal_info
-from .views import customers, funnel, imports, pool, privacy, sales_floor, suppression, vehicles
+from .views import customers, funnel, imports, leads, pool, privacy, sales_floor, suppression, vehicles
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("customers/", customers.customer_list_page, name="crm_customer_list"),
@@ -65,6 +65,20 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("privacy/requests/<int:pk>/delete/", personal_info.request_delete_view, name="privacy_request_delete"),
     path("privacy/requests/<int:pk>/refuse/", personal_info.request_refuse_view, name="privacy_request_refuse"),
     path("privacy/retention/", personal_info.retention_page, name="privacy_retention"),
+]
+
+# 线索接入 (crm.leads): the inbox, claim, first contact, assignment, 400 entry, lead import, response figures
+# (beside the lead board's /leads/<id>/<action>/, so none of these paths starts with a number).
+urlpatterns += [
+    path("leads/inbox/", leads.inbox_page, name="lead_inbox"),
+    path("leads/inbox/duty/", leads.duty_view, name="lead_duty"),
+    path("leads/inbox/<int:pk>/claim/", leads.claim_view, name="lead_claim"),
+    path("leads/inbox/<int:pk>/contact/", leads.contact_view, name="lead_contact"),
+    path("leads/inbox/<int:pk>/assign/", leads.assign_view, name="lead_assign"),
+    path("leads/hotline/", leads.hotline_page, name="lead_hotline"),
+    path("leads/import/", leads.import_page, name="lead_import"),
+    path("leads/response/", leads.response_page, name="lead_response"),
+    path("leads/settings/", leads.settings_page, name="lead_settings"),
 ]
 
 # Cadence engine (crm.cadence): my tasks, overdue per person, effective policy, overrides, 每月底导出.

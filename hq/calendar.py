@@ -198,6 +198,31 @@ def add_working_time(
     return today.at(point + minutes)
 
 
+def working_minutes_between(
+    start: dt.datetime,
+    end: dt.datetime,
+    *,
+    working_hours: dict[str, list[str]] | None,
+    calendar: WorkCalendar,
+    tz: dt.tzinfo,
+) -> float:
+    """Working minutes (the store's opening hours on working days, in zone `tz`) from `start` to `end`;
+    negative when `end` is before `start` (time overdue). The inverse of `add_working_time` in hours."""
+    if end < start:
+        return -working_minutes_between(end, start, working_hours=working_hours, calendar=calendar, tz=tz)
+    a, b = start.astimezone(tz), end.astimezone(tz)
+    total = 0.0
+    day = a.date()
+    for _ in range(MAX_SCAN_DAYS * 2):
+        if day > b.date():
+            break
+        wd = _working_day(day, working_hours, calendar, tz)
+        if wd is not None:
+            total += wd.offset(b) - wd.offset(a)
+        day += dt.timedelta(days=1)
+    return total
+
+
 def next_working_day(day: dt.date, calendar: WorkCalendar) -> dt.date:
     """`day` itself if it is a working day, otherwise the next one."""
     for _ in range(MAX_SCAN_DAYS):

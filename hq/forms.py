@@ -14,6 +14,7 @@ from tenants.validators import DEFAULT_BRANDS
 
 from .models.messaging import ReviewStatus
 from .policy.catalog import ASSIGNEES, CHANNELS, GRADES, OUTCOMES, REPEAT_UNTIL, TRIGGERS, VALUE_CLASSES
+from .policy.rules import LEADS_BOUNDS
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -123,6 +124,20 @@ class CadenceRuleForm(forms.Form):
         if not isinstance(value, dict):
             raise forms.ValidationError(gettext("门店可调整项格式不正确，请在 JSON 编辑中修改。"))
         return value
+
+
+class LeadsPolicyForm(forms.Form):
+    """线索首次响应 (cadence body `leads`): the deadline from receipt to the first contact by a person, and
+    when an unclaimed lead is reassigned, both in working minutes of the store's hours (hq.policy.rules)."""
+
+    first_response_minutes = forms.IntegerField(
+        label=LEADS_BOUNDS["first_response_minutes"][0], min_value=LEADS_BOUNDS["first_response_minutes"][1],
+        max_value=LEADS_BOUNDS["first_response_minutes"][2],
+        widget=forms.NumberInput(attrs={"class": "form-control form-control-sm"}))
+    reassign_after_minutes = forms.IntegerField(
+        label=LEADS_BOUNDS["reassign_after_minutes"][0], min_value=LEADS_BOUNDS["reassign_after_minutes"][1],
+        max_value=LEADS_BOUNDS["reassign_after_minutes"][2],
+        widget=forms.NumberInput(attrs={"class": "form-control form-control-sm"}))
 
 
 CadenceRuleFormSet = forms.formset_factory(CadenceRuleForm, extra=1, can_delete=True, max_num=60,

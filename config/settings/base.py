@@ -311,6 +311,17 @@ HQ_METRIC_PROVIDERS += ["crm.aftersales.metrics"]
 HQ_ADOPTION_HOOKS = {"classification": "crm.services.classification.classification_policy_sync"}
 HQ_STORE_ESCALATIONS = "crm.aftersales.selectors.store_escalations_for_hq"  # HQ drill-down card
 
+# 线索接入 (crm.leads): the first-response sweep (escalate a missed deadline, reassign an unclaimed lead)
+# every five minutes through the one fan-out; the first-response figures join the HQ provider (hq_metrics).
+CELERY_IMPORTS = [*globals().get("CELERY_IMPORTS", []), "crm.leads.tasks"]
+# Outbox channels with their own sender: the platforms' signed status webhooks (线索状态回传).
+CADENCE_CHANNEL_SENDERS = {"webhook": "crm.leads.hooks.WebhookSender"}
+CELERY_BEAT_SCHEDULE["leads-sla-sweep"] = {
+    "task": "leads.sla_fanout",
+    "schedule": 300.0,
+    "options": {"expires": 290},
+}
+
 # 每月底导出 (crm.cadence.monthly): beat fires on days 28-31 at 20:00; only the month's last day fans the
 # per-store job out (spread over half an hour, so every store finishes the same evening). Each store's
 # XLSX goes to Django storage under cadence/maintenance-due/<schema>/; local default below .data/.

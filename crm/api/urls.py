@@ -3,6 +3,7 @@ from rest_framework.routers import SimpleRouter
 
 from tenants.api.me import MeView
 
+from ..leads.api import LeadPushView
 from . import views
 
 router = SimpleRouter()
@@ -18,6 +19,7 @@ router.register("assignments", views.AssignmentViewSet, basename="api_assignment
 
 urlpatterns = [
     path("me/", MeView.as_view(), name="api_me"),
+    path("leads/intake/", LeadPushView.as_view(), name="api_lead_intake"),
     path("customers/<int:pk>/reassign/", views.CustomerReassignView.as_view(), name="api_customer_reassign"),
     path("customers/<int:pk>/reveal/", views.CustomerRevealView.as_view(), name="api_customer_reveal"),
     *router.urls,

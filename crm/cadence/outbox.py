@@ -90,8 +90,13 @@ class _Context:
     sms: MessageProvider | None
     per_week: int
     marketing_rules: set[str] = field(default_factory=set)
+    # Channels with their own sender (settings.CADENCE_CHANNEL_SENDERS: a platform's status webhook,
+    # 线索状态回传). They reach no person: no consent, suppression, weekly cap or quiet hours apply.
+    own: dict[str, MessageProvider] = field(default_factory=dict)
 
     def provider_for(self, channel: str) -> MessageProvider:
+        if channel in self.own:
+            return self.own[channel]
         return self.sms if channel == "sms" and self.sms is not None else self.default
 
 
@@ -105,6 +110,7 @@ def _context(policy_body: dict[str, Any] | None, per_week: int | None) -> _Conte
         store=store, default=provider(), sms=sms_provider_for_group(store.group_id) if store else None,
         per_week=per_week or int(body.get("messages_per_week") or MESSAGES_PER_WEEK_DEFAULT),
         marketing_rules={r["key"] for r in body.get("rules") or [] if r.get("marketing")},
+        own={name: import_string(path)() for name, path in getattr(settings, "CADENCE_CHANNEL_SENDERS", {}).items()},
     )
 
 
@@ -170,21 +176,27 @@ def _key(msg: OutboxMessage) -> str:
     return f"{getattr(connection, 'schema_name', 'public')}-{msg.pk}"
 
 
-def _claim(ctx: _Context, now: dt.datetime) -> tuple[OutboxMessage, OutboundMessage, MessageProvider] | bool:
+def _claim(ctx: _Context, now: dt.datetime, *, quiet: bool = False,
+           ) -> tuple[OutboxMessage, OutboundMessage, MessageProvider] | bool:
     """Lock the next due row and decide: False = nothing due; True = handled here (cancelled, held back,
-    given up); else the claimed row (committed as 'sending') with what to send and through whom."""
+    given up); else the claimed row (committed as 'sending') with what to send and through whom. In quiet
+    hours only the channels that reach no person (ctx.own) are due."""
     with transaction.atomic():
-        msg = (OutboxMessage.objects.select_for_update(skip_locked=True, of=("self",)).select_related("customer")
-               .filter(status=OutboxStatus.PENDING, next_attempt_at__lte=now).order_by("next_attempt_at").first())
+        due = OutboxMessage.objects.filter(status=OutboxStatus.PENDING, next_attempt_at__lte=now)
+        if quiet:
+            due = due.filter(channel__in=list(ctx.own))
+        msg = (due.select_for_update(skip_locked=True, of=("self",)).select_related("customer")
+               .order_by("next_attempt_at").first())
         if msg is None:
             return False
+        to_person = msg.channel not in ctx.own
         if msg.rule_key in ctx.marketing_rules:
             msg.kind = MessageKind.MARKETING
-        reason = _refusal(msg)
+        reason = _refusal(msg) if to_person else None
         if reason:
             _cancel(msg, now, reason)
             return True
-        later = _over_cap(msg, now, ctx.per_week)
+        later = _over_cap(msg, now, ctx.per_week) if to_person else None
         if later is not None:
             msg.next_attempt_at = later
             msg.save(update_fields=["next_attempt_at", "kind"])
@@ -207,7 +219,7 @@ def _record_sent(msg: OutboxMessage, ctx: _Context, ref: str, now: dt.datetime) 
     msg.attempts += 1
     msg.save(update_fields=["status", "sent_at", "provider_ref", "attempts"])
     _close_task(msg, now, done=True)
-    if ctx.store is not None:
+    if ctx.store is not None and msg.channel not in ctx.own:  # the daily volume counts messages to people
         from hq.services.messaging import sms_sent_record
 
         sms_sent_record(store=ctx.store, vendor=msg.vendor, vendor_ref=ref, phone=msg.to, outbox_id=msg.pk,
@@ -261,13 +273,15 @@ def outbox_dispatch(*, limit: int = 200, now: dt.datetime | None = None, quiet: 
     now = now or timezone.now()
     if quiet is None and policy_body:
         quiet = policy_body.get("quiet_hours")
-    if quiet is not None and quiet_until(now, quiet) is not None:
-        return 0  # quiet hours: nothing goes out; the next dispatch after they end sends
     ctx = _context(policy_body, per_week)
+    # Quiet hours: nothing reaches a person; the next dispatch after they end sends (webhooks still go).
+    quiet_now = quiet is not None and quiet_until(now, quiet) is not None
+    if quiet_now and not ctx.own:
+        return 0
     _reconcile(ctx, now)
     sent = 0
     for _ in range(limit):
-        claimed = _claim(ctx, now)
+        claimed = _claim(ctx, now, quiet=quiet_now)
         if claimed is False:
             break
         if claimed is True:

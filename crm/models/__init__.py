@@ -7,6 +7,7 @@ from .consent import ConsentEvent, Suppression
 from .customers import ClassificationPolicy, Customer, CustomerAssignment, SavedView
 from .funnel import FollowUp, Lead, Reception, TestDrive
 from .imports import ImportJob
+from .leads import ConsultantDuty, LeadIntake, LeadRoutingRule, LeadSource, LeadSourceHook
 from .personal_info import Anonymisation, PersonalInfoRequest, RetentionRun
 from .pool import CustomerMerge, DefeatReview, PoolClaim
 from .privacy import AccessAction, PersonalDataAccess
@@ -20,5 +21,6 @@ __all__ = [
     "CustomerAssignment", "CustomerMerge", "DefeatReview", "PoolClaim", "Suppression",
     "AccessAction", "FollowUp", "FollowUpTask", "ImportJob", "Lead", "MileageReading", "OutboxMessage",
     "PersonalDataAccess", "Reception",
+    "ConsultantDuty", "LeadIntake", "LeadRoutingRule", "LeadSource", "LeadSourceHook",
     "ReturnVisit", "SavedView", "ServiceVisit", "SurveyAnswer", "TestDrive", "Vehicle", "VehicleOwnership",
 ]

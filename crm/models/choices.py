@@ -57,6 +57,14 @@ class Channel(models.TextChoices):
     VISIT = "visit", _("到店")
 
 
+class ContactOutcome(models.TextChoices):
+    """联系结果 of a call: only a conversation counts as the first response by a person."""
+
+    TALKED = "talked", _("接通并沟通")
+    NO_ANSWER = "no_answer", _("未接通")
+    WRONG_NUMBER = "wrong_number", _("空号/错号")
+
+
 class Grade(models.TextChoices):
     """意向级别: H/A/B/C = expected purchase within 7 / 15 / 30 / 90 days (domain.md)."""
 

@@ -7,8 +7,9 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .choices import Channel, DefeatReason, Grade, LeadStatus, Source
+from .choices import Channel, ContactOutcome, DefeatReason, Grade, LeadStatus, Source
 from .customers import Customer
+from .leads import LeadSource
 from .vehicles import Vehicle
 
 
@@ -40,6 +41,21 @@ class Lead(models.Model):
     # counts from here, so a regrade restarts it. NULL on rows made outside the services (imports,
     # older data) reads as created_at.
     graded_at = models.DateTimeField(_("定级时间"), null=True, blank=True)
+    # 线索接入 (crm.leads): where it came from, when, and the first response by a person against the deadline.
+    source = models.CharField(_("线索来源"), max_length=12, choices=LeadSource.choices, blank=True, default="")
+    campaign = models.CharField(_("活动"), max_length=100, blank=True, default="")
+    source_lead_id = models.CharField(_("来源线索编号"), max_length=64, blank=True, default="")
+    received_at = models.DateTimeField(_("接收时间"), null=True, blank=True)
+    assigned_at = models.DateTimeField(_("分配时间"), null=True, blank=True)
+    claimed_at = models.DateTimeField(_("认领时间"), null=True, blank=True)
+    first_response_due_at = models.DateTimeField(_("首次响应截止"), null=True, blank=True)
+    reassign_due_at = models.DateTimeField(_("改派时间"), null=True, blank=True)
+    first_contact_at = models.DateTimeField(_("首次联系时间"), null=True, blank=True)
+    first_contact_by_id = models.BigIntegerField(_("首次联系人"), null=True, blank=True)
+    # Working minutes (store hours, group calendar) from receipt to the first human contact.
+    first_response_minutes = models.PositiveIntegerField(_("首次响应(工作分钟)"), null=True, blank=True)
+    escalated_at = models.DateTimeField(_("超时升级时间"), null=True, blank=True)
+    reassigned_count = models.PositiveSmallIntegerField(_("改派次数"), default=0)
 
     class Meta:
         verbose_name = _("销售线索")
@@ -50,6 +66,10 @@ class Lead(models.Model):
             models.Index(fields=["customer", "-created_at"], name="crm_lead_customer"),
             # The cadence's lead_graded source selects leads by COALESCE(graded_at, created_at).
             models.Index(Coalesce("graded_at", "created_at"), name="crm_lead_graded"),
+            # The inbox and the SLA sweep: open leads still waiting for their first human contact.
+            models.Index(fields=["consultant_id", "first_response_due_at"], name="crm_lead_awaiting",
+                         condition=models.Q(status="open", first_contact_at__isnull=True,
+                                            first_response_due_at__isnull=False)),
         ]
 
     def __str__(self) -> str:
@@ -100,6 +120,9 @@ class FollowUp(models.Model):
     happened_at = models.DateTimeField(_("跟进时间"), default=timezone.now)
     # Was it made by the date the previous follow-up promised? (supervision, handbook 000)
     on_time = models.BooleanField(default=True)
+    # 通话结果: only a conversation (talked) by phone, or a visit, is a human contact (crm.leads.sla).
+    outcome = models.CharField(_("联系结果"), max_length=12, choices=ContactOutcome.choices, blank=True,
+                               default="")
 
     class Meta:
         verbose_name = _("跟进记录")

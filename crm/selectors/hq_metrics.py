@@ -12,6 +12,7 @@ from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from crm.leads.metrics import first_response_figures
 from crm.models.choices import DefeatReason
 from hq.metrics.catalogue import (
     DEFEAT_RATE_SOURCE_PREFIX,
@@ -153,6 +154,8 @@ def compute(period: Period) -> dict[str, float]:
     )
     out["first_contact_median_h"] = None if first["median_h"] is None else round(float(first["median_h"]), 2)
     out["first_contact_on_time_pct"] = percent(first["on_time"], first["total"])
+    # 线索首次响应 against the policy's working-time deadline, overall and per source (crm.leads).
+    out.update(first_response_figures(start, end))
     followups = fetch_one(
         "SELECT count(*) AS done, count(*) FILTER (WHERE on_time) AS on_time FROM crm_followup "
         "WHERE happened_at >= %s AND happened_at < %s",

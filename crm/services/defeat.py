@@ -18,6 +18,7 @@ from tenants.roles import Perm, StoreRole, role_allows
 from tenants.selectors import store_members
 
 from ..cadence.tasks import cadence_after_event
+from ..leads.hooks import lead_status_notify
 from ..models import Customer, Lead
 from ..models.aftersales import Notification
 from ..models.choices import DefeatReason, LeadStatus
@@ -115,6 +116,7 @@ def lead_defeat_approve(*, member: StoreMembership, lead: Lead, comment: str = "
         Customer.objects.filter(pk=customer.pk).update(lifecycle=Lifecycle.DEFEATED)
     if not still_working:
         pool_recycle_defeated(customer_id=customer.pk)
+    lead_status_notify(lead=lead, event="defeated")  # 线索状态回传: the platform hears of an approved defeat only
     cadence_after_event(customer_id=lead.customer_id)
     return lead
 

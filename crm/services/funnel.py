@@ -15,9 +15,18 @@ from tenants.models import StoreMembership
 from tenants.roles import StoreRole
 
 from ..cadence.tasks import cadence_after_event
+from ..leads.contact import first_contact_record
+from ..leads.hooks import lead_status_notify
 from ..models import Customer, FollowUp, Lead, Reception, TestDrive, Vehicle
 from ..models.aftersales import Notification
-from ..models.choices import GRADE_FOLLOWUP_DAYS, Channel, Grade, LeadStatus, Source
+from ..models.choices import (
+    GRADE_FOLLOWUP_DAYS,
+    Channel,
+    ContactOutcome,
+    Grade,
+    LeadStatus,
+    Source,
+)
 from ..models.customers import Lifecycle
 from ..models.funnel import TestDriveStatus
 from ..templatetags.crm_format import wan
@@ -181,10 +190,16 @@ def lead_set_key(*, member: StoreMembership, lead: Lead, is_key: bool) -> Lead:
 def followup_create(
     *, member: StoreMembership, customer: Customer, channel: str, content: str, lead: Lead | None = None,
     feedback: str = "", next_step: str = "", next_on: date | None = None, happened_at: datetime | None = None,
+    outcome: str = "",
 ) -> FollowUp:
-    """跟进记录: what was said, what the customer answered, and the next step with its date."""
+    """跟进记录: what was said, what the customer answered, and the next step with its date.
+
+    `outcome` (联系结果) tells whether the customer was reached; the lead's first human contact is stamped
+    here (crm.leads.contact) — with no lead named, the customer's open lead awaiting one."""
     if channel not in Channel.values:
         raise DomainError(gettext("请选择跟进方式（电话、短信、微信、到店）。"), field="channel")
+    if outcome and outcome not in ContactOutcome.values:
+        raise DomainError(gettext("联系结果取值无效。"), field="outcome")
     if not (content or "").strip():
         raise DomainError(gettext("请填写沟通内容。"), field="content")
     _not_future_dt(happened_at, field="happened_at", label=gettext("跟进时间"))
@@ -200,8 +215,12 @@ def followup_create(
     followup = FollowUp.objects.create(
         customer=customer, lead=lead, staff_id=member.user_id, channel=channel, content=content.strip(),
         feedback=feedback.strip(), next_step=next_step.strip()[:200], next_on=next_on, happened_at=happened_at,
-        on_time=on_time,
+        on_time=on_time, outcome=outcome,
     )
+    awaiting = lead or customer.leads.filter(status=LeadStatus.OPEN, first_contact_at__isnull=True,
+                                             first_response_due_at__isnull=False).first()
+    if awaiting is not None:
+        first_contact_record(lead=awaiting, followup=followup)
     if lead is not None:
         lead.last_followup_at = happened_at
         lead.next_followup_on = next_on
@@ -284,6 +303,7 @@ def lead_close_deal(
     lead.next_followup_on = None
     lead.save()
     Customer.objects.filter(pk=lead.customer_id).update(lifecycle=Lifecycle.OWNER)
+    lead_status_notify(lead=lead, event="converted")
     cadence_after_event(customer_id=lead.customer_id)
     return lead
 

@@ -195,6 +195,7 @@ def cadence_clean(body: dict[str, Any], *, for_publish: bool = True) -> dict[str
         clean_open[path] = {"min": mn, "max": mx}
     clean = {"maintenance": maintenance, "quiet_hours": quiet_hours, "messages_per_week": per_week,
              "holidays": list(dict.fromkeys(holidays)), "open": clean_open, "rules": clean_rules}
+    clean["leads"] = leads_clean(body.get("leads"))
     bound = tasks_per_year(clean)
     if for_publish and bound > MAX_TASKS_PER_CUSTOMER_YEAR:
         worst = sorted(((rule_tasks_per_year(r, clean), r["name"]) for r in clean_rules if r["enabled"]), reverse=True)[:3]
@@ -225,6 +226,26 @@ def pool_clean(raw: Any) -> dict[str, Any]:
         raise PolicyInvalid(gettext("公海规则：战败客户回收公海(recycle_defeated)应为 true 或 false。"))
     clean["recycle_defeated"] = recycle
     return clean
+
+
+# 线索首次响应 (cadence body `leads`): working minutes (store hours, store zone) from receipt to the first
+# contact by a person, and to the reassignment of a lead nobody claimed.
+LEADS_BOUNDS = {"first_response_minutes": (gettext_lazy("首次响应时限(工作分钟)"), 5, 1440),
+                "reassign_after_minutes": (gettext_lazy("无人认领改派(工作分钟)"), 5, 2880)}
+LEADS_DEFAULT = {"first_response_minutes": 30, "reassign_after_minutes": 60}
+
+
+def leads_clean(raw: Any) -> dict[str, int]:
+    """The lead first-response section; a body without it (versions before it existed) gets the default."""
+    if raw is None:
+        return dict(LEADS_DEFAULT)
+    leads = _dict(raw, gettext("线索首次响应规则"))
+    unknown = set(leads) - set(LEADS_BOUNDS)
+    if unknown:
+        raise PolicyInvalid(gettext("线索首次响应规则：未知的设置「%(key)s」。") % {"key": sorted(unknown)[0]})
+    return {key: int_check(leads.get(key, LEADS_DEFAULT[key]),
+                           gettext("线索首次响应规则：%(label)s") % {"label": label}, lo, hi)
+            for key, (label, lo, hi) in LEADS_BOUNDS.items()}
 
 
 def rule_tasks_per_year(rule: dict[str, Any], body: dict[str, Any]) -> int:

@@ -28,6 +28,9 @@ STARTER_CADENCE: dict[str, Any] = {
     # 短信/微信免打扰时段: messages due inside it wait until it ends.
     "quiet_hours": {"start": "21:00", "end": "08:30"},
     "messages_per_week": 5,
+    # 线索首次响应 (crm.leads): working minutes from receipt to the first contact by a person, and to the
+    # reassignment of a lead nobody claimed.
+    "leads": {"first_response_minutes": 30, "reassign_after_minutes": 60},
     "holidays": ["春节", "劳动节", "中秋节", "国庆节"],
     # 公海: an open lead with no follow-up for 7 days returns to the pool; 5 claims per consultant per day;
     # an approved-defeated customer is recycled to the pool.

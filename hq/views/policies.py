@@ -18,7 +18,7 @@ from tenants.errors import DomainError
 from tenants.requests import hq_membership_of
 
 from ..errors import PolicyTooManyTasks
-from ..forms import CadenceRuleForm, CadenceRuleFormSet, PolicyPublishForm, PoolPolicyForm
+from ..forms import CadenceRuleForm, CadenceRuleFormSet, LeadsPolicyForm, PolicyPublishForm, PoolPolicyForm
 from ..models import PolicyKind, PolicyVersion
 from ..policy.catalog import (
     ASSIGNEES,
@@ -31,7 +31,7 @@ from ..policy.catalog import (
 )
 from ..policy.diff import policy_diff
 from ..policy.preview import ContactPreview, contacts_preview
-from ..policy.rules import policy_body_clean, tasks_per_year
+from ..policy.rules import LEADS_DEFAULT, policy_body_clean, tasks_per_year
 from ..selectors import (
     calendar_years_to_check,
     policy_adoptions_for_group,
@@ -112,6 +112,12 @@ def _rules_formset(request: HttpRequest, version: PolicyVersion) -> BaseFormSet:
     return CadenceRuleFormSet(initial=initial, prefix="rule")
 
 
+def _leads_form(request: HttpRequest, version: PolicyVersion) -> LeadsPolicyForm:
+    """线索首次响应 settings of the draft (the default for versions written before they existed)."""
+    initial = version.body.get("leads") or LEADS_DEFAULT
+    return LeadsPolicyForm(request.POST if request.method == "POST" else None, initial=initial, prefix="leads")
+
+
 def _preview(body: dict) -> tuple[ContactPreview | None, str]:  # type: ignore[type-arg]
     try:
         return contacts_preview(policy_body_clean(PolicyKind.CADENCE, body, for_publish=False)), ""
@@ -125,6 +131,7 @@ def _policy_form_edit(request: HttpRequest, version: PolicyVersion) -> HttpRespo
     formset = _rules_formset(request, version)
     pool_initial = PoolPolicyForm.initial_for(version.body)
     pool_form = PoolPolicyForm(request.POST if request.method == "POST" else None, initial=pool_initial, prefix="pool")
+    leads_form = _leads_form(request, version)
     note = request.POST.get("note", version.note) if request.method == "POST" else version.note
     error, status = "", 200
     body = version.body
@@ -132,10 +139,11 @@ def _policy_form_edit(request: HttpRequest, version: PolicyVersion) -> HttpRespo
         error = gettext("%(version)s 已发布，已发布的版本不能修改；请起草新版本。") % {"version": version.label}
         status = 409 if request.method == "POST" else 200
     elif request.method == "POST":
-        if formset.is_valid() and pool_form.is_valid():
+        if formset.is_valid() and pool_form.is_valid() and leads_form.is_valid():
             rules = [f.to_rule() for f in formset.forms
                      if f.cleaned_data and not f.cleaned_data.get("DELETE")]
-            body = {**version.body, "rules": rules, "pool": dict(pool_form.cleaned_data)}
+            body = {**version.body, "rules": rules, "pool": dict(pool_form.cleaned_data),
+                    "leads": dict(leads_form.cleaned_data)}
             if request.POST.get("action") == "save":
                 try:
                     policy_draft_update(version=version, body=body, note=note, actor=request.user)  # type: ignore[arg-type]
@@ -149,7 +157,8 @@ def _policy_form_edit(request: HttpRequest, version: PolicyVersion) -> HttpRespo
     preview, preview_error = _preview(body)
     return render(request, "hq/policies/edit_form.html", {
         "version": version, "kind_label": PolicyKind(version.template.kind).label, "formset": formset,
-        "pool_form": pool_form, "note": note, "error": error or preview_error, "preview": preview,
+        "pool_form": pool_form, "leads_form": leads_form, "note": note, "error": error or preview_error,
+        "preview": preview,
     }, status=status)
 
 
