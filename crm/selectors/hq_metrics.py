@@ -37,14 +37,10 @@ register_prefix_label(DEFEAT_REASON_PREFIX, _defeat_label)
 
 
 def _source_field() -> tuple[str, dict[str, str]]:
-    """The column defeats are split by, and its labels: the lead's own source once leads record one
-    (lead intake), until then the customer's source (客户来源)."""
-    from crm.models import Customer, Lead
+    """The column defeats are split by, and its labels: the lead's own source (线索来源)."""
+    from crm.models import Lead
 
-    field = next((f for f in Lead._meta.concrete_fields if f.name == "source"), None)
-    if field is not None:
-        return "l.source", {str(k): str(v) for k, v in field.choices or ()}
-    return "c.source", {str(k): str(v) for k, v in Customer._meta.get_field("source").choices or ()}
+    return "l.source", {str(k): str(v) for k, v in Lead._meta.get_field("source").choices or ()}
 
 
 register_prefix_label(DEFEAT_SOURCE_PREFIX, lambda code: _source_field()[1].get(code, code))

@@ -29,6 +29,7 @@ from ..models.choices import (
 )
 from ..models.customers import Lifecycle
 from ..models.funnel import TestDriveStatus
+from ..models.leads import LeadSource
 from ..templatetags.crm_format import wan
 from ..validators import clean_mobile, parse_money
 from .customers import customer_create
@@ -53,11 +54,12 @@ def _open(lead: Lead) -> None:
 
 @transaction.atomic
 def lead_create(*, member: StoreMembership, customer: Customer, grade: str = Grade.C,
-                model_of_interest: str = "") -> Lead:
-    """新线索: due for its first follow-up by the grade's cadence."""
+                model_of_interest: str = "", source: str = "") -> Lead:
+    """新线索: due for its first follow-up by the grade's cadence. `source` is where it came from (a
+    walk-in at reception is 到店; pushed and imported leads come through crm.leads.intake)."""
     grade = _grade(grade)
     created = Lead.objects.create(
-        customer=customer, consultant_id=customer.consultant_id or member.user_id, grade=grade,
+        customer=customer, consultant_id=customer.consultant_id or member.user_id, grade=grade, source=source,
         model_of_interest=model_of_interest.strip()[:60], is_key=grade == Grade.H,
         next_followup_on=timezone.localdate() + timedelta(days=GRADE_FOLLOWUP_DAYS[grade]),
         graded_at=timezone.now(),
@@ -128,7 +130,8 @@ def reception_create(
         customer.consultant_id = member.user_id
     lead = customer.leads.filter(status=LeadStatus.OPEN).order_by("-created_at").first()
     if lead is None:
-        lead = lead_create(member=member, customer=customer, grade=grade, model_of_interest=models_of_interest)
+        lead = lead_create(member=member, customer=customer, grade=grade, model_of_interest=models_of_interest,
+                           source=LeadSource.WALK_IN)
     elif lead.grade != grade and not clash:
         lead_grade(member=member, lead=lead, grade=grade)
     today = timezone.localdate()

@@ -322,12 +322,12 @@ def test_hq_compares_defeat_decisions_across_its_own_stores(world: Any, member: 
     # 3 submitted; 1 of 3 decisions sent back = 33.33 %; of 2 approved, 1 had no call or visit = 50 %.
     assert (a.values["defeats_submitted"], a.values["defeats_returned"], a.values["leads_defeated"]) == (3, 1, 2)
     assert (a.values["defeat_return_pct"], a.values["defeat_no_contact_pct"]) == (33.33, 50.0)
-    # By source (the customer's 自然到店 until leads record their own): 2 defeated of 3 closed = 66.67 %.
+    # By the lead's own source (reception records 到店): 2 defeated of 3 closed = 66.67 %.
     by_source = compare(world.group_x, period=nov, metrics=resolve_metrics(
         ["defeat_source.walk_in", "defeat_rate_source.walk_in"]))
     a_src = next(r for r in by_source.rows if r.store_id == world.store_a.pk)
     assert (a_src.values["defeat_source.walk_in"], a_src.values["defeat_rate_source.walk_in"]) == (2, 66.67)
-    assert str(metric("defeat_rate_source.walk_in").label) == "战败率（来源：自然到店）"  # type: ignore[union-attr]
+    assert str(metric("defeat_rate_source.walk_in").label) == "战败率（来源：到店）"  # type: ignore[union-attr]
     assert world.store_c.pk not in {r.store_id for r in cmp.rows}  # group Y's store never in X's comparison
     y = compare(world.group_y, period=nov, metrics=resolve_metrics(["defeats_submitted"]))
     assert {r.store_id for r in y.rows} == {world.store_c.pk} and y.rows[0].values["defeats_submitted"] == 0

@@ -147,6 +147,11 @@ def test_contact_deal_and_defeat_are_told_to_the_source_signed_and_retried(world
         services.followup_create(member=manager, customer=lead.customer, lead=lead, channel="phone",
                                  content="已沟通", outcome="talked")
         services.lead_defeat(member=manager, lead=lead, reason="price")
+        # 战败待审 is not yet a defeat: the platform hears of it when the GM approves it.
+        assert OutboxMessage.objects.filter(channel="webhook").count() == 1
+        from crm.services.defeat import lead_defeat_approve
+
+        lead_defeat_approve(member=member("a.general_manager"), lead=lead)
         assert OutboxMessage.objects.filter(channel="webhook").count() == 2
         # Quiet hours hold messages to customers, not a platform's webhook; the platform answers 503 once.
         quiet = {"start": "00:00", "end": "23:59"}
