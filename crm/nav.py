@@ -59,6 +59,7 @@ STORE_MENU: tuple[NavEntry, ...] = (
     NavEntry("overdue", _("逾期任务(按人)"), "cadence_overdue", "", MANAGER),
     NavEntry("policy", _("生效政策"), "cadence_policy", "", MANAGER),
     NavEntry("maintenance", _("下月保养到期"), "cadence_maintenance", "", MANAGER),
+    NavEntry("store_hours", _("营业时间与时区"), "store_hours", "bi-clock", MANAGER),  # the GM (MANAGE_STORE)
 )
 
 
