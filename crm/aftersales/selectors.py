@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django_tenants.utils import tenant_context
 
+from hq.selectors import work_calendar_for_group
 from tenants.guard import serving_store
 from tenants.models import Store, StoreMembership
 from tenants.roles import Perm, role_allows
@@ -179,6 +180,7 @@ def gm_open_complaints(*, now: dt.datetime | None = None, limit: int = 200) -> l
     (the store's hours, in its zone)."""
     now = now or timezone.now()
     store = current_store()
+    calendar = work_calendar_for_group(store.group_id)  # read once for every deadline on the page
     complaints = (Complaint.objects.exclude(state__in=[ComplaintState.CLOSED, ComplaintState.DRAFT])
                   .select_related("customer").prefetch_related("deadlines").order_by("reported_at")[:limit])
     rows = []
@@ -188,7 +190,7 @@ def gm_open_complaints(*, now: dt.datetime | None = None, limit: int = 200) -> l
             if d.met_at is not None:
                 left, overdue = gettext("已完成"), False
             else:
-                left, overdue = time_left(working_time_left(store, d.due_at, now))
+                left, overdue = time_left(working_time_left(store, d.due_at, now, calendar))
             deadlines.append({"step": d.step, "name": d.name, "within": d.within_working_days.normalize(),
                               "due_at": d.due_at, "met_at": d.met_at, "left": left, "overdue": overdue})
         if deadlines:
