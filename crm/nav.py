@@ -70,6 +70,7 @@ STORE_MENU: tuple[NavEntry, ...] = (
     NavEntry("access_log", _("个人信息访问记录"), "crm_access_log", "bi-shield-lock", MANAGER),
     NavEntry("privacy", _("个人信息请求"), "privacy_requests", "", MANAGER),
     NavEntry("retention", _("个人信息保存期限"), "privacy_retention", "", MANAGER),
+    NavEntry("store_hours", _("营业时间与时区"), "store_hours", "bi-clock", MANAGER),  # the GM (MANAGE_STORE)
 )
 
 

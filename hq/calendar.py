@@ -5,7 +5,8 @@ Sources, strongest first: the group's own corrections (hq.CalendarDay); the PyPI
 nobody covers — such a year is reported by `missing_years` so HQ sees it and enters it.
 
 `add_working_time` computes SLA deadlines such as "half a working day" (半个工作日) and "one
-working day" on a store's working hours ({"mon": ["08:30", "18:00"], ...}).
+working day" on a store's working hours ({"mon": ["08:30", "18:00"], ...}); `working_time_between`
+measures the working time left to such a deadline.
 """
 
 from __future__ import annotations
@@ -198,29 +199,29 @@ def add_working_time(
     return today.at(point + minutes)
 
 
-def working_minutes_between(
+def working_time_between(
     start: dt.datetime,
     end: dt.datetime,
     *,
     working_hours: dict[str, list[str]] | None,
     calendar: WorkCalendar,
     tz: dt.tzinfo,
-) -> float:
-    """Working minutes (the store's opening hours on working days, in zone `tz`) from `start` to `end`;
-    negative when `end` is before `start` (time overdue). The inverse of `add_working_time` in hours."""
+) -> dt.timedelta:
+    """The working time from `start` to `end` (negative when `end` is earlier): only the store's opening
+    hours (lunch breaks excluded) on working days count, read in the store's zone `tz` — the inverse of
+    `add_working_time` (Friday 17:00 to Monday 10:00 with 08:30–18:00 hours: 1 h + 1 h 30 = 2 h 30)."""
     if end < start:
-        return -working_minutes_between(end, start, working_hours=working_hours, calendar=calendar, tz=tz)
+        return -working_time_between(end, start, working_hours=working_hours, calendar=calendar, tz=tz)
     a, b = start.astimezone(tz), end.astimezone(tz)
-    total = 0.0
+    seconds = 0.0
     day = a.date()
-    for _ in range(MAX_SCAN_DAYS * 2):
-        if day > b.date():
-            break
+    while day <= b.date():
         wd = _working_day(day, working_hours, calendar, tz)
-        if wd is not None:
-            total += wd.offset(b) - wd.offset(a)
+        for lo, hi in wd.spans if wd is not None else []:
+            overlap = (min(hi, b) - max(lo, a)).total_seconds()
+            seconds += max(overlap, 0.0)
         day += dt.timedelta(days=1)
-    return total
+    return dt.timedelta(seconds=seconds)
 
 
 def next_working_day(day: dt.date, calendar: WorkCalendar) -> dt.date:

@@ -13,7 +13,7 @@ from typing import Any
 
 from django.db import connection
 
-from hq.calendar import add_working_time, next_working_day
+from hq.calendar import WorkCalendar, add_working_time, next_working_day, working_time_between
 from hq.models import PolicyKind
 from hq.policy.rules import default_satisfied_from, survey_figures_default
 from hq.selectors import policy_required, work_calendar_for_group
@@ -166,3 +166,12 @@ def working_deadline(store: Store, start: dt.datetime, within: Decimal | float) 
     cal = work_calendar_for_group(store.group_id)
     return add_working_time(start, days=float(within), working_hours=store.working_hours, calendar=cal,
                             tz=store.zone)
+
+
+def working_time_left(store: Store, due_at: dt.datetime, now: dt.datetime,
+                      calendar: WorkCalendar | None = None) -> dt.timedelta:
+    """The working time from `now` to a complaint deadline (negative once it has passed), on the store's
+    hours and its group's calendar in the store's zone — the same calendar the deadline was counted on.
+    A page listing many deadlines passes the group's calendar, read once."""
+    cal = calendar if calendar is not None else work_calendar_for_group(store.group_id)
+    return working_time_between(now, due_at, working_hours=store.working_hours, calendar=cal, tz=store.zone)

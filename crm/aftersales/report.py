@@ -7,7 +7,8 @@ figure for the question the template names `figures.overall`; 对上次维修的
 `figures.last_repair`, among visits after a repair or maintenance. `monthly_report` is the one
 function the page, the print view, the XLSX, the API and the HQ provider read.
 
-Visits are counted by the day they were due; complaints by when they were received, closed or first
+Visits are counted by the day they were due (`VISIT_DUE`: their day has come, and a refusal did not end
+them before it); complaints by when they were received, closed or first
 answered; SLA deadlines by when they fell due; corrective actions by their deadline. The same figures
 feed the store's HQ metric snapshot (crm.aftersales.metrics).
 """
@@ -133,12 +134,18 @@ class MonthlyReport:
         return sorted((q for q in self.questions if q.unsatisfied), key=lambda q: -q.unsatisfied)[:5]
 
 
+# 应回访: the one definition of a visit that fell due — planned ahead, it is due once its day has come
+# (local date), unless the customer's refusal (客户要求不再回访) ended it before that day.
+VISIT_DUE = """due_date <= %(today)s
+    AND NOT (status = 'do_not_call' AND ended_at IS NOT NULL AND (ended_at AT TIME ZONE %(tz)s)::date < due_date)"""
+
+
 def _bounds(period: Period) -> dict[str, Any]:
     tz = timezone.get_current_timezone()
     return {"d0": period.start, "d1": period.end,
             "t0": dt.datetime.combine(period.start, dt.time.min, tzinfo=tz),
             "t1": dt.datetime.combine(period.end, dt.time.min, tzinfo=tz),
-            "now": timezone.now(), "today": timezone.localdate()}
+            "now": timezone.now(), "today": timezone.localdate(), "tz": current_store().zone.key}
 
 
 def _figures() -> dict[str, str]:
@@ -152,13 +159,13 @@ def monthly_report(period: Period) -> MonthlyReport:
     p = _bounds(period)
     r = MonthlyReport(period)
     v = fetch_one(
-        """
+        f"""
         SELECT count(*) AS due, count(*) FILTER (WHERE attempts > 0) AS made,
                count(*) FILTER (WHERE status = 'completed') AS ok,
                count(*) FILTER (WHERE complaint_raised) AS found
         FROM crm_returnvisit WHERE due_date >= %(d0)s AND due_date < %(d1)s
-          AND due_date <= %(today)s  -- visits are planned ahead: due once their day has come
-        """, p)
+          AND {VISIT_DUE}
+        """, p)  # noqa: S608  # nosec B608  # a constant of this module; every value is a bound parameter
     r.due, r.made, r.successful, r.complaints_found = v["due"], v["made"], v["ok"], v["found"]
     figures = _figures()
     with connection.cursor() as cursor:

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django_tenants.utils import tenant_context
 
+from hq.selectors import work_calendar_for_group
 from tenants.guard import serving_store
 from tenants.models import Store, StoreMembership
 from tenants.roles import Perm, role_allows
@@ -38,6 +39,7 @@ from ..models.aftersales import (
     complaint_code,
 )
 from ..models.cadence import FollowUpTask, TaskStatus
+from .policy import current_store, working_time_left
 from .visits import OPEN_STATUSES
 
 
@@ -162,24 +164,23 @@ def gm_overview(*, today: dt.date | None = None) -> dict[str, Any]:
     }
 
 
-def time_left(due_at: dt.datetime, now: dt.datetime) -> tuple[str, bool]:
-    """剩余 2 小时 15 分 / 已超时 1 天 3 小时: the clock time to a deadline (or past it), and whether
-    it is overdue. Minutes are whole (rounded down); a day or more shows days and hours."""
-    seconds = int((due_at - now).total_seconds())
+def time_left(left: dt.timedelta) -> tuple[str, bool]:
+    """剩余 2 小时 15 分 / 已超时 1 小时 5 分: the working time to a deadline (or past it, see
+    policy.working_time_left), and whether it is overdue. Working hours and whole minutes (rounded
+    down): a working day is the store's opening hours, so days are not shown."""
+    seconds = int(left.total_seconds())
     overdue = seconds < 0
-    minutes = abs(seconds) // 60
-    days, rest = divmod(minutes, 24 * 60)
-    hours, mins = divmod(rest, 60)
-    if days:
-        span = gettext("%(d)s 天 %(h)s 小时") % {"d": days, "h": hours}
-    else:
-        span = gettext("%(h)s 小时 %(m)s 分") % {"h": hours, "m": mins}
+    hours, mins = divmod(abs(seconds) // 60, 60)
+    span = gettext("%(h)s 小时 %(m)s 分") % {"h": hours, "m": mins}
     return (gettext("已超时 %(span)s") if overdue else gettext("剩余 %(span)s")) % {"span": span}, overdue
 
 
 def gm_open_complaints(*, now: dt.datetime | None = None, limit: int = 200) -> list[dict[str, Any]]:
-    """总经理: every complaint not yet closed, with each deadline: met (when), or the time left."""
+    """总经理: every complaint not yet closed, with each deadline: met (when), or the working time left
+    (the store's hours, in its zone)."""
     now = now or timezone.now()
+    store = current_store()
+    calendar = work_calendar_for_group(store.group_id)  # read once for every deadline on the page
     complaints = (Complaint.objects.exclude(state__in=[ComplaintState.CLOSED, ComplaintState.DRAFT])
                   .select_related("customer").prefetch_related("deadlines").order_by("reported_at")[:limit])
     rows = []
@@ -189,7 +190,7 @@ def gm_open_complaints(*, now: dt.datetime | None = None, limit: int = 200) -> l
             if d.met_at is not None:
                 left, overdue = gettext("已完成"), False
             else:
-                left, overdue = time_left(d.due_at, now)
+                left, overdue = time_left(working_time_left(store, d.due_at, now, calendar))
             deadlines.append({"step": d.step, "name": d.name, "within": d.within_working_days.normalize(),
                               "due_at": d.due_at, "met_at": d.met_at, "left": left, "overdue": overdue})
         if deadlines:

@@ -52,9 +52,10 @@ def visit_open_call(visit: ReturnVisit) -> FollowUpTask | None:
 
 def return_visits_end_for_refusal(*, customer_id: int) -> int:
     """The customer asked not to be called (crm.cadence.services.customer_calls_refuse): their open
-    visits end as "do not call". Returns how many."""
+    visits end as "do not call", with when (a visit ended before its day never falls due: report.py).
+    Returns how many."""
     return ReturnVisit.objects.filter(customer_id=customer_id, status__in=OPEN_STATUSES).update(
-        status=VisitStatus.DO_NOT_CALL)
+        status=VisitStatus.DO_NOT_CALL, ended_at=timezone.now())
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,8 @@ from tenants.selectors import store_members, store_role_members
 from ..models import CadenceRun
 from .sql import LEAD_GRADED_AT, RETURN_VISIT_RECORDS, plan_ahead_days, rule_insert
 
-LOCAL_TZ = "AT TIME ZONE 'Asia/Shanghai'"
+# Local dates are read in the store's own zone (Store.time_zone), a bound parameter.
+LOCAL_TZ = "AT TIME ZONE %(tz)s"
 
 log = logging.getLogger(__name__)
 MAX_CATCH_UP_DAYS = 30
@@ -102,13 +103,13 @@ def _generate(store: Store, policy: EffectivePolicy, *, start: dt.date, end: dt.
                            version_id=policy.version.pk,
                            version_number=policy.version.number, store_name=store.name,
                            role_ids=members.get(rule["assignee"], []), holidays=holidays, customer_id=customer_id,
-                           user_names=names)
+                           user_names=names, tz=store.zone.key, now=timezone.now())
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(stmt.sql, stmt.params)
             task_ids = list(cursor.fetchone()[0])  # the rows it inserted (RETURNING, never rowcount)
             created += len(task_ids)
             if stmt.return_visits and task_ids:
-                cursor.execute(RETURN_VISIT_RECORDS, {"task_ids": task_ids})
+                cursor.execute(RETURN_VISIT_RECORDS, {"task_ids": task_ids, "now": stmt.params["now"]})
             if run is not None:
                 CadenceRun.objects.filter(pk=run.pk).update(rules_done=run.rules_done + [rule["key"]])
                 run.rules_done = run.rules_done + [rule["key"]]
@@ -123,13 +124,13 @@ def _close_came_in(customer_id: int | None = None) -> int:
     the one a kept appointment opens at check-in). After an event only that customer's are looked at."""
     with connection.cursor() as cursor:
         cursor.execute(
-            "UPDATE crm_followuptask t SET status = 'done', outcome = 'came_in', completed_at = now(), "
+            "UPDATE crm_followuptask t SET status = 'done', outcome = 'came_in', completed_at = %(now)s, "
             "outcome_note = '客户已进站(系统自动关闭)' "
             "WHERE t.status IN ('open', 'overdue') AND t.trigger IN ('first_maintenance_due', 'maintenance_due') "
             "AND (%(customer_id)s::bigint IS NULL OR t.customer_id = %(customer_id)s) "
             "AND EXISTS (SELECT 1 FROM crm_servicevisit sv WHERE sv.vehicle_id = t.vehicle_id "
             "AND (sv.visited_on >= t.due_date OR sv.created_at >= t.created_at))",
-            {"customer_id": customer_id},
+            {"customer_id": customer_id, "now": timezone.now()},
         )
         return max(cursor.rowcount, 0)
 
@@ -137,7 +138,7 @@ def _close_came_in(customer_id: int | None = None) -> int:
 REGRADED_REASON = "意向级别已调整为{grade}级，按新级别重新安排跟进(系统自动关闭)"
 # Built from constants of this module and sql.py only; every value is a bound parameter.
 _CLOSE_REGRADED = (
-    "UPDATE crm_followuptask t SET status = 'skipped', completed_at = now(), "  # noqa: S608  # nosec B608  # fixed SQL of this module's constants; every value is a bound parameter
+    "UPDATE crm_followuptask t SET status = 'skipped', completed_at = %(now)s, "  # noqa: S608  # nosec B608  # fixed SQL of this module's constants; every value is a bound parameter
     "skip_reason = replace(%(reason)s, '{grade}', l.grade) "
     "FROM crm_lead l WHERE l.id = t.lead_id AND t.trigger = 'lead_graded' AND t.status IN ('open', 'overdue') "
     f"AND t.event_date < ({LEAD_GRADED_AT} {LOCAL_TZ})::date "
@@ -149,7 +150,8 @@ def _close_regraded(customer_id: int | None = None) -> int:
     """重新定级: the follow-ups the lead's previous grade planned (counted from an earlier grading) are
     skipped with the reason; the new grade's cadence counts from the regrade. Idempotent."""
     with connection.cursor() as cursor:
-        cursor.execute(_CLOSE_REGRADED, {"reason": REGRADED_REASON, "customer_id": customer_id})
+        cursor.execute(_CLOSE_REGRADED, {"reason": REGRADED_REASON, "customer_id": customer_id,
+                                         "now": timezone.now(), "tz": _store().zone.key})
         return max(cursor.rowcount, 0)
 
 
@@ -169,8 +171,8 @@ def _queue_messages(start: dt.date, end: dt.date, customer_id: int | None = None
             cursor,
             "WITH due AS MATERIALIZED (SELECT t.id, t.customer_id, t.channel, CASE WHEN t.channel = 'email' THEN c.email "
             "WHEN t.channel = 'wechat' AND c.wechat <> '' THEN c.wechat ELSE c.mobile END, t.message, 'pending', 0, "
-            "GREATEST(COALESCE(t.due_at, (t.due_date + time '09:00') AT TIME ZONE 'Asia/Shanghai'), now()), "
-            "'' AS last_error, '' AS provider_ref, now() AS created_at, t.rule_key, t.message_params "
+            "GREATEST(COALESCE(t.due_at, (t.due_date + time '09:00') AT TIME ZONE %(tz)s), %(now)s), "
+            "'' AS last_error, '' AS provider_ref, %(now)s AS created_at, t.rule_key, t.message_params "
             "FROM crm_followuptask t JOIN crm_customer c ON c.id = t.customer_id "
             "WHERE t.channel IN ('sms', 'wechat', 'email') AND t.status IN ('open', 'overdue') "
             "AND (t.channel <> 'email' OR (c.email <> '' AND c.email_consent)) "
@@ -179,7 +181,8 @@ def _queue_messages(start: dt.date, end: dt.date, customer_id: int | None = None
             "INSERT INTO crm_outboxmessage (task_id, customer_id, channel, \"to\", body, status, attempts, "
             "next_attempt_at, last_error, provider_ref, created_at, rule_key, params) SELECT * FROM due "
             "ON CONFLICT (task_id) DO NOTHING",
-            {"start": start, "end": end, "customer_id": customer_id},
+            {"start": start, "end": end, "customer_id": customer_id, "now": timezone.now(),
+             "tz": _store().zone.key},
         )
 
 

@@ -12,6 +12,8 @@ from hq.metrics.catalogue import Metric, register
 from hq.metrics.periods import Period
 from tenants.db import fetch_one, percent
 
+from .engine import current_store
+
 AREA = _("跟进提醒")
 # A reminded customer "came in" with a maintenance visit from a week before the reminder's due date
 # (booked on the call) to 45 days after it.
@@ -29,19 +31,19 @@ register(
 
 def compute(period: Period) -> dict[str, float]:
     p = {"s": period.start, "e": period.end, "before": CAME_IN_WINDOW[0], "after": CAME_IN_WINDOW[1],
-         "today": timezone.localdate()}
+         "today": timezone.localdate(), "tz": current_store().zone.key}  # the store's day, its own zone
     # Calls are planned ahead (crm.cadence.sql.plan_ahead_days): a task counts as due once its day has
     # come, and one withdrawn before its day (a refusal, the car came in) never fell due.
     tasks = fetch_one(
         """
         SELECT count(*) FILTER (WHERE due_date >= %(s)s AND due_date < %(e)s) AS due,
                count(*) FILTER (WHERE due_date >= %(s)s AND due_date < %(e)s AND status = 'done'
-                                AND (completed_at AT TIME ZONE 'Asia/Shanghai')::date <= due_date) AS on_time,
+                                AND (completed_at AT TIME ZONE %(tz)s)::date <= due_date) AS on_time,
                count(*) FILTER (WHERE status = 'overdue' AND due_date < %(e)s) AS overdue
         FROM crm_followuptask
         WHERE due_date <= %(today)s
           AND NOT ((status = 'skipped' OR outcome = 'came_in')
-                   AND (completed_at AT TIME ZONE 'Asia/Shanghai')::date < due_date)
+                   AND (completed_at AT TIME ZONE %(tz)s)::date < due_date)
         """,
         p,
     )

@@ -30,6 +30,9 @@ REFUSED = "refused"
 # A call nobody answered is dialled again by the survey template's retry rule (未接通重拨).
 NO_ANSWER = "no_answer"
 REFUSED_REASON = "客户拒绝回访"
+# A return-visit call that got through is recorded with its survey on the call screen (handbook 002),
+# never closed from the task list with a bare outcome.
+SURVEY_OUTCOMES = frozenset({"reached", "satisfied", "complaint", "booked"})
 
 
 def task_series(task: FollowUpTask) -> QuerySet[FollowUpTask]:
@@ -113,8 +116,15 @@ def task_outcome_record(*, member: StoreMembership, task: FollowUpTask, outcome:
 @transaction.atomic
 def task_complete(*, member: StoreMembership, task: FollowUpTask, outcome: str, note: str = "") -> FollowUpTask:
     """完成任务: the assignee (or a supervisor) records the outcome the rule asks for
-    (task_outcome_record does the rest)."""
-    _can_act(member, FollowUpTask.objects.get(pk=task.pk))
+    (task_outcome_record does the rest). A return-visit call that got through goes to the call screen:
+    its survey is the point of the call, so a plain "reached" here is refused."""
+    from ..aftersales.selectors import visit_ids_for_calls  # aftersales builds on cadence (no cycle)
+
+    task = FollowUpTask.objects.get(pk=task.pk)
+    _can_act(member, task)
+    if outcome in SURVEY_OUTCOMES and visit_ids_for_calls([task]):
+        raise DomainError(gettext("回访电话接通后请在回访页面记录问卷（点“回访（记录问卷）”）；任务列表只能记录"
+                                  "未接通、号码错误、拒绝回访或延期。"), field="outcome")
     return task_outcome_record(member=member, task=task, outcome=outcome, note=note)
 
 

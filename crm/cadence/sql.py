@@ -13,10 +13,13 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from hq.policy.catalog import MESSAGE_FIELDS
+from django.utils import timezone
 
-TZ = "Asia/Shanghai"
-_LOCAL = f"AT TIME ZONE '{TZ}'"
+from hq.policy.catalog import MESSAGE_FIELDS
+from tenants.models import DEFAULT_STORE_ZONE, store_zone
+
+# Local dates and times are read in the store's own zone (Store.time_zone), a bound parameter.
+_LOCAL = "AT TIME ZONE %(tz)s"
 
 # Latest odometer reading of v (vehicle) and the date it was read: the base of mileage prediction.
 _LAST_READING = (
@@ -258,7 +261,7 @@ SELECT t.id, CASE WHEN t.trigger = 'delivery' THEN 'delivery' ELSE 'service' END
     CASE WHEN t.trigger = 'service_done' THEN (SELECT sv.id FROM crm_servicevisit sv
         WHERE sv.vehicle_id = t.vehicle_id AND sv.visited_on = t.event_date ORDER BY sv.id DESC LIMIT 1) END,
     t.event_date, t.due_date, COALESCE(NULLIF(c.call_number, ''), c.mobile), 'due', 0, '', '', FALSE, '',
-    t.policy_version_id, t.policy_version_number, now()
+    t.policy_version_id, t.policy_version_number, %(now)s
 FROM crm_followuptask t JOIN crm_customer c ON c.id = t.customer_id
 WHERE t.id = ANY(%(task_ids)s))
 INSERT INTO crm_returnvisit (task_id, subject, rule_key, rule_name, customer_id, vehicle_id, service_visit_id,
@@ -279,13 +282,17 @@ class RuleSQL:
 def rule_insert(rule: dict[str, Any], body: dict[str, Any], *, start: dt.date, end: dt.date,
                 version_id: int, version_number: int, store_name: str, role_ids: list[int],
                 holidays: list[tuple[dt.date, str]], customer_id: int | None = None, ahead: int = 0,
-                user_names: dict[int, str] | None = None) -> RuleSQL:
+                user_names: dict[int, str] | None = None, tz: str = DEFAULT_STORE_ZONE,
+                now: dt.datetime | None = None) -> RuleSQL:
     """The INSERT for one rule, creating tasks due in [start, end] (optionally for one customer); a
-    return-visit rule also creates each new visit's record (RETURN_VISIT_RECORDS, after it). The statement
-    yields the ids of the tasks created (RETURNING, never rowcount). `ahead` (plan_ahead_days): the first
-    calls — and a fixed count of repeats — due up to that many days after `end` are created now, on their
-    future dates.
-    `user_names`: the store's staff by user id, for {consultant_name}/{advisor_name} in messages."""
+    return-visit rule also creates each new visit's record (RETURN_VISIT_RECORDS, after it, with the same
+    `now`). The statement yields the ids of the tasks created (RETURNING, never rowcount). `ahead`
+    (plan_ahead_days): the first calls — and a fixed count of repeats — due up to that many days after `end`
+    are created now, on their future dates.
+    `user_names`: the store's staff by user id, for {consultant_name}/{advisor_name} in messages.
+    `tz`: the store's zone name (local dates and call times are read in it); `now`: the moment the rows are
+    created (Python's clock, so a pinned test clock and the rows agree)."""
+    zone = store_zone(tz)
     every = rule.get("repeat_every_days") or 0
     repeat_max = rule.get("repeat_max") or 0 if rule.get("repeat_until") else 0
     offset = rule["offset_days"]
@@ -309,7 +316,7 @@ WITH src AS MATERIALIZED (
 SELECT c.id, e.vehicle_id, e.lead_id, %(key)s, %(name)s, %(trigger)s, %(channel)s, e.event_date, k, d.due,
     {due_at}, c.call_time, {_assignee_sql(rule["assignee"])}, 'open', '', '', '', %(outcomes)s::jsonb,
     {_message_sql(rule.get("message") or "")}, {_message_params_sql(rule.get("message") or "")},
-    %(version_id)s, %(version_number)s, now()
+    %(version_id)s, %(version_number)s, %(now)s
 FROM ({event_source(rule["trigger"])}) AS e({_COLUMNS})
 JOIN crm_customer c ON c.id = e.customer_id
 LEFT JOIN crm_vehicle v ON v.id = e.vehicle_id
@@ -333,8 +340,9 @@ SELECT COALESCE(array_agg(id), '{{}}') FROM ins
         "outcomes": json.dumps(rule.get("outcomes") or []), "message": rule.get("message") or "",
         "version_id": version_id, "version_number": version_number, "repeat_max": repeat_max, "every": every,
         "offset": offset, "start": start, "end": plan_end, "repeat_end": repeat_end, "ev_from": ev_from, "ev_to": ev_to,
-        "ev_from_ts": f"{ev_from.isoformat()} 00:00:00+08:00",
-        "ev_to_ts": f"{(ev_to + dt.timedelta(days=1)).isoformat()} 00:00:00+08:00",
+        "ev_from_ts": dt.datetime.combine(ev_from, dt.time(0), tzinfo=zone),
+        "ev_to_ts": dt.datetime.combine(ev_to + dt.timedelta(days=1), dt.time(0), tzinfo=zone),
+        "tz": zone.key, "now": now or timezone.now(),
         "store_name": store_name, "store_phone": "", "role_ids": role_ids or [None], "grades": rule.get("grades") or [],
         "value_classes": rule.get("value_classes") or [], "at": rule.get("at") or "00:00",
         "first_days": maint["first_days"], "first_km": maint["first_km"],

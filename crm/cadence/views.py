@@ -38,7 +38,7 @@ from .selectors import (
     task_get,
     task_queue_for,
 )
-from .services import cadence_override_set, task_complete, task_skip
+from .services import SURVEY_OUTCOMES, cadence_override_set, task_complete, task_skip
 
 
 def _store() -> Store:
@@ -73,7 +73,11 @@ def _task_ctx(task: FollowUpTask, leads: dict[int, Any] | None = None, visit_id:
 
     if leads is None:
         leads = Lead.objects.filter(pk=task.lead_id, status=LeadStatus.OPEN).in_bulk() if task.lead_id else {}
-    return {"t": task, "outcomes": [(o, OUTCOMES.get(o, o)) for o in task.allowed_outcomes or []],
+    if visit_id is None:
+        visit_id = visit_ids_for_calls([task]).get(task.pk)
+    # A return-visit call that got through is recorded on its call screen (the survey), not here.
+    outcomes = [o for o in task.allowed_outcomes or [] if not (visit_id and o in SURVEY_OUTCOMES)]
+    return {"t": task, "outcomes": [(o, OUTCOMES.get(o, o)) for o in outcomes],
             "channel_label": CHANNELS.get(task.channel, task.channel),
             "outcome_label": OUTCOMES.get(task.outcome, task.outcome),
             "lead": leads.get(task.lead_id) if task.lead_id else None, "grades": Grade.choices, "visit_id": visit_id}

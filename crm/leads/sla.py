@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from hq.calendar import WorkCalendar, add_working_time, working_minutes_between
+from hq.calendar import WorkCalendar, add_working_time, working_time_between
 from hq.errors import PolicyInvalid
 from hq.models import PolicyKind
 from hq.policy.rules import LEADS_DEFAULT, leads_clean
@@ -43,8 +43,8 @@ class LeadClock:
 
     def minutes_between(self, start: dt.datetime, end: dt.datetime) -> int:
         """Whole working minutes from `start` to `end` (negative when overdue), rounded down."""
-        value = working_minutes_between(start, end, working_hours=self.store.working_hours,
-                                        calendar=self.calendar, tz=self.store.zone)
+        value = working_time_between(start, end, working_hours=self.store.working_hours,
+                                     calendar=self.calendar, tz=self.store.zone).total_seconds() / 60
         return int(value // 1) if value >= 0 else -int(-value // 1)
 
 

@@ -85,6 +85,8 @@ class ReturnVisit(models.Model):
     complaint_raised = models.BooleanField(_("发现抱怨"), default=False)
     remark = models.TextField(_("其他问题/建议"), blank=True, default="")
     completed_at = models.DateTimeField(_("回访时间"), null=True, blank=True)
+    # When a refusal (客户要求不再回访) ended the visit: one ended before its day never fell due.
+    ended_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
     called_by_id = models.BigIntegerField(null=True, blank=True)
     # The cadence policy version that produced the due date (from the task), for the record.
     policy_version_id = models.BigIntegerField(null=True, blank=True)

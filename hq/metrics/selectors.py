@@ -108,7 +108,7 @@ def compare(
         )
         SELECT st.id, st.name, st.slug, st.status, {snap_cols},
                (r.status IS DISTINCT FROM 'ok' OR r.last_ok_at IS NULL
-                OR (r.last_ok_at < %s AND now() - r.last_ok_at > %s)) AS stale
+                OR (r.last_ok_at < %s AND %s - r.last_ok_at > %s)) AS stale
         FROM tenants_store st
         LEFT JOIN snap ON snap.store_id = st.id
         -- One probe of the (store, kind, start) unique index per store: right however fresh the
@@ -120,7 +120,7 @@ def compare(
         WHERE st.group_id = %s AND st.status <> 'archived' {store_filter}
     """  # noqa: S608 - only generated column aliases are interpolated  # nosec B608  # generated column aliases m0..mN and a constant filter; values bound
     period_end = timezone.make_aware(dt.datetime.combine(period.end, dt.time.min))
-    params: list[Any] = [*keys, group.pk, period.kind, period.start, keys, period_end, STALE_AFTER,
+    params: list[Any] = [*keys, group.pk, period.kind, period.start, keys, period_end, timezone.now(), STALE_AFTER,
                          period.kind, period.start, group.pk]
     if stores:
         params.append(stores)

@@ -37,7 +37,8 @@ def snapshot_compute(*, store: Store, period: Period) -> dict[str, float]:
     """All figures of one store for one period, computed inside its schema."""
     values: dict[str, float] = {}
     # Its own savepoint: a failing query must not poison a caller's transaction (the failure is recorded).
-    with tenant_context(store), transaction.atomic():
+    # In the store's schema and its zone: "today", month ends and local dates are the store's.
+    with tenant_context(store), timezone.override(store.zone), transaction.atomic():
         for compute in _providers():
             values.update(compute(period))
     return values

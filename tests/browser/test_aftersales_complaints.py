@@ -126,8 +126,9 @@ def test_a_complaint_before_opening_is_handled_on_the_store_clock(browser: Any, 
         assert rows.count() == 3
         assert "2026年11月25日 13:15" in rows.nth(0).inner_text() and "已完成" in rows.nth(0).inner_text()
         reply_row = rows.nth(1).inner_text()
-        # 03:54 now → Thursday 08:30 is 28 h 36 min away: 1 day 4 hours (whole hours shown).
-        assert "2026年11月26日 08:30" in reply_row and "剩余 1 天 4 小时" in reply_row
+        # 03:54 now → Thursday 08:30 is working time: all of Wednesday's 08:30–18:00 (the store is not open
+        # yet) = 9 h 30, not the 28 h 36 min on the clock.
+        assert "2026年11月26日 08:30" in reply_row and "剩余 9 小时 30 分" in reply_row
         # The GM was sent the complaint form: the bell shows it unread.
         assert gm.locator("#nav-unread").inner_text() == "1"
         gm.screenshot(path="/tmp/aftersales-gm.png", full_page=True)

@@ -179,7 +179,17 @@ def test_a_return_visit_planned_ahead_worked_on_its_day(browser: Any, live_app: 
     clock = time_machine.travel(DAY4, tick=True)
     clock.start()
     try:
-        cs = _sign_in(browser, live_app, world, "a.customer_service", rv_store, "/aftersales/visits/")
+        # 我的任务: the repair's 3DC is a return visit. Once the customer answers, its survey is recorded on
+        # the call screen: the row offers only "no answer" and "refused" as one-click outcomes, and the link.
+        cs = _sign_in(browser, live_app, world, "a.customer_service", rv_store, "/cadence/tasks/")
+        row = cs.locator("tr[id^=task-]:has-text('王建国'):has-text('维修保养后3日回访(3DC)')")
+        assert row.count() == 1
+        offered = row.locator("button[name=outcome]").evaluate_all("bs => bs.map(b => b.value)")
+        assert sorted(offered) == ["no_answer", "refused"], offered
+        row.locator("a.return-visit-link").click()
+        cs.wait_for_selector("#call-form")
+        assert "/aftersales/visits/" in cs.url
+        cs.goto(live_app.store_url(rv_store, "/aftersales/visits/"))
         queue = cs.locator("#visit-queue").inner_text()
         assert "王建国" in queue and "林晓" in queue
         # 林晓's first visit (2 Dec) waited two days: it is in today's list, marked overdue.

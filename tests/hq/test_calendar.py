@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from hq.calendar import SHANGHAI, WorkCalendar, add_working_time
+from hq.calendar import SHANGHAI, WorkCalendar, add_working_time, working_time_between
 from hq.selectors import work_calendar_for_group
 from hq.services.calendar import calendar_day_set, calendar_lines_parse, calendar_year_enter
 from tests.world import World
@@ -150,3 +150,38 @@ def test_the_evening_before_a_tiaoxiu_working_saturday() -> None:
     # Fri 17:00: 60 min left, 225 min on the working Saturday → 08:30 + 3 h 45 = 12:15.
     assert add_working_time(at(2026, 10, 9, 17), days=0.5, working_hours=HOURS, calendar=cal,
                             tz=SHANGHAI) == at(2026, 10, 10, 12, 15)
+
+
+def _between(a: dt.datetime, b: dt.datetime, hours: dict[str, list[str]] | None = None) -> dt.timedelta:
+    return working_time_between(a, b, working_hours=HOURS if hours is None else hours, calendar=WorkCalendar(),
+                                tz=SHANGHAI)
+
+
+def test_working_time_between_counts_opening_hours_only() -> None:
+    # Friday 2026-11-27 17:00 → Monday 11-30 10:00, open 08:30–18:00: 17:00–18:00 is 1 h, the weekend
+    # is not working time, Monday 08:30–10:00 is 1 h 30 → 2 h 30.
+    assert _between(at(2026, 11, 27, 17), at(2026, 11, 30, 10)) == dt.timedelta(hours=2, minutes=30)
+    # The same moments given in UTC (09:00Z is 17:00 in Shanghai) are read on the store's clock.
+    assert _between(dt.datetime(2026, 11, 27, 9, tzinfo=dt.UTC),
+                    dt.datetime(2026, 11, 30, 2, tzinfo=dt.UTC)) == dt.timedelta(hours=2, minutes=30)
+    # Past the deadline it is negative: the same 2 h 30 overdue.
+    assert _between(at(2026, 11, 30, 10), at(2026, 11, 27, 17)) == -dt.timedelta(hours=2, minutes=30)
+    # Both outside opening hours on the same evening: nothing.
+    assert _between(at(2026, 11, 25, 19), at(2026, 11, 25, 23)) == dt.timedelta(0)
+
+
+def test_working_time_between_skips_lunch_and_the_national_day_holiday() -> None:
+    lunch = {d: ["08:30", "12:00", "13:30", "18:00"] for d in ("mon", "tue", "wed", "thu", "fri")}
+    # Monday 11:00 → 14:00: 11:00–12:00 (1 h) + 13:30–14:00 (30 min) = 1 h 30.
+    assert _between(at(2026, 11, 23, 11), at(2026, 11, 23, 14), lunch) == dt.timedelta(hours=1, minutes=30)
+    # Wed 2026-09-30 17:00 → Fri 10-09 09:00: 1 h on the 30th; 10-01..10-07 off; Thursday 10-08 all
+    # day (9 h 30); Friday 08:30–09:00 (30 min) → 11 h.
+    assert _between(at(2026, 9, 30, 17), at(2026, 10, 9, 9)) == dt.timedelta(hours=11)
+
+
+def test_working_time_between_undoes_add_working_time() -> None:
+    # Monday 16:00 + half a day (4 h 45) = Tuesday 11:15; between the two: 4 h 45 again.
+    start = at(2026, 11, 23, 16)
+    due = add_working_time(start, days=0.5, working_hours=HOURS, calendar=WorkCalendar(), tz=SHANGHAI)
+    assert due == at(2026, 11, 24, 11, 15)
+    assert _between(start, due) == dt.timedelta(hours=4, minutes=45)

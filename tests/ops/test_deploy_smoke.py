@@ -44,7 +44,10 @@ def _port() -> int:
 
 
 def _prod_env(static_root: Path, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG", "TMPDIR", "VIRTUAL_ENV")}
+    # The stack keeps the test's clock: under `make test-at` (faketime) every process has the moved clock,
+    # else a session signed in by the test would be read on another date.
+    env = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG", "TMPDIR", "VIRTUAL_ENV", "LD_PRELOAD")
+           or k.startswith("FAKETIME")}
     env.update(DJANGO_SETTINGS_MODULE="config.settings.production", DJANGO_SECRET_KEY=settings.SECRET_KEY,  # the test's sessions must verify
                DATABASE_URL=worker_database_url(), REDIS_URL=settings.REDIS_URL, BASE_DOMAIN="localhost",
                STRIPE_API_KEY="sk_test_smoke", STRIPE_WEBHOOK_SECRET="whsec_smoke", STATIC_ROOT=str(static_root),

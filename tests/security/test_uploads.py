@@ -160,7 +160,9 @@ def test_raw_files_are_deleted_after_the_stated_time(world: World, manager: Any)
     beat = settings.CELERY_BEAT_SCHEDULE["crm-import-raw-purge-hourly"]
     assert beat["args"][0] == "crm.tasks.import_raw_files_purge"  # sent into every store by the fan-out
     upload = (HEADER + "郭靖,13950000021\n").encode()
+    # Signed in on the pinned clock each time (a session lasts a working day, 12 h).
     with time_machine.travel(dt.datetime(2026, 11, 2, 9, 0, tzinfo=CST), tick=False):
+        manager = client_for(world.user("a.sales_manager"), world.host(world.store_a))
         done_url = _post(manager, "a.csv", upload)["Location"]
         manager.post(done_url + "confirm/")
         left_url = _post(manager, "b.csv", upload)["Location"]  # previewed, never confirmed
@@ -172,6 +174,9 @@ def test_raw_files_are_deleted_after_the_stated_time(world: World, manager: Any)
         assert set(jobs) == {"done", "failed"} and all(bytes(j.content) == b"" for j in jobs.values())
         assert jobs["done"].created_customers == 1  # the result stays
         assert "预览已过期" in jobs["failed"].message
-    manager.post(left_url + "confirm/")  # the expired preview cannot be imported any more
+    with time_machine.travel(dt.datetime(2026, 11, 3, 9, 5, tzinfo=CST), tick=False):
+        manager = client_for(world.user("a.sales_manager"), world.host(world.store_a))
+        refused = manager.post(left_url + "confirm/")  # the expired preview cannot be imported any more
+        assert "/signin/" not in refused.get("Location", "")
     with tenant_context(world.store_a):
         assert Customer.objects.filter(mobile="13950000021").count() == 1

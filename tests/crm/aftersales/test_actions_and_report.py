@@ -80,6 +80,7 @@ def test_the_owner_reports_result_and_evidence_after_approval(store_a: Any, m: A
     assert done.status == "done" and done.completed_by_id == advisor.user_id
 
 
+@time_machine.travel(NOW, tick=False)
 def test_overdue_measures_and_escalated_complaints_show_on_the_gm_page(store_a: Any, m: Any, world: Any) -> None:
     from crm.aftersales.complaints import complaint_sla_sweep
 
@@ -190,6 +191,7 @@ def test_report_periods_are_parsed_with_clear_messages() -> None:
         assert parse_report_period(None, None) == Period("month", dt.date(2026, 12, 1))
 
 
+@time_machine.travel(NOW, tick=False)
 def test_the_report_page_xlsx_and_print(store_a: Any, m: Any, world: Any) -> None:
     _known_month(m)
     client = client_for(world.user("a.customer_service"), world.host(world.store_a))
@@ -211,6 +213,7 @@ def test_the_report_page_xlsx_and_print(store_a: Any, m: Any, world: Any) -> Non
     assert summary["回访总体满意度"] == "100.0%" and summary["对上次维修的满意度"] == "50.0%"
 
 
+@time_machine.travel(NOW, tick=False)
 def test_the_hq_provider_reports_the_same_figures(store_a: Any, m: Any) -> None:
     from crm.aftersales.metrics import compute
     from hq.metrics.catalogue import metric
@@ -224,3 +227,40 @@ def test_the_hq_provider_reports_the_same_figures(store_a: Any, m: Any) -> None:
     assert values["satisfaction_pct"] == 100.0 and values["satisfaction_q.score"] == 50.0
     assert values["revisits_made_pct"] == 80.0 and values["satisfaction_q.overall"] == 100.0
     assert metric("satisfaction_q.clean") is not None and metric("revisits_made_pct") is not None
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_visit_ended_by_a_refusal_before_its_day_is_not_due(store_a: Any, m: Any) -> None:
+    from crm.cadence.services import customer_calls_refuse
+
+    cs = m("a.customer_service")
+
+    def refuse_on(visit: Any, day: dt.date) -> None:
+        with time_machine.travel(at(day, 15), tick=False):
+            customer_calls_refuse(member=cs, customer=visit.customer)
+
+    # The clock stands on Mon 23 Nov 14:00. Five visits of November:
+    r1 = return_visit(due=dt.date(2026, 11, 16))  # completed on its day: due, made, successful
+    with time_machine.travel(at(dt.date(2026, 11, 16), 10), tick=False):
+        return_visit_record(member=cs, visit=r1, outcome="completed", person_called="owner", answers=all_yes())
+    r2 = return_visit(due=dt.date(2026, 11, 21))  # the customer refused on the 18th, before its day: not due
+    refuse_on(r2, dt.date(2026, 11, 18))
+    r3 = return_visit(due=dt.date(2026, 11, 19))  # "不再回访" said on the call on its day: due and made
+    with time_machine.travel(at(dt.date(2026, 11, 19), 10), tick=False):
+        return_visit_record(member=cs, visit=r3, outcome="do_not_call")
+    r4 = return_visit(due=dt.date(2026, 11, 20))  # refused on the 23rd, after its day had come: due
+    refuse_on(r4, dt.date(2026, 11, 23))
+    r5 = return_visit(due=dt.date(2026, 11, 25))  # refused on the 20th; its day has not come anyway
+    refuse_on(r5, dt.date(2026, 11, 20))
+    for v in (r2, r3, r4, r5):
+        v.refresh_from_db()
+        assert v.status == "do_not_call" and v.ended_at is not None
+    r = monthly_report(month_period(TODAY))
+    # Due: r1, r3, r4 = 3 (r2 ended on the 18th before its day the 21st; r5's day the 25th is ahead).
+    # Made (attempts > 0): r1, r3 = 2 → 2/3 = 66.7 %; successful: r1 = 1 → 1/3 = 33.3 %.
+    assert (r.due, r.made, r.successful) == (3, 2, 1)
+    assert (r.made_pct, r.successful_pct) == (66.7, 33.3)
+    # The same figure reaches HQ (the store's snapshot provider reads this report).
+    from crm.aftersales.metrics import compute
+
+    assert compute(month_period(TODAY))["revisits_due"] == 3.0

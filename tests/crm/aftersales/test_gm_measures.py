@@ -42,29 +42,41 @@ def _titles(user_id: int) -> list[str]:
 
 
 def test_time_left_reads_as_a_person_says_it() -> None:
-    now = dt.datetime(2026, 11, 25, 11, 0, tzinfo=TZ)
-    # 13:15 - 11:00 = 2 h 15 min.
-    assert time_left(dt.datetime(2026, 11, 25, 13, 15, tzinfo=TZ), now) == ("剩余 2 小时 15 分", False)
-    # 09:55 was 1 h 5 min ago.
-    assert time_left(dt.datetime(2026, 11, 25, 9, 55, tzinfo=TZ), now) == ("已超时 1 小时 5 分", True)
-    # Thursday 14:00 is 27 h away: 1 day 3 hours. A UTC due time is the same moment.
-    assert time_left(dt.datetime(2026, 11, 26, 6, 0, tzinfo=dt.UTC), now) == ("剩余 1 天 3 小时", False)
+    assert time_left(dt.timedelta(hours=2, minutes=15)) == ("剩余 2 小时 15 分", False)
+    assert time_left(-dt.timedelta(hours=1, minutes=5)) == ("已超时 1 小时 5 分", True)
+    # Working hours, whole minutes rounded down; no days (a working day is the store's opening hours).
+    assert time_left(dt.timedelta(hours=45, seconds=59)) == ("剩余 45 小时 0 分", False)
+
+
+def test_time_left_is_working_time_in_the_store(store_a: Any) -> None:
+    from crm.aftersales.policy import working_time_left
+
+    # Store A is open 08:30–18:00 on working days. Friday 2026-11-27 17:00 to a deadline on Monday
+    # 11-30 10:00: 17:00–18:00 (1 h) + Monday 08:30–10:00 (1 h 30) = 2 h 30, not the 65 h on the clock.
+    left = working_time_left(store_a, dt.datetime(2026, 11, 30, 10, 0, tzinfo=TZ),
+                             dt.datetime(2026, 11, 27, 17, 0, tzinfo=TZ))
+    assert time_left(left) == ("剩余 2 小时 30 分", False)
+    # Monday 11:00, the same deadline: 1 h overdue (10:00–11:00 is working time).
+    left = working_time_left(store_a, dt.datetime(2026, 11, 30, 10, 0, tzinfo=TZ),
+                             dt.datetime(2026, 11, 30, 11, 0, tzinfo=TZ))
+    assert time_left(left) == ("已超时 1 小时 0 分", True)
 
 
 @time_machine.travel(NOW, tick=False)
 def test_the_gm_page_shows_every_open_complaint_with_deadline_and_time_left(store_a: Any, m: Any,
                                                                          world: Any) -> None:
     # Received 03:54 today, before the 08:30 opening: half a day → 13:15 (2 h 15 left at 11:00);
-    # one working day → Thursday 08:30 (21 h 30 left); closing, five working days → Wed 2 Dec 08:30.
+    # one working day → Thursday 08:30; closing, five working days → Wed 2 Dec 08:30. Time left is working
+    # time (open 08:30–18:00): to Thursday 08:30, 11:00–18:00 today = 7 h; to Wed 2 Dec 08:30, 7 h today,
+    # Thu 26 + Fri 27 (9 h 30 each), the weekend off, Mon 30 + Tue 1 (9 h 30 each) → 7 + 38 = 45 h.
     c = submitted_complaint(m("a.customer_service"), reported_at=dt.datetime(2026, 11, 25, 3, 54, tzinfo=TZ))
     # Step 1 (递交总经理) is met on submission; the GM sees it done and the two deadlines still open.
     page = client_for(world.user("a.general_manager"), world.host(world.store_a)).get("/aftersales/gm/")
     html = page.content.decode()
     assert page.status_code == 200 and c.code in html
     assert re.search(r'2026年11月25日 13:15</td><td class="left[^"]*">已完成', html)
-    assert "2026年11月26日 08:30" in html and "剩余 21 小时 30 分" in html
-    # Wed 11:00 → next Wed 11:00 is 7 days; 08:30 is 2 h 30 earlier → 6 d 21 h 30 min.
-    assert "2026年12月2日 08:30" in html and "剩余 6 天 21 小时" in html
+    assert "2026年11月26日 08:30" in html and "剩余 7 小时 0 分" in html
+    assert "2026年12月2日 08:30" in html and "剩余 45 小时 0 分" in html
 
 
 @time_machine.travel(NOW, tick=False)

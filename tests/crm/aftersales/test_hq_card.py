@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import time_machine
 from django.utils import timezone
 
 from crm.aftersales.actions import corrective_action_create
@@ -15,6 +16,8 @@ from tests.conftest import client_for
 from .conftest import at, customer, submitted_complaint
 
 
+# Monday 23 Nov 2026 17:30 in the store: the Friday complaint has been swept.
+@time_machine.travel(dt.datetime(2026, 11, 23, 17, 30, tzinfo=dt.timezone(dt.timedelta(hours=8))), tick=False)
 def test_hq_sees_the_escalations_card_without_customer_data(store_a: Any, m: Any, world: Any) -> None:
     c = submitted_complaint(m("a.customer_service"), reported_at=at(dt.date(2026, 11, 20), 16),
                             c=customer(name="张秘密"))

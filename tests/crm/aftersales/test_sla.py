@@ -19,12 +19,16 @@ from .conftest import at, submitted_complaint
 FRI = dt.date(2026, 11, 20)
 # The complaint is worked on the Monday after (the reply promised for 31 Dec must lie ahead).
 MONDAY_EVENING = dt.datetime(2026, 11, 23, 18, 30, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+# Complaints received on FRI are recorded with the clock on the Monday after (a reported time must lie
+# in the past, whatever the date the suite runs on).
+MONDAY_MORNING = dt.datetime(2026, 11, 23, 8, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
 
 
 def _due(c: Any) -> dict[int, dt.datetime]:
     return {d.step: d.due_at for d in c.deadlines.all()}
 
 
+@time_machine.travel(MONDAY_MORNING, tick=False)
 def test_half_a_working_day_and_one_working_day_skip_the_weekend(store_a: Any, m: Any) -> None:
     # Friday 16:00, hours 08:30–18:00 (9.5 h): half a day is 4.75 h → Monday 11:15; one day → Monday 16:00.
     c = submitted_complaint(m("a.customer_service"), reported_at=at(FRI, 16))
@@ -37,6 +41,7 @@ def test_half_a_working_day_and_one_working_day_skip_the_weekend(store_a: Any, m
     assert c.sla_policy_version_number == 1
 
 
+@time_machine.travel(dt.datetime(2026, 10, 9, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=8))), tick=False)
 def test_deadlines_skip_a_public_holiday(store_a: Any, m: Any) -> None:
     # Wednesday 30 Sep 2026 16:00: National Day runs 1–7 October, work resumes Thursday 8 October.
     c = submitted_complaint(m("a.customer_service"), reported_at=at(dt.date(2026, 9, 30), 16))
@@ -45,6 +50,7 @@ def test_deadlines_skip_a_public_holiday(store_a: Any, m: Any) -> None:
     assert due[2] == at(dt.date(2026, 10, 8), 16)
 
 
+@time_machine.travel(MONDAY_MORNING, tick=False)
 def test_hq_calendar_corrections_count(store_a: Any, m: Any, world: Any) -> None:
     with schema_context("public"):
         CalendarDay.objects.create(group=world.group_x, day=dt.date(2026, 11, 23), is_working=False, name="店庆调休")
@@ -52,6 +58,7 @@ def test_hq_calendar_corrections_count(store_a: Any, m: Any, world: Any) -> None
     assert _due(c)[1] == at(dt.date(2026, 11, 24), 11, 15)
 
 
+@time_machine.travel(MONDAY_MORNING, tick=False)
 def test_the_form_goes_to_the_gm_with_the_service_manager_copied(store_a: Any, m: Any) -> None:
     c = submitted_complaint(m("a.customer_service"))
     notes = {(n.recipient_id, n.is_cc) for n in Notification.objects.filter(complaint=c, kind="submitted")}
@@ -84,6 +91,7 @@ def test_the_sweep_escalates_each_breach_once(store_a: Any, m: Any) -> None:
     assert c.escalated and c.escalation_level == 3
 
 
+@time_machine.travel(MONDAY_MORNING, tick=False)
 def test_a_vacant_role_escalates_to_the_gm(store_a: Any, m: Any) -> None:
     from tenants.models import StoreMembership
 
@@ -107,6 +115,7 @@ def test_the_beat_task_fans_out_to_every_active_store(store_a: Any, monkeypatch:
     assert {"s_store_a", "s_store_b"} <= {kw["headers"]["_schema_name"] for kw in sent}
 
 
+@time_machine.travel(MONDAY_EVENING + dt.timedelta(days=2), tick=False)
 def test_deadlines_are_worked_on_the_store_clock_not_utc(store_a: Any, m: Any) -> None:
     # Received Wednesday 2026-11-25 03:54 in Shanghai, which is 19:54 UTC the day before — the form in
     # which the database hands the moment back. Store hours 08:30–18:00 (570 min; half = 285 min).
@@ -181,9 +190,10 @@ def test_store_pages_read_the_store_clock(store_a: Any, m: Any, world: Any) -> N
     from tenants.models import Store
     from tests.conftest import client_for
 
-    client = client_for(world.user("a.general_manager"), world.host(world.store_a))
-    # 2026-11-25 03:00 UTC: 11:00 in Shanghai, 09:00 in Urumqi.
+    # 2026-11-25 03:00 UTC: 11:00 in Shanghai, 09:00 in Urumqi. Signed in on the pinned clock (a session
+    # begun on another date may have expired by then).
     with time_machine.travel(dt.datetime(2026, 11, 25, 3, 0, tzinfo=dt.UTC), tick=False):
+        client = client_for(world.user("a.general_manager"), world.host(world.store_a))
         assert "现在 2026年11月25日 11:00" in client.get("/aftersales/gm/").content.decode()
         with schema_context("public"):
             Store.objects.filter(pk=world.store_a.pk).update(time_zone="Asia/Urumqi")

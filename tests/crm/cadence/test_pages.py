@@ -45,12 +45,23 @@ def test_my_tasks_shows_only_my_tasks_for_the_day(world: World, db: Any) -> None
 def test_one_click_completion_records_the_outcome(world: World, db: Any) -> None:
     cs_task, care = _setup(world)
     client = client_for(world.user("a.customer_service"), world.host(world.store_a))
+    # The 3DC call is a return visit: once it got through, its survey is recorded on the call screen, so
+    # a bare "satisfied" from the task list is refused with where to go, and the call stays open.
     r = client.post(f"/cadence/tasks/{cs_task.pk}/complete/", {"outcome": "satisfied", "note": "车况良好"},
                     HTTP_HX_REQUEST="true")
-    assert r.status_code == 200 and "客户满意" in r.content.decode()
+    html = r.content.decode()
+    assert r.status_code == 400 and "回访页面记录问卷" in html and "/aftersales/visits/" in html
+    assert 'value="satisfied"' not in html and 'value="reached"' not in html and 'value="no_answer"' in html
     with tenant_context(world.store_a):
         cs_task.refresh_from_db()
-        assert (cs_task.status, cs_task.outcome, cs_task.outcome_note) == ("done", "satisfied", "车况良好")
+        assert cs_task.status == "open"
+    # Nobody answered: still one click here (the template's rule redials).
+    r = client.post(f"/cadence/tasks/{cs_task.pk}/complete/", {"outcome": "no_answer", "note": "无人接听"},
+                    HTTP_HX_REQUEST="true")
+    assert r.status_code == 200 and "未接通" in r.content.decode()
+    with tenant_context(world.store_a):
+        cs_task.refresh_from_db()
+        assert (cs_task.status, cs_task.outcome, cs_task.outcome_note) == ("done", "no_answer", "无人接听")
         assert cs_task.completed_by_id == world.user("a.customer_service").pk
     # Someone else's task is "not found"; an outcome the rule does not ask for is refused.
     assert client.post(f"/cadence/tasks/{care.pk}/complete/", {"outcome": "reached"}).status_code == 404

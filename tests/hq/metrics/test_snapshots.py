@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+import time_machine
 from django.db.utils import ProgrammingError
 from django.test import override_settings
 from django.utils import timezone
@@ -256,6 +257,8 @@ def test_nightly_refresh_runs_per_store_through_a_real_worker(
             _forget_snapshots()
 
 
+# Reminders due 5 October count once that day has come: the clock stands on 2 November (in Shanghai).
+@time_machine.travel(dt.datetime(2026, 11, 2, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=8))), tick=False)
 def test_maintenance_reminders_and_who_came_in(world: World, db: Any) -> None:
     """保养提醒 → 进站: a reminded customer with a maintenance visit within 45 days counts as came in."""
     from crm.models import FollowUpTask
