@@ -6,7 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
@@ -54,8 +54,7 @@ def suppression_page(request: HttpRequest) -> HttpResponse:
 @store_view(Perm.COMPLAINTS)
 @require_POST
 def suppression_remove(request: HttpRequest, pk: int) -> HttpResponse:
-    row = Suppression.objects.filter(pk=pk).first()
-    if row is not None:
-        unsuppress(phone=row.phone, recorded_by_id=member_of(request).user_id)
-        messages.success(request, gettext("已移出免打扰名单。"))
+    row = get_object_or_404(Suppression, pk=pk)  # another store's id: not found here, like any unknown id
+    unsuppress(phone=row.phone, recorded_by_id=member_of(request).user_id)
+    messages.success(request, gettext("已移出免打扰名单。"))
     return redirect("crm_suppression")
