@@ -15,7 +15,7 @@ import datetime as dt
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 
 from tenants.errors import DomainError
 from tenants.validators import CN_MOBILE_RE, normalize_cn_mobile
@@ -36,16 +36,31 @@ def _check(value: str, choices: type[ConsentChannel] | type[ConsentPurpose] | ty
         raise DomainError(gettext("取值不正确。"), field=field)
 
 
+# The wording a customer agrees to, per channel and purpose, as the store shows or reads it out (handbook
+# 002: the return-visit consent is asked at delivery and at the service desk). Stored verbatim in the ledger
+# in Chinese, the language the customer saw, whatever the staff member's page language (gettext_noop).
+CONSENT_WORDING: dict[tuple[str, str], str] = {
+    (ConsentChannel.CALL, ConsentPurpose.RETURN_VISIT): gettext_noop(
+        "本人同意门店在我留下的时间、按我留下的号码电话回访，了解用车情况和服务满意度；可随时告知门店停止回访。"),
+    (ConsentChannel.EMAIL, ConsentPurpose.NOTIFICATION): gettext_noop(
+        "本人同意门店通过电子邮件发送保养提醒和服务通知；可随时要求停止发送。"),
+}
+
+
 @transaction.atomic
 def consent_record(*, customer: Customer, channel: str, purpose: str, granted: bool, source: str,
-                   recorded_by_id: int | None = None, note: str = "", at: dt.datetime | None = None) -> ConsentEvent:
-    """Append one grant/withdrawal of consent (同意/撤回) for a channel and purpose, with who and where from."""
+                   recorded_by_id: int | None = None, note: str = "", wording: str = "",
+                   at: dt.datetime | None = None) -> ConsentEvent:
+    """Append one grant/withdrawal of consent (同意/撤回) for a channel and purpose, with who, where from and
+    the words agreed to (`wording`; a grant without one records the store's standard wording for it)."""
     _check(channel, ConsentChannel, "channel")
     _check(purpose, ConsentPurpose, "purpose")
     _check(source, ConsentSource, "source")
+    if granted and not wording.strip():
+        wording = CONSENT_WORDING.get((channel, purpose), "")
     event = ConsentEvent.objects.create(customer=customer, channel=channel, purpose=purpose, granted=granted,
                                         source=source, recorded_by_id=recorded_by_id, note=note.strip()[:200],
-                                        at=at or timezone.now())
+                                        wording=wording.strip(), at=at or timezone.now())
     # The legacy flags are a projection of the ledger (the cadence SQL filters on them).
     if channel == ConsentChannel.EMAIL and customer.email_consent != granted:
         Customer.objects.filter(pk=customer.pk).update(email_consent=granted)
@@ -110,7 +125,7 @@ def suppress(*, phone: str, reason: str, note: str = "", created_by_id: int | No
     for customer in Customer.objects.filter(mobile=normal):
         for purpose in (ConsentPurpose.NOTIFICATION, ConsentPurpose.MARKETING):
             consent_record(customer=customer, channel=ConsentChannel.SMS, purpose=purpose, granted=False,
-                           source=_SOURCE_OF[reason], recorded_by_id=created_by_id, note=note)
+                           source=_SOURCE_OF[reason], recorded_by_id=created_by_id, note=note, wording=note)
     return row
 
 

@@ -47,6 +47,8 @@ class ConsentEvent(models.Model):
     source = models.CharField(_("来源"), max_length=10, choices=ConsentSource.choices)
     recorded_by_id = models.BigIntegerField(_("记录人"), null=True, blank=True)  # tenants.User id, None = system
     note = models.CharField(_("说明"), max_length=200, blank=True, default="")
+    # The words the customer agreed to (or withdrew with), kept verbatim as they were shown or read out.
+    wording = models.TextField(_("同意内容"), blank=True, default="")
     at = models.DateTimeField(_("时间"), default=timezone.now)
 
     class Meta:

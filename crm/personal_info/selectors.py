@@ -208,7 +208,7 @@ def consent_rows(customer: Customer) -> list[list[Any]]:
         rows.append([f"{event.get_channel_display()} · {event.get_purpose_display()}",
                      _("已同意") if event.granted else _("已撤回"),
                      timezone.localtime(event.at).strftime("%Y-%m-%d %H:%M"),
-                     f"{event.get_source_display()} {event.note}".strip()])
+                     " ".join(x for x in (str(event.get_source_display()), event.note, event.wording) if x)])
     return rows
 
 

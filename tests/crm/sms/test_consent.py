@@ -105,3 +105,21 @@ def test_a_consent_changed_on_the_customer_file_is_an_entry_in_the_ledger(world:
                        ("call", "return_visit", False, "form", member.user_id)}
     customer_update(member=member, customer=c, notes="换了备注")  # nothing about consent: no entry
     assert len(consent_history(c)) == 2
+
+
+def test_the_ledger_keeps_the_words_agreed_to(world: World, store_a: Store) -> None:
+    """A grant records the wording the customer agreed to (the store's standard text when none is given,
+    stored in Chinese whatever the page language); a reply opt-out records the customer's own words."""
+    from django.utils import translation
+
+    c = customer(email="wang@example.com")
+    with translation.override("en"):
+        consent_record(customer=c, channel="call", purpose="return_visit", granted=True, source="form")
+    consent_record(customer=c, channel="email", purpose="notification", granted=True, source="form",
+                   wording="同意每月一封保养提醒邮件")
+    suppress(phone=c.mobile, reason="reply", note="退订")
+    by = {(e.channel, e.purpose, e.granted): e.wording for e in consent_history(c)}
+    assert by[("call", "return_visit", True)] == (
+        "本人同意门店在我留下的时间、按我留下的号码电话回访，了解用车情况和服务满意度；可随时告知门店停止回访。")
+    assert by[("email", "notification", True)] == "同意每月一封保养提醒邮件"
+    assert by[("sms", "notification", False)] == by[("sms", "marketing", False)] == "退订"
