@@ -19,7 +19,7 @@ from ..models.choices import LeadStatus
 from ..models.leads import LeadSource
 from .sla import LeadClock, lead_clock
 
-INBOX_LIMIT = 100
+INBOX_LIMIT = 50  # the most urgent first; a consultant works the top of the list (the page says how many more)
 
 
 def awaiting_first_contact() -> QuerySet[Lead]:
@@ -96,6 +96,11 @@ def first_response_stats(start: dt.datetime, end: dt.datetime, *, now: dt.dateti
     if "__all__" in rows:
         out.append({**rows["__all__"], "source": "", "label": ""})
     return out
+
+
+def my_waiting_count(member: StoreMembership) -> int:
+    """How many of my leads wait for a first contact (the inbox lists the INBOX_LIMIT most urgent)."""
+    return awaiting_first_contact().filter(consultant_id=member.user_id).count()
 
 
 def unclaimed_count() -> int:

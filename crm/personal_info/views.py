@@ -18,7 +18,7 @@ from tenants.access import store_view
 from tenants.exports import download
 from tenants.roles import Perm
 
-from ..access import staff_names
+from ..access import get_customer_for_member, staff_names
 from ..forms import run_form
 from ..models.personal_info import RequestKind, RequestStatus
 from ..privacy import Origin
@@ -61,8 +61,10 @@ def request_new(request: HttpRequest) -> HttpResponse:
     """登记请求."""
     member = member_of(request)
     form = RequestRegisterForm(request.POST or None)
-    if request.method == "GET" and request.GET.get("mobile"):
-        form = RequestRegisterForm(initial={"mobile": request.GET["mobile"][:20]})
+    if request.method == "GET" and request.GET.get("customer", "").isdigit():
+        # From the 360° page (whose HTML carries no full number): the customer's own number, looked up here.
+        customer = get_customer_for_member(member, int(request.GET["customer"]))
+        form = RequestRegisterForm(initial={"mobile": customer.mobile})
     if request.method == "POST":
         created = run_form(form, lambda d: request_register(
             member=member, customer=d["mobile"], kind=d["kind"], requester_name=d["requester_name"],

@@ -20,7 +20,14 @@ from ..forms import run_form
 from ..leads.forms import AssignForm, FirstContactForm, HotlineLeadForm, LeadImportForm, LeadSettingsForm
 from ..leads.imports import lead_import
 from ..leads.intake import IntakeItem, IntakeResult, lead_receive
-from ..leads.selectors import first_response_stats, inbox_rows, on_duty, unclaimed_count
+from ..leads.selectors import (
+    INBOX_LIMIT,
+    first_response_stats,
+    inbox_rows,
+    my_waiting_count,
+    on_duty,
+    unclaimed_count,
+)
 from ..leads.services import duty_set, lead_assign, lead_claim, lead_settings_save
 from ..leads.sla import lead_clock, lead_policy
 from ..models.leads import IntakeOutcome, LeadSource
@@ -42,7 +49,8 @@ def inbox_page(request: HttpRequest) -> HttpResponse:
     manager = sees_all(member)
     clock = lead_clock(request.tenant)  # type: ignore[attr-defined]  # one policy and calendar read per page
     context = {
-        "rows": inbox_rows(member=member, clock=clock), "on_duty": on_duty(member), "manager": manager,
+        "rows": inbox_rows(member=member, clock=clock), "mine_total": my_waiting_count(member),
+        "shown_limit": INBOX_LIMIT, "on_duty": on_duty(member), "manager": manager,
         "policy": {"first_response_minutes": clock.first_response_minutes},
     }
     if manager:

@@ -244,3 +244,32 @@ def test_the_log_page_costs_the_same_for_fifty_rows_as_for_one(world: Any, db: A
     with django_assert_max_num_queries(20):
         response = gm.get("/privacy/access-log/", {"action": "change"})
     assert response.status_code == 200 and response.content.decode().count("王小明") >= 50
+
+
+def test_lead_pages_show_no_full_mobile_number(world: Any, db: Any, member: Any) -> None:
+    """The lead inbox, the first-contact form, 战败审核 and the 360° page's link to a privacy request carry
+    the masked number only (the full one through 显示号码)."""
+    from crm.leads.intake import IntakeItem, lead_intake_batch
+    from crm.models import Lead
+
+    consultant, manager = member("a.sales_consultant"), member("a.sales_manager")
+    with tenant_context(world.store_a):
+        result = lead_intake_batch(member=manager, items=[IntakeItem(source="autohome", mobile="13912345678",
+                                                                    source_lead_id="AH-PRIV-1", name="钱先生")])[0]
+        lead = Lead.objects.get(pk=result.intake.lead_id)  # type: ignore[union-attr]
+        Lead.objects.filter(pk=lead.pk).update(consultant_id=consultant.user_id)
+    mine = _client(world, "a.sales_consultant")
+    for url in ("/leads/inbox/", f"/leads/inbox/{lead.pk}/contact/"):
+        response = mine.get(url)
+        assert response.status_code == 200, url
+        body = response.content.decode()
+        assert "139****5678" in body and not FULL_MOBILE_RE.findall(body), url
+    with tenant_context(world.store_a):
+        services.lead_defeat(member=consultant, lead=lead, reason="price")
+    review = _client(world, "a.sales_manager").get("/leads/defeats/").content.decode()
+    assert "139****5678" in review and not FULL_MOBILE_RE.findall(review)
+    gm_360 = _client(world, "a.general_manager").get(f"/customers/{lead.customer_id}/").content.decode()
+    assert f"/privacy/requests/new/?customer={lead.customer_id}" in gm_360 and not FULL_MOBILE_RE.findall(gm_360)
+    # The request form, opened from that link, is filled with the customer's own number.
+    form = _client(world, "a.general_manager").get(f"/privacy/requests/new/?customer={lead.customer_id}")
+    assert 'value="13912345678"' in form.content.decode()

@@ -167,3 +167,24 @@ def test_hq_compares_first_response_per_source(world: Any, member: Any, ab_at_a:
     assert figures["lead_response_on_time_pct.autohome"] == 100.0
     assert figures["lead_response_median_h.autohome"] == 0.4  # 24 working minutes
     assert metric("lead_response_on_time_pct.autohome") is not None
+
+
+def test_the_inbox_lists_the_50_most_urgent_and_says_how_many_wait(world: Any, member: Any, ab_at_a: Any) -> None:
+    """52 leads waiting for one consultant: the page lists the 50 with the nearest deadline and counts 52."""
+    from crm.leads.selectors import INBOX_LIMIT, my_waiting_count
+    from tests.conftest import client_for
+
+    consultant = member("a.sales_consultant")
+    with tenant_context(world.store_a), time_machine.travel(MONDAY_10, tick=False) as t:
+        leads = []
+        for n in range(52):
+            leads.append(_receive(member("a.sales_manager"), 500 + n))
+            t.shift(dt.timedelta(minutes=1))  # each a minute later: the first received is the most urgent
+        Lead.objects.filter(pk__in=[lead.pk for lead in leads]).update(consultant_id=consultant.user_id)
+        assert INBOX_LIMIT == 50 and my_waiting_count(consultant) == 52
+        rows = inbox_rows(member=consultant)
+        assert [r.lead.pk for r in rows] == [lead.pk for lead in leads[:50]]
+        page = client_for(world.user("a.sales_consultant"), world.host(world.store_a)).get("/leads/inbox/")
+    body = page.content.decode()
+    assert body.count('class="btn btn-sm btn-primary claim"') == 50 and 'id="mine-count">52<' in body
+    assert "按截止时间显示最紧急的 50 条" in body
