@@ -66,8 +66,9 @@ class Lead(models.Model):
             models.Index(fields=["customer", "-created_at"], name="crm_lead_customer"),
             # The cadence's lead_graded source selects leads by COALESCE(graded_at, created_at).
             models.Index(Coalesce("graded_at", "created_at"), name="crm_lead_graded"),
-            # The inbox and the SLA sweep: open leads still waiting for their first human contact.
-            models.Index(fields=["consultant_id", "first_response_due_at"], name="crm_lead_awaiting",
+            # The inbox and the SLA sweep: open leads still waiting for their first human contact, in the
+            # inbox's own order (due time, then id), so the page reads its 50 rows off the index.
+            models.Index(fields=["consultant_id", "first_response_due_at", "id"], name="crm_lead_awaiting",
                          condition=models.Q(status="open", first_contact_at__isnull=True,
                                             first_response_due_at__isnull=False)),
         ]
