@@ -203,18 +203,17 @@ def _seed_sweep(stores: list[Any], now: dt.datetime) -> int:
     from django.db import connection
     from django_tenants.utils import tenant_context
 
+    from crm.models import Customer
+
     total = 0
     for store in stores:
         with tenant_context(store), connection.cursor() as cur:
             cur.execute("SELECT count(*) FROM crm_complaint")
             if cur.fetchone()[0] == 0:
-                cur.execute("""
-                    INSERT INTO crm_customer (name, mobile, mobile2, wechat, email, email_consent, gender, region, occupation, age_cohort,
-                        source, lifecycle, may_call, call_time, call_number, channels, tags, notes, value_class,
-                        loyalty, service_class, paid_visits_12m, spend_12m, avg_ticket, name_pinyin, name_initials,
-                        created_at, updated_at)
-                    VALUES ('压测客户', '13900000001', '', '', '', FALSE, '', '', '', '', 'walk_in', 'owner', TRUE, '', '',
-                        '{}', '{}', '', '', '', '', 0, 0, 0, 'yacekehu', 'yckh', now(), now()) ON CONFLICT DO NOTHING""")
+                # Through the ORM, so columns added later (with their Python defaults) are filled.
+                Customer.objects.get_or_create(mobile="13900000001", defaults={
+                    "name": "压测客户", "source": "walk_in", "lifecycle": "owner", "may_call": True,
+                    "name_pinyin": "yacekehu", "name_initials": "yckh"})
                 cur.execute("""
                     INSERT INTO crm_complaint (channel, customer_id, object_model, object_stage, description,
                         expected_resolution, contact_name, contact_phone, read_back_confirmed, state, reported_at,

@@ -31,12 +31,12 @@ ROOT = Path(__file__).resolve().parent.parent
 # One statement per table, all values derived from the row number: reproducible, fast, no Python loop.
 _FILL = [
     """INSERT INTO crm_customer (name, mobile, mobile2, wechat, email, email_consent, gender, birthday, region,
-        occupation, age_cohort, source, lifecycle, consultant_id, may_call, call_time, call_number, channels, tags, notes, value_class,
+        occupation, age_cohort, source, lifecycle, pool_reason, consultant_id, may_call, call_time, call_number, channels, tags, notes, value_class,
         loyalty, service_class, paid_visits_12m, spend_12m, visit_interval_days, avg_ticket, last_visit_on,
         classified_at, name_pinyin, name_initials, created_at, updated_at)
      SELECT '客户' || i, '13' || lpad(i::text, 9, '0'), '', '', '', FALSE, CASE WHEN i %% 2 = 0 THEN 'm' ELSE 'f' END,
         DATE '1970-01-01' + (i * 37 %% 12000), '', '', '', 'walk_in',
-        CASE WHEN i <= %(owners)s THEN 'owner' ELSE 'prospect' END, (%(consultants)s::bigint[])[1 + i %% cardinality(%(consultants)s::bigint[])],
+        CASE WHEN i <= %(owners)s THEN 'owner' ELSE 'prospect' END, '', (%(consultants)s::bigint[])[1 + i %% cardinality(%(consultants)s::bigint[])],
         i %% 10 <> 0, CASE WHEN i %% 7 = 0 THEN '18:00-20:00' ELSE '' END, '', ARRAY[]::varchar[], ARRAY[]::varchar[], '',
         (ARRAY['A','B','C','D'])[1 + i %% 4], '', '', 0, 0, NULL, 0,
         CASE WHEN i <= %(owners)s THEN %(today)s::date - (i * 13 %% 400) END, NULL, 'kehu' || i, 'kh' || i, now(), now()
@@ -59,10 +59,10 @@ _FILL = [
      SELECT sv.vehicle_id, sv.visited_on, sv.km, NULL, 'service', now() FROM crm_servicevisit sv""",
     """INSERT INTO crm_lead (customer_id, consultant_id, grade, model_of_interest, status, is_key, next_followup_on,
         next_step, last_followup_at, deal_vehicle_id, deal_amount, defeat_reason, competitor_brand,
-        competitor_model, close_note, closed_at, created_at)
+        competitor_model, close_note, closed_at, created_at, source, campaign, source_lead_id, reassigned_count)
      SELECT c.id, c.consultant_id, (ARRAY['H','A','B','C'])[1 + c.id %% 4], '朗逸', CASE WHEN c.id %% 5 = 0 THEN 'deal' ELSE 'open' END,
         FALSE, NULL, '', NULL, NULL, NULL, '', '', '', '', NULL,
-        (%(today)s::date - (c.id %% 120)::int) + time '10:00'
+        (%(today)s::date - (c.id %% 120)::int) + time '10:00', 'walk_in', '', '', 0
      FROM crm_customer c WHERE c.lifecycle = 'prospect'""",
     """INSERT INTO crm_reception (customer_id, lead_id, consultant_id, arrived_at, left_at, visitors, source,
         models_of_interest, budget, needs, concerns, clash)
