@@ -36,14 +36,14 @@ def _defeat_label(code: str) -> str:
 register_prefix_label(DEFEAT_REASON_PREFIX, _defeat_label)
 
 
-def _source_field() -> tuple[str, dict[str, str]]:
-    """The column defeats are split by, and its labels: the lead's own source (线索来源)."""
+def _source_labels() -> dict[str, str]:
+    """线索来源 labels, for the defeat-by-source metric keys."""
     from crm.models import Lead
 
-    return "l.source", {str(k): str(v) for k, v in Lead._meta.get_field("source").choices or ()}
+    return {str(k): str(v) for k, v in Lead._meta.get_field("source").choices or ()}
 
 
-register_prefix_label(DEFEAT_SOURCE_PREFIX, lambda code: _source_field()[1].get(code, code))
+register_prefix_label(DEFEAT_SOURCE_PREFIX, lambda code: _source_labels().get(code, code))
 # 战败审核 and 公海 (crm.services.defeat / pool): how defeats are decided, and whether there was real contact.
 register(
     Metric("defeats_submitted", _("战败申请"), "count", None, "sum", _("销售")),
@@ -83,10 +83,9 @@ def _defeat_review_figures(start: dt.datetime, end: dt.datetime) -> dict[str, fl
         {"s": start, "e": end},  # type: ignore[arg-type]
     )
     out: dict[str, float | None] = {}
-    column = _source_field()[0]
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT {column}, count(*) FILTER (WHERE l.status = 'defeated'), count(*) "  # noqa: S608 - a column name
+            "SELECT l.source, count(*) FILTER (WHERE l.status = 'defeated'), count(*) "
             "FROM crm_lead l JOIN crm_customer c ON c.id = l.customer_id "
             "WHERE l.status IN ('deal', 'defeated') AND l.closed_at >= %s AND l.closed_at < %s GROUP BY 1",
             [start, end],
