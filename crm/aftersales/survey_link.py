@@ -50,7 +50,7 @@ from ..models.aftersales import (
 )
 from ..models.consent import ConsentChannel, ConsentPurpose
 from .policy import Survey, current_store, survey_current
-from .visits import OPEN_STATUSES, WEB_NOTE, visit_open_call
+from .visits import OPEN_STATUSES, WEB_NOTE, survey_invitations_revoke, visit_open_call
 
 LINK_RULE, CODE_RULE = "survey_link", "survey_code"  # the rule keys an HQ SMS template is linked to
 CODE_FAILURE_WINDOW_S = 15 * 60
@@ -115,16 +115,6 @@ def survey_consent_allows(customer: Customer) -> bool:
             and consent_allows(customer, ConsentChannel.SMS, ConsentPurpose.NOTIFICATION))
 
 
-def _revoke_open(visit: ReturnVisit) -> int:
-    return SurveyInvitation.objects.filter(visit=visit, used_at__isnull=True, revoked_at__isnull=True).update(
-        revoked_at=timezone.now())
-
-
-def survey_invitations_revoke(*, visit: ReturnVisit) -> int:
-    """The visit was worked another way (a call recorded, a refusal): its open link stops working."""
-    return _revoke_open(visit)
-
-
 def _unique_code() -> tuple[str, str]:
     """A six-digit code no other open invitation of this store uses."""
     for _ in range(20):
@@ -153,7 +143,7 @@ def survey_link_send(*, member: StoreMembership, visit: ReturnVisit) -> SurveyIn
     survey_current(store)  # the group's survey must be in force before anything is sent
     delivery = survey_delivery_for(store.group_id)
     now = timezone.now()
-    _revoke_open(visit)
+    survey_invitations_revoke(visit=visit)
     token = _new_token(visit.pk)
     code, code_hash = _unique_code() if delivery == SurveyDelivery.CODE else ("", "")
     days = _link_days()

@@ -26,6 +26,7 @@ from ..models.aftersales import (
     ReturnVisit,
     ReturnVisitCall,
     SurveyAnswer,
+    SurveyInvitation,
     VisitStatus,
 )
 from ..models.cadence import TaskStatus
@@ -59,6 +60,12 @@ def return_visits_end_for_refusal(*, customer_id: int) -> int:
     Returns how many."""
     return ReturnVisit.objects.filter(customer_id=customer_id, status__in=OPEN_STATUSES).update(
         status=VisitStatus.DO_NOT_CALL, ended_at=timezone.now())
+
+
+def survey_invitations_revoke(*, visit: ReturnVisit) -> int:
+    """The visit was worked (a call recorded, a link resent): its open survey link stops working."""
+    return SurveyInvitation.objects.filter(visit=visit, used_at__isnull=True, revoked_at__isnull=True).update(
+        revoked_at=timezone.now())
 
 
 @dataclass(frozen=True)
@@ -186,8 +193,6 @@ def return_visit_record(
         visit.status = VisitStatus.RETRY if visit_open_call(visit) is not None else VisitStatus.UNREACHABLE
         visit.save(update_fields=["status"])
     if visit.status not in OPEN_STATUSES:
-        from .survey_link import survey_invitations_revoke  # the link stops once the visit is worked
-
         survey_invitations_revoke(visit=visit)
     visit.refresh_from_db()
     return visit

@@ -31,7 +31,7 @@ WED = dt.datetime(2026, 12, 2, 10, 0, tzinfo=TZ)
 
 
 def test_a_customer_answers_the_survey_on_a_phone(browser: Any, live_app: Any, world: World,
-                                                  rv_store: Store) -> None:
+                                                  rv_store: Store) -> None:  # noqa: F811
     StoreMembership.objects.create(user=world.user("a.service_manager"), store=rv_store, role="service_manager")
     with tenant_context(rv_store):
         owner = Customer.objects.get(name="王建国")

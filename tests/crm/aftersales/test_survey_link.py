@@ -99,7 +99,7 @@ def test_a_customer_answers_once_and_it_is_recorded_as_a_call(store_a: Any, m: A
     assert (visit.status, visit.answered_via, visit.satisfied, visit.attempts) == ("completed", "web", True, 1)
     assert visit.survey_version_number == 1 and visit.remark == "服务很好" and visit.completed_at == NOW
     assert SurveyAnswer.objects.filter(visit=visit).count() == 8
-    task = FollowUpTask.objects.get(pk=visit.task_id)
+    task = FollowUpTask.objects.get(return_visit=visit)
     assert (task.status, task.outcome) == ("done", "satisfied") and "客户网页填写" in task.outcome_note
     assert visit.calls.get().note == "客户网页填写"
     inv.refresh_from_db()
@@ -131,7 +131,7 @@ def test_a_low_answer_opens_the_complaint_draft_with_its_sla_in_working_time(sto
     assert due[1] == at(dt.date(2026, 11, 26), 11, 15)
     assert due[2] == at(dt.date(2026, 11, 26), 16)
     assert due[3] == at(dt.date(2026, 12, 2), 16)
-    task = FollowUpTask.objects.get(pk=visit.task_id)
+    task = FollowUpTask.objects.get(return_visit=visit)
     assert task.outcome == "complaint"
     # The service manager finds the draft in the complaint list.
     sm = _Host(world, store_a, "a.service_manager")
@@ -221,7 +221,7 @@ def test_only_return_visit_staff_of_this_store_send_links(store_a: Any, m: Any, 
     assert 'id="survey-waiting"' in screen and "待客户填写" in screen and "重新发送问卷链接" in screen
     assert "data-awaiting-web" in cs.get(f"/aftersales/visits/?scope=day&day={WED.isoformat()}").content.decode()
     # The call stays open while the customer has the link (one work item per call).
-    assert FollowUpTask.objects.get(pk=visit.task_id).status == "open"
+    assert FollowUpTask.objects.get(return_visit=visit).status == "open"
     # A consultant (no return-visit permission), store B's staff, and nobody signed in: nothing sent.
     for who, store in (("a.sales_consultant", store_a), ("b.customer_service", world.store_b)):
         denied = _Host(world, store, who).post(f"/aftersales/visits/{visit.pk}/survey-link/", {})
@@ -278,7 +278,7 @@ def _register(world: World, peer: AliyunPeer, *, link: str | None, code: str | N
 
 @time_machine.travel(NOW, tick=False)
 def test_the_link_goes_out_where_its_template_is_approved_else_the_code(store_a: Any, m: Any, world: World,
-                                                                      aliyun: AliyunPeer) -> None:
+                                                                      aliyun: AliyunPeer) -> None:  # noqa: F811
     gid = world.group_x.pk
     with pytest.raises(DomainError, match="survey_link"):
         survey_delivery_for(gid)  # a live vendor and neither template: refused before anything is queued
@@ -295,7 +295,7 @@ def test_the_link_goes_out_where_its_template_is_approved_else_the_code(store_a:
 
 @time_machine.travel(NOW, tick=False)
 def test_the_code_variant_opens_the_survey_from_the_fixed_page_and_is_throttled(store_a: Any, m: Any,
-                                                                              world: World, aliyun: AliyunPeer,
+                                                                              world: World, aliyun: AliyunPeer,  # noqa: F811
                                                                               settings: Any) -> None:
     from django.core.cache import cache
 
