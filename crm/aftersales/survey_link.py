@@ -160,7 +160,7 @@ def survey_link_send(*, member: StoreMembership, visit: ReturnVisit) -> SurveyIn
 
 def visit_invitation(visit: ReturnVisit) -> SurveyInvitation | None:
     """The visit's latest survey link (for the call screen: 待客户填写 / answered online)."""
-    return SurveyInvitation.objects.filter(visit=visit).order_by("-created_at", "-pk").first()
+    return SurveyInvitation.objects.select_related("outbox").filter(visit=visit).order_by("-created_at", "-pk").first()
 
 
 # ------------------------------------------------------------------ the customer's side (no sign-in)
