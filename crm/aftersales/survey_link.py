@@ -34,7 +34,7 @@ from tenants.access import read_only_reason
 from tenants.errors import Conflict, DomainError
 from tenants.messaging.base import MessageKind
 from tenants.models import StoreMembership
-from tenants.roles import StoreRole
+from tenants.roles import Perm, StoreRole, role_allows
 from tenants.services.onboarding import store_url
 from tenants.throttle import failure_count, failure_count_add
 from tenants.validators import CN_MOBILE_RE
@@ -49,8 +49,9 @@ from ..models.aftersales import (
     SurveyInvitation,
 )
 from ..models.consent import ConsentChannel, ConsentPurpose
+from .complaints import complaint_draft_from_visit
 from .policy import Survey, current_store, survey_current
-from .visits import OPEN_STATUSES, WEB_NOTE, survey_invitations_revoke, visit_open_call
+from .visits import OPEN_STATUSES, WEB_NOTE, return_visit_record, survey_invitations_revoke, visit_open_call
 
 LINK_RULE, CODE_RULE = "survey_link", "survey_code"  # the rule keys an HQ SMS template is linked to
 CODE_FAILURE_WINDOW_S = 15 * 60
@@ -243,15 +244,16 @@ def survey_code_redeem(*, code: str, ip: str | None) -> str:
 
 
 def _acting_member(inv: SurveyInvitation) -> StoreMembership:
-    """Who the answer is recorded under: the staff member who sent the link (the call's closer), or, if
-    they have left the store, its general manager."""
-    store = current_store()
-    members = StoreMembership.objects.filter(store=store, is_active=True)
-    found = members.filter(user_id=inv.sent_by_id).first() or members.filter(
-        role=StoreRole.GENERAL_MANAGER).order_by("pk").first()
-    if found is None:
+    """Who the answer is recorded under: the staff member who sent the link (the call's closer, who may
+    open the complaint draft), or, if they have left the store or that role since, its general manager."""
+    members = StoreMembership.objects.filter(store=current_store(), is_active=True)
+    sender = members.filter(user_id=inv.sent_by_id).first()
+    if sender is not None and all(role_allows(sender.role, p) for p in (Perm.RETURN_VISITS, Perm.COMPLAINTS)):
+        return sender
+    gm = members.filter(role=StoreRole.GENERAL_MANAGER).order_by("pk").first()
+    if gm is None:
         raise SurveyLinkRefused("unavailable")
-    return found
+    return gm
 
 
 @transaction.atomic
@@ -260,9 +262,6 @@ def survey_invitation_answer(*, token: str, person_called: str, answers: dict[st
     """客户网页填写: record the customer's answers exactly as a completed call (return_visit_record);
     an answer below satisfied opens the complaint draft with its SLA, as the call screen does. The link
     is used up in the same transaction; bad input leaves it unused and nothing written."""
-    from .complaints import complaint_draft_from_visit
-    from .visits import return_visit_record
-
     inv = _check(token, lock=True)
     member = _acting_member(inv)
     now = timezone.now()

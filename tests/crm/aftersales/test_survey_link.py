@@ -331,3 +331,13 @@ def test_the_code_variant_opens_the_survey_from_the_fixed_page_and_is_throttled(
         assert other_address.post("/s/", {"code": code2}).status_code == 302
     finally:
         connection.set_tenant(store_a)  # type: ignore[attr-defined]
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_link_sent_by_someone_who_has_left_is_recorded_under_the_gm(store_a: Any, m: Any, world: World) -> None:
+    visit, _inv, token = _send(m)
+    type(m("a.customer_service")).objects.filter(pk=m("a.customer_service").pk).update(is_active=False)
+    assert _Host(world, store_a).post(f"/s/{token}/", _form(q_clean="no", remark_clean="座椅脏")).status_code == 302
+    gm = world.user("a.general_manager").pk
+    visit.refresh_from_db()
+    assert visit.called_by_id == gm and Complaint.objects.get(return_visit=visit).created_by_id == gm
