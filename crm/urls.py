@@ -2,6 +2,7 @@
 
 from django.urls import URLPattern, URLResolver, include, path
 
+from .aftersales.urls import survey_urlpatterns
 from .personal_info import views as personal_info
 from .views import customers, funnel, imports, leads, pool, privacy, sales_floor, suppression, vehicles
 
@@ -86,3 +87,5 @@ urlpatterns += [path("cadence/", include("crm.cadence.urls"))]
 
 # After-sales (crm.aftersales): return visits, complaints, corrective actions, GM page, 回访月报.
 urlpatterns += [path("aftersales/", include("crm.aftersales.urls"))]
+# 问卷链接: the customer answers a return-visit survey on the store's host without signing in.
+urlpatterns += [path("s/", include(survey_urlpatterns))]

@@ -60,18 +60,28 @@ def _window_s() -> int:
     return int(float(settings.AXES_COOLOFF_TIME) * 3600)
 
 
+def failure_count_add(key: str, *, window_s: int) -> int:
+    """Count one failure under `key` in the cache (the window starts at the first); returns the count.
+    In a store's schema the cache key carries the schema, so one store's counts are its own."""
+    if cache.add(key, 1, timeout=window_s):
+        return 1
+    try:
+        return int(cache.incr(key))
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=window_s)
+        return 1
+
+
+def failure_count(key: str) -> int:
+    return int(cache.get(key) or 0)
+
+
 def address_failure_record(ip: str | None) -> None:
     """Count one failed sign-in against the address (expires with the axes cool-off)."""
     if not ip:
         return
     with schema_context("public"):
-        key = _address_key(ip)
-        if cache.add(key, 1, timeout=_window_s()):
-            return
-        try:
-            cache.incr(key)
-        except ValueError:
-            cache.set(key, 1, timeout=_window_s())
+        failure_count_add(_address_key(ip), window_s=_window_s())
 
 
 def address_is_locked(ip: str | None) -> bool:
@@ -79,7 +89,7 @@ def address_is_locked(ip: str | None) -> bool:
     if not ip:
         return False
     with schema_context("public"):
-        return int(cache.get(_address_key(ip)) or 0) >= settings.ADDRESS_FAILURE_LIMIT
+        return failure_count(_address_key(ip)) >= settings.ADDRESS_FAILURE_LIMIT
 
 
 def address_reset(ip: str) -> None:

@@ -16,6 +16,8 @@ OPEN_VIEWS = {
     "password_forgot", "password_reset", "password_reset_link", "password_change",
     # SMS vendors' receipt / reply pushes: the URL's group token and the vendor reference route them.
     "sms_callback",
+    # The customer's web survey (crm.aftersales.survey_views): the signed link or the SMS code is the access.
+    "survey_answer", "survey_code", "survey_thanks",
 }
 
 

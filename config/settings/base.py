@@ -268,6 +268,10 @@ CADENCE_RULE_PAUSE_S = env.float("CADENCE_RULE_PAUSE_S", default=0.0)  # test ho
 CADENCE_MESSAGE_PROVIDER = env("CADENCE_MESSAGE_PROVIDER", default="tenants.messaging.base.LogProvider")
 # A message left 'sending' by a killed worker is reconciled with the vendor after this many seconds.
 OUTBOX_RECONCILE_AFTER_S = env.float("OUTBOX_RECONCILE_AFTER_S", default=300.0)
+# Web surveys (crm.aftersales.survey_link): how long a survey link / code works, and wrong codes allowed per
+# client address per 15 minutes on a store's code-entry page (/s/).
+SURVEY_LINK_DAYS = env.int("SURVEY_LINK_DAYS", default=7)
+SURVEY_CODE_FAILURE_LIMIT = env.int("SURVEY_CODE_FAILURE_LIMIT", default=5)
 # SMS vendor keys at rest (tenants.messaging.secrets): a Fernet key; blank = derived from SECRET_KEY locally.
 SMS_CREDENTIALS_KEY = env("SMS_CREDENTIALS_KEY", default="")
 # Account SMS (invitations, reset codes) go under the platform's own signature and notification templates.

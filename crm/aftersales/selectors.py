@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -35,6 +35,7 @@ from ..models.aftersales import (
     ReturnVisitCall,
     StaffNegligence,
     SurveyAnswer,
+    SurveyInvitation,
     VisitStatus,
     complaint_code,
 )
@@ -54,10 +55,14 @@ def visit_queue(*, day: dt.date, day_from: dt.date | None = None, assignee_id: i
                 ) -> QuerySet[ReturnVisit]:
     """回访工作队列: visits whose open call falls on [day_from, day] (no day_from: everything up to `day`,
     the backlog included), for customers still agreeing to be called. Each row carries its call's
-    date (`call_on`), assignee (`call_assignee_id`) and the customer's time window (`call_window`)."""
+    date (`call_on`), assignee (`call_assignee_id`), the customer's time window (`call_window`) and whether a
+    survey link is waiting for the customer (`awaiting_web`, 待客户填写: the call stays open meanwhile)."""
     qs = (ReturnVisit.objects.filter(status__in=OPEN_STATUSES, customer__may_call=True)
           .annotate(call_on=_open_call("due_date"), call_assignee_id=_open_call("assignee_id"),
-                    call_window=_open_call("call_window"))
+                    call_window=_open_call("call_window"),
+                    awaiting_web=Exists(SurveyInvitation.objects.filter(
+                        visit=OuterRef("pk"), used_at__isnull=True, revoked_at__isnull=True,
+                        expires_at__gt=timezone.now())))
           .filter(call_on__lte=day).select_related("customer", "vehicle", "service_visit"))
     if day_from is not None:
         qs = qs.filter(call_on__gte=day_from)

@@ -5,12 +5,13 @@ crm/urls.py includes `urlpatterns` and crm/api/urls.py includes `crm.aftersales.
 
 from django.urls import URLPattern, path
 
-from . import api, views
+from . import api, survey_views, views
 
 urlpatterns: list[URLPattern] = [
     path("visits/", views.visit_queue_page, name="aftersales_visits"),
     path("visits/<int:pk>/", views.visit_call_page, name="aftersales_visit"),
     path("visits/<int:pk>/complaint/", views.visit_complaint_draft, name="aftersales_visit_complaint"),
+    path("visits/<int:pk>/survey-link/", views.visit_survey_link, name="aftersales_visit_survey_link"),
     path("complaints/", views.complaint_list_page, name="aftersales_complaints"),
     path("complaints/new/", views.complaint_new, name="aftersales_complaint_new"),
     path("complaints/<int:pk>/", views.complaint_detail, name="aftersales_complaint_detail"),
@@ -28,6 +29,13 @@ urlpatterns: list[URLPattern] = [
     path("report.xlsx", views.report_export, name="aftersales_report_xlsx"),
     path("report/print/", views.report_print, name="aftersales_report_print"),
     path("notifications/", views.notifications_page, name="aftersales_notifications"),
+]
+
+# The customer's survey pages (no sign-in), included at "s/" on the store's host by crm/urls.py.
+survey_urlpatterns: list[URLPattern] = [
+    path("", survey_views.survey_code_page, name="survey_code"),
+    path("thanks/", survey_views.survey_thanks_page, name="survey_thanks"),
+    path("<str:token>/", survey_views.survey_answer_page, name="survey_answer"),
 ]
 
 api_urlpatterns: list[URLPattern] = [

@@ -52,6 +52,7 @@ from .selectors import (
     visit_queue,
     visit_queue_days,
 )
+from .survey_link import survey_link_send, visit_invitation
 from .visits import OPEN_STATUSES, return_visit_record, visit_open_call
 
 
@@ -151,8 +152,24 @@ def visit_call_page(request: HttpRequest, pk: int) -> HttpResponse:
         "outcomes": CallOutcome.choices, "persons": PersonCalled.choices,
         "complaints": list(visit.complaints.all()),
         "can_complain": role_allows(member_of(request).role, Perm.COMPLAINTS),
+        "invitation": visit_invitation(visit), "now": timezone.now(),
     })
     return render(request, "crm/aftersales/visit_call.html", ctx, status=400 if ctx.get("error") else 200)
+
+
+@store_view(Perm.RETURN_VISITS)
+@require_POST
+def visit_survey_link(request: HttpRequest, pk: int) -> HttpResponse:
+    """发送问卷链接: the survey goes to the customer by SMS to answer on the web; the call stays open."""
+    visit = get_visit(pk)
+    try:
+        inv = survey_link_send(member=member_of(request), visit=visit)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, gettext("问卷链接已排队发送，有效至 %(until)s；客户填写后本回访自动完成。")
+                         % {"until": timezone.localtime(inv.expires_at).strftime("%Y-%m-%d %H:%M")})
+    return redirect("aftersales_visit", pk=visit.pk)
 
 
 @store_view(Perm.COMPLAINTS)

@@ -13,24 +13,28 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 
 from tenants.errors import Conflict, DomainError
 from tenants.models import StoreMembership
 
 from ..models import FollowUpTask
 from ..models.aftersales import (
+    AnswerChannel,
     CallOutcome,
     PersonCalled,
     ReturnVisit,
     ReturnVisitCall,
     SurveyAnswer,
+    SurveyInvitation,
     VisitStatus,
 )
 from ..models.cadence import TaskStatus
 from .policy import Survey, answer_satisfied, current_store, survey_current
 
 OPEN_STATUSES = (VisitStatus.DUE, VisitStatus.RETRY)
+# The record's note when the customer answered on the web page (stored in Chinese, as the call notes are).
+WEB_NOTE = gettext_noop("客户网页填写")
 # The call screen's outcome → the outcome its call (the cadence task) closes with, in the cadence's
 # vocabulary: the one translation between the two, used only when recording a call.
 _TASK_OUTCOME = {
@@ -56,6 +60,12 @@ def return_visits_end_for_refusal(*, customer_id: int) -> int:
     Returns how many."""
     return ReturnVisit.objects.filter(customer_id=customer_id, status__in=OPEN_STATUSES).update(
         status=VisitStatus.DO_NOT_CALL, ended_at=timezone.now())
+
+
+def survey_invitations_revoke(*, visit: ReturnVisit) -> int:
+    """The visit was worked (a call recorded, a link resent): its open survey link stops working."""
+    return SurveyInvitation.objects.filter(visit=visit, used_at__isnull=True, revoked_at__isnull=True).update(
+        revoked_at=timezone.now())
 
 
 @dataclass(frozen=True)
@@ -121,12 +131,14 @@ def _clean_answers(survey: Survey, answers: dict[str, dict[str, Any]]) -> list[C
 def return_visit_record(
     *, member: StoreMembership, visit: ReturnVisit, outcome: str, person_called: str = "", person_name: str = "",
     answers: dict[str, dict[str, Any]] | None = None, remark: str = "", complaint_raised: bool = False,
-    note: str = "",
+    note: str = "", via: str = AnswerChannel.PHONE,
 ) -> ReturnVisit:
     """记录回访: one call's outcome, on the visit's open call. Completed calls record the answers against
     the survey version in force (recorded on the visit); the call itself closes through the cadence's
     task_outcome_record, which redials an unanswered call by the survey template's rule and records a
-    "do not call" as the customer's refusal. Any refusal leaves nothing written."""
+    "do not call" as the customer's refusal. Any refusal leaves nothing written.
+    `via` = web: the customer filled the survey in on the web page (crm.aftersales.survey_link); with no
+    caller to hear a complaint, an answer below satisfied counts as one found."""
     from ..cadence.services import task_outcome_record  # cadence.services reads this module's refusal hook
 
     visit = ReturnVisit.objects.select_for_update().select_related("customer").get(pk=visit.pk)
@@ -158,7 +170,8 @@ def return_visit_record(
         visit.survey_version_id, visit.survey_version_number = survey.version_id, survey.version_number
         visit.person_called, visit.person_name = person_called, person_name.strip()[:50]
         visit.satisfied = all(a.satisfied for a in clean)
-        visit.complaint_raised = bool(complaint_raised)
+        visit.complaint_raised = bool(complaint_raised) or (via == AnswerChannel.WEB and not visit.satisfied)
+        visit.answered_via = AnswerChannel.WEB if via == AnswerChannel.WEB else AnswerChannel.PHONE
         visit.remark = remark.strip()[:2000]
         visit.completed_at = now
         if visit.complaint_raised:
@@ -171,11 +184,15 @@ def return_visit_record(
     ReturnVisitCall.objects.create(visit=visit, outcome=outcome, note=note.strip()[:500], called_at=now,
                                    called_by_id=member.user_id)
     summary = f"回访：{CallOutcome(outcome).label}" + (f"，{visit.remark}" if visit.remark else "")
+    if via == AnswerChannel.WEB:
+        summary = f"{WEB_NOTE}，{summary}"
     # The call screen's outcomes stand whatever buttons the rule lists for its task page.
     task_outcome_record(member=member, task=call, outcome=task_outcome, note=summary, any_known_outcome=True)
     if outcome == CallOutcome.NO_ANSWER:
         # Redialled (a next call is open) or the template's attempts are used up.
         visit.status = VisitStatus.RETRY if visit_open_call(visit) is not None else VisitStatus.UNREACHABLE
         visit.save(update_fields=["status"])
+    if visit.status not in OPEN_STATUSES:
+        survey_invitations_revoke(visit=visit)
     visit.refresh_from_db()
     return visit

@@ -1,6 +1,6 @@
 """One store's CRM (tenant schema). Staff are public-schema users, referenced by plain ids."""
 
-from .aftersales import Complaint, CorrectiveAction, ReturnVisit, SurveyAnswer
+from .aftersales import Complaint, CorrectiveAction, ReturnVisit, SurveyAnswer, SurveyInvitation
 from .appointments import Appointment, KeyReviewCoaching, KeyReviewItem, KeyReviewWeek
 from .cadence import CadenceRun, FollowUpTask, OutboxMessage
 from .consent import ConsentEvent, Suppression
@@ -22,5 +22,5 @@ __all__ = [
     "AccessAction", "FollowUp", "FollowUpTask", "ImportJob", "Lead", "MileageReading", "OutboxMessage",
     "PersonalDataAccess", "Reception",
     "ConsultantDuty", "LeadIntake", "LeadRoutingRule", "LeadSource", "LeadSourceHook",
-    "ReturnVisit", "SavedView", "ServiceVisit", "SurveyAnswer", "TestDrive", "Vehicle", "VehicleOwnership",
+    "ReturnVisit", "SavedView", "ServiceVisit", "SurveyAnswer", "SurveyInvitation", "TestDrive", "Vehicle", "VehicleOwnership",
 ]

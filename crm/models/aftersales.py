@@ -52,6 +52,13 @@ class PersonCalled(models.TextChoices):
     SERVED = "served", _("送修人/接受服务的人")
 
 
+class AnswerChannel(models.TextChoices):
+    """How the survey answers came in: asked on the phone, or filled in by the customer on the web page."""
+
+    PHONE = "phone", _("电话回访")
+    WEB = "web", _("客户网页填写")
+
+
 class ReturnVisit(models.Model):
     """回访记录: the record of one return visit after a delivery or a service visit — its result,
     dial count, the person called and the survey answers.
@@ -85,6 +92,8 @@ class ReturnVisit(models.Model):
     complaint_raised = models.BooleanField(_("发现抱怨"), default=False)
     remark = models.TextField(_("其他问题/建议"), blank=True, default="")
     completed_at = models.DateTimeField(_("回访时间"), null=True, blank=True)
+    answered_via = models.CharField(_("回访方式"), max_length=5, choices=AnswerChannel.choices,
+                                    default=AnswerChannel.PHONE, db_default=AnswerChannel.PHONE)
     # When a refusal (客户要求不再回访) ended the visit: one ended before its day never fell due.
     ended_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
     called_by_id = models.BigIntegerField(null=True, blank=True)
@@ -148,6 +157,44 @@ class SurveyAnswer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.visit_id} {self.question_key}"
+
+
+class SurveyDelivery(models.TextChoices):
+    """How the survey reaches the customer by SMS: a personal link, or (where the vendors refuse survey
+    templates) the store's fixed survey page with a verification code on a notification template."""
+
+    LINK = "link", _("专属链接")
+    CODE = "code", _("门店问卷页+验证码")
+
+
+class SurveyInvitation(models.Model):
+    """问卷链接: one survey sent to the customer to answer on the web. The link carries a signed, expiring
+    token naming the visit; only its HMAC is kept here, with the code's, so a link is single-use
+    (`used_at`) and revocable (`revoked_at`: resent, or the visit was worked by phone)."""
+
+    visit = models.ForeignKey(ReturnVisit, on_delete=models.CASCADE, related_name="invitations")
+    delivery = models.CharField(_("发送方式"), max_length=5, choices=SurveyDelivery.choices)
+    token_hash = models.CharField(max_length=64, unique=True)
+    code_hash = models.CharField(max_length=64, blank=True, default="")
+    expires_at = models.DateTimeField(_("有效期至"))
+    sent_by_id = models.BigIntegerField()
+    outbox = models.ForeignKey("crm.OutboxMessage", on_delete=models.SET_NULL, null=True, blank=True,
+                               related_name="+")
+    created_at = models.DateTimeField(_("发送时间"), default=timezone.now)
+    used_at = models.DateTimeField(_("填写时间"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("作废时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("问卷链接")
+        verbose_name_plural = _("问卷链接")
+        constraints = [
+            models.UniqueConstraint(fields=["visit"], condition=models.Q(used_at__isnull=True, revoked_at__isnull=True),
+                                    name="crm_survey_inv_one_open"),
+        ]
+        indexes = [models.Index(fields=["code_hash"], name="crm_survey_inv_code")]
+
+    def __str__(self) -> str:
+        return f"{self.visit_id} {self.delivery}"
 
 
 # ------------------------------------------------------------------ complaints (投诉)

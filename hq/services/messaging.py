@@ -79,6 +79,11 @@ def _active_account(group_id: int) -> SmsAccount | None:
     return SmsAccount.objects.filter(group_id=group_id, is_active=True).exclude(vendor=Vendor.LOG).first()
 
 
+def sms_vendor_live(group_id: int) -> bool:
+    """Does the group send SMS through a live vendor account (not the log provider)?"""
+    return _active_account(group_id) is not None
+
+
 def sms_provider_for_group(group_id: int) -> MessageProvider | None:
     """The group's vendor client, or None when the group sends through the default (log) provider."""
     account = _active_account(group_id)

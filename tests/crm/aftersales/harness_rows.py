@@ -58,6 +58,10 @@ def a_visit(w: Any) -> str:
         return f"/aftersales/visits/{v.pk}/"
 
 
+def a_visit_survey_link(w: Any) -> str:
+    return f"{a_visit(w)}survey-link/"
+
+
 def _measure(w: Any) -> int:
     """A measure in store A raised by its service manager, waiting for the GM."""
     import datetime as dt
@@ -99,6 +103,13 @@ ROWS = [
     Case("b.customer_service", "a", "/aftersales/visits/", 404, note="same group, other store"),
     Case("b.customer_service", "a", a_visit, 404, note="store B staff never open store A's call"),
     Case("a.customer_service", "a", a_visit, 200),
+    # 发送问卷链接: only this store's return-visit staff; the customer's pages exist only on a store's host.
+    Case("b.customer_service", "a", a_visit_survey_link, 404, method="post", note="store B cannot send A's survey"),
+    Case("a.sales_consultant", "a", a_visit_survey_link, 404, method="post"),
+    Case("x.hq_admin", "a", a_visit_survey_link, 404, method="post"),
+    Case(None, "a", a_visit_survey_link, 302, method="post"),
+    Case(None, "a", "/s/not-a-signed-token/", 404, note="a made-up link says only that it is invalid"),
+    Case(None, None, "/s/", 404, note="no survey page on the base domain"),
     Case("c.general_manager", "a", "/aftersales/complaints/", 404, note="other group"),
     Case("x.hq_admin", "a", "/aftersales/complaints/", 404, note="HQ is not store staff"),
     Case("x.hq_admin", "a", "/aftersales/report/", 404, note="HQ reads snapshots, not store pages"),
