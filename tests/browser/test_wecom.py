@@ -59,8 +59,9 @@ def _sign_in(browser: Any, live_app: Any, world: World, key: str) -> Any:
     return page
 
 
+@pytest.mark.usefixtures("store_a_policies")
 def test_hq_switches_wecom_on_and_an_escalated_complaint_reaches_the_service_manager(
-        browser: Any, live_app: Any, world: World, store_a_policies: None, peer: WeComPeer) -> None:
+        browser: Any, live_app: Any, world: World, peer: WeComPeer) -> None:
     from crm.aftersales.complaints import complaint_sla_sweep
     from crm.cadence.outbox import outbox_dispatch
     from tests.crm.aftersales.conftest import submitted_complaint
