@@ -64,6 +64,7 @@ def test_hq_switches_wecom_on_and_an_escalated_complaint_reaches_the_service_man
         browser: Any, live_app: Any, world: World, peer: WeComPeer) -> None:
     from crm.aftersales.complaints import complaint_sla_sweep
     from crm.cadence.outbox import outbox_dispatch
+    from tests.conftest import wait_for
     from tests.crm.aftersales.conftest import submitted_complaint
 
     hq = _sign_in(browser, live_app, world, "x.hq_admin")
@@ -110,6 +111,9 @@ def test_hq_switches_wecom_on_and_an_escalated_complaint_reaches_the_service_man
         assert complaint_sla_sweep(now=monday).notified == 1
         outbox_dispatch(now=monday)
     title = f"投诉 {complaint.code} 超时升级：经理调查并回复客户（时限 1 个工作日）"
+    # The commit also kicks the store's outbox on a worker; whichever sends a card, it is sent once.
+    wait_for(lambda: len([d for d in peer.delivered if d["touser"] == USERID]) >= 2, timeout=30,
+             what="both cards at WeCom")
     cards = [d for d in peer.delivered if d["touser"] == USERID]
     # The complaint form (the service manager is copied) and then its escalation.
     assert [(c["msgtype"], c["title"]) for c in cards] == [("textcard", f"投诉处理表 {complaint.code}：电话投诉待处理"),
