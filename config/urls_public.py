@@ -30,6 +30,8 @@ hq_patterns = (
         path("sms/account/", hq_messaging.sms_account_edit, name="sms_account"),
         path("sms/signatures/", hq_messaging.sms_signature_add, name="sms_signature_add"),
         path("sms/templates/", hq_messaging.sms_template_add, name="sms_template_add"),
+        path("sms/wecom/", hq_messaging.wecom_account_edit, name="wecom_account"),
+        path("sms/wecom/test/", hq_messaging.wecom_test, name="wecom_test"),
         path("tokens/<int:token_id>/revoke/", tokens.hq_token_revoke, name="token_revoke"),
         path("stores/<int:store_id>/staff/invitations/<int:invitation_id>/<str:action>/",
              staff.hq_invitation_action, name="store_staff_invitation"),

@@ -19,6 +19,7 @@ urlpatterns = [
     path("staff/tokens/<int:token_id>/revoke/", tokens.token_revoke, name="staff_token_revoke"),
     path("staff/invitations/<int:invitation_id>/<str:action>/", staff.invitation_action, name="staff_invitation"),
     path("staff/<int:membership_id>/role/", staff.member_role, name="staff_role"),
+    path("staff/<int:membership_id>/wecom/", staff.member_wecom, name="staff_wecom"),
     path("staff/<int:membership_id>/deactivate/", staff.member_deactivate_page, name="staff_deactivate"),
     path("", include("crm.urls")),
     path("api/", include("crm.api.urls")),

@@ -197,6 +197,37 @@ class SmsAccountForm(forms.Form):
                                           else "form-select" if isinstance(field, forms.ChoiceField) else "form-control")
 
 
+class WeComAccountForm(forms.Form):
+    """企业微信应用: the Secret is write-only (blank keeps the stored one; the page shows it masked)."""
+
+    prefix = "wecom"
+    corp_id = forms.CharField(label=_("企业ID(CorpID)"), required=False, max_length=40,
+                              help_text=_("企业微信管理后台 → 我的企业 → 企业ID。"))
+    agent_id = forms.CharField(label=_("应用AgentId"), required=False, max_length=12,
+                               help_text=_("应用管理 → 自建应用 → AgentId。"))
+    secret = forms.CharField(label=_("应用Secret"), required=False, max_length=64,
+                             widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
+                             help_text=_("加密保存，之后不再显示；留空则保留已保存的值。"))
+    api_base = forms.CharField(label=_("接入地址"), required=False, max_length=200,
+                               help_text=_("留空使用企业微信的公网地址。"))
+    is_active = forms.BooleanField(label=_("启用：通知同时发到员工企业微信"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget.attrs.setdefault("class", "form-check-input" if isinstance(field, forms.BooleanField)
+                                          else "form-control")
+
+
+class WeComTestForm(forms.Form):
+    """发送测试消息 to one WeCom userid."""
+
+    prefix = "wecomtest"
+    userid = forms.CharField(label=_("企业微信账号"), max_length=64,
+                             widget=forms.TextInput(attrs={"class": "form-control", "autocomplete": "off"}),
+                             help_text=_("收到测试消息即说明配置正确。"))
+
+
 class SmsSignatureForm(forms.Form):
     name = forms.CharField(label=_("签名"), max_length=22, widget=forms.TextInput(attrs={"class": "form-control"}))
     status = forms.ChoiceField(label=_("审核状态"), choices=ReviewStatus.choices,

@@ -27,6 +27,12 @@ class RoleForm(forms.Form):
     role = forms.ChoiceField(label=_("岗位"), choices=StoreRole.choices)
 
 
+class WeComUserForm(forms.Form):
+    """企业微信账号 of one member (blank removes it)."""
+
+    wecom_userid = forms.CharField(label=_("企业微信账号"), required=False, max_length=64)
+
+
 class SuccessorForm(forms.Form):
     """接手人: chosen from the store's other active members."""
 

@@ -191,6 +191,8 @@ class StoreMembership(models.Model):
     role = models.CharField(_("岗位"), max_length=24, choices=StoreRole.choices)
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(default=timezone.now)
+    # 企业微信账号: the member's userid in the group's WeCom corp (set by the GM); notices reach it there.
+    wecom_userid = models.CharField(_("企业微信账号"), max_length=64, blank=True, default="", db_default="")
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "store"], name="uniq_store_member")]

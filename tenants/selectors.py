@@ -99,3 +99,9 @@ def store_role_members(store_id: int) -> dict[str, list[int]]:
                           .order_by("user_id").values_list("role", "user_id")):
         out.setdefault(role, []).append(user_id)
     return out
+
+
+def store_wecom_userids(store_id: int, user_ids: list[int]) -> dict[int, str]:
+    """企业微信账号 of the store's active members among `user_ids` that have one (user id → WeCom userid)."""
+    return dict(StoreMembership.objects.filter(store_id=store_id, user_id__in=user_ids, is_active=True)
+                .exclude(wecom_userid="").values_list("user_id", "wecom_userid"))

@@ -30,6 +30,7 @@ from ..models.aftersales import (
     CorrectiveAction,
     Notification,
 )
+from ..notifications import notify
 from .policy import current_store
 
 
@@ -79,10 +80,8 @@ def _role_users(role: str) -> list[int]:
 def _notify(action: CorrectiveAction, recipients: list[int], *, title: str, body: str = "",
             exclude: int | None = None) -> None:
     """站内通知 about a measure; the notifications page links it to the recipient's measures."""
-    Notification.objects.bulk_create([
-        Notification(recipient_id=uid, kind="action", action=action, title=title[:120], body=body[:500])
-        for uid in dict.fromkeys(recipients) if uid != exclude
-    ])
+    notify([Notification(recipient_id=uid, kind="action", action=action, title=title, body=body)
+            for uid in dict.fromkeys(recipients)], exclude=exclude)
 
 
 def _approver_check(member: StoreMembership, action: CorrectiveAction) -> None:

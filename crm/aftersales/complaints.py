@@ -44,6 +44,7 @@ from ..models.aftersales import (
     StaffNegligence,
     complaint_code,
 )
+from ..notifications import notify
 from ..validators import clean_mobile
 from .policy import complaint_deadlines, current_store, working_deadline
 
@@ -245,7 +246,7 @@ def _notify_submitted(c: Complaint) -> None:
     roles = {m.user_id: m.role
              for m in store_members(store.pk, roles=(StoreRole.GENERAL_MANAGER, StoreRole.SERVICE_MANAGER))}
     title = f"投诉处理表 {c.code}：{c.get_channel_display()}投诉待处理"
-    Notification.objects.bulk_create([
+    notify([
         Notification(recipient_id=uid, kind="submitted", is_cc=role != StoreRole.GENERAL_MANAGER, complaint=c,
                      title=title, body=c.description[:200]) for uid, role in roles.items()
     ])
@@ -417,7 +418,7 @@ def complaint_sla_sweep(*, now: dt.datetime | None = None) -> SweepResult:
         notices += [Notification(recipient_id=uid, kind="escalation", is_cc=cc, complaint_id=complaint_id,
                                  deadline_id=deadline_id, title=title, created_at=now)
                     for uid, cc in recipients.items()]
-    created = Notification.objects.bulk_create(notices, ignore_conflicts=True)
+    created = notify(notices, unique=True)
     with connection.cursor() as cursor:
         cursor.execute(
             "UPDATE crm_complaint c SET escalated = TRUE, escalation_level = GREATEST(c.escalation_level, s.step) "

@@ -204,7 +204,8 @@ def gm_open_complaints(*, now: dt.datetime | None = None, limit: int = 200) -> l
 
 
 def notifications_for(user_id: int, *, unread_only: bool = False) -> QuerySet[Notification]:
-    qs = Notification.objects.filter(recipient_id=user_id).select_related("complaint", "action")
+    qs = (Notification.objects.filter(recipient_id=user_id).select_related("complaint", "action")
+          .prefetch_related("outbox_messages"))  # its WeCom message, if one was sent
     if unread_only:
         qs = qs.filter(read_at__isnull=True)
     return qs.order_by("-created_at")

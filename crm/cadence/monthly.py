@@ -24,6 +24,7 @@ from tenants.selectors import store_role_members
 
 from ..models.aftersales import Notification
 from ..models.cadence import MaintenanceDueList
+from ..notifications import notify
 from . import export
 from .engine import current_store
 from .selectors import maintenance_due_between
@@ -93,7 +94,7 @@ def maintenance_list_generate(*, month: dt.date | None = None, today: dt.date | 
         return row
     row = MaintenanceDueList.objects.create(month=first, **values)
     title = f"{first.year}年{first.month}月到期保养名单已生成：{len(items)} 辆未进站"
-    Notification.objects.bulk_create([
+    notify([
         Notification(recipient_id=uid, kind=NOTICE_KIND, title=title[:120],
                      body=f"请邀约客户进站保养。下载：{download_url(row)}")
         for uid in _recipients(store)

@@ -10,6 +10,11 @@ No duplicates: a row is claimed under a row lock (SKIP LOCKED) and marked 发送
 transaction before the vendor is called; the vendor's answer is recorded in a second one. A worker killed
 in between leaves the row 'sending'; the next dispatch asks the vendor whether it has that key (Aliyun
 OutId / Tencent SessionContext) and records it as sent, or sends it again if the vendor never got it.
+
+Staff notices by WeCom (channel "wecom", no customer; crm.notifications) go through the group's WeCom
+application: none of the customer's rules apply, and quiet hours do not hold them. WeCom cannot be asked
+whether it has a message; each send asks for its duplicate check instead, so a re-send inside that window
+is dropped by WeCom, and a row left 'sending' longer than the window is marked failed, never sent twice.
 """
 
 from __future__ import annotations
@@ -35,6 +40,7 @@ from tenants.messaging.base import (
     RetryLater,
     Vendor,
 )
+from tenants.messaging.wecom import CHANNEL as WECOM
 from tenants.models import Store
 
 from ..consent import consent_allows, is_suppressed
@@ -93,15 +99,20 @@ class _Context:
     # Channels with their own sender (settings.CADENCE_CHANNEL_SENDERS: a platform's status webhook,
     # 线索状态回传). They reach no person: no consent, suppression, weekly cap or quiet hours apply.
     own: dict[str, MessageProvider] = field(default_factory=dict)
+    wecom: MessageProvider | None = None  # the group's WeCom application (staff notices), if switched on
 
     def provider_for(self, channel: str) -> MessageProvider:
         if channel in self.own:
             return self.own[channel]
+        if channel == WECOM:
+            if self.wecom is None:
+                raise GiveUp("WeComOff", "the group's WeCom is not switched on")
+            return self.wecom
         return self.sms if channel == "sms" and self.sms is not None else self.default
 
 
 def _context(policy_body: dict[str, Any] | None, per_week: int | None) -> _Context:
-    from hq.services.messaging import sms_provider_for_group
+    from hq.services.messaging import sms_provider_for_group, wecom_provider_for_group
 
     tenant = getattr(connection, "tenant", None)
     store = tenant if isinstance(tenant, Store) else None
@@ -111,6 +122,7 @@ def _context(policy_body: dict[str, Any] | None, per_week: int | None) -> _Conte
         per_week=per_week or int(body.get("messages_per_week") or MESSAGES_PER_WEEK_DEFAULT),
         marketing_rules={r["key"] for r in body.get("rules") or [] if r.get("marketing")},
         own={name: import_string(path)() for name, path in getattr(settings, "CADENCE_CHANNEL_SENDERS", {}).items()},
+        wecom=wecom_provider_for_group(store.group_id) if store else None,
     )
 
 
@@ -133,6 +145,8 @@ def _cancel(msg: OutboxMessage, now: dt.datetime, reason: str) -> None:
 def _refusal(msg: OutboxMessage) -> str | None:
     """Why this message may not go now (suppression, consent), or None (stored as the skip reason)."""
     customer = msg.customer
+    if customer is None:  # a staff notice: no customer's rules
+        return None
     if is_suppressed(customer.mobile) or (msg.channel in {"sms", "wechat"} and is_suppressed(msg.to)):
         return gettext("号码在免打扰名单")
     if msg.channel == "email" and not customer.email:
@@ -144,7 +158,7 @@ def _refusal(msg: OutboxMessage) -> str | None:
 
 def _over_cap(msg: OutboxMessage, now: dt.datetime, per_week: int) -> dt.datetime | None:
     """频次上限: if the customer had `per_week` messages in the last 7 days, when the oldest drops out."""
-    if msg.rule_key in ("", APPOINTMENT_REMINDER) and not msg.task_id:
+    if (msg.rule_key in ("", APPOINTMENT_REMINDER) and not msg.task_id) or msg.customer_id is None:
         return None
     since = now - dt.timedelta(days=7)
     recent = list(OutboxMessage.objects.filter(customer_id=msg.customer_id)
@@ -184,12 +198,13 @@ def _claim(ctx: _Context, now: dt.datetime, *, quiet: bool = False,
     with transaction.atomic():
         due = OutboxMessage.objects.filter(status=OutboxStatus.PENDING, next_attempt_at__lte=now)
         if quiet:
-            due = due.filter(channel__in=list(ctx.own))
+            due = due.filter(Q(channel__in=list(ctx.own)) | Q(customer__isnull=True))
         msg = (due.select_for_update(skip_locked=True, of=("self",)).select_related("customer")
                .order_by("next_attempt_at").first())
         if msg is None:
             return False
-        to_person = msg.channel not in ctx.own
+        # A customer's rules (consent, suppression, weekly cap) hold for messages to customers only.
+        to_person = msg.channel not in ctx.own and msg.customer_id is not None
         if msg.rule_key in ctx.marketing_rules:
             msg.kind = MessageKind.MARKETING
         reason = _refusal(msg) if to_person else None
@@ -201,8 +216,8 @@ def _claim(ctx: _Context, now: dt.datetime, *, quiet: bool = False,
             msg.next_attempt_at = later
             msg.save(update_fields=["next_attempt_at", "kind"])
             return True
-        sender = ctx.provider_for(msg.channel)
         try:
+            sender = ctx.provider_for(msg.channel)
             outbound = _outbound(msg, ctx, sender)
         except GiveUp as exc:
             msg.status, msg.last_error, msg.attempts = OutboxStatus.FAILED, str(exc)[:300], msg.attempts + 1
@@ -219,7 +234,8 @@ def _record_sent(msg: OutboxMessage, ctx: _Context, ref: str, now: dt.datetime) 
     msg.attempts += 1
     msg.save(update_fields=["status", "sent_at", "provider_ref", "attempts"])
     _close_task(msg, now, done=True)
-    if ctx.store is not None and msg.channel not in ctx.own:  # the daily volume counts messages to people
+    # The daily volume counts messages to customers.
+    if ctx.store is not None and msg.channel not in ctx.own and msg.customer_id is not None:
         from hq.services.messaging import sms_sent_record
 
         sms_sent_record(store=ctx.store, vendor=msg.vendor, vendor_ref=ref, phone=msg.to, outbox_id=msg.pk,
@@ -249,7 +265,16 @@ def _reconcile(ctx: _Context, now: dt.datetime) -> int:
                    .filter(pk=pk, status=OutboxStatus.SENDING).first())
             if msg is None:
                 continue
-            sender = ctx.provider_for(msg.channel)
+            try:
+                sender = ctx.provider_for(msg.channel)
+            except GiveUp as exc:
+                _record_failure(msg, exc, now)
+                continue
+            window = getattr(sender, "duplicate_window", None)
+            if window is not None and msg.claimed_at is not None and msg.claimed_at <= now - window:
+                # Past the vendor's duplicate check: a re-send could reach the person twice.
+                _record_failure(msg, GiveUp("unknown", "not known whether it was delivered"), now)
+                continue
             finder = getattr(sender, "find_sent", None)
             ref = None
             if finder is not None and sender.vendor == msg.vendor and msg.claimed_at is not None:
@@ -276,7 +301,7 @@ def outbox_dispatch(*, limit: int = 200, now: dt.datetime | None = None, quiet: 
     ctx = _context(policy_body, per_week)
     # Quiet hours: nothing reaches a person; the next dispatch after they end sends (webhooks still go).
     quiet_now = quiet is not None and quiet_until(now, quiet) is not None
-    if quiet_now and not ctx.own:
+    if quiet_now and not ctx.own and ctx.wecom is None:
         return 0
     _reconcile(ctx, now)
     sent = 0

@@ -19,6 +19,7 @@ from tenants.staff import store_staff_check
 from ..models import ConsultantDuty, Customer, Lead
 from ..models.aftersales import Notification
 from ..models.choices import LeadStatus
+from ..notifications import notify
 from .routing import RoundRobin
 from .sla import lead_clock
 
@@ -98,15 +99,16 @@ def lead_sla_sweep(*, now: dt.datetime | None = None) -> dict[str, int]:
         status=LeadStatus.OPEN, first_contact_at__isnull=True, first_response_due_at__isnull=False)
     late = list(awaiting.filter(first_response_due_at__lte=now, escalated_at__isnull=True).select_related("customer"))
     managers = _managers()
-    Notification.objects.bulk_create([
+    notify([
         Notification(recipient_id=uid, kind=LEAD_SLA_NOTICE,
                      title=(gettext("线索超时未联系：%(name)s") % {"name": lead.customer.name})[:120],
                      body=gettext("截止 %(due)s 仍无人联系，请督促或改派。")
                      % {"due": f"{timezone.localtime(lead.first_response_due_at):%m-%d %H:%M}"})
         for lead in late for uid in managers])
     Lead.objects.filter(pk__in=[lead.pk for lead in late]).update(escalated_at=now)
-    stale = list(awaiting.filter(claimed_at__isnull=True, reassign_due_at__lte=now))
+    stale = list(awaiting.filter(claimed_at__isnull=True, reassign_due_at__lte=now).select_related("customer"))
     moved = 0
+    handed: list[Notification] = []
     if stale:
         turns = RoundRobin(clock, now)
         for lead in stale:
@@ -117,8 +119,12 @@ def lead_sla_sweep(*, now: dt.datetime | None = None) -> dict[str, int]:
             Lead.objects.filter(pk=lead.pk).update(consultant_id=nxt, assigned_at=now,
                                                    reassign_due_at=clock.reassign_due(now),
                                                    reassigned_count=lead.reassigned_count + 1)
+            handed.append(Notification(recipient_id=nxt, kind="lead_moved",
+                                       title=gettext("线索改派给您：%(name)s") % {"name": lead.customer.name},
+                                       body=gettext("原顾问超时未认领，请尽快首次联系。")))
             moved += 1
         turns.save()
+    notify(handed)  # 交接: the consultant a lead moved to hears of it
     return {"escalated": len(late), "reassigned": moved}
 
 

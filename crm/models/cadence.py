@@ -83,7 +83,11 @@ class OutboxMessage(models.Model):
 
     task = models.OneToOneField(FollowUpTask, on_delete=models.CASCADE, null=True, blank=True,
                                 related_name="outbox_message")
-    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="outbox_messages")
+    # None for a message to staff (企业微信应用消息 of a notice): no customer, no customer's sending rules.
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="outbox_messages", null=True,
+                                 blank=True)
+    notification = models.ForeignKey("crm.Notification", on_delete=models.CASCADE, null=True, blank=True,
+                                     related_name="outbox_messages")
     channel = models.CharField(_("渠道"), max_length=10)
     to = models.CharField(_("发送至"), max_length=254)  # mobile, WeChat id or e-mail address
     body = models.TextField(_("内容"))

@@ -135,6 +135,9 @@ ANONYMISED: tuple[Scrub, ...] = (
           "channel, stage, model, state, times, cause category, responsible party, satisfaction"),
     Scrub(ComplaintTransition, "complaint__customer", {"note": ""}, "states and times"),
     Scrub(Notification, "complaint__customer", {"body": ""}, "title (complaint code), recipients"),
+    # A notice's WeCom message to staff copies its text (a complaint's description).
+    Scrub(OutboxMessage, "notification__complaint__customer", {"body": "", "params": {}},
+          "staff recipient, status, times (the WeCom message of a complaint notice)"),
     Scrub(Appointment, "customer", {"note": ""}, "kind, time, status"),
     Scrub(CustomerAssignment, "customer", {"reason": ""}, "who handed over to whom, when"),
     Scrub(KeyReviewItem, "lead__customer", {"reason": ""}, "week, outcome"),

@@ -19,9 +19,11 @@ from tenants.models import StoreMembership
 from tenants.roles import StoreRole
 
 from ..models import Customer, OutboxMessage, ServiceVisit, Vehicle
+from ..models.aftersales import Notification
 from ..models.appointments import Appointment, AppointmentKind, AppointmentStatus
 from ..models.cadence import OutboxStatus
 from ..models.choices import ServiceType
+from ..notifications import notify
 from .service_visits import service_visit_create
 
 SERVICE_ROLES = (StoreRole.SERVICE_ADVISOR, StoreRole.SERVICE_MANAGER)
@@ -71,6 +73,11 @@ def appointment_book(*, member: StoreMembership, customer: Customer, vehicle: Ve
                                                  params=params, rule_key="appointment_reminder",
                                                  next_attempt_at=send_at)
     appt.save(update_fields=["reminder"])
+    if advisor:  # 邀约到店: the advisor learns of the customer invited in
+        notify([Notification(recipient_id=advisor, kind="appointment",
+                             title=gettext("新预约：%(name)s %(when)s") % {
+                                 "name": customer.name, "when": f"{timezone.localtime(starts_at):%m-%d %H:%M}"},
+                             body=note.strip()[:200] or appt.get_kind_display())], exclude=member.user_id)
     return appt
 
 

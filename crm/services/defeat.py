@@ -24,6 +24,7 @@ from ..models.aftersales import Notification
 from ..models.choices import DefeatReason, LeadStatus
 from ..models.customers import Lifecycle
 from ..models.pool import DefeatDecision, DefeatReview
+from ..notifications import notify
 from .funnel import _open
 
 
@@ -67,9 +68,8 @@ def defeat_submit(*, member: StoreMembership, lead: Lead) -> DefeatReview:
     title = gettext("战败待审：%(customer)s（%(reason)s）") % {
         "customer": lead.customer.name, "reason": review.get_reason_display()}
     body = gettext("提交人：%(name)s。请在「战败审核」中批准或退回。") % {"name": getattr(member.user, "name", "")}
-    Notification.objects.bulk_create([
-        Notification(recipient_id=m.user_id, kind="defeat", title=title[:120], body=body[:500])
-        for m in approvers if m.user_id != member.user_id])
+    notify([Notification(recipient_id=m.user_id, kind="defeat", title=title, body=body) for m in approvers],
+           exclude=member.user_id)
     return review
 
 
@@ -142,9 +142,8 @@ def lead_defeat_return(*, member: StoreMembership, lead: Lead, comment: str) -> 
                              "next_followup_on", "next_step"])
     recipients = {uid for uid in (lead.consultant_id, review.submitted_by_id) if uid and uid != member.user_id}
     title = gettext("战败申请被退回：%(customer)s") % {"customer": lead.customer.name}
-    Notification.objects.bulk_create([
-        Notification(recipient_id=uid, kind="defeat_back", title=title[:120],
-                     body=(gettext("审核意见：%(comment)s。请今天继续跟进。") % {"comment": review.comment})[:500])
-        for uid in sorted(recipients)])
+    notify([Notification(recipient_id=uid, kind="defeat_back", title=title,
+                         body=gettext("审核意见：%(comment)s。请今天继续跟进。") % {"comment": review.comment})
+            for uid in sorted(recipients)])
     cadence_after_event(customer_id=lead.customer_id)  # open again: its grade's follow-ups come back
     return lead

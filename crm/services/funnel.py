@@ -30,6 +30,7 @@ from ..models.choices import (
 from ..models.customers import Lifecycle
 from ..models.funnel import TestDriveStatus
 from ..models.leads import LeadSource
+from ..notifications import notify
 from ..templatetags.crm_format import wan
 from ..validators import clean_mobile, parse_money
 from .customers import customer_create
@@ -89,8 +90,7 @@ def _notify_clash(*, member: StoreMembership, reception: Reception) -> None:
              % {"customer": reception.customer.name, "receiver": receiver})[:120]
     body = gettext("到店 %(when)s，后续由原销售顾问跟进，今晚请完成回访。") % {
         "when": f"{timezone.localtime(reception.arrived_at):%m-%d %H:%M}"}
-    Notification.objects.bulk_create([Notification(recipient_id=uid, kind="clash", title=title, body=body)
-                                       for uid in sorted(recipients)])
+    notify([Notification(recipient_id=uid, kind="clash", title=title, body=body) for uid in sorted(recipients)])
 
 
 @transaction.atomic

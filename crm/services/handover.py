@@ -14,9 +14,10 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext
 
 from ..models import Complaint, CorrectiveAction, Customer, FollowUpTask, Lead
-from ..models.aftersales import ActionStatus, ComplaintState
+from ..models.aftersales import ActionStatus, ComplaintState, Notification
 from ..models.cadence import TaskStatus
 from ..models.choices import LeadStatus
+from ..notifications import notify
 from .customers import customers_move
 
 _OPEN_TASK = (TaskStatus.OPEN, TaskStatus.OVERDUE)
@@ -56,5 +57,20 @@ def member_handover(from_user_id: int, to_user_id: int, by_user_id: int) -> dict
     moved["tasks"] = work["tasks"].update(assignee_id=to_user_id)
     moved["complaints"] = work["complaints"].update(created_by_id=to_user_id)
     moved["corrective_actions"] = work["corrective_actions"].update(owner_id=to_user_id)
+    _notify_handover(from_user_id, to_user_id, by_user_id, moved)
     return moved
+
+
+def _notify_handover(from_user_id: int, to_user_id: int, by_user_id: int, moved: dict[str, int]) -> None:
+    """交接: the colleague who takes the work over is told what came to them."""
+    if not any(moved.values()):
+        return
+    from tenants.models import User
+
+    names = dict(User.objects.filter(pk=from_user_id).values_list("pk", "name"))
+    counts = gettext("客户 %(customers)s 位、线索 %(leads)s 条、待办 %(tasks)s 项、投诉 %(complaints)s 件、"
+                     "整改措施 %(actions)s 项") % {**moved, "actions": moved["corrective_actions"]}
+    notify([Notification(recipient_id=to_user_id, kind="handover",
+                         title=gettext("交接：%(name)s 的工作已转给您") % {"name": names.get(from_user_id, "")},
+                         body=counts)], exclude=by_user_id)
 

@@ -23,6 +23,7 @@ from ..models import Lead
 from ..models.aftersales import Notification
 from ..models.appointments import KeyOutcome, KeyReviewCoaching, KeyReviewItem, KeyReviewWeek
 from ..models.choices import DefeatReason, LeadStatus
+from ..notifications import notify
 from .defeat import lead_defeat
 from .funnel import lead_postpone
 
@@ -57,7 +58,7 @@ def key_review_open_week(*, store_id: int, day: date | None = None) -> WeekOpene
                         for cid, n in sorted(per.items())) or gettext("本周暂无重点客户")
         managers = StoreMembership.objects.filter(store_id=store_id, is_active=True,
                                                   role=StoreRole.SALES_MANAGER).values_list("user_id", flat=True)
-        Notification.objects.bulk_create([
+        notify([
             Notification(recipient_id=uid, kind="key_review", title=gettext("重点客户周报（%(day)s起）已生成") % {
                 "day": monday.strftime(gettext("%m月%d日"))},
                          body=body[:500]) for uid in managers])

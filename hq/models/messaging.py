@@ -130,3 +130,26 @@ class SmsDailyVolume(models.Model):
 
     def __str__(self) -> str:
         return f"{self.store_id} {self.day} {self.channel}: {self.sent}"
+
+
+class WeComAccount(models.Model):
+    """企业微信应用: the group's WeCom corp and self-built application that staff notices go through.
+
+    One per group; the application's Secret is Fernet-encrypted (tenants.messaging.secrets) and never shown."""
+
+    group = models.OneToOneField(DealerGroup, on_delete=models.CASCADE, related_name="wecom_account")
+    corp_id = models.CharField(_("企业ID(CorpID)"), max_length=40, blank=True, default="")
+    agent_id = models.CharField(_("应用AgentId"), max_length=12, blank=True, default="")
+    secret_encrypted = models.TextField(blank=True, default="")
+    # Blank = WeCom's public API (qyapi.weixin.qq.com); tests point it at a local server.
+    api_base = models.CharField(_("接入地址"), max_length=200, blank=True, default="")
+    is_active = models.BooleanField(_("启用"), default=False)
+    updated_at = models.DateTimeField(default=timezone.now)
+    updated_by_id = models.BigIntegerField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("企业微信应用")
+        verbose_name_plural = _("企业微信应用")
+
+    def __str__(self) -> str:
+        return f"{self.group_id} · wecom"

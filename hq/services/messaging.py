@@ -7,6 +7,7 @@ Every function takes the group (or finds rows only through it): one group never 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,7 +22,15 @@ from tenants.messaging.base import MessageKind, MessageProvider, Vendor, unsubsc
 from tenants.models import DealerGroup, Store, User
 
 from ..errors import PolicyInvalid
-from ..models.messaging import ReviewStatus, SmsAccount, SmsDailyVolume, SmsSendRef, SmsSignature, SmsTemplate
+from ..models.messaging import (
+    ReviewStatus,
+    SmsAccount,
+    SmsDailyVolume,
+    SmsSendRef,
+    SmsSignature,
+    SmsTemplate,
+    WeComAccount,
+)
 
 VAR_NAME_MAX = 30
 
@@ -239,3 +248,95 @@ def sms_volume_days(group: DealerGroup, *, days: int = 14) -> list[dict[str, Any
     since = timezone.localdate() - dt.timedelta(days=days - 1)
     return list(SmsDailyVolume.objects.filter(group=group, day__gte=since).values("day")
                 .annotate(n=Sum("sent")).order_by("-day"))
+
+
+# --- 企业微信 (WeCom) for staff ---------------------------------------------------------------------------
+
+CORP_ID = re.compile(r"^w[wx][0-9A-Za-z]{16}$")  # ww… (wx… for older corps), 18 characters
+AGENT_ID = re.compile(r"^[0-9]{1,12}$")
+APP_SECRET = re.compile(r"^[0-9A-Za-z_-]{20,64}$")
+
+
+@dataclass(frozen=True)
+class WeComView:
+    """What a page may show of the group's WeCom application: never the secret, only masked."""
+
+    corp_id: str
+    agent_id: str
+    secret_masked: str
+    api_base: str
+    is_active: bool
+
+
+def wecom_account_view(group: DealerGroup) -> WeComView | None:
+    account = WeComAccount.objects.filter(group=group).first()
+    if account is None:
+        return None
+    secret = secrets.decrypt(account.secret_encrypted)
+    return WeComView(corp_id=account.corp_id, agent_id=account.agent_id,
+                     secret_masked=secrets.mask(secret) if secret else "", api_base=account.api_base,
+                     is_active=account.is_active)
+
+
+@transaction.atomic
+def wecom_account_save(*, group: DealerGroup, actor: User | None, corp_id: str, agent_id: str, secret: str = "",
+                       api_base: str = "", is_active: bool = False) -> WeComAccount:
+    """保存企业微信应用. A blank secret keeps the stored one (the page never shows it back). Checked before
+    anything is written: a refused save changes nothing."""
+    corp_id, agent_id, secret, api_base = corp_id.strip(), agent_id.strip(), secret.strip(), api_base.strip()
+    if corp_id and not CORP_ID.match(corp_id):
+        raise DomainError(gettext("企业ID应为 ww 开头的 18 位字母数字（企业微信管理后台「我的企业」）。"), field="corp_id")
+    if agent_id and not AGENT_ID.match(agent_id):
+        raise DomainError(gettext("AgentId 应为数字（应用管理 → 自建应用）。"), field="agent_id")
+    if secret and not APP_SECRET.match(secret):
+        raise DomainError(gettext("Secret 格式不正确，请从应用详情页复制完整的 Secret。"), field="secret")
+    if api_base and not re.match(r"^https?://[^\s]+$", api_base):
+        raise DomainError(gettext("接入地址应以 http:// 或 https:// 开头。"), field="api_base")
+    account, _created = WeComAccount.objects.select_for_update().get_or_create(group=group)
+    if is_active and not (corp_id and agent_id and (secret or account.secret_encrypted)):
+        field = "corp_id" if not corp_id else "agent_id" if not agent_id else "secret"
+        raise DomainError(gettext("启用前请填写企业ID、AgentId 和 Secret。"), field=field)
+    if secret:
+        account.secret_encrypted = secrets.encrypt(secret)
+    account.corp_id, account.agent_id, account.api_base, account.is_active = corp_id, agent_id, api_base, is_active
+    account.updated_at, account.updated_by_id = timezone.now(), getattr(actor, "pk", None)
+    account.save()
+    return account
+
+
+def _wecom_app(account: WeComAccount) -> MessageProvider:
+    from tenants.messaging.wecom import WeComApp
+
+    return WeComApp(corp_id=account.corp_id, agent_id=account.agent_id,
+                    secret=secrets.decrypt(account.secret_encrypted), api_base=account.api_base)
+
+
+def wecom_provider_for_group(group_id: int) -> MessageProvider | None:
+    """The group's WeCom application client when WeCom is switched on (and its secret readable), else None."""
+    account = WeComAccount.objects.filter(group_id=group_id, is_active=True).first()
+    if account is None or not secrets.decrypt(account.secret_encrypted):
+        return None
+    return _wecom_app(account)
+
+
+def wecom_enabled(group_id: int) -> bool:
+    """Whether notices of this group's stores are also sent to staff by WeCom."""
+    return WeComAccount.objects.filter(group_id=group_id, is_active=True).exclude(secret_encrypted="").exists()
+
+
+def wecom_test_send(*, group: DealerGroup, userid: str, text: str) -> str:
+    """发送测试消息 to one WeCom user id with the saved application; returns WeCom's msgid. Raises DomainError
+    with WeCom's errcode (never the secret or the token) when WeCom refuses."""
+    from tenants.messaging.base import GiveUp, OutboundMessage, RetryLater
+
+    userid = userid.strip()
+    if not re.match(r"^[0-9A-Za-z_@.-]{1,64}$", userid):
+        raise DomainError(gettext("企业微信账号只能包含字母、数字和 _-@.，最多 64 位。"), field="userid")
+    account = WeComAccount.objects.filter(group=group).first()
+    if account is None or not (account.corp_id and account.agent_id and account.secret_encrypted):
+        raise DomainError(gettext("请先保存企业ID、AgentId 和 Secret。"), field="userid")
+    try:
+        return _wecom_app(account).send(message=OutboundMessage(channel="wecom", to=userid, text=text),
+                                        key=f"test-{group.pk}")
+    except (GiveUp, RetryLater) as exc:
+        raise DomainError(gettext("企业微信未能发送（错误码 %(code)s）。") % {"code": exc.code}, field="userid") from exc

@@ -1,4 +1,5 @@
-"""HQ page 短信设置: the group's SMS account (keys masked), its signatures and templates, and daily volume."""
+"""HQ page 短信设置: the group's SMS account (keys masked), its signatures and templates, daily volume, and the
+group's WeCom application (企业微信, staff notices; its Secret masked)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from django.utils.translation import gettext
 from tenants.access import group_for_hq, hq_view
 from tenants.errors import DomainError
 
-from ..forms import SmsAccountForm, SmsSignatureForm, SmsTemplateForm
+from ..forms import SmsAccountForm, SmsSignatureForm, SmsTemplateForm, WeComAccountForm, WeComTestForm
 from ..services.messaging import (
     sms_account_save,
     sms_account_view,
@@ -21,6 +22,9 @@ from ..services.messaging import (
     sms_template_save,
     sms_volume,
     sms_volume_days,
+    wecom_account_save,
+    wecom_account_view,
+    wecom_test_send,
 )
 
 
@@ -30,6 +34,7 @@ def _is_admin(request: HttpRequest) -> bool:
 
 def _page(request: HttpRequest, *, account_form: SmsAccountForm | None = None,
           signature_form: SmsSignatureForm | None = None, template_form: SmsTemplateForm | None = None,
+          wecom_form: WeComAccountForm | None = None, wecom_test_form: WeComTestForm | None = None,
           status: int = 200) -> HttpResponse:
     group = group_for_hq(request)
     account = sms_account_view(group)
@@ -38,6 +43,9 @@ def _page(request: HttpRequest, *, account_form: SmsAccountForm | None = None,
     initial: dict[str, Any] = {"vendor": account.vendor, "app_id": account.app_id, "endpoint": account.endpoint,
                                "is_active": account.is_active} if account else {}
     volume = sms_volume(group)
+    wecom = wecom_account_view(group)
+    wecom_initial: dict[str, Any] = {"corp_id": wecom.corp_id, "agent_id": wecom.agent_id, "api_base": wecom.api_base,
+                                     "is_active": wecom.is_active} if wecom else {}
     return render(request, "hq/sms.html", {
         "group": group, "account": account, "signatures": signatures, "templates": templates, "volume": volume,
         "volume_total": sum(r["n"] for r in volume), "volume_days": sms_volume_days(group), "is_admin": _is_admin(request),
@@ -45,6 +53,8 @@ def _page(request: HttpRequest, *, account_form: SmsAccountForm | None = None,
         "signature_form": signature_form or SmsSignatureForm(),
         "template_form": template_form or SmsTemplateForm(signatures=choices),
         "callback_base": request.build_absolute_uri("/sms/callback/"),
+        "wecom": wecom, "wecom_form": wecom_form or WeComAccountForm(initial=wecom_initial),
+        "wecom_test_form": wecom_test_form or WeComTestForm(),
     }, status=status)
 
 
@@ -104,3 +114,39 @@ def sms_template_add(request: HttpRequest) -> HttpResponse:
             messages.success(request, gettext("短信模板已保存。"))
             return redirect("hq:sms")
     return _page(request, template_form=form, status=400)
+
+
+@hq_view(admin=True)
+def wecom_account_edit(request: HttpRequest) -> HttpResponse:
+    """保存企业微信应用 (corp id, agent id, Secret; 启用)."""
+    if request.method != "POST":
+        return redirect("hq:sms")
+    form = WeComAccountForm(request.POST)
+    if form.is_valid():
+        try:
+            wecom_account_save(group=group_for_hq(request), actor=request.user, **form.cleaned_data)  # type: ignore[arg-type]
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, gettext("企业微信应用已保存。"))
+            return redirect("hq:sms")
+    return _page(request, wecom_form=form, status=400)
+
+
+@hq_view(admin=True)
+def wecom_test(request: HttpRequest) -> HttpResponse:
+    """发送测试消息 through the saved WeCom application."""
+    if request.method != "POST":
+        return redirect("hq:sms")
+    form = WeComTestForm(request.POST)
+    if form.is_valid():
+        group = group_for_hq(request)
+        try:
+            wecom_test_send(group=group, userid=form.cleaned_data["userid"],
+                            text=gettext("这是%(group)s的企业微信测试消息：配置正确。") % {"group": group.name})
+        except DomainError as exc:
+            form.add_error("userid", exc.message)
+        else:
+            messages.success(request, gettext("测试消息已发送到 %(userid)s。") % {"userid": form.cleaned_data["userid"]})
+            return redirect("hq:sms")
+    return _page(request, wecom_test_form=form, status=400)

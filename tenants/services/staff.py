@@ -10,6 +10,7 @@ of the same store, in the same transaction (tenants.hooks; crm registers what mo
 from __future__ import annotations
 
 import contextlib
+import re
 import uuid
 from collections.abc import Iterator
 from datetime import timedelta
@@ -162,6 +163,27 @@ def member_set_role(*, actor: User, store: Store, membership_id: int, role: str)
     membership.save(update_fields=["role"])
     account_event_record(kind=AccountEvent.Kind.ROLE_CHANGED, store=store, actor=actor, subject=membership.user,
                          detail={"from": old, "to": role})
+    return membership
+
+
+WECOM_USERID = re.compile(r"^[0-9A-Za-z_@.-]{1,64}$")  # WeCom's rule for a userid (账号)
+
+
+@transaction.atomic
+def member_wecom_set(*, actor: User, store: Store, membership_id: int, userid: str) -> StoreMembership:
+    """企业微信账号: the member's userid in the group's WeCom corp (blank removes it); notices reach it there.
+    Unique among this store's members (checked in this store only: another store's staff stay unseen)."""
+    staff_manager_check(actor=actor, store=store)
+    membership = _membership_for(store, membership_id)
+    userid = userid.strip()
+    if userid and not WECOM_USERID.match(userid):
+        raise DomainError(_("企业微信账号只能包含字母、数字和 _-@.，最多 64 位。"), field="wecom_userid")
+    if userid and StoreMembership.objects.filter(store=store, wecom_userid__iexact=userid).exclude(
+            pk=membership.pk).exists():
+        raise DomainError(_("本店已有员工使用该企业微信账号。"), field="wecom_userid")
+    if membership.wecom_userid != userid:
+        membership.wecom_userid = userid
+        membership.save(update_fields=["wecom_userid"])
     return membership
 
 

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from ..access import group_for_hq, hq_view, store_view
 from ..errors import DomainError
-from ..forms import InviteForm, ReassignForm, RoleForm, SuccessorForm
+from ..forms import InviteForm, ReassignForm, RoleForm, SuccessorForm, WeComUserForm
 from ..models import Store, StoreMembership, User
 from ..requests import StoreRequest
 from ..roles import Perm
@@ -35,6 +35,7 @@ from ..services.staff import (
     member_deactivate,
     member_owned_work,
     member_set_role,
+    member_wecom_set,
     member_work_reassign,
     staff_invite,
 )
@@ -63,12 +64,13 @@ def _actor(request: HttpRequest) -> User:
     return request.user  # type: ignore[return-value]
 
 
-def _staff_page(request: HttpRequest, store_id: int | None) -> HttpResponse:
+def _staff_page(request: HttpRequest, store_id: int | None, *, wecom_error: dict[str, Any] | None = None
+                ) -> HttpResponse:
     store, base = _store_of(request, store_id)
-    form = InviteForm(request.POST if request.method == "POST" else None)
+    form = InviteForm(request.POST if request.method == "POST" and wecom_error is None else None)
     invite_link = ""
     status = 200
-    if request.method == "POST":
+    if request.method == "POST" and wecom_error is None:
         if form.is_valid():
             try:
                 invitation = staff_invite(actor=_actor(request), store=store, **form.cleaned_data)
@@ -83,9 +85,9 @@ def _staff_page(request: HttpRequest, store_id: int | None) -> HttpResponse:
         "store": store, "base": base, "form": form, "invite_link": invite_link,
         "members": store_members(store.pk, include_inactive=True), "role_form": RoleForm(),
         "invitations": store_invitations(store)[:50], "events": account_events_for_store(store, limit=30),
-        "is_hq": store_id is not None,
+        "is_hq": store_id is not None, "wecom_error": wecom_error or {},
     }
-    return render(request, "tenants/staff.html", ctx, status=status)
+    return render(request, "tenants/staff.html", ctx, status=400 if wecom_error else status)
 
 
 def _invitation_action(request: HttpRequest, store_id: int | None, invitation_id: int, action: str) -> HttpResponse:
@@ -126,6 +128,26 @@ def _role_change(request: HttpRequest, store_id: int | None, membership_id: int)
         messages.error(request, exc.message)
     else:
         messages.success(request, _("%(name)s 的岗位已调整。") % {"name": membership.user.name})
+    return redirect(base)
+
+
+def _wecom_set(request: HttpRequest, store_id: int | None, membership_id: int) -> HttpResponse:
+    store, base = _store_of(request, store_id)
+    membership = _member(store, membership_id)
+    form = WeComUserForm(request.POST)
+    typed = str(request.POST.get("wecom_userid", ""))[:200]
+    error = ""
+    if not form.is_valid():
+        error = str(form.errors["wecom_userid"][0])
+    else:
+        try:
+            member_wecom_set(actor=_actor(request), store=store, membership_id=membership.pk,
+                             userid=form.cleaned_data["wecom_userid"])
+        except DomainError as exc:
+            error = exc.message
+    if error:
+        return _staff_page(request, store_id, wecom_error={"pk": membership.pk, "value": typed, "message": error})
+    messages.success(request, _("%(name)s 的企业微信账号已保存。") % {"name": membership.user.name})
     return redirect(base)
 
 
@@ -175,6 +197,13 @@ def invitation_action(request: HttpRequest, invitation_id: int, action: str) -> 
 def member_role(request: HttpRequest, membership_id: int) -> HttpResponse:
     """调整岗位."""
     return _role_change(request, None, membership_id)
+
+
+@store_view(Perm.MANAGE_STORE)
+@require_POST
+def member_wecom(request: HttpRequest, membership_id: int) -> HttpResponse:
+    """企业微信账号 of a member."""
+    return _wecom_set(request, None, membership_id)
 
 
 @store_view(Perm.MANAGE_STORE)
