@@ -72,7 +72,7 @@ def demo_leads_push(*, store: Store, number: int) -> int:
                       now=now)
     staff = {m.user_id: m for m in StoreMembership.objects.select_related("user").filter(store=store, is_active=True)}
     defeats = iter(DEFEATS)
-    for (_s, hours, _n, _m, _c, what), result in zip(PLAN, results, strict=True):
+    for (_s, _h, _n, _m, _c, what), result in zip(PLAN, results, strict=True):
         if not what or result.intake is None:
             continue
         lead = Lead.objects.select_related("customer").get(pk=result.intake.lead_id)
