@@ -44,7 +44,7 @@ class Command(BaseCommand):
         contacted, overdue, defeated or pooled (crm.leads.demo), so the inbox, the pool and 战败审核 show work."""
         from django_tenants.utils import tenant_context
 
-        from crm.leads.demo import demo_leads_push
+        from crm.demo_leads import demo_leads_push
         from tenants.models import Store
 
         stores = Store.objects.filter(status=Store.Status.ACTIVE, group__code__in=["huadong", "huanan"]).order_by("pk")

@@ -8,7 +8,7 @@ from typing import Any
 import time_machine
 from django_tenants.utils import tenant_context
 
-from crm.leads.demo import PLAN, demo_leads_push
+from crm.demo_leads import PLAN, demo_leads_push
 from crm.leads.selectors import inbox_rows
 from crm.models import Customer, Lead, LeadIntake
 from crm.models.aftersales import Notification

@@ -13,13 +13,13 @@ from django.utils import timezone
 from tenants.models import Store, StoreMembership
 from tenants.roles import StoreRole
 
-from ..models import Lead, LeadIntake
-from ..models.choices import Channel, ContactOutcome, DefeatReason
-from ..models.leads import IntakeVia, LeadSource
-from ..services import followup_create
-from ..services.defeat import lead_defeat, lead_defeat_approve
-from .intake import IntakeItem, lead_intake_batch
-from .services import lead_sla_sweep
+from .leads.intake import IntakeItem, lead_intake_batch
+from .leads.services import lead_sla_sweep
+from .models import Lead, LeadIntake
+from .models.choices import Channel, ContactOutcome, DefeatReason
+from .models.leads import IntakeVia, LeadSource
+from .services import followup_create
+from .services.defeat import lead_defeat, lead_defeat_approve
 
 # (source, hours before the demo's clock it was received, name, model, campaign, what happened since)
 # what: "" = waiting in the inbox; talked = a first human contact; no_answer = a call not answered (the
@@ -76,12 +76,13 @@ def demo_leads_push(*, store: Store, number: int) -> int:
         if not what or result.intake is None:
             continue
         lead = Lead.objects.select_related("customer").get(pk=result.intake.lead_id)
+        received = lead.received_at or now
         owner = staff.get(lead.consultant_id or 0, manager)
         reached = what != "no_answer"
         followup_create(member=owner, customer=lead.customer, lead=lead, channel=Channel.PHONE,
                         outcome=ContactOutcome.TALKED if reached else ContactOutcome.NO_ANSWER,
                         content="介绍车型与到店优惠，约周末试驾" if reached else "电话未接通",
-                        happened_at=lead.received_at + dt.timedelta(minutes=12 if reached else 5))
+                        happened_at=received + dt.timedelta(minutes=12 if reached else 5))
         if what in ("defeat", "pooled"):
             reason, brand, competitor_model = next(defeats)
             lead_defeat(member=owner, lead=lead, reason=reason, competitor_brand=brand,
