@@ -15,6 +15,7 @@ from tenants.roles import StoreRole
 
 from .leads.intake import IntakeItem, lead_intake_batch
 from .leads.services import lead_sla_sweep
+from .leads.sla import lead_clock
 from .models import Lead, LeadIntake
 from .models.choices import Channel, ContactOutcome, DefeatReason
 from .models.leads import IntakeVia, LeadSource
@@ -22,8 +23,8 @@ from .services import followup_create
 from .services.defeat import lead_defeat, lead_defeat_approve
 
 # (source, hours before the demo's clock it was received, name, model, campaign, what happened since)
-# what: "" = waiting in the inbox; talked = a first human contact; no_answer = a call not answered (the
-# clock runs on); defeat = contacted, then 战败 sent for approval; pooled = that defeat approved (公海).
+# what: "" = waiting in the inbox; talked = a first human contact 12 working minutes after receipt (late:
+# after 45, past the 30-minute deadline); no_answer = a call not answered (the clock runs on); defeat = contacted, then 战败 sent for approval; pooled = that defeat approved (公海).
 PLAN: tuple[tuple[str, float, str, str, str, str], ...] = (
     (LeadSource.AUTOHOME, 0.1, "周先生", "ID.4 CROZZ", "年终购车节", ""),
     (LeadSource.DONGCHEDI, 0.15, "吴女士", "途观L", "懂车帝询底价", ""),
@@ -34,7 +35,7 @@ PLAN: tuple[tuple[str, float, str, str, str, str], ...] = (
     (LeadSource.DONGCHEDI, 75, "褚女士", "威然", "懂车帝询底价", ""),
     (LeadSource.YICHE, 96, "卫先生", "途昂", "易车团购", ""),
     (LeadSource.AUTOHOME, 30, "蒋女士", "ID.4 CROZZ", "年终购车节", "talked"),
-    (LeadSource.OEM_DCC, 50, "沈先生", "帕萨特", "厂家官网预约试驾", "talked"),
+    (LeadSource.OEM_DCC, 50, "沈先生", "帕萨特", "厂家官网预约试驾", "late"),
     (LeadSource.HOTLINE, 26, "韩女士", "朗逸", "", "talked"),
     (LeadSource.DONGCHEDI, 120, "杨先生", "途观L", "懂车帝询底价", "defeat"),
     (LeadSource.YICHE, 140, "朱女士", "凌渡L", "易车团购", "defeat"),
@@ -72,6 +73,7 @@ def demo_leads_push(*, store: Store, number: int) -> int:
                       now=now)
     staff = {m.user_id: m for m in StoreMembership.objects.select_related("user").filter(store=store, is_active=True)}
     defeats = iter(DEFEATS)
+    clock = lead_clock(store)
     for (_s, _h, _n, _m, _c, what), result in zip(PLAN, results, strict=True):
         if not what or result.intake is None:
             continue
@@ -79,10 +81,11 @@ def demo_leads_push(*, store: Store, number: int) -> int:
         received = lead.received_at or now
         owner = staff.get(lead.consultant_id or 0, manager)
         reached = what != "no_answer"
+        # Calls are made in working time: N working minutes after receipt (a night lead is called next morning).
+        called = min(now, clock.after(received, 45 if what == "late" else 12 if reached else 5))
         followup_create(member=owner, customer=lead.customer, lead=lead, channel=Channel.PHONE,
                         outcome=ContactOutcome.TALKED if reached else ContactOutcome.NO_ANSWER,
-                        content="介绍车型与到店优惠，约周末试驾" if reached else "电话未接通",
-                        happened_at=received + dt.timedelta(minutes=12 if reached else 5))
+                        content="介绍车型与到店优惠，约周末试驾" if reached else "电话未接通", happened_at=called)
         if what in ("defeat", "pooled"):
             reason, brand, competitor_model = next(defeats)
             lead_defeat(member=owner, lead=lead, reason=reason, competitor_brand=brand,
