@@ -36,8 +36,8 @@ def test_the_demo_store_has_new_overdue_contacted_defeated_and_pooled_leads(worl
         # Six reached by a person (three since, two defeats waiting, one defeat approved).
         assert Lead.objects.filter(first_contact_at__isnull=False).count() == 6
         # Called 12 working minutes after receipt, one after 45 (late): the store page's median is 12.
-        assert sorted(Lead.objects.exclude(first_response_minutes=None).values_list("first_response_minutes", flat=True)
-                      ) == [12, 12, 12, 12, 12, 45]
+        minutes = Lead.objects.exclude(first_response_minutes=None).values_list("first_response_minutes", flat=True)
+        assert sorted(m or 0 for m in minutes) == [12, 12, 12, 12, 12, 45]
         pending = DefeatReview.objects.filter(decision="pending")
         assert pending.count() == 2 and {r.competitor_brand for r in pending} == {"比亚迪", ""}
         pooled = Customer.objects.filter(pooled_at__isnull=False, pool_reason=PoolReason.DEFEATED)
