@@ -36,6 +36,7 @@ class NavEntry:
 
 AFTERSALES = _("售后回访")
 MANAGER = _("经理工具")
+LEADS = _("线索")
 
 STORE_MENU: tuple[NavEntry, ...] = (
     NavEntry("home", _("工作台"), "store_home", "bi-house"),
@@ -65,6 +66,7 @@ STORE_MENU: tuple[NavEntry, ...] = (
     NavEntry("lead_response", _("线索首次响应"), "lead_response", "", MANAGER),
     NavEntry("lead_import", _("线索导入"), "lead_import", "", MANAGER),
     NavEntry("lead_settings", _("线索设置"), "lead_settings", "", MANAGER),
+    NavEntry("lead_schedule", _("顾问排班"), "lead_schedule", "", LEADS),  # a consultant reads their own
     NavEntry("policy", _("生效政策"), "cadence_policy", "", MANAGER),
     NavEntry("maintenance", _("下月保养到期"), "cadence_maintenance", "", MANAGER),
     NavEntry("access_log", _("个人信息访问记录"), "crm_access_log", "bi-shield-lock", MANAGER),

@@ -80,6 +80,8 @@ urlpatterns += [
     path("leads/import/", leads.import_page, name="lead_import"),
     path("leads/response/", leads.response_page, name="lead_response"),
     path("leads/settings/", leads.settings_page, name="lead_settings"),
+    path("leads/schedule/", leads.schedule_page, name="lead_schedule"),
+    path("leads/schedule/<int:user_id>/", leads.schedule_edit_page, name="lead_schedule_edit"),
 ]
 
 # Cadence engine (crm.cadence): my tasks, overdue per person, effective policy, overrides, 每月底导出.

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import chinese_calendar
@@ -23,8 +24,10 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 MAX_SCAN_DAYS = 400
 
 
+@lru_cache(maxsize=4096)
 def _library_is_working(day: dt.date) -> bool | None:
-    """chinese-calendar's answer, or None when it has no data for that year."""
+    """chinese-calendar's answer, or None when it has no data for that year (fixed data of the installed
+    package, so remembered: a page of deadlines asks about the same few days many times)."""
     try:
         return bool(chinese_calendar.is_workday(day))
     except NotImplementedError:

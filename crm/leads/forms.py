@@ -1,9 +1,12 @@
-"""Forms of the lead pages: 400 hotline entry, first contact, assignment, lead-file import."""
+"""Forms of the lead pages: 400 hotline entry, first contact, assignment, lead-file import, 顾问排班."""
 
 from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+
+from tenants.services.store_settings import WEEKDAYS
+from tenants.views.store_settings import HoursForm
 
 from ..models.choices import Channel, ContactOutcome
 from ..models.leads import LeadSource
@@ -70,3 +73,37 @@ class LeadSettingsForm(forms.Form):
     def __init__(self, *args: object, consultants: list[tuple[int, str]], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["consultant_ids"].choices = consultants  # type: ignore[attr-defined]
+
+
+class ScheduleForm(HoursForm):
+    """顾问排班: the store hours page's week grid (one form, one parser), plus 在岗 and 同门店营业时间."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["time_zone"]
+        self.fields["on_duty"] = forms.BooleanField(label=_("在岗接线索"), required=False)
+        self.fields["same_as_store"] = forms.BooleanField(label=_("同门店营业时间"), required=False)
+
+    def clean(self) -> dict:  # type: ignore[type-arg]
+        if self.cleaned_data.get("same_as_store"):  # the days are not read: nothing to check in them
+            for day in WEEKDAYS:
+                for part in ("start", "end", "lunch_start", "lunch_end"):
+                    self.errors.pop(f"{day}_{part}", None)
+            return self.cleaned_data
+        return super().clean()
+
+    def schedule(self) -> dict[str, list[str] | None] | None:
+        """The hours to save: None = the store's."""
+        return None if self.cleaned_data.get("same_as_store") else self.hours()
+
+    def _flag(self, name: str) -> bool:
+        """A checkbox as typed (bound) or as stored (unbound)."""
+        return bool(self.data.get(name)) if self.is_bound else bool(self.initial.get(name))
+
+    @property
+    def on_duty_checked(self) -> bool:
+        return self._flag("on_duty")
+
+    @property
+    def same_checked(self) -> bool:
+        return self._flag("same_as_store")

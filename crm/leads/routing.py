@@ -1,7 +1,7 @@
 """线索分配: round-robin among the sales consultants on duty, per-source rules, and a manager's choice.
 
 On duty = active sales consultant of the store, with the 在岗 flag on (default on), and now inside their
-schedule (their own weekly hours, or the store's) on a working day. When nobody is on duty now (the
+schedule (their own weekly hours, or the store's: 顾问排班, crm.leads.schedule). When nobody is on duty now (the
 store is closed), those with the flag on take turns all the same: the deadline counts from the next
 opening. When nobody has the flag on, the lead stays unassigned for the sales manager (待分配).
 """
@@ -20,12 +20,15 @@ from ..models import ConsultantDuty, LeadRoutingRule
 from .sla import LeadClock
 
 
-def _inside(schedule: dict[str, list[str]] | None, clock: LeadClock, now: dt.datetime) -> bool:
+def at_work(schedule: dict[str, list[str]] | None, clock: LeadClock, now: dt.datetime) -> bool:
+    """Whether a consultant with this 排班 ({} = the store's hours) is at work at `now` (store time).
+
+    The weekly hours alone decide it: the group's calendar (holidays, weekends, 调休) moves deadlines, not
+    who is on the floor — a consultant scheduled for Saturdays takes Saturday's leads, though their
+    first-response clock only starts at the next working time."""
     local = now.astimezone(clock.store.zone)
-    if not clock.calendar.is_working_day(local.date()):
-        return False
-    return any(a <= local.time() < b for a, b in store_spans(schedule or clock.store.working_hours or None,
-                                                             local.date()))
+    hours = schedule or clock.store.working_hours or None
+    return any(a <= local.time() < b for a, b in store_spans(hours, local.date()))
 
 
 class RoundRobin:
@@ -41,7 +44,7 @@ class RoundRobin:
         self.duties = {d.consultant_id: d for d in ConsultantDuty.objects.select_for_update()
                        .filter(consultant_id__in=consultants)}
         flagged = [c for c in consultants if c not in self.duties or self.duties[c].on_duty]
-        present = [c for c in flagged if _inside(self.duties[c].schedule if c in self.duties else None, clock,
+        present = [c for c in flagged if at_work(self.duties[c].schedule if c in self.duties else None, clock,
                                                  self.now)]
         self.pool = present or flagged
         self.rules = {r.source: [int(c) for c in r.consultant_ids] for r in LeadRoutingRule.objects.all()}

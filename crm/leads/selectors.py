@@ -28,10 +28,18 @@ def awaiting_first_contact() -> QuerySet[Lead]:
                                first_response_due_at__isnull=False)
 
 
+SOURCE_LABELS = dict(LeadSource.choices)
+
+
 @dataclass(frozen=True)
 class InboxRow:
     lead: Lead
     minutes_left: int  # working minutes to the first-response deadline; negative = overdue by that much
+
+    @property
+    def source_label(self) -> str:
+        """The source's name (a dict lookup: get_source_display rebuilds the choices on every call)."""
+        return str(SOURCE_LABELS.get(self.lead.source, self.lead.source))
 
     @property
     def overdue(self) -> bool:
@@ -47,11 +55,13 @@ def inbox_rows(*, member: StoreMembership, unclaimed_only: bool = False, now: dt
     """My leads waiting for a first contact (a consultant), or the store's unclaimed ones (a manager),
     most urgent first, with the working time left."""
     now = now or timezone.now()
-    qs = awaiting_first_contact().select_related("customer")
+    qs = awaiting_first_contact()
     if unclaimed_only and sees_all(member):
-        qs = qs.filter(claimed_at__isnull=True)
-    else:
-        qs = qs.filter(consultant_id=member.user_id)
+        # The store's unclaimed leads span every consultant: their 50 rows first, then their customers by
+        # key (a join here hashes the whole customer table before the sort).
+        qs = qs.filter(claimed_at__isnull=True).prefetch_related("customer")
+    else:  # one consultant's rows come off the awaiting index in order: the join costs 50 key lookups
+        qs = qs.filter(consultant_id=member.user_id).select_related("customer")
     clock = clock or lead_clock(connection.tenant)  # type: ignore[attr-defined]
     rows = list(qs.order_by("first_response_due_at", "pk")[:limit])
     return [InboxRow(lead, clock.minutes_between(now, lead.first_response_due_at or now)) for lead in rows]

@@ -10,10 +10,12 @@ import datetime as dt
 
 from django.db import connection
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from crm.leads.metrics import first_response_figures
 from crm.models.choices import DefeatReason
+from crm.models.leads import LeadSource
 from hq.metrics.catalogue import (
     DEFEAT_RATE_SOURCE_PREFIX,
     DEFEAT_REASON_PREFIX,
@@ -51,6 +53,16 @@ register(
     Metric("defeat_return_pct", _("战败退回率"), "pct", None, "mean", _("销售")),
     Metric("defeat_no_contact_pct", _("战败前无电话/到店沟通占比"), "pct", False, "mean", _("销售")),
     Metric("pool_claims", _("公海领取"), "count", True, "sum", _("销售")),
+)
+# The keyed families listed in HQ's metric picker too (a family exists for any code; these are the codes
+# a store reports): defeat rate and defeats per lead source, and defeats per reason.
+register(
+    *[Metric(f"{DEFEAT_RATE_SOURCE_PREFIX}{code}", format_lazy("{}：{}", _("战败率"), label), "pct", False, "mean",
+             _("销售")) for code, label in LeadSource.choices],
+    *[Metric(f"{DEFEAT_SOURCE_PREFIX}{code}", format_lazy("{}：{}", _("战败"), label), "count", False, "sum",
+             _("销售")) for code, label in LeadSource.choices],
+    *[Metric(f"{DEFEAT_REASON_PREFIX}{code}", format_lazy("{}：{}", _("战败原因"), label), "count", False, "sum",
+             _("销售")) for code, label in DefeatReason.choices],
 )
 
 # Time from a lead or showroom visit to the first human contact (automatic messages are not FollowUp rows).

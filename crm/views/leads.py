@@ -1,27 +1,39 @@
 """Lead pages: 线索收件箱 (mine / the store's unclaimed), claim, first contact, assignment, 400 entry,
-lead-file import and the store's first-response figures."""
+lead-file import, the store's first-response figures and the consultants' 排班."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tenants.access import store_view
 from tenants.roles import Perm, StoreRole
+from tenants.services.store_settings import WEEKDAYS
+from tenants.views.store_settings import DAY_LABELS, hours_initial
 
 from ..access import get_lead_for_member, sees_all, staff_names, store_staff
 from ..forms import run_form
-from ..leads.forms import AssignForm, FirstContactForm, HotlineLeadForm, LeadImportForm, LeadSettingsForm
+from ..leads.forms import (
+    AssignForm,
+    FirstContactForm,
+    HotlineLeadForm,
+    LeadImportForm,
+    LeadSettingsForm,
+    ScheduleForm,
+)
 from ..leads.imports import lead_import
 from ..leads.intake import IntakeItem, IntakeResult, lead_receive
+from ..leads.schedule import consultant_schedule_set, may_edit_schedules, schedule_of, schedule_rows
 from ..leads.selectors import (
     INBOX_LIMIT,
+    InboxRow,
     first_response_stats,
     inbox_rows,
     my_waiting_count,
@@ -41,6 +53,17 @@ def _consultant_choices() -> list[tuple[int, str]]:
     return [(m.user_id, m.user.name) for m in store_staff(store_id(), roles=(StoreRole.SALES_CONSULTANT,))]
 
 
+_PK = 987654321  # a placeholder id: each row's links are the reversed URL with the row's id put in
+
+
+def _with_links(rows: list[InboxRow]) -> list[tuple[InboxRow, str, str]]:
+    """Each row with its claim and first-contact URLs, reversed once per page rather than twice per row
+    (reversing is the costliest tag of a 50-row list)."""
+    claim, contact = reverse("lead_claim", args=[_PK]), reverse("lead_contact", args=[_PK])
+    return [(row, claim.replace(str(_PK), str(row.lead.pk)), contact.replace(str(_PK), str(row.lead.pk)))
+            for row in rows]
+
+
 @store_view(Perm.MANAGE_LEADS)
 def inbox_page(request: HttpRequest) -> HttpResponse:
     """线索收件箱: my new leads with the working time left to the first response; managers also see the
@@ -49,7 +72,7 @@ def inbox_page(request: HttpRequest) -> HttpResponse:
     manager = sees_all(member)
     clock = lead_clock(request.tenant)  # type: ignore[attr-defined]  # one policy and calendar read per page
     context = {
-        "rows": inbox_rows(member=member, clock=clock), "mine_total": my_waiting_count(member),
+        "rows": _with_links(inbox_rows(member=member, clock=clock)), "mine_total": my_waiting_count(member),
         "shown_limit": INBOX_LIMIT, "on_duty": on_duty(member), "manager": manager,
         "policy": {"first_response_minutes": clock.first_response_minutes},
     }
@@ -57,7 +80,9 @@ def inbox_page(request: HttpRequest) -> HttpResponse:
         names = staff_names(store_id())
         # One assignment menu for every row (rendered once: 50 copies of a form field cost a page budget).
         menu = AssignForm(consultants=_consultant_choices(), auto_id=False)["consultant_id"]
-        context.update(unclaimed=[(row, names.get(row.lead.consultant_id or 0, "")) for row in inbox_rows(
+        assign = reverse("lead_assign", args=[_PK])
+        context.update(unclaimed=[(row, names.get(row.lead.consultant_id or 0, ""),
+                                   assign.replace(str(_PK), str(row.lead.pk))) for row in inbox_rows(
             member=member, unclaimed_only=True, clock=clock, limit=UNCLAIMED_SHOWN)],
             assign_select=str(menu), unclaimed_total=unclaimed_count())
     return render(request, "crm/leads/inbox.html", context)
@@ -195,4 +220,41 @@ def settings_page(request: HttpRequest) -> HttpResponse:
     rows = [{"source": code, "label": label, "consultants": rules.get(code, []), "hook": hooks.get(code)}
             for code, label in LeadSource.choices]
     return render(request, "crm/leads/settings.html", {"form": form, "rows": rows},
+                  status=400 if form.errors else 200)
+
+
+@store_view(Perm.MANAGE_LEADS)
+def schedule_page(request: HttpRequest) -> HttpResponse:
+    """顾问排班: the week grid of every sales consultant (the sales manager, the GM); a consultant sees only
+    their own row and cannot change it."""
+    member = member_of(request)
+    editor = may_edit_schedules(member)
+    staff = store_staff(store_id(), roles=(StoreRole.SALES_CONSULTANT,))
+    if not editor:
+        staff = [m for m in staff if m.user_id == member.user_id]
+    store = request.tenant  # type: ignore[attr-defined]
+    return render(request, "crm/leads/schedule.html", {
+        "rows": schedule_rows(store=store, members=staff, today=timezone.localdate()), "editor": editor,
+        "day_labels": [DAY_LABELS[d] for d in WEEKDAYS]})
+
+
+@store_view(Perm.SALES_DECISIONS)
+def schedule_edit_page(request: HttpRequest, user_id: int) -> HttpResponse:
+    """One consultant's 排班: 在岗, the store's hours or their own per day (a day unticked = 休息)."""
+    member = member_of(request)
+    consultant = next((m for m in store_staff(store_id(), roles=(StoreRole.SALES_CONSULTANT,))
+                       if m.user_id == user_id), None)
+    if consultant is None:
+        raise Http404(_("页面不存在"))
+    on_duty, own = schedule_of(user_id)
+    store = request.tenant  # type: ignore[attr-defined]
+    initial = {**hours_initial(own or store.working_hours), "on_duty": on_duty, "same_as_store": not own}
+    form = ScheduleForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST":
+        done = run_form(form, lambda d: consultant_schedule_set(
+            member=member, consultant_id=user_id, on_duty=d["on_duty"], hours=form.schedule()))
+        if done is not None:
+            messages.success(request, _("已保存 %(name)s 的排班。") % {"name": consultant.user.name})
+            return redirect("lead_schedule")
+    return render(request, "crm/leads/schedule_edit.html", {"form": form, "consultant": consultant},
                   status=400 if form.errors else 200)

@@ -58,7 +58,8 @@ class HoursForm(forms.Form):
             return self.data.get(name, "") if self.is_bound else self.initial.get(name, "")
 
         return [{"label": str(DAY_LABELS[d]), "day": d, "open": bool(value(f"{d}_open")),
-                 "start": value(f"{d}_start"), "end": value(f"{d}_end"), "errors": self.errors.get(f"{d}_end", []),
+                 "start": value(f"{d}_start"), "end": value(f"{d}_end"),
+                 "errors": self.errors.get(f"{d}_start", []) + self.errors.get(f"{d}_end", []),
                  "lunch_start": value(f"{d}_lunch_start"), "lunch_end": value(f"{d}_lunch_end"),
                  "lunch_errors": self.errors.get(f"{d}_lunch_start", []) + self.errors.get(f"{d}_lunch_end", [])}
                 for d in WEEKDAYS]
@@ -67,16 +68,21 @@ class HoursForm(forms.Form):
         return self.data.get("time_zone", "") if self.is_bound else self.initial.get("time_zone", "")
 
 
-def _initial(store: Store) -> dict[str, object]:
-    initial: dict[str, object] = {"time_zone": store.time_zone or DEFAULT_STORE_ZONE}
+def hours_initial(hours: dict[str, list[str]] | None) -> dict[str, object]:
+    """The form's initial values for stored weekly hours (the store's, or a consultant's 排班)."""
+    initial: dict[str, object] = {}
     for day in WEEKDAYS:
-        span = (store.working_hours or {}).get(day) or []
+        span = (hours or {}).get(day) or []
         initial[f"{day}_open"] = bool(span)
         if span:
             initial[f"{day}_start"], initial[f"{day}_end"] = span[0], span[-1]
         if len(span) == 4:
             initial[f"{day}_lunch_start"], initial[f"{day}_lunch_end"] = span[1], span[2]
     return initial
+
+
+def _initial(store: Store) -> dict[str, object]:
+    return {**hours_initial(store.working_hours), "time_zone": store.time_zone or DEFAULT_STORE_ZONE}
 
 
 # Offered in the zone field's list (any IANA name is accepted): the zones of China first.

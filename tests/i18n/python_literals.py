@@ -13,7 +13,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 APPS = ("config", "crm", "hq", "billing", "tenants")
-DATA_MODULES = {"crm/demo.py", "crm/demo_group.py", "hq/policy/starter.py"}
+DATA_MODULES = {"crm/demo.py", "crm/demo_group.py", "crm/demo_leads.py", "hq/policy/starter.py"}
 CJK = re.compile(r"[\u4e00-\u9fff]")
 GETTEXT = {"_", "gettext", "gettext_lazy", "ngettext", "ngettext_lazy", "pgettext", "pgettext_lazy",
            "gettext_noop", "npgettext", "format_lazy"}

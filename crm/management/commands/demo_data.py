@@ -25,6 +25,7 @@ class Command(BaseCommand):
         result = demo_group_create(stores=o["stores"], customers=o["customers"])
         if o["second_group"]:
             demo_group_create(name="华南汽车集团", code="huanan", stores=1, group_no=2, customers=min(50, o["customers"]))
+        self._pushed_leads()
         self._daily_work()
         self._snapshots()
         if not User.objects.filter(email="ops@demo.chezhu.cn").exists():
@@ -37,6 +38,19 @@ class Command(BaseCommand):
         for login in result.logins[:8]:
             self.stdout.write(f"  {login.label:<8} {login.login}  ({login.where})")
         self.stdout.write(f"  平台运营  ops@demo.chezhu.cn  ({base}/admin/)")
+
+    def _pushed_leads(self) -> None:
+        """Each demo store receives its platform, DCC and 400 leads through the intake service, some
+        contacted, overdue, defeated or pooled (crm.leads.demo), so the inbox, the pool and 战败审核 show work."""
+        from django_tenants.utils import tenant_context
+
+        from crm.demo_leads import demo_leads_push
+        from tenants.models import Store
+
+        stores = Store.objects.filter(status=Store.Status.ACTIVE, group__code__in=["huadong", "huanan"]).order_by("pk")
+        for number, store in enumerate(stores):
+            with tenant_context(store):
+                demo_leads_push(store=store, number=number)
 
     def _daily_work(self) -> None:
         """Run each demo store's daily cadence run and fill the return-visit queue now, so staff see

@@ -49,3 +49,15 @@ def test_hq_of_group_y_sees_nothing_of_group_xs_first_response(world: Any, membe
     assert world.store_a.pk in {r.store_id for r in x.rows}
     assert {r.store_id for r in y.rows} == {world.store_c.pk}
     assert y.total["lead_response_on_time_pct.autohome"] is None  # C received no lead
+
+
+def test_hqs_metric_picker_offers_defeats_by_source_and_reason(world: Any, db: Any) -> None:
+    from tests.conftest import client_for
+
+    page = client_for(world.user("x.hq_admin")).get("/hq/compare/").content.decode()
+    for key in ("defeat_rate_source.autohome", "defeat_source.oem_dcc", "defeat_reason.competitor",
+                "lead_response_on_time_pct.hotline"):
+        assert f'value="{key}"' in page, key
+    picked = client_for(world.user("x.hq_admin")).get(
+        "/hq/compare/?metrics=defeat_rate_source.dongchedi&metrics=defeat_reason.price").content.decode()
+    assert "战败率：懂车帝" in picked and "战败原因：价格因素" in picked
