@@ -3,7 +3,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.utils.translation import gettext
@@ -222,7 +222,7 @@ class SmsTemplateForm(forms.Form):
 
     def __init__(self, *args: Any, signatures: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["signature"].choices = signatures  # type: ignore[attr-defined]
+        cast(forms.ChoiceField, self.fields["signature"]).choices = signatures
 
     @staticmethod
     def split(value: str) -> list[str]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -34,7 +36,7 @@ class SuccessorForm(forms.Form):
 
     def __init__(self, *args: object, successors: list[tuple[int, str]], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["successor"].choices = [("", "—"), *successors]  # type: ignore[attr-defined]
+        cast(forms.ChoiceField, self.fields["successor"]).choices = [("", "—"), *successors]
 
 
 class ReassignForm(forms.Form):
@@ -45,5 +47,5 @@ class ReassignForm(forms.Form):
 
     def __init__(self, *args: object, members: list[tuple[int, str]], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["from_user"].choices = members  # type: ignore[attr-defined]
-        self.fields["to_user"].choices = members  # type: ignore[attr-defined]
+        cast(forms.ChoiceField, self.fields["from_user"]).choices = members
+        cast(forms.ChoiceField, self.fields["to_user"]).choices = members

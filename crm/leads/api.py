@@ -22,6 +22,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from tenants.access import HasStorePerm
+from tenants.requests import member_of
 from tenants.roles import Perm
 
 from ..models import LeadSourceHook
@@ -100,7 +101,7 @@ class LeadPushView(APIView):
         ser = LeadPushSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
         items = [IntakeItem(**d) for d in ser.validated_data["leads"]]
-        results = lead_intake_batch(member=request.member, items=items, via=IntakeVia.API)  # type: ignore[attr-defined]
+        results = lead_intake_batch(member=member_of(request), items=items, via=IntakeVia.API)
         answers: list[dict[str, Any]] = [r.answer() for r in results]
         counts = {k: sum(1 for r in results if r.status == k) for k in ("accepted", "already_received", "rejected")}
         return Response({**counts, "results": answers}, status=status.HTTP_200_OK)

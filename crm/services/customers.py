@@ -7,13 +7,14 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tenants.errors import DomainError
 from tenants.models import StoreMembership
+from tenants.requests import current_store
 from tenants.roles import Perm, StoreRole, role_allows
 from tenants.staff import SALES, store_staff_check
 
@@ -37,7 +38,7 @@ EDITABLE = (
 
 
 def _store_id() -> int:
-    return int(connection.tenant.pk)  # type: ignore[attr-defined]
+    return current_store().pk
 
 
 def consultant_check(consultant_id: int | None) -> None:

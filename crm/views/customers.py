@@ -12,7 +12,7 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from tenants.access import store_view
-from tenants.requests import member_of
+from tenants.requests import StoreRequest, member_of
 from tenants.roles import Perm, role_allows
 
 from ..access import consultants, get_customer_for_member, staff_names
@@ -88,16 +88,16 @@ def saved_view_create(request: HttpRequest) -> HttpResponse:
 
 
 @store_view(Perm.VIEW_STORE)
-def search_page(request: HttpRequest) -> HttpResponse:
+def search_page(request: StoreRequest) -> HttpResponse:
     """搜索: plate, VIN or its last six, phone, name or pinyin; one hit opens the customer's file."""
     q = (request.GET.get("q") or "").strip()[:40]
     member = member_of(request)
     results = customer_search(member=member, q=q) if q else []
     # A VIN with no exact match: offer the visible car whose VIN has two characters swapped (您要找的是不是).
     suggestions = vin_near_matches(member=member, q=q) if q and not results else []
-    if len(results) == 1 and not request.htmx:  # type: ignore[attr-defined]
+    if len(results) == 1 and not request.htmx:
         return redirect(f"/customers/{results[0]['customer_id']}/")
-    template = "crm/_search_results.html" if request.htmx else "crm/search.html"  # type: ignore[attr-defined]
+    template = "crm/_search_results.html" if request.htmx else "crm/search.html"
     return render(request, template, {"q": q, "results": results, "suggestions": suggestions})
 
 
@@ -127,7 +127,7 @@ def customer_new(request: HttpRequest) -> HttpResponse:
                                    origin=Origin.of(request), **data)  # type: ignore[arg-type]
         customer, ctx = attempt(request, create)
         if customer is not None:
-            return redirect(f"/customers/{customer.pk}/")  # type: ignore[attr-defined]
+            return redirect(f"/customers/{customer.pk}/")
     return render(request, "crm/customer_form.html", {"form": request.POST, "consultants": consultants(store_id()),
                                                       **ctx, **CHOICES})
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tenants.access import store_view
+from tenants.requests import StoreRequest
 from tenants.roles import Perm, StoreRole
 
 from ..access import get_lead_for_member, sees_all, staff_names, store_staff
@@ -42,12 +43,12 @@ def _consultant_choices() -> list[tuple[int, str]]:
 
 
 @store_view(Perm.MANAGE_LEADS)
-def inbox_page(request: HttpRequest) -> HttpResponse:
+def inbox_page(request: StoreRequest) -> HttpResponse:
     """线索收件箱: my new leads with the working time left to the first response; managers also see the
     store's unclaimed leads and assign them."""
     member = member_of(request)
     manager = sees_all(member)
-    clock = lead_clock(request.tenant)  # type: ignore[attr-defined]  # one policy and calendar read per page
+    clock = lead_clock(request.tenant)  # one policy and calendar read per page
     context = {
         "rows": inbox_rows(member=member, clock=clock), "mine_total": my_waiting_count(member),
         "shown_limit": INBOX_LIMIT, "on_duty": on_duty(member), "manager": manager,
@@ -163,7 +164,7 @@ def import_page(request: HttpRequest) -> HttpResponse:
 
 
 @store_view(Perm.SUPERVISE)
-def response_page(request: HttpRequest) -> HttpResponse:
+def response_page(request: StoreRequest) -> HttpResponse:
     """首次响应: per source, median working minutes to the first human contact and the share in time,
     for the last 30 days (store time)."""
     today = timezone.localdate()
@@ -173,7 +174,7 @@ def response_page(request: HttpRequest) -> HttpResponse:
     end = dt.datetime.combine(today + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
     return render(request, "crm/leads/response.html", {
         "rows": first_response_stats(start, end), "start": start.date(), "end": today,
-        "policy": lead_policy(request.tenant)})  # type: ignore[attr-defined]
+        "policy": lead_policy(request.tenant)})
 
 
 @store_view(Perm.REASSIGN_CUSTOMERS)
