@@ -22,7 +22,8 @@ from tenants.errors import DomainError
 
 from .models import DocumentKind
 from .models.appointments import AppointmentKind, KeyOutcome
-from .models.choices import Channel, DefeatReason, Grade, Source
+from .models.choices import AgeCohort, Channel, DefeatReason, Gender, Grade, Occupation, Region, Source
+from .services.customers import email_clean
 from .services.vehicles import document_type_check
 from .validators import clean_mobile, parse_money
 
@@ -30,6 +31,15 @@ T = TypeVar("T")
 
 _SM = {"class": "form-control form-control-sm"}
 _SEL = {"class": "form-select form-select-sm"}
+_BLANK: list[tuple[str, str | Promise]] = [("", "")]
+
+
+def _domain_checked(check: Callable[[str], str], value: str) -> str:
+    """Run the service's own check on one field, so its message shows with every other field's error."""
+    try:
+        return check(value)
+    except DomainError as exc:
+        raise forms.ValidationError(exc.message) from None
 
 
 class MoneyField(forms.CharField):
@@ -267,3 +277,81 @@ class VehicleDocumentForm(forms.Form):
         except DomainError as exc:
             raise forms.ValidationError(exc.message) from None
         return upload
+
+
+class CustomerForm(forms.Form):
+    """客户资料 (new and edit): the shape of each field; the customer services decide the rules
+    (one number per customer, the owning consultant, consent needing an address)."""
+
+    name = forms.CharField(label=_("姓名 *"), max_length=50, widget=forms.TextInput(attrs={"class": "form-control"}),
+                           error_messages={"required": _("请填写客户姓名。"),
+                                           "max_length": _("客户姓名不能超过 50 个字。")})
+    mobile = forms.CharField(label=_("手机号 *"), max_length=40, widget=forms.TextInput(attrs={"class": "form-control"}),
+                             error_messages={"required": _("请填写手机号。")})
+    mobile2 = forms.CharField(label=_("备用手机号"), max_length=40, required=False,
+                              widget=forms.TextInput(attrs={"class": "form-control"}))
+    wechat = forms.CharField(label=_("微信号"), max_length=50, required=False,
+                             widget=forms.TextInput(attrs={"class": "form-control"}))
+    gender = forms.ChoiceField(label=_("性别"), choices=_BLANK + list(Gender.choices), required=False,
+                               widget=forms.Select(attrs={"class": "form-select"}))
+    birthday = forms.DateField(label=_("生日"), required=False,
+                               widget=forms.DateInput(attrs={"class": "form-control", "type": "date"}, format="%Y-%m-%d"),
+                               error_messages={"invalid": _("生日格式不正确。")})
+    region = forms.ChoiceField(label=_("所在区域"), choices=_BLANK + list(Region.choices), required=False,
+                               widget=forms.Select(attrs={"class": "form-select"}))
+    occupation = forms.ChoiceField(label=_("职业"), choices=_BLANK + list(Occupation.choices), required=False,
+                                   widget=forms.Select(attrs={"class": "form-select"}))
+    age_cohort = forms.ChoiceField(label=_("年龄段"), choices=_BLANK + list(AgeCohort.choices), required=False,
+                                   widget=forms.Select(attrs={"class": "form-select"}))
+    source = forms.ChoiceField(label=_("客户来源"), choices=Source.choices, required=False, initial=Source.WALK_IN,
+                               widget=forms.Select(attrs={"class": "form-select"}))
+    # A plain id: the service says whether it names active sales staff of this store.
+    consultant_id = forms.IntegerField(label=_("销售顾问"), required=False,
+                                       widget=forms.Select(attrs={"class": "form-select"}),
+                                       error_messages={"invalid": _("销售顾问应为整数。")})
+    may_call = forms.BooleanField(label=_("同意回访"), required=False, initial=True,
+                                  widget=forms.CheckboxInput(attrs={"class": "form-check-input"}))
+    call_time = forms.CharField(label=_("方便回访时段"), max_length=50, required=False,
+                                widget=forms.TextInput(attrs={"class": "form-control",
+                                                              "placeholder": _("如 工作日18:00后")}))
+    call_number = forms.CharField(label=_("回访号码"), max_length=40, required=False,
+                                  widget=forms.TextInput(attrs={"class": "form-control"}))
+    channels = forms.MultipleChoiceField(label=_("允许的联系方式"), choices=Channel.choices, required=False,
+                                         widget=forms.CheckboxSelectMultiple)
+    email = forms.CharField(label=_("电子邮箱"), max_length=254, required=False,
+                            widget=forms.EmailInput(attrs={"class": "form-control",
+                                                           "placeholder": "zhang.san@example.com"}))
+    email_consent = forms.BooleanField(label=_("同意接收邮件(关怀与提醒)"), required=False,
+                                       widget=forms.CheckboxInput(attrs={"class": "form-check-input"}))
+    tags = forms.CharField(label=_("标签（逗号分隔）"), required=False,
+                           widget=forms.TextInput(attrs={"class": "form-control"}))
+    notes = forms.CharField(label=_("备注"), required=False,
+                            widget=forms.Textarea(attrs={"class": "form-control", "rows": 2}))
+
+    def __init__(self, *args: Any, consultants: list[Any] = (), **kwargs: Any) -> None:  # type: ignore[assignment]
+        super().__init__(*args, **kwargs)
+        self.fields["consultant_id"].widget.choices = [("", _("（本人）")), *((m.user_id, m.user.name)
+                                                                           for m in consultants)]
+
+    @classmethod
+    def initial_of(cls, customer: Any) -> dict[str, Any]:
+        """The form's starting values: the customer as stored."""
+        return {**{name: getattr(customer, name) for name in cls.base_fields if name not in ("tags", "consultant_id")},
+                "tags": ",".join(customer.tags or [])}
+
+    def clean_mobile(self) -> str:
+        return _domain_checked(clean_mobile, self.cleaned_data.get("mobile") or "")
+
+    def clean_email(self) -> str:
+        return _domain_checked(email_clean, self.cleaned_data.get("email") or "")
+
+    def clean_source(self) -> str:
+        return self.cleaned_data.get("source") or Source.WALK_IN
+
+    def clean_tags(self) -> list[str]:
+        text = (self.cleaned_data.get("tags") or "").replace("，", ",")
+        return [t for t in text.split(",") if t.strip()]
+
+    def customer_fields(self) -> dict[str, Any]:
+        """What the customer services take (the owner is chosen apart, on a new customer only)."""
+        return {k: v for k, v in self.cleaned_data.items() if k != "consultant_id"}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -16,7 +18,9 @@ from tenants.requests import StoreRequest, member_of
 from tenants.roles import Perm, role_allows
 
 from ..access import consultants, get_customer_for_member, staff_names
-from ..models import AccessAction, SavedView, VehicleOwnership
+from ..errors import DuplicateMobile
+from ..forms import CustomerForm, run_form
+from ..models import AccessAction, Customer, SavedView, VehicleOwnership
 from ..models.choices import (
     AgeCohort,
     Channel,
@@ -58,6 +62,7 @@ CHOICES = {
     "value_classes": ValueClass.choices, "loyalties": Loyalty.choices, "lifecycles": Lifecycle.choices,
     "usages": Usage.choices, "service_types": ServiceType.choices, "defeat_reasons": DefeatReason.choices,
 }
+T = TypeVar("T")
 FILTER_KEYS = ("q", "value_class", "loyalty", "lifecycle", "grade", "consultant", "no_visit_months",
                "visited_since", "tags")
 
@@ -101,35 +106,33 @@ def search_page(request: StoreRequest) -> HttpResponse:
     return render(request, template, {"q": q, "results": results, "suggestions": suggestions})
 
 
-def _customer_fields(request: HttpRequest) -> dict[str, object]:
-    return {
-        "name": s(request, "name"), "mobile": s(request, "mobile"), "mobile2": s(request, "mobile2"),
-        "wechat": s(request, "wechat"), "gender": s(request, "gender"), "region": s(request, "region"),
-        "occupation": s(request, "occupation"), "age_cohort": s(request, "age_cohort"),
-        "source": s(request, "source") or Source.WALK_IN, "birthday": as_date(s(request, "birthday"), gettext("生日")),
-        "may_call": request.POST.get("may_call") == "on", "call_time": s(request, "call_time"),
-        "call_number": s(request, "call_number"), "channels": request.POST.getlist("channels"),
-        "email": s(request, "email"), "email_consent": request.POST.get("email_consent") == "on",
-        "tags": [t for t in s(request, "tags").replace("，", ",").split(",") if t.strip()], "notes": s(request, "notes"),
-    }
+def _customer_form_page(request: HttpRequest, form: CustomerForm, duplicate: dict[str, object],
+                        customer: Customer | None = None) -> HttpResponse:
+    return render(request, "crm/customer_form.html", {"form": form, "customer": customer, **duplicate},
+                  status=400 if form.errors else 200)
+
+
+def _offering_the_existing(duplicate: dict[str, object], fn: Callable[[], T]) -> T:
+    """Run the service; a duplicate number also offers the existing customer's file (when visible)."""
+    try:
+        return fn()
+    except DuplicateMobile as exc:
+        duplicate.update(existing_id=exc.customer_id, existing_name=exc.customer_name)
+        raise
 
 
 @store_view(Perm.EDIT_CUSTOMERS)
 def customer_new(request: HttpRequest) -> HttpResponse:
     """新建客户."""
-    ctx: dict[str, object] = {}
-    if request.method == "POST":
-        member = member_of(request)
-
-        def create() -> object:
-            data = _customer_fields(request)
-            return customer_create(member=member, consultant_id=as_int(s(request, "consultant_id"), gettext("销售顾问")),
-                                   origin=Origin.of(request), **data)  # type: ignore[arg-type]
-        customer, ctx = attempt(request, create)
+    member = member_of(request)
+    form = CustomerForm(request.POST if request.method == "POST" else None, consultants=consultants(store_id()))
+    duplicate: dict[str, object] = {}
+    if form.is_bound:
+        customer = run_form(form, lambda d: _offering_the_existing(duplicate, lambda: customer_create(
+            member=member, consultant_id=d["consultant_id"], origin=Origin.of(request), **form.customer_fields())))
         if customer is not None:
             return redirect(f"/customers/{customer.pk}/")
-    return render(request, "crm/customer_form.html", {"form": request.POST, "consultants": consultants(store_id()),
-                                                      **ctx, **CHOICES})
+    return _customer_form_page(request, form, duplicate)
 
 
 @store_view(Perm.EDIT_CUSTOMERS)
@@ -138,18 +141,18 @@ def customer_edit(request: HttpRequest, pk: int) -> HttpResponse:
     recorded as a view of those fields (the access-log row is the one write a GET makes)."""
     member = member_of(request)
     customer = get_customer_for_member(member, pk)
-    ctx: dict[str, object] = {}
     if request.method != "POST":
         access_record(member=member, action=AccessAction.VIEW, customer_ids=[customer.pk],
                       fields=CUSTOMER_FORM_FIELDS, origin=Origin.of(request), detail=gettext("修改资料"))
-    if request.method == "POST":
-        done, ctx = attempt(request, lambda: customer_update(member=member, customer=customer,
-                                                             origin=Origin.of(request), **_customer_fields(request)))
+    form = CustomerForm(request.POST if request.method == "POST" else None, initial=CustomerForm.initial_of(customer))
+    duplicate: dict[str, object] = {}
+    if form.is_bound:
+        done = run_form(form, lambda d: _offering_the_existing(duplicate, lambda: customer_update(
+            member=member, customer=customer, origin=Origin.of(request), **form.customer_fields())))
         if done is not None:
             messages.success(request, gettext("客户资料已保存。"))
             return redirect(f"/customers/{customer.pk}/")
-    return render(request, "crm/customer_form.html", {"customer": customer, "form": request.POST or None, **ctx,
-                                                      **CHOICES})
+    return _customer_form_page(request, form, duplicate, customer)
 
 
 @store_view(Perm.VIEW_STORE)
