@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
@@ -22,12 +22,25 @@ from tenants.errors import DomainError
 
 from .models import DocumentKind
 from .models.appointments import AppointmentKind, KeyOutcome
-from .models.choices import AgeCohort, Channel, DefeatReason, Gender, Grade, Occupation, Region, Source
+from .models.choices import (
+    AgeCohort,
+    Channel,
+    DefeatReason,
+    Gender,
+    Grade,
+    Occupation,
+    Region,
+    ServiceType,
+    Source,
+    Usage,
+)
 from .services.customers import email_clean
 from .services.vehicles import document_type_check
 from .validators import clean_mobile, parse_money
 
 T = TypeVar("T")
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise  # what gettext_lazy returns (django-stubs)
 
 _SM = {"class": "form-control form-control-sm"}
 _SEL = {"class": "form-select form-select-sm"}
@@ -355,3 +368,99 @@ class CustomerForm(forms.Form):
     def customer_fields(self) -> dict[str, Any]:
         """What the customer services take (the owner is chosen apart, on a new customer only)."""
         return {k: v for k, v in self.cleaned_data.items() if k != "consultant_id"}
+
+
+def _date(label: str | _StrPromise, invalid: str | _StrPromise, **attrs: Any) -> forms.DateField:
+    return forms.DateField(label=label, required=False, widget=forms.DateInput(
+        attrs={**_SM, "type": "date", **attrs}, format="%Y-%m-%d"), error_messages={"invalid": invalid})
+
+
+def _km(label: str | _StrPromise, required: bool = False) -> forms.IntegerField:
+    return forms.IntegerField(label=label, required=required, widget=forms.TextInput(
+        attrs={**_SM, "placeholder": label, "inputmode": "numeric"}),
+        error_messages={"invalid": _("里程应为整数。"), "required": _("请填写里程。")})
+
+
+class VehicleForm(forms.Form):
+    """添加车辆 (一车一档) from the 360° page; the vehicle service checks the VIN and the dates."""
+
+    vin = forms.CharField(label=_("车架号"), max_length=40, widget=forms.TextInput(
+        attrs={**_SM, "placeholder": _("车架号(17位) *")}), error_messages={"required": _("请填写车架号。")})
+    plate = forms.CharField(label=_("车牌号"), max_length=20, required=False,
+                            widget=forms.TextInput(attrs={**_SM, "placeholder": _("车牌号")}))
+    brand = forms.CharField(label=_("品牌"), max_length=40, required=False,
+                            widget=forms.TextInput(attrs={**_SM, "placeholder": _("品牌")}))
+    model = forms.CharField(label=_("车型"), max_length=60, required=False,
+                            widget=forms.TextInput(attrs={**_SM, "placeholder": _("车型")}))
+    trim = forms.CharField(label=_("配置"), max_length=60, required=False, widget=forms.TextInput(attrs=_SM))
+    colour = forms.CharField(label=_("颜色"), max_length=30, required=False, widget=forms.TextInput(attrs=_SM))
+    usage = forms.ChoiceField(label=_("用途"), choices=Usage.choices, required=False, widget=forms.Select(attrs=_SEL))
+    km = _km(_("当前里程"))
+    purchased_on = _date(_("购车日期"), _("购车日期格式不正确。"))
+    delivered_on = _date(_("交车日期"), _("交车日期格式不正确。"))
+    warranty_until = _date(_("质保到期"), _("质保到期格式不正确。"))
+    insurance_until = _date(_("保险到期"), _("保险到期格式不正确。"))
+
+    def clean_usage(self) -> str:
+        return self.cleaned_data.get("usage") or Usage.PRIVATE
+
+
+class MileageForm(forms.Form):
+    """记录里程, from the 360° page or the car's own page (`back`)."""
+
+    km = _km(_("里程(km)"), required=True)
+    read_on = _date(_("日期"), _("日期格式不正确。"))
+    back = forms.CharField(required=False, widget=forms.HiddenInput)
+
+
+class CustomerReassignForm(forms.Form):
+    """客户转移 (manager): to whom and why; the service checks the colleague."""
+
+    consultant_id = forms.IntegerField(label=_("销售顾问"), widget=forms.Select(attrs=_SEL),
+                                       error_messages={"required": _("请选择销售顾问。"),
+                                                       "invalid": _("销售顾问应为整数。")})
+    reason = forms.CharField(label=_("转移原因"), max_length=200, required=False,
+                             widget=forms.TextInput(attrs={**_SM, "placeholder": _("转移原因（如 顾问离职）")}))
+
+    def __init__(self, *args: Any, consultants: list[Any] = (), **kwargs: Any) -> None:  # type: ignore[assignment]
+        super().__init__(*args, **kwargs)
+        self.fields["consultant_id"].widget.choices = [(m.user_id, m.user.name) for m in consultants]
+
+
+class ServiceVisitForm(forms.Form):
+    """登记维修工单 for one of the customer's cars, with the return-call consent asked."""
+
+    vehicle = forms.IntegerField(label=_("车辆"), widget=forms.Select(attrs=_SEL),
+                                 error_messages={"required": _("请选择该客户的车辆。"),
+                                                 "invalid": _("请选择该客户的车辆。")})
+    kind = forms.ChoiceField(label=_("工单类型"), choices=ServiceType.choices, widget=forms.Select(attrs=_SEL),
+                             error_messages={"required": _("请选择工单类型。")})
+    visited_on = _date(_("进站日期"), _("进站日期格式不正确。"))
+    km = _km(_("里程"))
+    amount = MoneyField(label=_("金额"), label_text=_("金额"),
+                        widget=forms.TextInput(attrs={**_SM, "placeholder": _("金额")}))
+    may_call = forms.BooleanField(label=_("同意回访"), required=False, initial=True)
+    order_no = forms.CharField(label=_("工单号"), max_length=40, required=False, widget=forms.TextInput(attrs=_SM))
+    notes = forms.CharField(label=_("备注"), required=False, widget=forms.TextInput(attrs=_SM))
+
+    def __init__(self, *args: Any, vehicles: list[Any] = (), **kwargs: Any) -> None:  # type: ignore[assignment]
+        super().__init__(*args, **kwargs)
+        self.vehicles = {v.pk: v for v in vehicles}
+        self.fields["vehicle"].widget.choices = [(v.pk, str(v)) for v in vehicles]
+
+    def clean_vehicle(self) -> Any:
+        """One of this customer's cars (cleaned to the Vehicle)."""
+        vehicle = self.vehicles.get(self.cleaned_data["vehicle"])
+        if vehicle is None:
+            raise forms.ValidationError(_("请选择该客户的车辆。"))
+        return vehicle
+
+
+class VehicleTransferForm(forms.Form):
+    """车辆过户: the new owner by phone or picked from a search, and the day (today when empty)."""
+
+    to_mobile = forms.CharField(label=_("新车主手机号"), max_length=40, required=False, widget=forms.TextInput(
+        attrs={**_SM, "inputmode": "numeric", "placeholder": _("新车主手机号")}))
+    to_customer = forms.IntegerField(required=False, widget=forms.HiddenInput,
+                                     error_messages={"invalid": _("新车主应为整数。")})
+    on = _date(_("过户日期"), _("过户日期格式不正确。"), title=_("过户日期（默认今天）"))

@@ -27,6 +27,7 @@ from ..forms import (
     LeadGradeForm,
     LeadKeyForm,
     ReceptionForm,
+    ServiceVisitForm,
     TestDriveForm,
     run_form,
 )
@@ -43,8 +44,7 @@ from ..services import (
     service_visit_create,
     test_drive_create,
 )
-from ..validators import parse_money
-from .common import as_date, as_int, attempt, member_of, s, store_id
+from .common import as_int, member_of, store_id
 from .customers import customer_360_response
 
 
@@ -174,17 +174,16 @@ def service_visit_new(request: HttpRequest, pk: int) -> HttpResponse:
     """登记维修工单."""
     member = member_of(request)
     customer = get_customer_for_member(member, pk)
-    vehicle = customer.vehicles.filter(pk=as_int(s(request, "vehicle"), "车辆") or 0).first()
-    if vehicle is None:
-        messages.error(request, _("请选择该客户的车辆。"))
-        return redirect(f"/customers/{customer.pk}/")
-    done, _ctx = attempt(request, lambda: service_visit_create(
-        member=member, vehicle=vehicle, kind=s(request, "kind"),
-        visited_on=as_date(s(request, "visited_on"), "进站日期") or timezone.localdate(),
-        km=as_int(s(request, "km"), "里程"), amount=parse_money(s(request, "amount")) or 0,
-        may_call=request.POST.get("may_call") == "on", order_no=s(request, "order_no"), notes=s(request, "notes")))
-    if done is not None:
-        messages.success(request, _("维修工单已登记。"))
+    form = ServiceVisitForm(request.POST, vehicles=list(customer.vehicles.all()))
+
+    def record(d: dict[str, Any]) -> object:
+        return service_visit_create(
+            member=member, vehicle=d["vehicle"], kind=d["kind"], visited_on=d["visited_on"] or timezone.localdate(),
+            km=d["km"], amount=d["amount"] or 0, may_call=d["may_call"], order_no=d["order_no"], notes=d["notes"])
+    if run_form(form, record) is None:
+        return customer_360_response(request, pk, {"service_visit_form": form, "service_visit_form_open": True},
+                                     status=400)
+    messages.success(request, _("维修工单已登记。"))
     return redirect(f"/customers/{customer.pk}/")
 
 

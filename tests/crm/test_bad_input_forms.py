@@ -7,7 +7,7 @@ from typing import Any
 
 from django_tenants.utils import tenant_context
 
-from crm.models import Customer
+from crm.models import Customer, MileageReading, ServiceVisit, Vehicle
 from tests.conftest import client_for
 
 from .fixtures import a_customer
@@ -60,3 +60,73 @@ def test_the_edit_form_keeps_the_typed_values_and_leaves_the_customer_as_it_was(
     with tenant_context(world.store_a):
         customer.refresh_from_db()
         assert customer.name == "王小明"
+
+
+def test_adding_a_car_with_bad_input_reshows_the_360_page_with_the_errors_at_the_fields(world: Any, db: Any) -> None:
+    customer = a_customer(world)
+    r = _client(world, "a.sales_consultant").post(f"/customers/{customer.pk}/vehicles/", {
+        "vin": "LSVAB2BR6MN000001", "plate": "浙A99999", "km": "很多", "delivered_on": "2026-02-30"})
+    body = r.content.decode()
+    assert r.status_code == 400
+    errors = _field_errors(body)
+    assert errors["km"] == "里程应为整数。" and errors["delivered_on"] == "交车日期格式不正确。"
+    assert 'value="浙A99999"' in body and 'value="很多"' in body and 'value="LSVAB2BR6MN000001"' in body
+    # The shape is right, the rule is not: the VIN has a file already (the service says so, at the field).
+    r = _client(world, "a.sales_consultant").post(f"/customers/{customer.pk}/vehicles/", {
+        "vin": "LSVAB2BR6MN000001", "plate": "浙A99999"})
+    assert r.status_code == 400 and "vin" in _field_errors(r.content.decode())
+    with tenant_context(world.store_a):
+        assert not Vehicle.objects.filter(plate="浙A99999").exists()
+
+
+def test_a_mileage_reading_without_km_is_refused_at_the_field(world: Any, db: Any) -> None:
+    customer = a_customer(world)
+    with tenant_context(world.store_a):
+        vehicle = Vehicle.objects.get(owner=customer)
+        before = MileageReading.objects.filter(vehicle=vehicle).count()
+    r = _client(world, "a.sales_consultant").post(f"/customers/{customer.pk}/vehicles/{vehicle.pk}/mileage/",
+                                                  {"km": "", "read_on": "2026-01-05"})
+    body = r.content.decode()
+    assert r.status_code == 400 and _field_errors(body) == {"km": "请填写里程。"}
+    assert 'value="2026-01-05"' in body
+    with tenant_context(world.store_a):
+        assert MileageReading.objects.filter(vehicle=vehicle).count() == before
+
+
+def test_a_reassignment_to_someone_not_on_the_sales_staff_keeps_the_reason(world: Any, db: Any) -> None:
+    customer = a_customer(world)
+    owner = customer.consultant_id
+    r = _client(world, "a.sales_manager").post(f"/customers/{customer.pk}/reassign/", {
+        "consultant_id": str(world.user("a.service_advisor").pk), "reason": "顾问离职"})
+    body = r.content.decode()
+    assert r.status_code == 400 and "consultant_id" in _field_errors(body)
+    assert 'value="顾问离职"' in body
+    with tenant_context(world.store_a):
+        customer.refresh_from_db()
+        assert customer.consultant_id == owner
+
+
+def test_a_repair_order_with_bad_input_is_refused_at_the_fields(world: Any, db: Any) -> None:
+    customer = a_customer(world)
+    r = _client(world, "a.service_advisor").post(f"/customers/{customer.pk}/service-visits/", {
+        "vehicle": "999999", "kind": "repair", "amount": "很贵", "km": "23500", "order_no": "WO-77"})
+    body = r.content.decode()
+    assert r.status_code == 400
+    errors = _field_errors(body)
+    assert errors["vehicle"] == "请选择该客户的车辆。" and "amount" in errors
+    assert 'value="23500"' in body and 'value="很贵"' in body
+    with tenant_context(world.store_a):
+        assert not ServiceVisit.objects.filter(order_no="WO-77").exists()
+
+
+def test_a_transfer_with_a_bad_date_keeps_the_typed_phone(world: Any, db: Any) -> None:
+    customer = a_customer(world)
+    with tenant_context(world.store_a):
+        vehicle = Vehicle.objects.get(owner=customer)
+    r = _client(world, "a.sales_consultant").post(f"/customers/{customer.pk}/vehicles/{vehicle.pk}/transfer/",
+                                                  {"to_mobile": "13800000301", "on": "昨天"})
+    body = r.content.decode()
+    assert r.status_code == 400 and _field_errors(body) == {"on": "过户日期格式不正确。"}
+    assert 'value="13800000301"' in body and 'value="昨天"' in body
+    with tenant_context(world.store_a):
+        assert Vehicle.objects.get(pk=vehicle.pk).owner_id == customer.pk
