@@ -1,13 +1,13 @@
 """Django forms of the store pages (sales floor, vehicle documents): they parse what was typed; the
 services decide the rules.
 
-`run_form` calls a service with the cleaned data and puts a DomainError back on its field, so a page
-re-renders the bound form with every value kept and every error next to its field.
+`run_form` (tenants.forms, the one pattern for every app) calls a service with the cleaned data and puts
+a DomainError back on its field, so a page re-renders the bound form with every value kept and every
+error next to its field.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -19,6 +19,8 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from tenants.errors import DomainError
+from tenants.forms import domain_checked
+from tenants.forms import run_form as run_form  # the one pattern, imported by the store views from here
 
 from .models import DocumentKind
 from .models.appointments import AppointmentKind, KeyOutcome
@@ -45,14 +47,6 @@ if TYPE_CHECKING:
 _SM = {"class": "form-control form-control-sm"}
 _SEL = {"class": "form-select form-select-sm"}
 _BLANK: list[tuple[str, str | Promise]] = [("", "")]
-
-
-def _domain_checked(check: Callable[[str], str], value: str) -> str:
-    """Run the service's own check on one field, so its message shows with every other field's error."""
-    try:
-        return check(value)
-    except DomainError as exc:
-        raise forms.ValidationError(exc.message) from None
 
 
 class MoneyField(forms.CharField):
@@ -84,18 +78,6 @@ class LocalDateTimeField(forms.DateTimeField):
         super().__init__(*args, **kwargs)
 
 
-def run_form(form: forms.Form, fn: Callable[[dict[str, Any]], T]) -> T | None:
-    """Call the service with the cleaned data; its DomainError lands on the field it names."""
-    if not form.is_valid():
-        return None
-    try:
-        return fn(form.cleaned_data)
-    except DomainError as exc:
-        field = exc.field if exc.field in form.fields and not form.fields[exc.field].widget.is_hidden else None
-        form.add_error(field, exc.message)
-        return None
-
-
 class ReceptionForm(forms.Form):
     mobile = forms.CharField(label=_("手机号"), max_length=20, widget=forms.TextInput(attrs={
         "class": "form-control form-control-lg", "placeholder": _("手机号 *"), "inputmode": "numeric",
@@ -123,10 +105,7 @@ class ReceptionForm(forms.Form):
 
     def clean_mobile(self) -> str:
         # The service checks it too; checking here shows it together with every other field's error.
-        try:
-            return clean_mobile(self.cleaned_data.get("mobile") or "")
-        except DomainError as exc:
-            raise forms.ValidationError(exc.message) from None
+        return domain_checked(clean_mobile, self.cleaned_data.get("mobile") or "")
 
     def clean_source(self) -> str:
         return self.cleaned_data.get("source") or Source.WALK_IN
@@ -353,10 +332,10 @@ class CustomerForm(forms.Form):
                 "tags": ",".join(customer.tags or [])}
 
     def clean_mobile(self) -> str:
-        return _domain_checked(clean_mobile, self.cleaned_data.get("mobile") or "")
+        return domain_checked(clean_mobile, self.cleaned_data.get("mobile") or "")
 
     def clean_email(self) -> str:
-        return _domain_checked(email_clean, self.cleaned_data.get("email") or "")
+        return domain_checked(email_clean, self.cleaned_data.get("email") or "")
 
     def clean_source(self) -> str:
         return self.cleaned_data.get("source") or Source.WALK_IN
