@@ -197,6 +197,14 @@ class TestDriveForm(forms.Form):
         return value
 
 
+class TestDriveKeepForm(forms.Form):
+    """预约试驾 kept: the licence check (the service requires it) and the feedback."""
+
+    licence_checked = forms.BooleanField(label=_("已核验驾驶证"), required=False)
+    feedback = forms.CharField(label=_("试驾反馈"), max_length=500, required=False, widget=forms.TextInput(
+        attrs={**_SM, "placeholder": _("试驾反馈")}))
+
+
 class FollowUpForm(forms.Form):
     channel = forms.ChoiceField(label=_("跟进方式"), choices=Channel.choices, widget=forms.Select(attrs=_SEL))
     lead = forms.IntegerField(required=False, widget=forms.HiddenInput)

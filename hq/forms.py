@@ -10,6 +10,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from tenants.messaging.base import MessageKind, Vendor
+from tenants.models import Store
 from tenants.validators import DEFAULT_BRANDS
 
 from .models.messaging import ReviewStatus
@@ -172,6 +173,35 @@ class PolicyPublishForm(forms.Form):
 
     effective_on = forms.DateField(label=_("生效日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
                                    help_text=_("留空则立即下发；填写后各门店在该日(门店当地时间)自动采用。"))
+
+
+class CalendarYearForm(forms.Form):
+    """录入一年的放假安排: the year, one line per day and a note; hq.services.calendar reads the lines."""
+
+    year = forms.IntegerField(label=_("年份"), min_value=2000, max_value=2100,
+                              widget=forms.NumberInput(attrs={"class": "form-control"}),
+                              error_messages={"required": _("请填写正确的年份。"), "invalid": _("请填写正确的年份。"),
+                                              "min_value": _("请填写正确的年份。"),
+                                              "max_value": _("请填写正确的年份。")})
+    note = forms.CharField(label=_("说明"), max_length=200, required=False, widget=forms.TextInput(attrs={
+        "class": "form-control", "placeholder": _("国务院办公厅关于2027年部分节假日安排的通知")}))
+    days = forms.CharField(label=_("每行一天：日期,放假 或 日期,上班(调休),名称"), required=False,
+                           widget=forms.Textarea(attrs={"class": "form-control font-monospace", "rows": 10,
+                                                        "placeholder": "2027-01-01,放假,元旦\n2027-02-06,上班,春节调休"}))
+
+
+class StoreStatusForm(forms.Form):
+    """暂停 / 恢复 / 归档 a store (HQ admin)."""
+
+    status = forms.ChoiceField(choices=Store.Status.choices,
+                               error_messages={"required": _("请选择门店状态。"),
+                                               "invalid_choice": _("未知的门店状态：%(value)s")})
+
+
+class MetricRefreshForm(forms.Form):
+    """Refresh one store's figures for a period (this month when empty); hq.metrics.periods reads it."""
+
+    period = forms.CharField(max_length=10, required=False)
 
 
 class SmsAccountForm(forms.Form):

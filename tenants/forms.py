@@ -1,6 +1,7 @@
 """Forms of the staff pages (员工管理); they call tenants.services.staff. And the one way every app's
 page runs a form: `run_form` calls the service with the cleaned data and puts its DomainError back on
-the field it names; `domain_checked` runs a service's own check on one field, so its message shows
+the field it names (`form_errors_as_messages` when the page returned to shows no bound copy of the
+form); `domain_checked` runs a service's own check on one field, so its message shows
 together with every other field's error."""
 
 from __future__ import annotations
@@ -9,6 +10,8 @@ from collections.abc import Callable
 from typing import Any, TypeVar, cast
 
 from django import forms
+from django.contrib import messages
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from .errors import DomainError
@@ -29,6 +32,14 @@ def run_form(form: forms.Form, fn: Callable[[dict[str, Any]], T]) -> T | None:
         field = exc.field if exc.field in form.fields and not form.fields[exc.field].widget.is_hidden else None
         form.add_error(field, exc.message)
         return None
+
+
+def form_errors_as_messages(request: HttpRequest, form: forms.Form) -> None:
+    """For a form posted from a page that shows no bound copy of it (a button, a row, another page):
+    its errors as flash messages on the page it returns to."""
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, str(error))
 
 
 def domain_checked(check: Callable[[str], str], value: str) -> str:

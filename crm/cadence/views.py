@@ -21,7 +21,7 @@ from hq.selectors import policy_effective
 from tenants.access import store_view
 from tenants.errors import DomainError
 from tenants.exports import download
-from tenants.forms import run_form
+from tenants.forms import form_errors_as_messages, run_form
 from tenants.models import Store
 from tenants.requests import member_of
 from tenants.roles import Perm, role_allows
@@ -118,9 +118,7 @@ def _task_form_answer(request: HttpRequest, task: FollowUpTask, name: str, form:
     if getattr(request, "htmx", False):
         ctx = _task_ctx(task, None if _may_grade(request) else {}) | {name: form}
         return render(request, "crm/cadence/_task_row.html", ctx, status=400)
-    for errors in form.errors.values():  # the full list has no bound form per row: the errors as messages
-        for error in errors:
-            messages.error(request, str(error))
+    form_errors_as_messages(request, form)
     return _row_or_redirect(request, task)
 
 

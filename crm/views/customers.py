@@ -15,6 +15,7 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from tenants.access import store_view
+from tenants.forms import form_errors_as_messages
 from tenants.requests import StoreRequest, member_of
 from tenants.roles import Perm, role_allows
 
@@ -244,9 +245,7 @@ def mileage_new(request: HttpRequest, pk: int, vehicle_pk: int) -> HttpResponse:
     if done is None and not from_car:
         return customer_360_response(request, pk, {"mileage_form": form, "mileage_form_open": True}, status=400)
     if done is None:
-        for errors in form.errors.values():  # the car's page has no bound form: the errors as messages
-            for error in errors:
-                messages.error(request, str(error))
+        form_errors_as_messages(request, form)
     else:
         messages.success(request, gettext("里程已记录。"))
     return redirect(f"/vehicles/{vehicle.pk}/#mileage" if from_car else f"/customers/{customer.pk}/")

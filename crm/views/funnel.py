@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tenants.access import store_view
+from tenants.forms import form_errors_as_messages
 from tenants.redirects import next_url
 from tenants.roles import Perm
 
@@ -157,9 +158,7 @@ def lead_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         if action in ("deal", "defeat") and back.startswith(f"/customers/{lead.customer_id}/"):
             return customer_360_response(request, lead.customer_id, {f"{action}_form": form, "form_lead": lead.pk},
                                          status=400)
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, str(error))
+        form_errors_as_messages(request, form)
         return redirect(back)
     text = {"grade": _("意向级别已调整为%(grade)s级，跟进计划已按新级别重排。") % {"grade": lead.grade},
             "key": _("已标记为重点客户。") if lead.is_key else _("已取消重点客户。"),

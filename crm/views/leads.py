@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tenants.access import store_view
+from tenants.forms import form_errors_as_messages
 from tenants.requests import StoreRequest
 from tenants.roles import Perm, StoreRole
 
@@ -117,9 +118,7 @@ def assign_view(request: HttpRequest, pk: int) -> HttpResponse:
     if run_form(form, lambda d: lead_assign(member=member, lead=lead, consultant_id=d["consultant_id"])):
         messages.success(request, _("已分配。"))
     else:
-        for errors in form.errors.values():
-            for e in errors:
-                messages.error(request, str(e))
+        form_errors_as_messages(request, form)
     return redirect("lead_inbox")
 
 

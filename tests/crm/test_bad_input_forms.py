@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
+
+from django.utils import timezone
 
 from django_tenants.utils import tenant_context
 
 from crm.models import Customer, MileageReading, ServiceVisit, Vehicle
+from crm.models import funnel
 from tests.conftest import client_for
 
 from .fixtures import a_customer
@@ -130,3 +134,18 @@ def test_a_transfer_with_a_bad_date_keeps_the_typed_phone(world: Any, db: Any) -
     assert 'value="13800000301"' in body and 'value="昨天"' in body
     with tenant_context(world.store_a):
         assert Vehicle.objects.get(pk=vehicle.pk).owner_id == customer.pk
+
+
+def test_keeping_a_test_drive_without_the_licence_check_keeps_the_feedback(world: Any, db: Any) -> None:
+    customer = a_customer(world)
+    with tenant_context(world.store_a):
+        drive = funnel.TestDrive.objects.create(customer=customer, model="帕萨特", status=funnel.TestDriveStatus.BOOKED,
+                                         driven_at=timezone.now() + dt.timedelta(hours=2),
+                                         consultant_id=world.user("a.sales_consultant").pk)
+    r = _client(world, "a.sales_consultant").post(f"/test-drives/{drive.pk}/keep/", {"feedback": "加速满意"})
+    body = r.content.decode()
+    assert r.status_code == 400 and _field_errors(body) == {"licence_checked": "试驾前必须核验客户驾驶证。"}
+    assert 'value="加速满意"' in body
+    with tenant_context(world.store_a):
+        drive.refresh_from_db()
+        assert drive.status == funnel.TestDriveStatus.BOOKED and drive.feedback == ""
