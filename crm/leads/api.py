@@ -31,7 +31,7 @@ from .hooks import signature
 from .intake import MAX_BATCH, IntakeItem, lead_intake_batch
 
 
-class PushedLeadSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class PushedLeadSerializer(serializers.Serializer[Any]):
     # Plain text fields: each item is checked by the intake service, so one bad lead does not sink the batch.
     source = serializers.CharField(  # type: ignore[assignment]  # a declared field, not Field.source
         max_length=20, help_text=gettext_lazy("线索来源：") + "、".join(LeadSource.values))
@@ -44,13 +44,13 @@ class PushedLeadSerializer(serializers.Serializer):  # type: ignore[type-arg]
     received_at = serializers.DateTimeField(required=False, allow_null=True)
 
 
-class LeadPushSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class LeadPushSerializer(serializers.Serializer[Any]):
     leads = PushedLeadSerializer(many=True, allow_empty=False, max_length=MAX_BATCH,  # type: ignore[call-arg]
                                  error_messages={"max_length": gettext_lazy("每批最多 %(n)s 条线索。")
                                                  % {"n": MAX_BATCH}})
 
 
-class PushResultSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class PushResultSerializer(serializers.Serializer[Any]):
     index = serializers.IntegerField()
     source_lead_id = serializers.CharField()
     status = serializers.ChoiceField(choices=["accepted", "already_received", "rejected"])
@@ -61,7 +61,7 @@ class PushResultSerializer(serializers.Serializer):  # type: ignore[type-arg]
     lead_id = serializers.IntegerField(required=False)
 
 
-class PushAnswerSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class PushAnswerSerializer(serializers.Serializer[Any]):
     accepted = serializers.IntegerField()
     already_received = serializers.IntegerField()
     rejected = serializers.IntegerField()
