@@ -187,7 +187,7 @@ class CalendarYearForm(forms.Form):
         "class": "form-control", "placeholder": _("国务院办公厅关于2027年部分节假日安排的通知")}))
     days = forms.CharField(label=_("每行一天：日期,放假 或 日期,上班(调休),名称"), required=False,
                            widget=forms.Textarea(attrs={"class": "form-control font-monospace", "rows": 10,
-                                                        "placeholder": "2027-01-01,放假,元旦\n2027-02-06,上班,春节调休"}))
+                                                        "placeholder": _("2027-01-01,放假,元旦\n2027-02-06,上班,春节调休")}))
 
 
 class StoreStatusForm(forms.Form):
