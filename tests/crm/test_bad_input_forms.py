@@ -7,11 +7,9 @@ import re
 from typing import Any
 
 from django.utils import timezone
-
 from django_tenants.utils import tenant_context
 
-from crm.models import Customer, MileageReading, ServiceVisit, Vehicle
-from crm.models import funnel
+from crm.models import Customer, MileageReading, ServiceVisit, Vehicle, funnel
 from tests.conftest import client_for
 
 from .fixtures import a_customer
