@@ -147,3 +147,23 @@ def test_keeping_a_test_drive_without_the_licence_check_keeps_the_feedback(world
     with tenant_context(world.store_a):
         drive.refresh_from_db()
         assert drive.status == funnel.TestDriveStatus.BOOKED and drive.feedback == ""
+
+
+def test_a_measure_with_bad_input_keeps_everything_typed_with_each_error_at_its_field(world: Any, db: Any) -> None:
+    from crm.models.aftersales import CorrectiveAction
+
+    r = _client(world, "a.customer_service").post("/aftersales/actions/", {
+        "kind": "corrective", "source": "monthly_report", "report_month": "2026-13",
+        "description": "交车前增加洗车检查", "owner_id": "", "deadline": "明天"})
+    body = r.content.decode()
+    assert r.status_code == 400
+    assert _field_errors(body) == {"report_month": "月报月份格式不正确。", "owner_id": "请选择本店在职员工作为责任人。",
+                                   "deadline": "完成期限格式不正确。"}
+    assert "交车前增加洗车检查</textarea>" in body and 'value="2026-13"' in body and 'value="明天"' in body
+    # The shape is right, the rule is not: a measure from a complaint needs the complaint (the service says so).
+    r = _client(world, "a.customer_service").post("/aftersales/actions/", {
+        "kind": "corrective", "source": "complaint", "description": "交车前增加洗车检查",
+        "owner_id": str(world.user("a.service_advisor").pk), "deadline": "2099-01-01"})
+    assert r.status_code == 400 and _field_errors(r.content.decode()) == {"complaint": "来源为投诉的措施须关联一条投诉。"}
+    with tenant_context(world.store_a):
+        assert not CorrectiveAction.objects.exists()
