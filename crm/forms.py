@@ -451,3 +451,11 @@ class VehicleTransferForm(forms.Form):
     to_customer = forms.IntegerField(required=False, widget=forms.HiddenInput,
                                      error_messages={"invalid": _("新车主应为整数。")})
     on = _date(_("过户日期"), _("过户日期格式不正确。"), title=_("过户日期（默认今天）"))
+
+
+class SavedViewForm(forms.Form):
+    """保存常用筛选: a name (a default one when empty) for the list's current query (the service cuts
+    both to their column's length, as the box has no limit)."""
+
+    name = forms.CharField(required=False)
+    query = forms.CharField(required=False, widget=forms.HiddenInput)

@@ -21,7 +21,7 @@ from tenants.staff import SALES, store_staff_check
 from ..access import sees_all
 from ..consent import consent_record
 from ..errors import DuplicateMobile
-from ..models import AccessAction, Customer, CustomerAssignment, Lead
+from ..models import AccessAction, Customer, CustomerAssignment, Lead, SavedView
 from ..models.choices import AgeCohort, Channel, Gender, LeadStatus, Occupation, Region, Source
 from ..pinyin import name_pinyin_keys
 from ..privacy import Origin, access_record, changed_fields
@@ -207,3 +207,10 @@ def customers_move(*, customer_ids: list[int], consultant_id: int, by_user_id: i
         consultant_id=consultant_id)
     Customer.objects.filter(pk__in=ids).update(consultant_id=consultant_id, updated_at=timezone.now())
     return len(ids)
+
+
+def saved_view_save(*, member: StoreMembership, name: str, query: str) -> SavedView:
+    """保存常用筛选: the member's named customer-list filter (the same name again replaces its query)."""
+    saved, _created = SavedView.objects.update_or_create(user_id=member.user_id, name=name.strip()[:40],
+                                                         defaults={"query": query[:500]})
+    return saved

@@ -25,6 +25,7 @@ from ..forms import (
     CustomerForm,
     CustomerReassignForm,
     MileageForm,
+    SavedViewForm,
     ServiceVisitForm,
     VehicleForm,
     VehicleTransferForm,
@@ -61,10 +62,11 @@ from ..services import (
     customer_reassign,
     customer_update,
     mileage_record,
+    saved_view_save,
     vehicle_create,
     vehicle_transfer,
 )
-from .common import s, store_id
+from .common import store_id
 
 CHOICES = {
     "genders": Gender.choices, "regions": Region.choices, "occupations": Occupation.choices,
@@ -95,11 +97,14 @@ def customer_list_page(request: HttpRequest) -> HttpResponse:
 @store_view(Perm.VIEW_STORE)
 def saved_view_create(request: HttpRequest) -> HttpResponse:
     """保存常用筛选."""
-    name = s(request, "name")[:40] or gettext("我的筛选")
-    query = s(request, "query")[:500]
-    SavedView.objects.update_or_create(user_id=member_of(request).user_id, name=name, defaults={"query": query})
-    messages.success(request, gettext("已保存筛选「%(name)s」。") % {"name": name})
-    return redirect(f"/customers/?{query}")
+    form = SavedViewForm(request.POST)
+    saved = run_form(form, lambda d: saved_view_save(member=member_of(request), name=d["name"] or gettext("我的筛选"),
+                                                     query=d["query"]))
+    if saved is None:
+        form_errors_as_messages(request, form)
+        return redirect("/customers/")
+    messages.success(request, gettext("已保存筛选「%(name)s」。") % {"name": saved.name})
+    return redirect(f"/customers/?{saved.query}")
 
 
 @store_view(Perm.VIEW_STORE)

@@ -167,3 +167,14 @@ def test_a_measure_with_bad_input_keeps_everything_typed_with_each_error_at_its_
     assert r.status_code == 400 and _field_errors(r.content.decode()) == {"complaint": "来源为投诉的措施须关联一条投诉。"}
     with tenant_context(world.store_a):
         assert not CorrectiveAction.objects.exists()
+
+
+def test_a_saved_filter_gets_a_default_name_and_a_long_one_is_cut_to_its_column(world: Any, db: Any) -> None:
+    from crm.models import SavedView
+
+    client = _client(world, "a.sales_manager")
+    r = client.post("/customers/views/", {"name": "", "query": "grade=A"})
+    assert r.status_code == 302 and r["Location"] == "/customers/?grade=A"
+    client.post("/customers/views/", {"name": "长" * 50, "query": "grade=H"})
+    with tenant_context(world.store_a):
+        assert sorted((v.name, v.query) for v in SavedView.objects.all()) == [("我的筛选", "grade=A"), ("长" * 40, "grade=H")]
