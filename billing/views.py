@@ -11,10 +11,12 @@ from django.views.decorators.http import require_POST
 
 from tenants.access import group_for_hq, hq_view
 from tenants.errors import DomainError
+from tenants.forms import form_errors_as_messages, run_form
 from tenants.requests import hq_membership_of
 from tenants.roles import GroupRole
 
 from . import services
+from .forms import PlanForm
 from .plans import plan_catalogue, plan_name
 from .selectors import (
     audit_log_for_group,
@@ -47,20 +49,14 @@ def billing_page(request: HttpRequest) -> HttpResponse:
     return render(request, "billing/page.html", ctx)
 
 
-def _plan_args(request: HttpRequest) -> tuple[str, str]:
-    code, _, interval = request.POST.get("plan", "").partition(":")
-    return code, interval
-
-
 @hq_view(admin=True)
 @require_POST
 def billing_open(request: HttpRequest) -> HttpResponse:
-    code, interval = _plan_args(request)
-    try:
-        services.billing_account_open(group=group_for_hq(request), plan_code=code, interval=interval,
-                                      email=request.user.email or "", actor=request.user)  # type: ignore[union-attr, arg-type]
-    except DomainError as exc:
-        messages.error(request, exc.message)
+    form = PlanForm(request.POST)
+    if run_form(form, lambda d: services.billing_account_open(
+            group=group_for_hq(request), plan_code=d["plan_code"], interval=d["interval"],
+            email=request.user.email or "", actor=request.user)) is None:  # type: ignore[union-attr, arg-type]
+        form_errors_as_messages(request, form)
     else:
         messages.success(request, gettext("订阅已开通，试用期开始。"))
     return _back(request)
@@ -69,12 +65,11 @@ def billing_open(request: HttpRequest) -> HttpResponse:
 @hq_view(admin=True)
 @require_POST
 def billing_change_plan(request: HttpRequest) -> HttpResponse:
-    code, interval = _plan_args(request)
-    try:
-        services.subscription_change_plan(group=group_for_hq(request), plan_code=code, interval=interval,
-                                          actor=request.user)  # type: ignore[arg-type]
-    except DomainError as exc:
-        messages.error(request, exc.message)
+    form = PlanForm(request.POST)
+    if run_form(form, lambda d: services.subscription_change_plan(
+            group=group_for_hq(request), plan_code=d["plan_code"], interval=d["interval"],
+            actor=request.user)) is None:  # type: ignore[arg-type]
+        form_errors_as_messages(request, form)
     else:
         messages.success(request, gettext("套餐已更换。"))
     return _back(request)

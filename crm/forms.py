@@ -1,16 +1,16 @@
 """Django forms of the store pages (sales floor, vehicle documents): they parse what was typed; the
 services decide the rules.
 
-`run_form` calls a service with the cleaned data and puts a DomainError back on its field, so a page
-re-renders the bound form with every value kept and every error next to its field.
+`run_form` (tenants.forms, the one pattern for every app) calls a service with the cleaned data and puts
+a DomainError back on its field, so a page re-renders the bound form with every value kept and every
+error next to its field.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
@@ -19,17 +19,34 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from tenants.errors import DomainError
+from tenants.forms import domain_checked
+from tenants.forms import run_form as run_form  # the one pattern, imported by the store views from here
 
 from .models import DocumentKind
 from .models.appointments import AppointmentKind, KeyOutcome
-from .models.choices import Channel, DefeatReason, Grade, Source
+from .models.choices import (
+    AgeCohort,
+    Channel,
+    DefeatReason,
+    Gender,
+    Grade,
+    Occupation,
+    Region,
+    ServiceType,
+    Source,
+    Usage,
+)
+from .services.customers import email_clean
 from .services.vehicles import document_type_check
 from .validators import clean_mobile, parse_money
 
 T = TypeVar("T")
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise  # what gettext_lazy returns (django-stubs)
 
 _SM = {"class": "form-control form-control-sm"}
 _SEL = {"class": "form-select form-select-sm"}
+_BLANK: list[tuple[str, str | Promise]] = [("", "")]
 
 
 class MoneyField(forms.CharField):
@@ -61,18 +78,6 @@ class LocalDateTimeField(forms.DateTimeField):
         super().__init__(*args, **kwargs)
 
 
-def run_form(form: forms.Form, fn: Callable[[dict[str, Any]], T]) -> T | None:
-    """Call the service with the cleaned data; its DomainError lands on the field it names."""
-    if not form.is_valid():
-        return None
-    try:
-        return fn(form.cleaned_data)
-    except DomainError as exc:
-        field = exc.field if exc.field in form.fields and not form.fields[exc.field].widget.is_hidden else None
-        form.add_error(field, exc.message)
-        return None
-
-
 class ReceptionForm(forms.Form):
     mobile = forms.CharField(label=_("手机号"), max_length=20, widget=forms.TextInput(attrs={
         "class": "form-control form-control-lg", "placeholder": _("手机号 *"), "inputmode": "numeric",
@@ -100,10 +105,7 @@ class ReceptionForm(forms.Form):
 
     def clean_mobile(self) -> str:
         # The service checks it too; checking here shows it together with every other field's error.
-        try:
-            return clean_mobile(self.cleaned_data.get("mobile") or "")
-        except DomainError as exc:
-            raise forms.ValidationError(exc.message) from None
+        return domain_checked(clean_mobile, self.cleaned_data.get("mobile") or "")
 
     def clean_source(self) -> str:
         return self.cleaned_data.get("source") or Source.WALK_IN
@@ -195,6 +197,14 @@ class TestDriveForm(forms.Form):
         return value
 
 
+class TestDriveKeepForm(forms.Form):
+    """预约试驾 kept: the licence check (the service requires it) and the feedback."""
+
+    licence_checked = forms.BooleanField(label=_("已核验驾驶证"), required=False)
+    feedback = forms.CharField(label=_("试驾反馈"), max_length=500, required=False, widget=forms.TextInput(
+        attrs={**_SM, "placeholder": _("试驾反馈")}))
+
+
 class FollowUpForm(forms.Form):
     channel = forms.ChoiceField(label=_("跟进方式"), choices=Channel.choices, widget=forms.Select(attrs=_SEL))
     lead = forms.IntegerField(required=False, widget=forms.HiddenInput)
@@ -267,3 +277,185 @@ class VehicleDocumentForm(forms.Form):
         except DomainError as exc:
             raise forms.ValidationError(exc.message) from None
         return upload
+
+
+class CustomerForm(forms.Form):
+    """客户资料 (new and edit): the shape of each field; the customer services decide the rules
+    (one number per customer, the owning consultant, consent needing an address)."""
+
+    name = forms.CharField(label=_("姓名 *"), max_length=50, widget=forms.TextInput(attrs={"class": "form-control"}),
+                           error_messages={"required": _("请填写客户姓名。"),
+                                           "max_length": _("客户姓名不能超过 50 个字。")})
+    mobile = forms.CharField(label=_("手机号 *"), max_length=40, widget=forms.TextInput(attrs={"class": "form-control"}),
+                             error_messages={"required": _("请填写手机号。")})
+    mobile2 = forms.CharField(label=_("备用手机号"), max_length=40, required=False,
+                              widget=forms.TextInput(attrs={"class": "form-control"}))
+    wechat = forms.CharField(label=_("微信号"), max_length=50, required=False,
+                             widget=forms.TextInput(attrs={"class": "form-control"}))
+    gender = forms.ChoiceField(label=_("性别"), choices=_BLANK + list(Gender.choices), required=False,
+                               widget=forms.Select(attrs={"class": "form-select"}))
+    birthday = forms.DateField(label=_("生日"), required=False,
+                               widget=forms.DateInput(attrs={"class": "form-control", "type": "date"}, format="%Y-%m-%d"),
+                               error_messages={"invalid": _("生日格式不正确。")})
+    region = forms.ChoiceField(label=_("所在区域"), choices=_BLANK + list(Region.choices), required=False,
+                               widget=forms.Select(attrs={"class": "form-select"}))
+    occupation = forms.ChoiceField(label=_("职业"), choices=_BLANK + list(Occupation.choices), required=False,
+                                   widget=forms.Select(attrs={"class": "form-select"}))
+    age_cohort = forms.ChoiceField(label=_("年龄段"), choices=_BLANK + list(AgeCohort.choices), required=False,
+                                   widget=forms.Select(attrs={"class": "form-select"}))
+    source = forms.ChoiceField(label=_("客户来源"), choices=Source.choices, required=False, initial=Source.WALK_IN,
+                               widget=forms.Select(attrs={"class": "form-select"}))
+    # A plain id: the service says whether it names active sales staff of this store.
+    consultant_id = forms.IntegerField(label=_("销售顾问"), required=False,
+                                       widget=forms.Select(attrs={"class": "form-select"}),
+                                       error_messages={"invalid": _("销售顾问应为整数。")})
+    may_call = forms.BooleanField(label=_("同意回访"), required=False, initial=True,
+                                  widget=forms.CheckboxInput(attrs={"class": "form-check-input"}))
+    call_time = forms.CharField(label=_("方便回访时段"), max_length=50, required=False,
+                                widget=forms.TextInput(attrs={"class": "form-control",
+                                                              "placeholder": _("如 工作日18:00后")}))
+    call_number = forms.CharField(label=_("回访号码"), max_length=40, required=False,
+                                  widget=forms.TextInput(attrs={"class": "form-control"}))
+    channels = forms.MultipleChoiceField(label=_("允许的联系方式"), choices=Channel.choices, required=False,
+                                         widget=forms.CheckboxSelectMultiple)
+    email = forms.CharField(label=_("电子邮箱"), max_length=254, required=False,
+                            widget=forms.EmailInput(attrs={"class": "form-control",
+                                                           "placeholder": "zhang.san@example.com"}))
+    email_consent = forms.BooleanField(label=_("同意接收邮件(关怀与提醒)"), required=False,
+                                       widget=forms.CheckboxInput(attrs={"class": "form-check-input"}))
+    tags = forms.CharField(label=_("标签（逗号分隔）"), required=False,
+                           widget=forms.TextInput(attrs={"class": "form-control"}))
+    notes = forms.CharField(label=_("备注"), required=False,
+                            widget=forms.Textarea(attrs={"class": "form-control", "rows": 2}))
+
+    def __init__(self, *args: Any, consultants: list[Any] = (), **kwargs: Any) -> None:  # type: ignore[assignment]
+        super().__init__(*args, **kwargs)
+        self.fields["consultant_id"].widget.choices = [("", _("（本人）")), *((m.user_id, m.user.name)
+                                                                           for m in consultants)]
+
+    @classmethod
+    def initial_of(cls, customer: Any) -> dict[str, Any]:
+        """The form's starting values: the customer as stored."""
+        return {**{name: getattr(customer, name) for name in cls.base_fields if name not in ("tags", "consultant_id")},
+                "tags": ",".join(customer.tags or [])}
+
+    def clean_mobile(self) -> str:
+        return domain_checked(clean_mobile, self.cleaned_data.get("mobile") or "")
+
+    def clean_email(self) -> str:
+        return domain_checked(email_clean, self.cleaned_data.get("email") or "")
+
+    def clean_source(self) -> str:
+        return self.cleaned_data.get("source") or Source.WALK_IN
+
+    def clean_tags(self) -> list[str]:
+        text = (self.cleaned_data.get("tags") or "").replace("，", ",")
+        return [t for t in text.split(",") if t.strip()]
+
+    def customer_fields(self) -> dict[str, Any]:
+        """What the customer services take (the owner is chosen apart, on a new customer only)."""
+        return {k: v for k, v in self.cleaned_data.items() if k != "consultant_id"}
+
+
+def _date(label: str | _StrPromise, invalid: str | _StrPromise, **attrs: Any) -> forms.DateField:
+    return forms.DateField(label=label, required=False, widget=forms.DateInput(
+        attrs={**_SM, "type": "date", **attrs}, format="%Y-%m-%d"), error_messages={"invalid": invalid})
+
+
+def _km(label: str | _StrPromise, required: bool = False) -> forms.IntegerField:
+    return forms.IntegerField(label=label, required=required, widget=forms.TextInput(
+        attrs={**_SM, "placeholder": label, "inputmode": "numeric"}),
+        error_messages={"invalid": _("里程应为整数。"), "required": _("请填写里程。")})
+
+
+class VehicleForm(forms.Form):
+    """添加车辆 (一车一档) from the 360° page; the vehicle service checks the VIN and the dates."""
+
+    vin = forms.CharField(label=_("车架号"), max_length=40, widget=forms.TextInput(
+        attrs={**_SM, "placeholder": _("车架号(17位) *")}), error_messages={"required": _("请填写车架号。")})
+    plate = forms.CharField(label=_("车牌号"), max_length=20, required=False,
+                            widget=forms.TextInput(attrs={**_SM, "placeholder": _("车牌号")}))
+    brand = forms.CharField(label=_("品牌"), max_length=40, required=False,
+                            widget=forms.TextInput(attrs={**_SM, "placeholder": _("品牌")}))
+    model = forms.CharField(label=_("车型"), max_length=60, required=False,
+                            widget=forms.TextInput(attrs={**_SM, "placeholder": _("车型")}))
+    trim = forms.CharField(label=_("配置"), max_length=60, required=False, widget=forms.TextInput(attrs=_SM))
+    colour = forms.CharField(label=_("颜色"), max_length=30, required=False, widget=forms.TextInput(attrs=_SM))
+    usage = forms.ChoiceField(label=_("用途"), choices=Usage.choices, required=False, widget=forms.Select(attrs=_SEL))
+    km = _km(_("当前里程"))
+    purchased_on = _date(_("购车日期"), _("购车日期格式不正确。"))
+    delivered_on = _date(_("交车日期"), _("交车日期格式不正确。"))
+    warranty_until = _date(_("质保到期"), _("质保到期格式不正确。"))
+    insurance_until = _date(_("保险到期"), _("保险到期格式不正确。"))
+
+    def clean_usage(self) -> str:
+        return self.cleaned_data.get("usage") or Usage.PRIVATE
+
+
+class MileageForm(forms.Form):
+    """记录里程, from the 360° page or the car's own page (`back`)."""
+
+    km = _km(_("里程(km)"), required=True)
+    read_on = _date(_("日期"), _("日期格式不正确。"))
+    back = forms.CharField(required=False, widget=forms.HiddenInput)
+
+
+class CustomerReassignForm(forms.Form):
+    """客户转移 (manager): to whom and why; the service checks the colleague."""
+
+    consultant_id = forms.IntegerField(label=_("销售顾问"), widget=forms.Select(attrs=_SEL),
+                                       error_messages={"required": _("请选择销售顾问。"),
+                                                       "invalid": _("销售顾问应为整数。")})
+    reason = forms.CharField(label=_("转移原因"), max_length=200, required=False,
+                             widget=forms.TextInput(attrs={**_SM, "placeholder": _("转移原因（如 顾问离职）")}))
+
+    def __init__(self, *args: Any, consultants: list[Any] = (), **kwargs: Any) -> None:  # type: ignore[assignment]
+        super().__init__(*args, **kwargs)
+        self.fields["consultant_id"].widget.choices = [(m.user_id, m.user.name) for m in consultants]
+
+
+class ServiceVisitForm(forms.Form):
+    """登记维修工单 for one of the customer's cars, with the return-call consent asked."""
+
+    vehicle = forms.IntegerField(label=_("车辆"), widget=forms.Select(attrs=_SEL),
+                                 error_messages={"required": _("请选择该客户的车辆。"),
+                                                 "invalid": _("请选择该客户的车辆。")})
+    kind = forms.ChoiceField(label=_("工单类型"), choices=ServiceType.choices, widget=forms.Select(attrs=_SEL),
+                             error_messages={"required": _("请选择工单类型。")})
+    visited_on = _date(_("进站日期"), _("进站日期格式不正确。"))
+    km = _km(_("里程"))
+    amount = MoneyField(label=_("金额"), label_text=_("金额"),
+                        widget=forms.TextInput(attrs={**_SM, "placeholder": _("金额")}))
+    may_call = forms.BooleanField(label=_("同意回访"), required=False, initial=True)
+    order_no = forms.CharField(label=_("工单号"), max_length=40, required=False, widget=forms.TextInput(attrs=_SM))
+    notes = forms.CharField(label=_("备注"), required=False, widget=forms.TextInput(attrs=_SM))
+
+    def __init__(self, *args: Any, vehicles: list[Any] = (), **kwargs: Any) -> None:  # type: ignore[assignment]
+        super().__init__(*args, **kwargs)
+        self.vehicles = {v.pk: v for v in vehicles}
+        self.fields["vehicle"].widget.choices = [(v.pk, str(v)) for v in vehicles]
+
+    def clean_vehicle(self) -> Any:
+        """One of this customer's cars (cleaned to the Vehicle)."""
+        vehicle = self.vehicles.get(self.cleaned_data["vehicle"])
+        if vehicle is None:
+            raise forms.ValidationError(_("请选择该客户的车辆。"))
+        return vehicle
+
+
+class VehicleTransferForm(forms.Form):
+    """车辆过户: the new owner by phone or picked from a search, and the day (today when empty)."""
+
+    to_mobile = forms.CharField(label=_("新车主手机号"), max_length=40, required=False, widget=forms.TextInput(
+        attrs={**_SM, "inputmode": "numeric", "placeholder": _("新车主手机号")}))
+    to_customer = forms.IntegerField(required=False, widget=forms.HiddenInput,
+                                     error_messages={"invalid": _("新车主应为整数。")})
+    on = _date(_("过户日期"), _("过户日期格式不正确。"), title=_("过户日期（默认今天）"))
+
+
+class SavedViewForm(forms.Form):
+    """保存常用筛选: a name (a default one when empty) for the list's current query (the service cuts
+    both to their column's length, as the box has no limit)."""
+
+    name = forms.CharField(required=False)
+    query = forms.CharField(required=False, widget=forms.HiddenInput)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from tenants.requests import current_store
+
 from .models import ImportJob
 from .privacy import Origin
 from .services.classification import classification_recompute_store
@@ -27,11 +29,9 @@ def classification_nightly() -> int:
 @shared_task(acks_late=True)
 def key_review_monday() -> int:
     """重点客户周报 for the store the task was sent for (beat: Mondays, through fan_out_to_stores)."""
-    from django.db import connection
-
     from .services.key_review import key_review_open_week
 
-    return key_review_open_week(store_id=int(connection.tenant.pk)).items  # type: ignore[attr-defined]
+    return key_review_open_week(store_id=current_store().pk).items
 
 
 @shared_task(acks_late=True)

@@ -3,13 +3,14 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from tenants.messaging.base import MessageKind, Vendor
+from tenants.models import Store
 from tenants.validators import DEFAULT_BRANDS
 
 from .models.messaging import ReviewStatus
@@ -174,6 +175,35 @@ class PolicyPublishForm(forms.Form):
                                    help_text=_("留空则立即下发；填写后各门店在该日(门店当地时间)自动采用。"))
 
 
+class CalendarYearForm(forms.Form):
+    """录入一年的放假安排: the year, one line per day and a note; hq.services.calendar reads the lines."""
+
+    year = forms.IntegerField(label=_("年份"), min_value=2000, max_value=2100,
+                              widget=forms.NumberInput(attrs={"class": "form-control"}),
+                              error_messages={"required": _("请填写正确的年份。"), "invalid": _("请填写正确的年份。"),
+                                              "min_value": _("请填写正确的年份。"),
+                                              "max_value": _("请填写正确的年份。")})
+    note = forms.CharField(label=_("说明"), max_length=200, required=False, widget=forms.TextInput(attrs={
+        "class": "form-control", "placeholder": _("国务院办公厅关于2027年部分节假日安排的通知")}))
+    days = forms.CharField(label=_("每行一天：日期,放假 或 日期,上班(调休),名称"), required=False,
+                           widget=forms.Textarea(attrs={"class": "form-control font-monospace", "rows": 10,
+                                                        "placeholder": _("2027-01-01,放假,元旦\n2027-02-06,上班,春节调休")}))
+
+
+class StoreStatusForm(forms.Form):
+    """暂停 / 恢复 / 归档 a store (HQ admin)."""
+
+    status = forms.ChoiceField(choices=Store.Status.choices,
+                               error_messages={"required": _("请选择门店状态。"),
+                                               "invalid_choice": _("未知的门店状态：%(value)s")})
+
+
+class MetricRefreshForm(forms.Form):
+    """Refresh one store's figures for a period (this month when empty); hq.metrics.periods reads it."""
+
+    period = forms.CharField(max_length=10, required=False)
+
+
 class SmsAccountForm(forms.Form):
     """短信服务账号: the keys are write-only (blank keeps the stored ones; the page shows them masked)."""
 
@@ -253,7 +283,7 @@ class SmsTemplateForm(forms.Form):
 
     def __init__(self, *args: Any, signatures: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["signature"].choices = signatures  # type: ignore[attr-defined]
+        cast(forms.ChoiceField, self.fields["signature"]).choices = signatures
 
     @staticmethod
     def split(value: str) -> list[str]:

@@ -30,7 +30,7 @@ SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 def store_membership(request: HttpRequest) -> StoreMembership | None:
     """The signed-in user's active membership of the store this request is for (memoised)."""
     if hasattr(request, "_store_membership"):
-        return request._store_membership  # type: ignore[no-any-return]
+        return cast(StoreRequest, request)._store_membership
     store: Store | None = getattr(request, "tenant", None)
     user = getattr(request, "user", None)
     membership = None
@@ -40,7 +40,7 @@ def store_membership(request: HttpRequest) -> StoreMembership | None:
             .filter(user=user, store=store, is_active=True)
             .first()
         )
-    request._store_membership = membership  # type: ignore[attr-defined]
+    cast(StoreRequest, request)._store_membership = membership
     return membership
 
 
@@ -91,10 +91,15 @@ def store_view(perm: str) -> Callable[[F], F]:
                 return render(request, "tenants/read_only.html", {"reason": exc.reason}, status=403)
             return view(request, *args, **kwargs)
 
-        wrapped.store_access = perm  # type: ignore[attr-defined]
+        _label(wrapped, store_access=perm)
         return cast(F, wrapped)
 
     return decorator
+
+
+def _label(view: Callable[..., HttpResponse], **labels: str) -> None:
+    """Name a guarded view's access rule on it (read by the store menu, crm.nav, and tests/test_layout.py)."""
+    vars(view).update(labels)
 
 
 def _signin_url(request: HttpRequest) -> str:
@@ -132,7 +137,7 @@ def hq_membership(request: HttpRequest, *, admin: bool = False, only_group_id: i
     if only_group_id is not None:
         qs = qs.filter(group_id=only_group_id)
     memberships = list(qs.order_by("group__name"))
-    request._group_memberships = memberships  # type: ignore[attr-defined]  # reused by the navigation
+    cast(HqRequest, request)._group_memberships = memberships  # reused by the navigation
     wanted = request.GET.get("group") or request.session.get("hq_group")
     membership = next((m for m in memberships if m.group.code == wanted), memberships[0] if memberships else None)
     if membership is None or (admin and membership.role != GroupRole.HQ_ADMIN):
@@ -151,7 +156,7 @@ def hq_view(*, admin: bool = False) -> Callable[[F], F]:
             cast(HqRequest, request).hq_group = membership.group
             return view(request, *args, **kwargs)
 
-        wrapped.hq_access = "admin" if admin else "member"  # type: ignore[attr-defined]
+        _label(wrapped, hq_access="admin" if admin else "member")
         return cast(F, wrapped)
 
     return decorator

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import cast
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
@@ -15,6 +16,7 @@ from tenants.db import tenant_connection
 
 from . import guard
 from .models import Store
+from .requests import TenantRequest
 
 
 class StoreMiddleware(TenantMainMiddleware):
@@ -49,9 +51,10 @@ class StoreMiddleware(TenantMainMiddleware):
     def no_tenant_found(self, request: HttpRequest, hostname: str) -> None:
         base = settings.BASE_DOMAIN
         if hostname in (base, f"hq.{base}", "127.0.0.1", "testserver"):
-            request.tenant = None  # type: ignore[attr-defined]
-            request.urlconf = settings.PUBLIC_SCHEMA_URLCONF  # type: ignore[attr-defined]
-            set_urlconf(request.urlconf)  # type: ignore[attr-defined]
+            public = cast(TenantRequest, request)
+            public.tenant = None
+            public.urlconf = settings.PUBLIC_SCHEMA_URLCONF
+            set_urlconf(public.urlconf)
             return None
         raise Http404(gettext("未找到该门店"))
 

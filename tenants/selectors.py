@@ -87,7 +87,7 @@ def first_day_checklist(*, store: Store, customers: int) -> list[ChecklistItem]:
                       "/store/hours/"),
         ChecklistItem("staff", str(_("邀请员工")), staff_invited, "/staff/"),
         ChecklistItem("customers", str(_("导入客户")), customers > 0, "/customers/import/"),
-        ChecklistItem("policy", str(_("集团政策已生效")), store.policy_adoptions.exists(),  # type: ignore[attr-defined]
+        ChecklistItem("policy", str(_("集团政策已生效")), store.policy_adoptions.exists(),
                       "/cadence/policy/"),
     ]
 

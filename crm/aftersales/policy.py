@@ -11,13 +11,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db import connection
-
 from hq.calendar import WorkCalendar, add_working_time, next_working_day, working_time_between
 from hq.models import PolicyKind
 from hq.policy.rules import default_satisfied_from, survey_figures_default
 from hq.selectors import policy_required, work_calendar_for_group
 from tenants.models import Store
+from tenants.requests import current_store as current_store  # the one helper; callers import it here too
 
 from ..models.aftersales import Milestone
 
@@ -32,13 +31,6 @@ SLA_KEYS = {
     Milestone.REPLIED: "manager_reply_working_days",
     Milestone.CLOSED: "close_working_days",
 }
-
-
-def current_store() -> Store:
-    store = getattr(connection, "tenant", None)
-    if not isinstance(store, Store):
-        raise RuntimeError("after-sales code runs inside a store's schema")
-    return store
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from tenants.access import store_view
 from tenants.errors import DomainError
 from tenants.exports import download
+from tenants.forms import run_form
 from tenants.redirects import redirect_next
 from tenants.requests import member_of
 from tenants.roles import Perm, role_allows
@@ -36,9 +37,10 @@ from ..models.aftersales import (
     PersonCalled,
     Satisfaction,
 )
-from ..views.common import as_date, as_datetime, as_int, s, store_id
+from ..views.common import as_datetime, as_int, s, store_id
 from . import actions as action_services
 from . import complaints as complaint_services
+from .forms import CorrectiveActionForm
 from .policy import current_store, survey_current, survey_version
 from .report import chart_data, monthly_report, parse_report_period, report_rows, report_xlsx
 from .selectors import (
@@ -333,29 +335,25 @@ def complaint_print(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def actions_page(request: HttpRequest) -> HttpResponse:
     """整改措施/预防措施: the list, and a new measure from a complaint or the monthly report."""
-    ctx: dict[str, Any] = {}
-    if request.method == "POST":
-        member = member_of(request)
-        complaint_id = as_int(s(request, "complaint"), gettext("投诉"))
-        try:
-            complaint = get_complaint_for_member(member, complaint_id) if complaint_id else None
-            month = s(request, "report_month")
-            action_services.corrective_action_create(
-                member=member, kind=s(request, "kind"), source=s(request, "source"),
-                description=s(request, "description"), owner_id=as_int(s(request, "owner_id"), gettext("责任人")),
-                deadline=as_date(s(request, "deadline"), gettext("完成期限")), complaint=complaint,
-                report_month=as_date(f"{month}-01", gettext("月报月份")) if month else None)
-        except DomainError as exc:
-            ctx.update(error=exc.message, field=exc.field, posted=request.POST)
-        else:
+    member = member_of(request)
+    staff = store_staff(store_id())
+    prefill = {"complaint": request.GET.get("complaint", ""), "report_month": request.GET.get("month", "")}
+    prefill["source"] = (ActionSource.COMPLAINT if prefill["complaint"]
+                         else ActionSource.MONTHLY_REPORT if prefill["report_month"] else "")
+    form = CorrectiveActionForm(request.POST if request.method == "POST" else None, staff=staff, initial=prefill)
+    if form.is_bound:
+        done = run_form(form, lambda d: action_services.corrective_action_create(
+            member=member, kind=d["kind"], source=d["source"], description=d["description"],
+            owner_id=d["owner_id"], deadline=d["deadline"], report_month=d["report_month"],
+            complaint=get_complaint_for_member(member, d["complaint"]) if d["complaint"] else None))
+        if done is not None:
             messages.success(request, gettext("措施已提交，等待总经理批准。"))
             return redirect_next(request, "aftersales_actions")
+    ctx: dict[str, Any] = {"form": form}
     ctx.update({"rows": list(actions_list(status=request.GET.get("status", ""))[:300]),
-                "names": staff_names(store_id()), "staff": store_staff(store_id()), "kinds": ActionKind.choices,
-                "sources": ActionSource.choices, "today": timezone.localdate(),
-                "prefill": {"complaint": request.GET.get("complaint", ""), "month": request.GET.get("month", "")},
-                "can_approve": role_allows(member_of(request).role, Perm.APPROVE_ACTIONS)})
-    return render(request, "crm/aftersales/actions.html", ctx, status=400 if ctx.get("error") else 200)
+                "names": staff_names(store_id()), "today": timezone.localdate(),
+                "can_approve": role_allows(member.role, Perm.APPROVE_ACTIONS)})
+    return render(request, "crm/aftersales/actions.html", ctx, status=400 if form.errors else 200)
 
 
 def _action(pk: int) -> CorrectiveAction:

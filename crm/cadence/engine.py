@@ -23,6 +23,7 @@ from hq.models import PolicyKind
 from hq.selectors import EffectivePolicy, policy_effective, work_calendar_for_group
 from tenants.db import execute_counting
 from tenants.models import Store
+from tenants.requests import current_store as current_store  # the one helper; callers import it here too
 from tenants.selectors import store_members, store_role_members
 
 from ..models import CadenceRun
@@ -45,18 +46,6 @@ class RunResult:
     overdue: int
     queued_messages: int
     seconds: float
-
-
-def current_store() -> Store:
-    """The store whose schema the connection is on (request, TenantTask or tenant_context)."""
-    return _store()
-
-
-def _store() -> Store:
-    store = getattr(connection, "tenant", None)
-    if not isinstance(store, Store):
-        raise RuntimeError("the cadence runs inside a store's schema (tenant_context or a TenantTask)")
-    return store
 
 
 def _staff_names(store: Store) -> dict[int, str]:
@@ -151,7 +140,7 @@ def _close_regraded(customer_id: int | None = None) -> int:
     skipped with the reason; the new grade's cadence counts from the regrade. Idempotent."""
     with connection.cursor() as cursor:
         cursor.execute(_CLOSE_REGRADED, {"reason": REGRADED_REASON, "customer_id": customer_id,
-                                         "now": timezone.now(), "tz": _store().zone.key})
+                                         "now": timezone.now(), "tz": current_store().zone.key})
         return max(cursor.rowcount, 0)
 
 
@@ -182,7 +171,7 @@ def _queue_messages(start: dt.date, end: dt.date, customer_id: int | None = None
             "next_attempt_at, last_error, provider_ref, created_at, rule_key, params) SELECT * FROM due "
             "ON CONFLICT (task_id) DO NOTHING",
             {"start": start, "end": end, "customer_id": customer_id, "now": timezone.now(),
-             "tz": _store().zone.key},
+             "tz": current_store().zone.key},
         )
 
 
@@ -192,7 +181,7 @@ def cadence_run_store(*, today: dt.date | None = None) -> RunResult:
     their later calls on their future dates — for the store whose schema is active. Safe to run any
     number of times."""
     began = time.perf_counter()
-    store = _store()
+    store = current_store()
     today = today or timezone.localdate()
     policy = policy_effective(store, PolicyKind.CADENCE)  # read only: never adopts
     if policy is None:
@@ -221,7 +210,7 @@ def cadence_run_store(*, today: dt.date | None = None) -> RunResult:
 def cadence_run_customer(*, customer_id: int, today: dt.date | None = None) -> int:
     """After an event (接待、试驾、交车、工单…) is committed: that customer's tasks due today appear now,
     and the calls planned from a delivery or a service visit appear on their future dates."""
-    store = _store()
+    store = current_store()
     today = today or timezone.localdate()
     policy = policy_effective(store, PolicyKind.CADENCE)  # read only: never adopts
     if policy is None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.core.files.storage import default_storage
 from django.http import Http404, HttpRequest, HttpResponse
@@ -20,6 +21,7 @@ from hq.selectors import policy_effective
 from tenants.access import store_view
 from tenants.errors import DomainError
 from tenants.exports import download
+from tenants.forms import form_errors_as_messages, run_form
 from tenants.models import Store
 from tenants.requests import member_of
 from tenants.roles import Perm, role_allows
@@ -30,6 +32,7 @@ from ..privacy import Origin, access_record
 from ..selectors.overdue import overdue_count_for, overdue_leads, overdue_tasks
 from . import export, monthly
 from .engine import current_store
+from .forms import TaskCompleteForm, TaskSkipForm
 from .selectors import (
     maintenance_due_between,
     maintenance_list_get,
@@ -107,30 +110,35 @@ def _row_or_redirect(request: HttpRequest, task: FollowUpTask) -> HttpResponse:
     return redirect(f"/cadence/tasks/?day={task.due_date.isoformat()}")
 
 
+def _task_form_answer(request: HttpRequest, task: FollowUpTask, name: str, form: forms.Form,
+                      done: FollowUpTask | None) -> HttpResponse:
+    """The row again (htmx) or the list: a refused form keeps what was typed, its errors at the fields."""
+    if done is not None:
+        return _row_or_redirect(request, done)
+    if getattr(request, "htmx", False):
+        ctx = _task_ctx(task, None if _may_grade(request) else {}) | {name: form}
+        return render(request, "crm/cadence/_task_row.html", ctx, status=400)
+    form_errors_as_messages(request, form)
+    return _row_or_redirect(request, task)
+
+
 @store_view(Perm.EDIT_CUSTOMERS)
 @require_POST
 def task_complete_view(request: HttpRequest, pk: int) -> HttpResponse:
     task = get_task_for_member(request, pk)
-    try:
-        task = task_complete(member=member_of(request), task=task, outcome=request.POST.get("outcome", ""),
-                             note=request.POST.get("note", ""))
-    except DomainError as exc:
-        if getattr(request, "htmx", False):
-            ctx = _task_ctx(task, None if _may_grade(request) else {}) | {"error": exc.message}
-            return render(request, "crm/cadence/_task_row.html", ctx, status=exc.status)
-        messages.error(request, exc.message)
-    return _row_or_redirect(request, task)
+    form = TaskCompleteForm(request.POST)
+    done = run_form(form, lambda d: task_complete(member=member_of(request), task=task, outcome=d["outcome"],
+                                                  note=d["note"]))
+    return _task_form_answer(request, task, "complete_form", form, done)
 
 
 @store_view(Perm.EDIT_CUSTOMERS)
 @require_POST
 def task_skip_view(request: HttpRequest, pk: int) -> HttpResponse:
     task = get_task_for_member(request, pk)
-    try:
-        task = task_skip(member=member_of(request), task=task, reason=request.POST.get("reason", ""))
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    return _row_or_redirect(request, task)
+    form = TaskSkipForm(request.POST)
+    done = run_form(form, lambda d: task_skip(member=member_of(request), task=task, reason=d["reason"]))
+    return _task_form_answer(request, task, "skip_form", form, done)
 
 
 @store_view(Perm.SUPERVISE)

@@ -22,6 +22,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from tenants.access import HasStorePerm
+from tenants.requests import member_of
 from tenants.roles import Perm
 
 from ..models import LeadSourceHook
@@ -30,7 +31,7 @@ from .hooks import signature
 from .intake import MAX_BATCH, IntakeItem, lead_intake_batch
 
 
-class PushedLeadSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class PushedLeadSerializer(serializers.Serializer[Any]):
     # Plain text fields: each item is checked by the intake service, so one bad lead does not sink the batch.
     source = serializers.CharField(  # type: ignore[assignment]  # a declared field, not Field.source
         max_length=20, help_text=gettext_lazy("线索来源：") + "、".join(LeadSource.values))
@@ -43,13 +44,13 @@ class PushedLeadSerializer(serializers.Serializer):  # type: ignore[type-arg]
     received_at = serializers.DateTimeField(required=False, allow_null=True)
 
 
-class LeadPushSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class LeadPushSerializer(serializers.Serializer[Any]):
     leads = PushedLeadSerializer(many=True, allow_empty=False, max_length=MAX_BATCH,  # type: ignore[call-arg]
                                  error_messages={"max_length": gettext_lazy("每批最多 %(n)s 条线索。")
                                                  % {"n": MAX_BATCH}})
 
 
-class PushResultSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class PushResultSerializer(serializers.Serializer[Any]):
     index = serializers.IntegerField()
     source_lead_id = serializers.CharField()
     status = serializers.ChoiceField(choices=["accepted", "already_received", "rejected"])
@@ -60,7 +61,7 @@ class PushResultSerializer(serializers.Serializer):  # type: ignore[type-arg]
     lead_id = serializers.IntegerField(required=False)
 
 
-class PushAnswerSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class PushAnswerSerializer(serializers.Serializer[Any]):
     accepted = serializers.IntegerField()
     already_received = serializers.IntegerField()
     rejected = serializers.IntegerField()
@@ -100,7 +101,7 @@ class LeadPushView(APIView):
         ser = LeadPushSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
         items = [IntakeItem(**d) for d in ser.validated_data["leads"]]
-        results = lead_intake_batch(member=request.member, items=items, via=IntakeVia.API)  # type: ignore[attr-defined]
+        results = lead_intake_batch(member=member_of(request), items=items, via=IntakeVia.API)
         answers: list[dict[str, Any]] = [r.answer() for r in results]
         counts = {k: sum(1 for r in results if r.status == k) for k in ("accepted", "already_received", "rejected")}
         return Response({**counts, "results": answers}, status=status.HTTP_200_OK)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db import connection
+from tenants.requests import current_store
 
 from ..models import FollowUp, Lead
 from .hooks import lead_status_notify
@@ -17,7 +17,7 @@ def first_contact_record(*, lead: Lead, followup: FollowUp) -> bool:
     lead.first_contact_at = followup.happened_at
     lead.first_contact_by_id = followup.staff_id
     if lead.received_at is not None:
-        clock = lead_clock(connection.tenant)  # type: ignore[attr-defined]
+        clock = lead_clock(current_store())
         lead.first_response_minutes = max(0, clock.minutes_between(lead.received_at, followup.happened_at))
     if lead.claimed_at is None:
         lead.claimed_at = followup.happened_at

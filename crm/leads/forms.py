@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -51,7 +53,7 @@ class AssignForm(forms.Form):
 
     def __init__(self, *args: object, consultants: list[tuple[int, str]], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["consultant_id"].choices = consultants  # type: ignore[attr-defined]
+        cast(forms.ChoiceField, self.fields["consultant_id"]).choices = consultants
 
 
 class LeadImportForm(forms.Form):
@@ -72,7 +74,7 @@ class LeadSettingsForm(forms.Form):
 
     def __init__(self, *args: object, consultants: list[tuple[int, str]], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["consultant_ids"].choices = consultants  # type: ignore[attr-defined]
+        cast(forms.ChoiceField, self.fields["consultant_ids"]).choices = consultants
 
 
 class ScheduleForm(HoursForm):

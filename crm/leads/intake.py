@@ -27,6 +27,7 @@ from django.utils.translation import gettext
 
 from tenants.errors import DomainError
 from tenants.models import StoreMembership
+from tenants.requests import current_store
 from tenants.roles import StoreRole
 from tenants.selectors import store_role_members
 
@@ -126,7 +127,7 @@ def lead_intake_batch(*, member: StoreMembership, items: list[IntakeItem], via: 
     if not valid:
         return results
     _lock()
-    store = connection.tenant  # type: ignore[attr-defined]
+    store = current_store()
     clock = lead_clock(store)
     show_all = sees_all(member)
     keys = {(items[i].source, items[i].source_lead_id) for i in valid if items[i].source_lead_id}

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from tenants.db import percent
 from tenants.models import StoreMembership
+from tenants.requests import current_store
 
 from ..access import sees_all
 from ..models import ConsultantDuty, Lead
@@ -62,7 +63,7 @@ def inbox_rows(*, member: StoreMembership, unclaimed_only: bool = False, now: dt
         qs = qs.filter(claimed_at__isnull=True).prefetch_related("customer")
     else:  # one consultant's rows come off the awaiting index in order: the join costs 50 key lookups
         qs = qs.filter(consultant_id=member.user_id).select_related("customer")
-    clock = clock or lead_clock(connection.tenant)  # type: ignore[attr-defined]
+    clock = clock or lead_clock(current_store())
     rows = list(qs.order_by("first_response_due_at", "pk")[:limit])
     return [InboxRow(lead, clock.minutes_between(now, lead.first_response_due_at or now)) for lead in rows]
 

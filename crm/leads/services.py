@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext
 
 from tenants.errors import DomainError
 from tenants.models import StoreMembership
+from tenants.requests import current_store
 from tenants.roles import Perm, StoreRole, role_allows
 from tenants.selectors import store_role_members
 from tenants.staff import store_staff_check
@@ -60,7 +61,7 @@ def lead_assign(*, member: StoreMembership, lead: Lead, consultant_id: int) -> L
     lead = Lead.objects.select_for_update().get(pk=lead.pk)
     _awaiting(lead)
     now = timezone.now()
-    clock = lead_clock(connection.tenant)  # type: ignore[attr-defined]
+    clock = lead_clock(current_store())
     _follow(lead, consultant_id)
     lead.consultant_id, lead.assigned_at, lead.claimed_at = consultant_id, now, None
     lead.reassign_due_at = clock.reassign_due(now)
@@ -83,7 +84,7 @@ def duty_set(*, member: StoreMembership, on_duty: bool) -> ConsultantDuty:
 
 
 def _managers() -> list[int]:
-    store = connection.tenant  # type: ignore[attr-defined]
+    store = current_store()
     return store_role_members(store.pk).get(StoreRole.SALES_MANAGER, [])
 
 
@@ -93,7 +94,7 @@ def lead_sla_sweep(*, now: dt.datetime | None = None) -> dict[str, int]:
     with no human contact is escalated once to the sales managers (站内通知); an unclaimed, uncontacted
     lead past its reassignment time goes to the next consultant on duty (or to nobody: 待分配)."""
     now = now or timezone.now()
-    store = connection.tenant  # type: ignore[attr-defined]
+    store = current_store()
     clock = lead_clock(store)
     awaiting = Lead.objects.select_for_update(skip_locked=True).filter(
         status=LeadStatus.OPEN, first_contact_at__isnull=True, first_response_due_at__isnull=False)

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db import connection
 from django.db.models import DateField, Exists, Max, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Cast, Greatest, TruncDate
 from django.utils import timezone
@@ -19,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from hq.calendar import WorkCalendar, add_working_days
 from hq.selectors import work_calendar_for_group
+from tenants.requests import current_store
 
 from ..access import staff_names
 from ..consent import consent_history
@@ -58,7 +58,7 @@ _SKIP_COLUMNS = {"name_pinyin", "name_initials", "vin_tail", "allowed_outcomes",
 def store_calendar() -> WorkCalendar:
     """The working-day calendar of the store this code runs in (its group's: HQ corrections over the
     national calendar)."""
-    return work_calendar_for_group(int(connection.tenant.group_id))  # type: ignore[attr-defined]
+    return work_calendar_for_group(current_store().group_id)
 
 
 def request_due_on(received_on: dt.date, calendar: WorkCalendar | None = None) -> dt.date:
@@ -169,7 +169,7 @@ def customer_dossier(customer: Customer) -> list[Section]:
     person can read it: the customer's own record first, then every store table that points at them
     (crm.services.store_export.store_tables: the same list the whole-store export writes), minus the
     staff's internal records. Uploaded documents are listed, not copied."""
-    names = staff_names(int(connection.tenant.pk))  # type: ignore[attr-defined]
+    names = staff_names(current_store().pk)
     sections = []
     for model, fields in store_tables():
         if model in _NOT_THE_PERSONS:

@@ -7,7 +7,6 @@ Every page names Perm.PERSONAL_INFO_REQUESTS (the GM's): anyone else, and any ot
 from __future__ import annotations
 
 from django.contrib import messages
-from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -16,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from tenants.access import store_view
 from tenants.exports import download
+from tenants.requests import current_store
 from tenants.roles import Perm
 
 from ..access import get_customer_for_member, staff_names
@@ -107,7 +107,7 @@ def request_export(request: HttpRequest, pk: int) -> HttpResponse:
     pi = get_request(pk)
     personal_data_accessed(member=member_of(request), customer=pi.customer, action="export", origin=Origin.of(request),
                            detail=_("个人信息副本（请求 #%(no)s）") % {"no": pi.pk})
-    body = customer_file_xlsx(pi.customer, store_name=connection.tenant.name)  # type: ignore[attr-defined]
+    body = customer_file_xlsx(pi.customer, store_name=current_store().name)
     day = timezone.localdate().strftime("%Y%m%d")
     return download(body, _("个人信息副本-%(no)s-%(day)s.xlsx") % {"no": pi.pk, "day": day},
                     fallback=f"personal-data-{pi.pk}-{day}.xlsx")

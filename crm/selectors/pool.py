@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.db.models import Count, Max, Prefetch, Q
 
@@ -57,7 +56,8 @@ def recent_defeat_decisions(*, limit: int = 20) -> list[DefeatReview]:
 
 def pool_list(*, reason: str = "", grade: str = "", q: str = "", limit: int = 200) -> list[Customer]:
     """公海 customers, newest in the pool first, filtered by why they are there, the grade of their last lead
-    and a name or model typed; each with `last_lead` (grade, model) and `last_contact_at`."""
+    and a name or model typed; each with `lead_list` (newest lead first: its grade and model) and
+    `last_contact_at`."""
     qs = Customer.objects.filter(pooled_at__isnull=False, consultant_id__isnull=True)
     if reason in PoolReason.values:
         qs = qs.filter(pool_reason=reason)
@@ -68,11 +68,7 @@ def pool_list(*, reason: str = "", grade: str = "", q: str = "", limit: int = 20
         qs = qs.filter(Q(name__icontains=text) | Q(leads__model_of_interest__icontains=text)).distinct()
     qs = qs.annotate(last_contact_at=Max("followups__happened_at")).prefetch_related(
         Prefetch("leads", queryset=Lead.objects.order_by("-created_at"), to_attr="lead_list"))
-    out: list[Customer] = list(qs.order_by("-pooled_at", "-pk")[:limit])
-    for c in out:
-        lead_list: list[Any] = getattr(c, "lead_list", [])
-        c.last_lead = lead_list[0] if lead_list else None  # type: ignore[attr-defined]
-    return out
+    return list(qs.order_by("-pooled_at", "-pk")[:limit])
 
 
 def pool_size() -> int:

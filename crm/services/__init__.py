@@ -2,7 +2,7 @@
 
 from .appointments import appointment_book, appointment_cancel, appointment_check_in, appointment_no_show
 from .classification import classification_recompute_customer, classification_recompute_store, policy_get
-from .customers import customer_create, customer_reassign, customer_update
+from .customers import customer_create, customer_reassign, customer_update, saved_view_save
 from .defeat import lead_defeat, lead_defeat_approve, lead_defeat_return
 from .funnel import (
     followup_create,
@@ -30,6 +30,6 @@ __all__ = [
     "classification_recompute_customer", "classification_recompute_store", "customer_create", "customer_reassign",
     "customer_update", "followup_create", "import_preview", "import_run", "lead_close_deal", "lead_create",
     "lead_defeat", "lead_defeat_approve", "lead_defeat_return", "lead_grade", "lead_postpone", "lead_set_key", "mileage_record", "policy_get",
-    "reception_create", "service_visit_create", "test_drive_create", "vehicle_create", "vehicle_document_delete",
+    "reception_create", "saved_view_save", "service_visit_create", "test_drive_create", "vehicle_create", "vehicle_document_delete",
     "vehicle_document_upload", "vehicle_transfer",
 ]

@@ -10,13 +10,14 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 
 from tenants.errors import DomainError
 from tenants.models import StoreMembership, User
+from tenants.requests import current_store
 from tenants.uploads import read_table
 
 from ..models import AccessAction, Customer, ImportJob, Vehicle, VehicleOwnership
@@ -186,7 +187,7 @@ def _import_chunk(rows: list[ParsedRow], consultant_id: int | None,
 def _importer(job: ImportJob) -> StoreMembership:
     """Who imports: the member who uploaded (still recorded by id and name if they have since left)."""
     member = (StoreMembership.objects.select_related("user")
-              .filter(user_id=job.user_id, store_id=connection.tenant.pk).first())  # type: ignore[attr-defined]
+              .filter(user_id=job.user_id, store_id=current_store().pk).first())
     return member or StoreMembership(user=User(pk=job.user_id, name=""), role="")
 
 

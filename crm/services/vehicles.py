@@ -9,13 +9,14 @@ from typing import Any
 
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 
 from tenants.errors import DomainError
 from tenants.models import StoreMembership
+from tenants.requests import current_store
 from tenants.roles import Perm, role_allows
 
 from ..access import customers_for_member
@@ -148,7 +149,7 @@ def document_type_check(*, head: bytes, size: int) -> tuple[str, str]:
 
 def document_dir(vehicle: Vehicle) -> str:
     """Storage folder of one car's documents; it carries the store's schema name (files are per store)."""
-    return f"vehicle-docs/{connection.schema_name}/{vehicle.pk}/"  # type: ignore[attr-defined]
+    return f"vehicle-docs/{current_store().schema_name}/{vehicle.pk}/"
 
 
 @transaction.atomic

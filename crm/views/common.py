@@ -7,12 +7,12 @@ from datetime import date, datetime
 from typing import Any, TypeVar
 
 from django.contrib import messages
-from django.db import connection
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext
 
 from tenants.errors import DomainError
+from tenants.requests import current_store
 from tenants.requests import (
     member_of as member_of,  # the one helper, re-exported for the views that import it here
 )
@@ -23,7 +23,7 @@ T = TypeVar("T")
 
 
 def store_id() -> int:
-    return int(connection.tenant.pk)  # type: ignore[attr-defined]
+    return current_store().pk
 
 
 def s(request: HttpRequest, key: str) -> str:

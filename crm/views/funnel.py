@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tenants.access import store_view
+from tenants.forms import form_errors_as_messages
 from tenants.redirects import next_url
 from tenants.roles import Perm
 
@@ -27,6 +28,7 @@ from ..forms import (
     LeadGradeForm,
     LeadKeyForm,
     ReceptionForm,
+    ServiceVisitForm,
     TestDriveForm,
     run_form,
 )
@@ -43,8 +45,7 @@ from ..services import (
     service_visit_create,
     test_drive_create,
 )
-from ..validators import parse_money
-from .common import as_date, as_int, attempt, member_of, s, store_id
+from .common import as_int, member_of, store_id
 from .customers import customer_360_response
 
 
@@ -157,9 +158,7 @@ def lead_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         if action in ("deal", "defeat") and back.startswith(f"/customers/{lead.customer_id}/"):
             return customer_360_response(request, lead.customer_id, {f"{action}_form": form, "form_lead": lead.pk},
                                          status=400)
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, str(error))
+        form_errors_as_messages(request, form)
         return redirect(back)
     text = {"grade": _("意向级别已调整为%(grade)s级，跟进计划已按新级别重排。") % {"grade": lead.grade},
             "key": _("已标记为重点客户。") if lead.is_key else _("已取消重点客户。"),
@@ -174,17 +173,16 @@ def service_visit_new(request: HttpRequest, pk: int) -> HttpResponse:
     """登记维修工单."""
     member = member_of(request)
     customer = get_customer_for_member(member, pk)
-    vehicle = customer.vehicles.filter(pk=as_int(s(request, "vehicle"), "车辆") or 0).first()
-    if vehicle is None:
-        messages.error(request, _("请选择该客户的车辆。"))
-        return redirect(f"/customers/{customer.pk}/")
-    done, _ctx = attempt(request, lambda: service_visit_create(
-        member=member, vehicle=vehicle, kind=s(request, "kind"),
-        visited_on=as_date(s(request, "visited_on"), "进站日期") or timezone.localdate(),
-        km=as_int(s(request, "km"), "里程"), amount=parse_money(s(request, "amount")) or 0,
-        may_call=request.POST.get("may_call") == "on", order_no=s(request, "order_no"), notes=s(request, "notes")))
-    if done is not None:
-        messages.success(request, _("维修工单已登记。"))
+    form = ServiceVisitForm(request.POST, vehicles=list(customer.vehicles.all()))
+
+    def record(d: dict[str, Any]) -> object:
+        return service_visit_create(
+            member=member, vehicle=d["vehicle"], kind=d["kind"], visited_on=d["visited_on"] or timezone.localdate(),
+            km=d["km"], amount=d["amount"] or 0, may_call=d["may_call"], order_no=d["order_no"], notes=d["notes"])
+    if run_form(form, record) is None:
+        return customer_360_response(request, pk, {"service_visit_form": form, "service_visit_form_open": True},
+                                     status=400)
+    messages.success(request, _("维修工单已登记。"))
     return redirect(f"/customers/{customer.pk}/")
 
 

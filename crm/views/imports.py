@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from tenants.access import store_view
 from tenants.errors import DomainError
 from tenants.exports import download, table_bytes
-from tenants.requests import member_of
+from tenants.requests import StoreRequest, member_of
 from tenants.roles import Perm
 from tenants.uploads import check_size
 
@@ -71,10 +71,10 @@ def import_page(request: HttpRequest) -> HttpResponse:
 
 
 @store_view(Perm.IMPORT_EXPORT)
-def import_job_page(request: HttpRequest, pk: int) -> HttpResponse:
+def import_job_page(request: StoreRequest, pk: int) -> HttpResponse:
     """导入预览与进度."""
     job = _job(request, pk)
-    template = "crm/_import_progress.html" if request.htmx else "crm/import_job.html"  # type: ignore[attr-defined]
+    template = "crm/_import_progress.html" if request.htmx else "crm/import_job.html"
     return render(request, template, {"job": job})
 
 

@@ -14,6 +14,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tenants.access import store_view
+from tenants.forms import form_errors_as_messages
+from tenants.requests import StoreRequest
 from tenants.roles import Perm, StoreRole
 from tenants.services.store_settings import WEEKDAYS
 from tenants.views.store_settings import DAY_LABELS, hours_initial
@@ -65,12 +67,12 @@ def _with_links(rows: list[InboxRow]) -> list[tuple[InboxRow, str, str]]:
 
 
 @store_view(Perm.MANAGE_LEADS)
-def inbox_page(request: HttpRequest) -> HttpResponse:
+def inbox_page(request: StoreRequest) -> HttpResponse:
     """线索收件箱: my new leads with the working time left to the first response; managers also see the
     store's unclaimed leads and assign them."""
     member = member_of(request)
     manager = sees_all(member)
-    clock = lead_clock(request.tenant)  # type: ignore[attr-defined]  # one policy and calendar read per page
+    clock = lead_clock(request.tenant)  # one policy and calendar read per page
     context = {
         "rows": _with_links(inbox_rows(member=member, clock=clock)), "mine_total": my_waiting_count(member),
         "shown_limit": INBOX_LIMIT, "on_duty": on_duty(member), "manager": manager,
@@ -141,9 +143,7 @@ def assign_view(request: HttpRequest, pk: int) -> HttpResponse:
     if run_form(form, lambda d: lead_assign(member=member, lead=lead, consultant_id=d["consultant_id"])):
         messages.success(request, _("已分配。"))
     else:
-        for errors in form.errors.values():
-            for e in errors:
-                messages.error(request, str(e))
+        form_errors_as_messages(request, form)
     return redirect("lead_inbox")
 
 
@@ -188,7 +188,7 @@ def import_page(request: HttpRequest) -> HttpResponse:
 
 
 @store_view(Perm.SUPERVISE)
-def response_page(request: HttpRequest) -> HttpResponse:
+def response_page(request: StoreRequest) -> HttpResponse:
     """首次响应: per source, median working minutes to the first human contact and the share in time,
     for the last 30 days (store time)."""
     today = timezone.localdate()
@@ -198,7 +198,7 @@ def response_page(request: HttpRequest) -> HttpResponse:
     end = dt.datetime.combine(today + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
     return render(request, "crm/leads/response.html", {
         "rows": first_response_stats(start, end), "start": start.date(), "end": today,
-        "policy": lead_policy(request.tenant)})  # type: ignore[attr-defined]
+        "policy": lead_policy(request.tenant)})
 
 
 @store_view(Perm.REASSIGN_CUSTOMERS)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -70,7 +72,7 @@ class AccessLogFilterForm(forms.Form):
 
     def __init__(self, *args: object, staff_choices: list[tuple[int, str]], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["staff"].choices = [("", gettext_lazy("全部"))] + staff_choices  # type: ignore[attr-defined]
+        cast(forms.ChoiceField, self.fields["staff"]).choices = [("", gettext_lazy("全部")), *staff_choices]
 
     def filters(self) -> AccessLogFilters:
         data = getattr(self, "cleaned_data", {})  # after is_valid(): only the fields that validated

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import connection
-
 from tenants.models import StoreMembership
+from tenants.requests import current_store
 from tenants.roles import Perm, role_allows
 
 from ..forms import AppointmentForm, FollowUpForm, LeadDealForm, LeadDefeatForm, LeadGradeForm, TestDriveForm
@@ -18,7 +17,7 @@ from ..selectors.sales_floor import appointments_for_customer, service_advisors
 def sales_360_context(*, member: StoreMembership, data: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
     customer = data["customer"]
     open_lead = next((lead for lead in data["leads"] if lead.status == "open"), None)
-    store_id = int(connection.tenant.pk)  # type: ignore[attr-defined]
+    store_id = current_store().pk
     advisors = service_advisors(store_id)
     initial_lead = {"lead": open_lead.pk} if open_lead else {}
     ctx: dict[str, Any] = {

@@ -19,7 +19,7 @@ from tenants.requests import StoreRequest, member_of
 from tenants.roles import Perm, role_allows
 
 from ..access import customers_for_member, get_customer_for_member, sees_all
-from ..forms import AppointmentForm, CoachingForm, KeyOutcomeForm, run_form
+from ..forms import AppointmentForm, CoachingForm, KeyOutcomeForm, TestDriveKeepForm, run_form
 from ..models.appointments import Appointment, KeyReviewItem, KeyReviewWeek
 from ..models.funnel import TestDrive
 from ..selectors.sales_floor import (
@@ -56,16 +56,14 @@ def _drive_for_member(request: HttpRequest, pk: int) -> TestDrive:
 def test_drive_keep_view(request: HttpRequest, pk: int, outcome: str) -> HttpResponse:
     """预约试驾: kept (licence checked) or 未到店."""
     drive = _drive_for_member(request, pk)
-    from tenants.errors import DomainError
-
-    try:
-        test_drive_keep(member=member_of(request), drive=drive, no_show=outcome == "no-show",
-                        licence_checked=request.POST.get("licence_checked") == "on",
-                        feedback=(request.POST.get("feedback") or "")[:500])
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("已记为未到店。") if outcome == "no-show" else _("试驾已完成。"))
+    no_show = outcome == "no-show"
+    form = TestDriveKeepForm(request.POST)
+    done = run_form(form, lambda d: test_drive_keep(member=member_of(request), drive=drive, no_show=no_show,
+                                                    licence_checked=d["licence_checked"], feedback=d["feedback"]))
+    if done is None:
+        return customer_360_response(request, drive.customer_id, {"keep_form": form, "keep_drive": drive.pk},
+                                     status=400)
+    messages.success(request, _("已记为未到店。") if no_show else _("试驾已完成。"))
     return redirect(f"/customers/{drive.customer_id}/")
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -10,9 +12,10 @@ from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_POST
 
 from tenants.access import group_for_hq, hq_view
-from tenants.errors import DomainError
+from tenants.forms import run_form
 from tenants.requests import hq_membership_of
 
+from ..forms import CalendarYearForm
 from ..selectors import calendar_days_for_group, work_calendar_for_group
 from ..services.calendar import calendar_lines_parse, calendar_year_enter
 
@@ -27,29 +30,34 @@ def _years() -> list[int]:
 
 @hq_view()
 def calendar_page(request: HttpRequest) -> HttpResponse:
+    return _calendar_page(request, CalendarYearForm(initial={"year": request.GET.get("year", "")}))
+
+
+def _calendar_page(request: HttpRequest, form: CalendarYearForm) -> HttpResponse:
     group = group_for_hq(request)
     cal = work_calendar_for_group(group.pk)
     years = [{"year": y, "source": cal.source(y), "label": SOURCE_LABELS[cal.source(y)],
               "days": list(calendar_days_for_group(group, y))} for y in _years()]
     return render(request, "hq/policies/calendar.html", {
         "group": group, "years": years, "is_admin": hq_membership_of(request).role == "hq_admin",
-        "missing": cal.missing_years(_years()[1:3]), "form_year": request.GET.get("year", ""),
-    })
+        "missing": cal.missing_years(_years()[1:3]), "form": form,
+    }, status=400 if form.errors else 200)
 
 
 @hq_view(admin=True)
 @require_POST
 def calendar_enter(request: HttpRequest) -> HttpResponse:
     group = group_for_hq(request)
-    try:
-        year = int(request.POST.get("year", ""))
-        days = calendar_lines_parse(request.POST.get("days", ""), year)
-        calendar_year_enter(group=group, year=year, days=days, note=request.POST.get("note", ""),
+    form = CalendarYearForm(request.POST)
+
+    def enter(d: dict[str, Any]) -> int:
+        days = calendar_lines_parse(d["days"], d["year"])
+        calendar_year_enter(group=group, year=d["year"], days=days, note=d["note"],
                             actor=request.user)  # type: ignore[arg-type]
-    except ValueError:
-        messages.error(request, gettext("请填写正确的年份。"))
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, gettext("%(year)s 年放假安排已录入，共 %(count)s 天修正。") % {"year": year, "count": len(days)})
+        return len(days)
+    count = run_form(form, enter)
+    if count is None:
+        return _calendar_page(request, form)
+    messages.success(request, gettext("%(year)s 年放假安排已录入，共 %(count)s 天修正。")
+                     % {"year": form.cleaned_data["year"], "count": count})
     return redirect("hq_policies:calendar")

@@ -15,8 +15,10 @@ from django.views.decorators.http import require_POST
 from tenants.access import group_for_hq, hq_view
 from tenants.errors import DomainError
 from tenants.exports import download
+from tenants.forms import form_errors_as_messages, run_form
 from tenants.selectors import store_list_for_group
 
+from ..forms import MetricRefreshForm
 from ..metrics import selectors
 from ..metrics.catalogue import CATALOGUE, format_value, metric
 from ..metrics.export import comparison_xlsx
@@ -117,10 +119,10 @@ def store_refresh(request: HttpRequest, store_id: int) -> HttpResponse:
     store = store_for_group(group, store_id)
     if store is None:
         raise Http404(gettext("页面不存在"))
-    try:
-        period = parse_period(request.POST.get("period") or current_month().code)
-    except DomainError as exc:
-        messages.error(request, exc.message)
+    form = MetricRefreshForm(request.POST)
+    period = run_form(form, lambda d: parse_period(d["period"] or current_month().code))
+    if period is None:
+        form_errors_as_messages(request, form)
     else:
         snapshot_refresh_store.delay(store.pk, period.kind, period.start.isoformat())
         messages.success(request, gettext("已提交「%(name)s」%(label)s的指标刷新，稍后刷新页面查看。") % {"name": store.name, "label": period.label})

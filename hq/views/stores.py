@@ -9,12 +9,12 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tenants.access import group_for_hq, hq_view
-from tenants.errors import DomainError
+from tenants.forms import form_errors_as_messages, run_form
 from tenants.models import Store
 from tenants.selectors import store_for_group, store_list_for_group
 from tenants.services.onboarding import store_onboard, store_set_status, store_url
 
-from ..forms import StoreOnboardForm
+from ..forms import StoreOnboardForm, StoreStatusForm
 
 
 @hq_view()
@@ -30,25 +30,21 @@ def store_list(request: HttpRequest) -> HttpResponse:
 def store_add(request: HttpRequest) -> HttpResponse:
     group = group_for_hq(request)
     form = StoreOnboardForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            result = store_onboard(
-                group=group,
-                name=data["name"],
-                slug=data["slug"],
-                city=data["city"],
-                address=data["address"],
-                brands=data["brands"],
-                gm_name=data["gm_name"],
-                gm_mobile=data["gm_mobile"],
-                gm_email=data["gm_email"],
-                invited_by=request.user,  # type: ignore[arg-type]
-                onboarding_key=data["onboarding_key"] or None,
-            )
-        except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-        else:
+    if request.method == "POST":
+        result = run_form(form, lambda data: store_onboard(
+            group=group,
+            name=data["name"],
+            slug=data["slug"],
+            city=data["city"],
+            address=data["address"],
+            brands=data["brands"],
+            gm_name=data["gm_name"],
+            gm_mobile=data["gm_mobile"],
+            gm_email=data["gm_email"],
+            invited_by=request.user,  # type: ignore[arg-type]
+            onboarding_key=data["onboarding_key"] or None,
+        ))
+        if result is not None:
             invite_url = ""
             if result.invitation is not None:
                 invite_url = request.build_absolute_uri(f"/invite/{result.invitation.token}/")
@@ -64,10 +60,9 @@ def store_status(request: HttpRequest, store_id: int) -> HttpResponse:
     store = store_for_group(group, store_id)
     if store is None:
         raise Http404(gettext("页面不存在"))
-    try:
-        store_set_status(store=store, status=request.POST.get("status", ""), actor=request.user)  # type: ignore[arg-type]
-    except DomainError as exc:
-        messages.error(request, exc.message)
+    form = StoreStatusForm(request.POST)
+    if run_form(form, lambda d: store_set_status(store=store, status=d["status"], actor=request.user)) is None:  # type: ignore[arg-type]
+        form_errors_as_messages(request, form)
     else:
         messages.success(request, gettext("%(name)s 状态已更新为「%(status)s」。") % {"name": store.name, "status": store.get_status_display()})
     return redirect("hq:stores")

@@ -106,7 +106,7 @@ def test_bad_input_gets_a_message_and_writes_nothing(world: Any, member: Any, fo
 
     response = _client(world, "a.sales_consultant").post(_url(seller, vehicle), form)
 
-    assert response.status_code == 200 and message in response.content.decode()
+    assert response.status_code == 400 and message in response.content.decode()
     with tenant_context(world.store_a):
         assert Vehicle.objects.get(pk=vehicle.pk).owner_id == seller.pk
         assert VehicleOwnership.objects.filter(vehicle=vehicle).count() == 1

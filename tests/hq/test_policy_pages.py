@@ -142,3 +142,15 @@ def test_every_kind_opens_in_the_editor_and_the_version_page(world: World, db: A
         page = client.get(f"/hq/policies/versions/{draft.pk}/").content.decode()
         assert "与上一发布版本 v1 对比" in page and "与上一版本没有差别" in page
         assert client.get(f"/hq/policies/{kind}/").status_code == 200
+
+
+def test_a_bad_calendar_entry_shows_the_error_at_its_field_and_keeps_the_lines(world: World, db: Any) -> None:
+    client = client_for(world.user("x.hq_admin"))
+    lines = "2027-10-01,放假,国庆节\n2027-10-02,休息"
+    r = client.post("/hq/policies/calendar/enter/", {"year": "2027", "days": lines, "note": "国办发明电〔2026〕7号"})
+    html = r.content.decode()
+    assert r.status_code == 400 and 'data-field="days">「2027-10-02,休息」：第二项只能是「放假」或「上班」(调休)。' in html
+    assert "2027-10-01,放假,国庆节\n2027-10-02,休息</textarea>" in html and 'value="国办发明电〔2026〕7号"' in html
+    r = client.post("/hq/policies/calendar/enter/", {"year": "明年", "days": lines})
+    assert r.status_code == 400 and 'data-field="year">请填写正确的年份。' in r.content.decode()
+    assert client.get("/api/hq/policies/calendar/2027/").json()["source"] != "hq"  # nothing was entered

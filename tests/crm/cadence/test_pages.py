@@ -169,3 +169,18 @@ def test_an_unanswered_call_is_tried_again_on_the_next_working_day(world: World,
         assert retry.count() == 1
         nxt = retry.get()
         assert nxt.due_date > cs_task.due_date and nxt.status == "open" and nxt.assignee_id == cs_task.assignee_id
+
+
+def test_a_refused_outcome_or_skip_keeps_what_was_typed_with_the_error_at_the_field(world: World, db: Any) -> None:
+    cs_task, care = _setup(world)
+    client = client_for(world.user("a.sales_consultant"), world.host(world.store_a))
+    r = client.post(f"/cadence/tasks/{care.pk}/complete/", {"outcome": "", "note": "客户在开会"},
+                    HTTP_HX_REQUEST="true")
+    row = r.content.decode()
+    assert r.status_code == 400 and 'data-field="outcome">请选择任务结果。' in row and 'value="客户在开会"' in row
+    r = client.post(f"/cadence/tasks/{care.pk}/skip/", {"reason": "x" * 201}, HTTP_HX_REQUEST="true")
+    row = r.content.decode()
+    assert r.status_code == 400 and 'data-field="reason"' in row and 'value="' + "x" * 201 + '"' in row
+    with tenant_context(world.store_a):
+        care.refresh_from_db()
+        assert (care.status, care.outcome, care.skip_reason) == ("open", "", "")
