@@ -29,7 +29,7 @@ OPEN = (TaskStatus.OPEN, TaskStatus.OVERDUE)
 REFUSED = "refused"
 # A call nobody answered is dialled again by the survey template's retry rule (未接通重拨).
 NO_ANSWER = "no_answer"
-REFUSED_REASON = "客户拒绝回访"
+REFUSED_REASON = "客户拒绝回访"  # zh-data: stored on the customer as the refusal reason
 # A return-visit call that got through is recorded with its survey on the call screen (handbook 002),
 # never closed from the task list with a bare outcome.
 SURVEY_OUTCOMES = frozenset({"reached", "satisfied", "complaint", "booked"})

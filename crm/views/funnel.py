@@ -88,7 +88,7 @@ def today_page(request: HttpRequest) -> HttpResponse:
 @store_view(Perm.SUPERVISE)
 def supervision_page(request: HttpRequest) -> HttpResponse:
     """跟进督查."""
-    days = as_int((request.GET.get("days") or "7")[:3], "天数") if (request.GET.get("days") or "7").isdigit() else 7
+    days = as_int((request.GET.get("days") or "7")[:3], _("天数")) if (request.GET.get("days") or "7").isdigit() else 7
     return render(request, "crm/supervision.html",
                   supervision_data(member=member_of(request), store_id=store_id(), days=days or 7))
 
@@ -174,14 +174,14 @@ def service_visit_new(request: HttpRequest, pk: int) -> HttpResponse:
     """登记维修工单."""
     member = member_of(request)
     customer = get_customer_for_member(member, pk)
-    vehicle = customer.vehicles.filter(pk=as_int(s(request, "vehicle"), "车辆") or 0).first()
+    vehicle = customer.vehicles.filter(pk=as_int(s(request, "vehicle"), _("车辆")) or 0).first()
     if vehicle is None:
         messages.error(request, _("请选择该客户的车辆。"))
         return redirect(f"/customers/{customer.pk}/")
     done, _ctx = attempt(request, lambda: service_visit_create(
         member=member, vehicle=vehicle, kind=s(request, "kind"),
-        visited_on=as_date(s(request, "visited_on"), "进站日期") or timezone.localdate(),
-        km=as_int(s(request, "km"), "里程"), amount=parse_money(s(request, "amount")) or 0,
+        visited_on=as_date(s(request, "visited_on"), _("进站日期")) or timezone.localdate(),
+        km=as_int(s(request, "km"), _("里程")), amount=parse_money(s(request, "amount")) or 0,
         may_call=request.POST.get("may_call") == "on", order_no=s(request, "order_no"), notes=s(request, "notes")))
     if done is not None:
         messages.success(request, _("维修工单已登记。"))

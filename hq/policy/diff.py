@@ -175,13 +175,13 @@ def policy_diff(kind: str, old: dict[str, Any] | None, new: dict[str, Any]) -> l
     for key, item in new_items.items():
         before = old_items.get(key)
         if before is None:
-            rows.append(DiffRow(item.section, item.label, gettext("整条"), "—", _summary(item), "新增"))
+            rows.append(DiffRow(item.section, item.label, gettext("整条"), "—", _summary(item), "新增"))  # zh-data: change code; templates compare it and translate it
             continue
         for field, value in item.fields.items():
             was = before.fields.get(field, "—")
             if was != value:
-                rows.append(DiffRow(item.section, item.label, field, was, value, "修改"))
+                rows.append(DiffRow(item.section, item.label, field, was, value, "修改"))  # zh-data: change code; templates compare it and translate it
     for key, item in old_items.items():
         if key not in new_items:
-            rows.append(DiffRow(item.section, item.label, gettext("整条"), _summary(item), "—", "删除"))
+            rows.append(DiffRow(item.section, item.label, gettext("整条"), _summary(item), "—", "删除"))  # zh-data: change code; templates compare it and translate it
     return rows
