@@ -6,6 +6,7 @@ import re
 from datetime import date
 from decimal import Decimal
 
+from django.utils import timezone
 from django.utils.translation import gettext
 
 from tenants.errors import DomainError
@@ -68,8 +69,6 @@ def clean_mobile(value: str, *, field: str = "mobile", required: bool = True) ->
 
 
 def not_in_future(value: date | None, *, field: str, label: str, today: date | None = None) -> None:
-    from django.utils import timezone
-
     if value is not None and value > (today or timezone.localdate()):
         raise DomainError(gettext("%(label)s不能晚于今天。") % {"label": label}, field=field)
 

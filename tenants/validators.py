@@ -5,6 +5,8 @@ import re
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from .errors import DomainError
+
 CN_MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
 SLUG_RE = re.compile(r"^[a-z][a-z0-9-]{1,38}[a-z0-9]$")
 RESERVED_SLUGS = frozenset(
@@ -67,8 +69,6 @@ DEFAULT_BRANDS = (
 
 def clean_cn_mobile(value: str, *, field: str) -> str:
     """The normalised mobile number ("" when none was given); a malformed one is a DomainError on `field`."""
-    from .errors import DomainError
-
     mobile = normalize_cn_mobile(value) if value else ""
     if mobile:
         try:

@@ -21,6 +21,7 @@ from tenants.roles import Perm, role_allows
 from ..aftersales.policy import retry_on, survey_current
 from ..models import Customer, FollowUpTask
 from ..models.cadence import TaskStatus
+from ..services.customers import customer_update
 from .engine import current_store
 
 CLOSED = (TaskStatus.DONE, TaskStatus.SKIPPED)
@@ -68,7 +69,6 @@ def customer_calls_refuse(*, member: StoreMembership, customer: Customer, reason
     through the customer service, every open call of theirs is skipped with the reason, and their
     open return visits end as "do not call"."""
     from ..aftersales.visits import return_visits_end_for_refusal  # aftersales builds on cadence (no cycle)
-    from ..services.customers import customer_update
 
     customer = customer_update(member=member, customer=customer, may_call=False)
     reason = (reason.strip() or REFUSED_REASON)[:200]

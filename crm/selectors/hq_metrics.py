@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from crm.leads.metrics import first_response_figures
+from crm.models import Lead
 from crm.models.choices import DefeatReason
 from hq.metrics.catalogue import (
     DEFEAT_RATE_SOURCE_PREFIX,
@@ -38,8 +39,6 @@ register_prefix_label(DEFEAT_REASON_PREFIX, _defeat_label)
 
 def _source_labels() -> dict[str, str]:
     """线索来源 labels, for the defeat-by-source metric keys."""
-    from crm.models import Lead
-
     return {str(k): str(v) for k, v in Lead._meta.get_field("source").choices or ()}
 
 

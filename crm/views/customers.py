@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
@@ -51,6 +52,7 @@ from ..services import (
     vehicle_transfer,
 )
 from .common import as_date, as_int, attempt, s, store_id
+from .sales_context import sales_360_context
 
 CHOICES = {
     "genders": Gender.choices, "regions": Region.choices, "occupations": Occupation.choices,
@@ -164,8 +166,6 @@ def customer_360_response(request: HttpRequest, pk: int, extra: dict[str, object
 
     Every rendering is recorded in the access log (个人信息访问记录): one INSERT, the one write a GET of
     this page makes (a customer the member may not see is a 404 before it, and is not recorded)."""
-    from .sales_context import sales_360_context
-
     member = member_of(request)
     data = customer_360(member=member, pk=pk, store_id=store_id())
     access_record(member=member, action=AccessAction.VIEW, customer_ids=[data["customer"].pk],
@@ -223,7 +223,6 @@ def mileage_new(request: HttpRequest, pk: int, vehicle_pk: int) -> HttpResponse:
 
     def record() -> object:
         read_on = as_date(s(request, "read_on"), gettext("日期"))
-        from django.utils import timezone
 
         km = as_int(s(request, "km"), gettext("里程"))
         return mileage_record(vehicle=vehicle, km=-1 if km is None else km,

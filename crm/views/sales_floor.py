@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tenants.access import store_view
+from tenants.errors import DomainError
 from tenants.exports import download, xlsx_bytes
 from tenants.requests import StoreRequest, member_of
 from tenants.roles import Perm, role_allows
@@ -56,7 +57,6 @@ def _drive_for_member(request: HttpRequest, pk: int) -> TestDrive:
 def test_drive_keep_view(request: HttpRequest, pk: int, outcome: str) -> HttpResponse:
     """预约试驾: kept (licence checked) or 未到店."""
     drive = _drive_for_member(request, pk)
-    from tenants.errors import DomainError
 
     try:
         test_drive_keep(member=member_of(request), drive=drive, no_show=outcome == "no-show",
@@ -88,8 +88,6 @@ def appointment_new(request: HttpRequest, pk: int) -> HttpResponse:
     def book(d: dict[str, object]) -> Appointment:
         vehicle = next((v for v in vehicles if v.pk == d["vehicle"]), None)
         if vehicle is None:
-            from tenants.errors import DomainError
-
             raise DomainError(_("请选择该客户的车辆。"), field="vehicle")
         return appointment_book(member=member, customer=customer, vehicle=vehicle, kind=str(d["kind"]),
                                 starts_at=form.starts_at(), advisor_id=d["advisor_id"],  # type: ignore[arg-type]
@@ -126,8 +124,6 @@ def appointment_board(request: HttpRequest) -> HttpResponse:
 @store_view(Perm.SERVICE_ORDERS)
 def appointment_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     """到店登记 / 未到店 / 取消."""
-    from tenants.errors import DomainError
-
     member = member_of(request)
     appt = Appointment.objects.filter(pk=pk, customer__in=customers_for_member(member)).first()
     if appt is None or action not in ("arrive", "no-show", "cancel"):
