@@ -55,7 +55,8 @@ def test_the_confirm_and_language_switch_work_without_inline_handlers(page: Any,
     assert asked and "归档后门店将停止服务" in asked[0]
     assert not Store.objects.filter(group=world.group_x, status=Store.Status.ARCHIVED).exists()
     page.click("text=" + world.user("x.hq_admin").name)
-    page.select_option("select[name=language]", "en")  # data-autosubmit submits the form
+    with page.expect_navigation():
+        page.select_option("select[name=language]", "en")  # data-autosubmit submits the form
     page.wait_for_load_state("networkidle")
     assert page.locator("html").get_attribute("lang") == "en"
     page.goto(f"{live_app.base}/hq/trends/?group={world.group_x.code}")
