@@ -62,7 +62,7 @@ def plan_ensure(price: PlanPrice) -> None:
         try:
             client.v1.products.retrieve(price.stripe_product_id)
         except stripe.InvalidRequestError:
-            client.v1.products.create(params={"id": price.stripe_product_id, "name": f"车主CRM {price.name}"})
+            client.v1.products.create(params={"id": price.stripe_product_id, "name": f"车主CRM {price.name}"})  # zh-data: the brand's name on the Stripe product
         client.v1.plans.create(params={
             "id": price.stripe_plan_id, "product": price.stripe_product_id, "amount": price.unit_amount,
             "currency": price.currency, "interval": price.interval, "nickname": f"{price.name}（{price.interval_label}）",

@@ -13,6 +13,8 @@ from django.utils.translation import gettext_lazy as _
 
 from tenants.models import DealerGroup, Store
 
+from . import gateway
+from .errors import PaymentProviderUnavailable
 from .models import BillingAccount, BillingAuditLog
 
 # Archived stores are not billed; suspended ones are (they keep their data and stay readable).
@@ -127,9 +129,6 @@ def _line(inv: dict[str, object]) -> InvoiceLine:
 
 def stripe_overview_for_group(group: DealerGroup) -> StripeOverview:
     """The next invoice and past invoices from Stripe; `unavailable` when Stripe cannot answer now."""
-    from . import gateway
-    from .errors import PaymentProviderUnavailable
-
     account = billing_account_for_group(group)
     if account is None or not account.stripe_customer_id:
         return StripeOverview(None, [], unavailable=False)

@@ -13,7 +13,7 @@ from .errors import PaymentProviderUnavailable
 )
 def subscription_sync_quantity(group_id: int) -> None:
     """Align the group's subscription quantity with its billable stores."""
-    from . import services
+    from . import services  # Celery convention: billing.services imports this module
 
     services.subscription_sync_quantity(group_id=group_id)
 
@@ -28,7 +28,7 @@ def subscription_sync_quantity_later(*, group_id: int) -> None:
     autoretry_for=(PaymentProviderUnavailable,), retry_backoff=True, max_retries=8,
 )
 def webhook_event_process(event_pk: int) -> None:
-    from . import services
+    from . import services  # Celery convention: billing.services imports this module
 
     services.webhook_event_process(event_pk=event_pk)
 
@@ -36,6 +36,6 @@ def webhook_event_process(event_pk: int) -> None:
 @shared_task(name="billing.reconcile")
 def reconcile() -> int:
     """Nightly: report and fix quantity drift; returns how many groups drifted."""
-    from . import services
+    from . import services  # Celery convention: billing.services imports this module
 
     return len(services.billing_reconcile())

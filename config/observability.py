@@ -89,9 +89,13 @@ def sentry_init(dsn: str, *, environment: str, release: str = "") -> bool:
     phone numbers stay in China (PIPL); only stack traces, the request path and the store schema."""
     if not dsn:
         return False
-    import sentry_sdk
-    from sentry_sdk.integrations.celery import CeleryIntegration
-    from sentry_sdk.integrations.django import DjangoIntegration
+    import sentry_sdk  # optional: loaded only when a Sentry DSN is set
+    from sentry_sdk.integrations.celery import (
+        CeleryIntegration,  # optional: loaded only when a Sentry DSN is set
+    )
+    from sentry_sdk.integrations.django import (
+        DjangoIntegration,  # optional: loaded only when a Sentry DSN is set
+    )
 
     sentry_sdk.init(dsn=dsn, environment=environment, release=release or None, send_default_pii=False,
                     integrations=[DjangoIntegration(), CeleryIntegration()], traces_sample_rate=0.0)

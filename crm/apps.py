@@ -1,4 +1,6 @@
 from django.apps import AppConfig
+from django.contrib.postgres.lookups import TrigramSimilar
+from django.db.models import CharField
 from django.utils.translation import gettext_lazy
 
 
@@ -8,7 +10,5 @@ class CrmConfig(AppConfig):
 
     def ready(self) -> None:
         # The `trigram_similar` lookup without installing django.contrib.postgres (config is shared).
-        from django.contrib.postgres.lookups import TrigramSimilar
-        from django.db.models import CharField
 
         CharField.register_lookup(TrigramSimilar)

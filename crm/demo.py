@@ -34,11 +34,13 @@ from .models.choices import (
     Grade,
     LeadStatus,
     Occupation,
+    PoolReason,
     Region,
     ServiceType,
     Source,
 )
 from .models.customers import Lifecycle
+from .models.pool import DefeatReview
 from .pinyin import name_pinyin_keys
 from .services.classification import classification_recompute_store
 from .validators import vin_check_digit
@@ -201,9 +203,6 @@ def _funnel(rows: list[Customer], rnd: random.Random, models: list[str], today: 
 def _pool_and_defeats(leads: list[Lead], rnd: random.Random, now: datetime) -> None:
     """战败审核 and 公海 have something to show: a few defeats waiting for the sales manager, and a few
     unattended prospects already back in the shared pool."""
-    from .models.choices import PoolReason
-    from .models.pool import DefeatReview
-
     open_leads = [x for x in leads if x.status == LeadStatus.OPEN and not x.is_key and x.consultant_id]
     pending, pooled = open_leads[:3], open_leads[3:8]
     for lead in pending:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django_tenants.utils import tenant_context
 
+from hq.services.policies import group_policy_bootstrap
 from tenants.models import DealerGroup, GroupMembership, Store, StoreMembership, User
 from tenants.roles import GroupRole, StoreRole
 from tenants.services.groups import dealer_group_create
@@ -71,7 +72,6 @@ def demo_group_create(
 ) -> DemoResult:
     """Create (or complete) a demo group with `stores` stores and staff of every role."""
     group = DealerGroup.objects.filter(code=code).first() or dealer_group_create(name=name, code=code)
-    from hq.services.policies import group_policy_bootstrap
 
     group_policy_bootstrap(group=group)  # idempotent: a group from an older demo gets its templates too
     result = DemoResult(group=group)

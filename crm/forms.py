@@ -37,6 +37,7 @@ from .models.choices import (
     Usage,
 )
 from .services.customers import email_clean
+from .services.merge import MERGE_FIELDS, OTHER, SURVIVOR
 from .services.vehicles import document_type_check
 from .validators import clean_mobile, parse_money
 
@@ -167,8 +168,6 @@ class MergeForm(forms.Form):
                                                "min_value": _("客户编号应为数字。")})
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        from .services.merge import MERGE_FIELDS, OTHER, SURVIVOR
-
         super().__init__(*args, **kwargs)
         for name, label in MERGE_FIELDS.items():
             self.fields[f"keep_{name}"] = forms.ChoiceField(

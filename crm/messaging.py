@@ -16,6 +16,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 
+from hq.services.messaging import sms_provider_for_group, sms_ref_route, sms_reply_stores
 from tenants.messaging.base import Receipt, Reply, Vendor
 from tenants.messaging.optout import is_opt_out
 from tenants.models import Store
@@ -47,8 +48,6 @@ def reply_apply(*, reply: Reply) -> bool:
 
 def receipts_route(*, group_id: int, vendor: str, receipts: list[Receipt]) -> int:
     """Apply receipts of one group's account to the stores that sent them (unknown references: ignored)."""
-    from hq.services.messaging import sms_ref_route
-
     applied = 0
     for receipt in receipts:
         ref = sms_ref_route(group_id=group_id, vendor=vendor, vendor_ref=receipt.vendor_ref, phone=receipt.phone)
@@ -65,8 +64,6 @@ def receipts_route(*, group_id: int, vendor: str, receipts: list[Receipt]) -> in
 
 def replies_route(*, group_id: int, replies: list[Reply]) -> int:
     """Apply replies to every store of the group that has sent to that number."""
-    from hq.services.messaging import sms_reply_stores
-
     applied = 0
     for reply in replies:
         for store in sms_reply_stores(group_id=group_id, phone=reply.phone):
@@ -77,8 +74,6 @@ def replies_route(*, group_id: int, replies: list[Reply]) -> int:
 
 def receipts_poll_store(*, now: dt.datetime | None = None) -> int:
     """QuerySendDetails (Aliyun) for this store's messages of the last days still without a receipt."""
-    from hq.services.messaging import sms_provider_for_group
-
     store = getattr(connection, "tenant", None)
     if not isinstance(store, Store):
         raise RuntimeError("receipts are polled inside a store's schema (a TenantTask or tenant_context)")
@@ -100,8 +95,6 @@ def receipts_poll_store(*, now: dt.datetime | None = None) -> int:
 
 def tencent_pull_group(*, group_id: int) -> tuple[int, int]:
     """PullSmsSendStatus + PullSmsReplyStatus (Tencent) for one group; routed to its stores."""
-    from hq.services.messaging import sms_provider_for_group
-
     sender: Any = sms_provider_for_group(group_id)
     if sender is None or sender.vendor != Vendor.TENCENT:
         return 0, 0

@@ -9,7 +9,10 @@ from tenants.requests import current_store
 from .models import ImportJob
 from .privacy import Origin
 from .services.classification import classification_recompute_store
+from .services.imports import import_raw_files_purge as purge
 from .services.imports import import_run
+from .services.key_review import key_review_open_week
+from .services.pool import pool_return_idle
 
 
 @shared_task(acks_late=True)
@@ -29,16 +32,12 @@ def classification_nightly() -> int:
 @shared_task(acks_late=True)
 def key_review_monday() -> int:
     """重点客户周报 for the store the task was sent for (beat: Mondays, through fan_out_to_stores)."""
-    from .services.key_review import key_review_open_week
-
     return key_review_open_week(store_id=current_store().pk).items
 
 
 @shared_task(acks_late=True)
 def import_raw_files_purge() -> int:
     """删除过期的原始导入文件 for the store the task was sent for (hourly, via the per-store fan-out)."""
-    from .services.imports import import_raw_files_purge as purge
-
     return purge()
 
 
@@ -46,14 +45,14 @@ def import_raw_files_purge() -> int:
 def pool_return_nightly() -> int:
     """超期未跟进退回公海 for the store the task was sent for (nightly, via the per-store fan-out; the store's
     own date decides how many days a lead went without follow-up)."""
-    from .services.pool import pool_return_idle
-
     return pool_return_idle()
 
 
 @shared_task(acks_late=True)
 def personal_info_retention_nightly() -> int:
     """保存期限到期处理 for the store the task was sent for (nightly, via the per-store fan-out)."""
-    from .personal_info.services import retention_run
+    from .personal_info.services import (
+        retention_run,  # cycle: crm.personal_info.services imports crm.tasks (Celery convention)
+    )
 
     return retention_run().anonymised

@@ -6,6 +6,7 @@ import re
 from datetime import date
 from decimal import Decimal
 
+from django.utils import timezone
 from django.utils.translation import gettext
 
 from tenants.errors import DomainError
@@ -20,10 +21,10 @@ _VIN_VALUES = {
 _VIN_WEIGHTS = (8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2)
 _VIN_RE = re.compile(r"^[A-HJ-NPR-Z0-9]{17}$")
 
-_PROVINCES = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼"
+_PROVINCES = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼"  # zh-data: licence-plate syntax
 # 普通号牌: 省 + 地区字母 + 5 位; 新能源号牌: 省 + 地区字母 + 6 位 (D/F 在首位或末位).
 _PLATE_RE = re.compile(
-    rf"^[{_PROVINCES}][A-Z]"
+    rf"^[{_PROVINCES}][A-Z]"  # zh-data: licence-plate syntax
     r"(?:[A-HJ-NP-Z0-9]{4}[A-HJ-NP-Z0-9挂学警港澳]"
     r"|[DF][A-HJ-NP-Z0-9][0-9]{4}"
     r"|[0-9]{5}[DF])$"
@@ -68,13 +69,11 @@ def clean_mobile(value: str, *, field: str = "mobile", required: bool = True) ->
 
 
 def not_in_future(value: date | None, *, field: str, label: str, today: date | None = None) -> None:
-    from django.utils import timezone
-
     if value is not None and value > (today or timezone.localdate()):
         raise DomainError(gettext("%(label)s不能晚于今天。") % {"label": label}, field=field)
 
 
-_MONEY_RE = re.compile(r"^(?P<neg>-)?(?P<num>\d+(?:\.\d+)?)(?P<wan>万(?:元)?)?(?:元)?$")
+_MONEY_RE = re.compile(r"^(?P<neg>-)?(?P<num>\d+(?:\.\d+)?)(?P<wan>万(?:元)?)?(?:元)?$")  # zh-data: amount syntax (万, 元)
 
 
 def parse_money(value: object, *, field: str = "amount", label: str = "") -> Decimal | None:
@@ -91,7 +90,7 @@ def parse_money(value: object, *, field: str = "amount", label: str = "") -> Dec
         if not text:
             return None
         text = re.sub(r"^(-?)[¥￥]", r"\1", text)  # a leading currency sign, nowhere else
-        if re.search(r"\d[,，]\d", text) and not re.fullmatch(r"-?\d{1,3}([,，]\d{3})+(\.\d+)?(万|元|万元)?", text):
+        if re.search(r"\d[,，]\d", text) and not re.fullmatch(r"-?\d{1,3}([,，]\d{3})+(\.\d+)?(万|元|万元)?", text):  # zh-data: amount syntax (万, 元)
             raise DomainError(gettext("%(label)s格式不正确，请填写如 23.58万、235,800 或 ¥235800。") % {"label": label}, field=field)
         text = text.replace(",", "").replace("，", "")
         match = _MONEY_RE.match(text)

@@ -1,4 +1,7 @@
+from importlib import import_module
+
 from django.apps import AppConfig
+from django.conf import settings
 from django.utils.translation import gettext_lazy
 
 
@@ -8,9 +11,6 @@ class HqConfig(AppConfig):
 
     def ready(self) -> None:
         # Providers register their figures in the catalogue when imported: every process needs them.
-        from importlib import import_module
-
-        from django.conf import settings
 
         for path in settings.HQ_METRIC_PROVIDERS:
             import_module(path)

@@ -18,6 +18,8 @@ from zoneinfo import ZoneInfo
 
 import chinese_calendar
 
+from .policy.catalog import HOLIDAYS
+
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 DEFAULT_HOURS = ("08:30", "18:00")
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -68,7 +70,6 @@ class WorkCalendar:
     def holiday_name(self, day: dt.date) -> str:
         if day in self.names:
             return self.names[day]
-        from .policy.catalog import HOLIDAYS
 
         try:
             on_holiday, name = chinese_calendar.get_holiday_detail(day)

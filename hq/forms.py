@@ -15,7 +15,7 @@ from tenants.validators import DEFAULT_BRANDS
 
 from .models.messaging import ReviewStatus
 from .policy.catalog import ASSIGNEES, CHANNELS, GRADES, OUTCOMES, REPEAT_UNTIL, TRIGGERS, VALUE_CLASSES
-from .policy.rules import LEADS_BOUNDS
+from .policy.rules import LEADS_BOUNDS, pool_clean
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -160,8 +160,6 @@ class PoolPolicyForm(forms.Form):
 
     @classmethod
     def initial_for(cls, body: dict[str, Any]) -> dict[str, Any]:
-        from .policy.rules import pool_clean
-
         try:
             return pool_clean(body.get("pool"))
         except Exception:  # noqa: BLE001 - a draft with a bad pool section: the defaults, the error shows on save

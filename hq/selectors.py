@@ -138,8 +138,6 @@ def policy_required(store: Store, kind: str) -> EffectivePolicy:
     return policy
 def policy_notices_for_store(store: Store, *, days: int = 30) -> list[PolicyChangeNotice]:
     """政策变更通知 of the last `days` days for this store's managers, newest first."""
-    from django.utils import timezone
-
     since = timezone.now() - dt.timedelta(days=days)
     return list(PolicyChangeNotice.objects.filter(store=store, created_at__gte=since)
                 .select_related("version").order_by("-created_at")[:20])

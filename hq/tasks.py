@@ -6,7 +6,12 @@ import logging
 
 from celery import shared_task
 from django.conf import settings
+from django.db import connection
 from django.utils.module_loading import import_string
+
+from tenants.fanout import Work, fan_out_to_stores, stores_for
+
+from .models import PolicyVersion
 
 log = logging.getLogger(__name__)
 
@@ -17,10 +22,6 @@ FANOUT_SPREAD_S = 10
 @shared_task(name="hq.policy_fanout", acks_late=True)
 def policy_fanout(version_id: int) -> int:
     """发布后下发: enqueue one adoption task per store of the version's group (not archived)."""
-    from tenants.fanout import Work, fan_out_to_stores, stores_for
-
-    from .models import PolicyVersion
-
     version = PolicyVersion.objects.select_related("template").filter(pk=version_id).first()
     if version is None:
         return 0
@@ -36,9 +37,9 @@ def policy_fanout(version_id: int) -> int:
 def policy_adopt_store(store_id: int, version_id: int) -> bool:
     """One store adopts one published version (idempotent), in the store's schema: a classification
     version also becomes the thresholds the store's CRM classifies with."""
-    from django.db import connection
-
-    from .services.policies import store_policy_adopt
+    from .services.policies import (
+        store_policy_adopt,  # cycle: hq.services.policies imports hq.tasks (Celery convention)
+    )
 
     adoption = store_policy_adopt(store_id=store_id, version_id=version_id)
     if adoption is None:
@@ -53,6 +54,8 @@ def policy_adopt_store(store_id: int, version_id: int) -> bool:
 @shared_task(name="hq.policy_scheduled_adoptions", acks_late=True)
 def policy_scheduled_adoptions() -> int:
     """定时生效: hourly, versions whose 生效日期 has come are adopted by the stores still behind."""
-    from .services.policies import policy_scheduled_adoptions_run
+    from .services.policies import (
+        policy_scheduled_adoptions_run,  # cycle: hq.services.policies imports hq.tasks (Celery convention)
+    )
 
     return len(policy_scheduled_adoptions_run())

@@ -3,6 +3,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy
 
 from .models import ApiToken, DealerGroup, Domain, GroupMembership, Invitation, Store, StoreMembership, User
+from .services.groups import dealer_group_create
 
 
 class StoreInline(admin.TabularInline):
@@ -24,7 +25,6 @@ class DealerGroupAdmin(admin.ModelAdmin):
             super().save_model(request, obj, form, change)
             return
         # A new group gets its starter templates through the same service as everywhere else.
-        from .services.groups import dealer_group_create
 
         created = dealer_group_create(name=obj.name, code=obj.code)
         obj.pk = created.pk

@@ -6,6 +6,7 @@ from celery.signals import task_postrun, task_prerun
 from django.utils import timezone
 
 from . import guard
+from .models import Store, store_zone
 
 
 def _task_schema(task: Any) -> str | None:
@@ -19,7 +20,6 @@ def _enter(task: Any = None, **_: Any) -> None:
     if schema and schema != "public":
         task._guard_token = guard.set_serving(schema)
         # A store's task reads "today", quiet hours and working time on the store's own clock.
-        from .models import Store, store_zone
 
         zone = Store.objects.filter(schema_name=schema).values_list("time_zone", flat=True).first()
         timezone.activate(store_zone(zone))

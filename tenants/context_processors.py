@@ -31,8 +31,6 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
 
 
 def store_url_base() -> str:
-    from django.conf import settings
-
     return f"{settings.SITE_SCHEME}://{settings.BASE_DOMAIN}{settings.SITE_PORT}"
 
 

@@ -20,6 +20,8 @@ from typing import Any, NamedTuple
 
 from django.conf import settings
 
+from .models import Store
+
 
 class Work(enum.Enum):
     OUTBOUND = "outbound"
@@ -34,8 +36,6 @@ class StoreRef(NamedTuple):
 
 def stores_for(work: Work, *, group_id: int | None = None) -> list[StoreRef]:
     """The stores a job of this kind runs in (the rule above), in a stable order."""
-    from .models import Store
-
     qs = Store.objects.all()
     if work is Work.OUTBOUND:
         qs = qs.filter(status=Store.Status.ACTIVE)
@@ -48,8 +48,6 @@ def stores_for(work: Work, *, group_id: int | None = None) -> list[StoreRef]:
 
 def store_takes(work: Work, store: Any) -> bool:
     """Whether one store gets jobs of this kind (the same rule as `stores_for`)."""
-    from .models import Store
-
     if work is Work.OUTBOUND:
         return bool(store.status == Store.Status.ACTIVE)
     return bool(store.status != Store.Status.ARCHIVED)

@@ -6,10 +6,13 @@ from collections.abc import Callable
 from typing import cast
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.urls import set_urlconf
 from django.utils import timezone
 from django.utils.translation import gettext
+from django.utils.translation import gettext as _
 from django_tenants.middleware.main import TenantMainMiddleware
 
 from tenants.db import tenant_connection
@@ -75,9 +78,6 @@ class FriendlyErrorMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        from django.core.exceptions import PermissionDenied
-        from django.shortcuts import render
-
         if isinstance(exception, Http404):
             return render(request, "404.html", status=404)
         if isinstance(exception, PermissionDenied):
@@ -94,8 +94,6 @@ class NullByteGuardMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if self._has_nul(request):
-            from django.utils.translation import gettext as _
-
             return HttpResponse(_("请求中含有无效字符（空字符）。"), status=400, content_type="text/plain; charset=utf-8")
         return self.get_response(request)
 

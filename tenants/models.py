@@ -6,6 +6,7 @@ import uuid
 from zoneinfo import ZoneInfo, available_timezones
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -27,8 +28,6 @@ def store_zone(name: str | None) -> ZoneInfo:
 
 
 def validate_time_zone(value: str) -> None:
-    from django.core.exceptions import ValidationError
-
     if value not in available_timezones():
         raise ValidationError(_("时区不正确，例如 Asia/Shanghai。"), code="time_zone")
 

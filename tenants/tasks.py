@@ -8,6 +8,9 @@ from celery import shared_task
 from django.core.cache import cache
 from django_tenants.utils import schema_context
 
+from .fanout import Work
+from .fanout import fan_out_to_stores as fan_out
+
 HEARTBEAT_KEY = "worker:heartbeat"
 
 
@@ -28,7 +31,4 @@ def last_heartbeat_age_s() -> float | None:
 def fan_out_to_stores(task_name: str, spread_seconds: int = 1800) -> int:
     """Beat's per-store outbound jobs (nightly classification, month-end list): `task_name` once into every
     active store's schema, spread over `spread_seconds`. The rule and the sending: tenants.fanout."""
-    from .fanout import Work
-    from .fanout import fan_out_to_stores as fan_out
-
     return fan_out(task_name, work=Work.OUTBOUND, spread_seconds=spread_seconds)

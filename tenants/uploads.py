@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
+import openpyxl
 from django.conf import settings
 from django.utils.translation import gettext as _
 
@@ -77,11 +78,9 @@ class _Budget:
 
 
 def _xlsx_rows(content: bytes) -> Iterator[list[str]]:
-    from openpyxl import load_workbook
-
     _check_zip(content)
     try:
-        wb = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        wb = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
         ws = wb.worksheets[0]
         for row in ws.iter_rows(values_only=True):
             yield [_cell(c) for c in row]

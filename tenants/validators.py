@@ -5,6 +5,8 @@ import re
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from .errors import DomainError
+
 CN_MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
 SLUG_RE = re.compile(r"^[a-z][a-z0-9-]{1,38}[a-z0-9]$")
 RESERVED_SLUGS = frozenset(
@@ -60,15 +62,13 @@ def mask_cn_mobile(value: str | None) -> str:
 
 
 DEFAULT_BRANDS = (
-    "一汽-大众", "上汽大众", "东风日产", "广汽丰田", "一汽丰田", "东风本田", "广汽本田", "别克", "雪佛兰",
-    "宝马", "奔驰", "奥迪", "比亚迪", "吉利", "长安", "红旗", "东风标致", "理想", "蔚来", "小鹏",
+    "一汽-大众", "上汽大众", "东风日产", "广汽丰田", "一汽丰田", "东风本田", "广汽本田", "别克", "雪佛兰",  # zh-data: brand names as stores write them
+    "宝马", "奔驰", "奥迪", "比亚迪", "吉利", "长安", "红旗", "东风标致", "理想", "蔚来", "小鹏",  # zh-data: brand names as stores write them
 )
 
 
 def clean_cn_mobile(value: str, *, field: str) -> str:
     """The normalised mobile number ("" when none was given); a malformed one is a DomainError on `field`."""
-    from .errors import DomainError
-
     mobile = normalize_cn_mobile(value) if value else ""
     if mobile:
         try:

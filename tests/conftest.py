@@ -7,6 +7,7 @@ import os
 import socket
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,7 +20,7 @@ from tenants.models import Store, User
 
 from .world import PASSWORD, World, build_world
 
-ROOT = __import__("pathlib").Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="session")
@@ -271,6 +272,12 @@ def worker_process(extra_env: dict[str, str] | None = None, *, pool: str = "solo
             proc.kill()
             out, _ = proc.communicate()
         sys.stdout.write(out.decode(errors="replace")[-3000:])
+
+
+def worker_children(pid: int) -> list[int]:
+    """The pool processes of a prefork worker (the ones a test kills with SIGKILL)."""
+    path = Path(f"/proc/{pid}/task/{pid}/children")
+    return [int(p) for p in path.read_text().split()] if path.exists() else []
 
 
 def stop_session_workers() -> None:

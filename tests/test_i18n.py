@@ -109,3 +109,10 @@ def test_no_new_untranslated_chinese_literal_in_python_code() -> None:
     assert grown == {}, f"untranslated Chinese literals (now, allowed): {grown}"
     shrunk = {path: (now.get(path, 0), n) for path, n in baseline.items() if now.get(path, 0) < n}
     assert shrunk == {}, f"fewer untranslated literals than the baseline: lower it to match {shrunk}"
+
+
+def test_a_literal_kept_chinese_needs_its_reason_on_the_line() -> None:
+    from .i18n.python_literals import _kept_lines
+
+    source = 'a = "客户拒绝回访"  # zh-data: stored reason\nb = "意向"  # zh-data:\nc = "回访"  # stored\n'
+    assert _kept_lines(source) == {1}

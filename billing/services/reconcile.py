@@ -15,6 +15,7 @@ from tenants.errors import DomainError
 from .. import gateway
 from ..models import BillingAccount, BillingAuditLog, WebhookEvent
 from ..selectors import billing_accounts_with_subscription, expected_quantity, payment_state
+from ..tasks import webhook_event_process as task
 from .mirror import audit, mirror_subscription
 
 log = logging.getLogger(__name__)
@@ -65,7 +66,6 @@ def billing_reconcile() -> list[DriftLine]:
             log.warning("billing drift: group %s stripe=%s expected=%s fixed=%s %s", line.group_id,
                         line.stripe_quantity, line.expected, line.fixed, line.error)
             report.append(line)
-    from ..tasks import webhook_event_process as task
 
     stuck = WebhookEvent.objects.filter(processed_at=None, received_at__lt=timezone.now() - STUCK_AFTER)
     for pk in stuck.values_list("pk", flat=True):

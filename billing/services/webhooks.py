@@ -13,6 +13,7 @@ from django.utils.translation import gettext
 
 from .. import gateway
 from ..models import BillingAccount, WebhookEvent
+from ..tasks import webhook_event_process as task
 from .mirror import mirror_subscription
 
 log = logging.getLogger(__name__)
@@ -33,8 +34,6 @@ def webhook_event_receive(*, payload: bytes, signature: str) -> tuple[WebhookEve
         defaults={"type": str(event["type"]), "created": int(event.get("created") or 0), "payload": event},
     )
     if created:
-        from ..tasks import webhook_event_process as task
-
         transaction.on_commit(lambda: task.delay(row.pk))
     else:
         WebhookEvent.objects.filter(pk=row.pk).update(deliveries=F("deliveries") + 1)

@@ -196,7 +196,7 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "tenants.api.errors.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
-    "TITLE": "车主CRM API",
+    "TITLE": "车主CRM API",  # zh-data: the product's name
     "DESCRIPTION": "Store CRM and group HQ API. Store endpoints live on <store>.<base domain>/api/.",
     "VERSION": "1.0.0",
 }
@@ -237,8 +237,8 @@ BILLING_TRIAL_DAYS = env.int("BILLING_TRIAL_DAYS", default=14)
 BILLING_GRACE_DAYS = env.int("BILLING_GRACE_DAYS", default=7)
 # Price per billable store, in fen (分). Yearly = 10 months.
 BILLING_PLANS = {
-    "basic": {"name": "基础版", "month": 68000, "year": 680000},
-    "professional": {"name": "专业版", "month": 128000, "year": 1280000},
+    "basic": {"name": "基础版", "month": 68000, "year": 680000},  # zh-data: plan names as on the Stripe catalogue and invoices
+    "professional": {"name": "专业版", "month": 128000, "year": 1280000},  # zh-data: plan names as on the Stripe catalogue and invoices
 }
 # 政策定时生效 (hq): versions published with an effective date are adopted on that day (store time).
 CELERY_BEAT_SCHEDULE["hq-policy-scheduled-adoptions"] = {
@@ -356,7 +356,7 @@ CELERY_BEAT_SCHEDULE["crm-pool-return-nightly"] = {
 
 # Account e-mail (password-reset links): the console locally; set EMAIL_BACKEND / EMAIL_HOST in production.
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
-DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="车主CRM <no-reply@chezhu.cn>")
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="车主CRM <no-reply@chezhu.cn>")  # zh-data: the sender's name the customers know
 # --- Security (issue 15, security slice): upload limits and raw-file retention ---------------------
 # Imports (tenants.uploads.read_table) refuse files past these limits with a message at the file field.
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)  # 10 MB ≈ 100k customer rows

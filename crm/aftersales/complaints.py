@@ -188,7 +188,7 @@ def complaint_create(
     c.save()
     _plan_deadlines(c)
     c.save(update_fields=["sla_policy_version_id", "sla_policy_version_number"])
-    _record(c, action="create", from_state=S.DRAFT, note="登记投诉草稿", member=member)
+    _record(c, action="create", from_state=S.DRAFT, note="登记投诉草稿", member=member)  # zh-data: stored in the complaint's history
     if submit:
         return _apply(c, member=member, action="submit", note="", data={})
     return c
@@ -201,10 +201,10 @@ def complaint_draft_from_visit(*, member: StoreMembership, visit: ReturnVisit) -
     existing = Complaint.objects.filter(return_visit=visit).order_by("pk").first()
     if existing is not None:
         return existing
-    lines = [f"{a.question_text}：{'否' if a.kind == 'yes_no' else f'{a.rating}/{a.scale} 分'}"
+    lines = [f"{a.question_text}：{'否' if a.kind == 'yes_no' else f'{a.rating}/{a.scale} 分'}"  # zh-data: the draft's description, stored text the store edits
              f"{'，' + a.remark if a.remark else ''}" for a in visit.answers.filter(satisfied=False)]
     if visit.remark:
-        lines.append(f"客户反映：{visit.remark}")
+        lines.append(f"客户反映：{visit.remark}")  # zh-data: the draft's description, stored text the store edits
     sv = visit.service_visit
     return complaint_create(
         member=member, customer=visit.customer, channel=ComplaintChannel.RETURN_VISIT, vehicle=visit.vehicle

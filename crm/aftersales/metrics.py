@@ -6,6 +6,7 @@ set-based queries, so the store's report page and HQ's comparison show the same 
 
 from __future__ import annotations
 
+from django.db import connection
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -58,7 +59,6 @@ def compute(period: Period) -> dict[str, float]:
         "complaint_sla_pct": r.sla_pct, "corrective_actions_due": r.actions_due,
         "corrective_actions_done": r.actions_done,
     }
-    from django.db import connection
 
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM crm_customer")

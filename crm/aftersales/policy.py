@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from hq.calendar import WorkCalendar, add_working_time, next_working_day, working_time_between
-from hq.models import PolicyKind
+from hq.models import PolicyKind, PolicyVersion
 from hq.policy.rules import default_satisfied_from, survey_figures_default
 from hq.selectors import policy_required, work_calendar_for_group
 from tenants.models import Store
@@ -91,8 +91,6 @@ def survey_current(store: Store | None = None) -> Survey:
 
 def survey_version(version_id: int, store: Store | None = None) -> Survey | None:
     """A survey version this store's group published (to show an old call with the questions it used)."""
-    from hq.models import PolicyVersion
-
     store = store or current_store()
     v = PolicyVersion.objects.filter(pk=version_id, template__group_id=store.group_id,
                                      template__kind=PolicyKind.SURVEY).first()

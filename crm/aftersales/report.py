@@ -233,22 +233,22 @@ def report_rows(r: MonthlyReport) -> list[tuple[str, Any]]:
         return "—" if v is None else f"{v:.1f}%"
 
     return [
-        ("本期应回访数量", r.due),
-        ("实施回访数量", r.made),
-        ("实施回访百分比(实施/应回访)", pct(r.made_pct)),
-        ("成功回访数量", r.successful),
-        ("成功回访百分比(成功/应回访)", pct(r.successful_pct)),
-        ("对上次维修的满意度", pct(r.repair_satisfaction_pct)),
-        ("回访总体满意度", pct(r.satisfaction_pct)),
-        ("回访中发现抱怨", r.complaints_found),
-        ("新受理投诉", r.complaints_opened),
-        ("结案投诉", r.complaints_closed),
-        ("超时投诉", r.complaints_overdue),
-        ("首次回复客户平均用时(小时)", "—" if r.first_reply_avg_h is None else f"{r.first_reply_avg_h:.1f}"),
-        ("投诉时限达成率", pct(r.sla_pct)),
-        ("本期到期整改措施", r.actions_due),
-        ("其中已完成", r.actions_done),
-        ("当前逾期未完成的整改措施", r.actions_overdue),
+        (gettext("本期应回访数量"), r.due),
+        (gettext("实施回访数量"), r.made),
+        (gettext("实施回访百分比(实施/应回访)"), pct(r.made_pct)),
+        (gettext("成功回访数量"), r.successful),
+        (gettext("成功回访百分比(成功/应回访)"), pct(r.successful_pct)),
+        (gettext("对上次维修的满意度"), pct(r.repair_satisfaction_pct)),
+        (gettext("回访总体满意度"), pct(r.satisfaction_pct)),
+        (gettext("回访中发现抱怨"), r.complaints_found),
+        (gettext("新受理投诉"), r.complaints_opened),
+        (gettext("结案投诉"), r.complaints_closed),
+        (gettext("超时投诉"), r.complaints_overdue),
+        (gettext("首次回复客户平均用时(小时)"), "—" if r.first_reply_avg_h is None else f"{r.first_reply_avg_h:.1f}"),
+        (gettext("投诉时限达成率"), pct(r.sla_pct)),
+        (gettext("本期到期整改措施"), r.actions_due),
+        (gettext("其中已完成"), r.actions_done),
+        (gettext("当前逾期未完成的整改措施"), r.actions_overdue),
     ]
 
 
@@ -258,19 +258,20 @@ def report_xlsx(r: MonthlyReport, store_name: str) -> bytes:
     ws = book.sheet(r.title, widths={"A": 32, "B": 16})
     ws.append([f"{store_name} {r.title}（{r.period.label}）"], style=CellStyle(bold=True, size=14))
     ws.append([])
-    ws.append(["指标", "数值"])
+    ws.append([gettext("指标"), gettext("数值")])
     for label, value in report_rows(r):
         ws.append([label, value])
-    q = book.sheet("各问题满意度", widths={"B": 48})
-    q.append(["题目编码", "题目", "回答数", "满意数", "满意度%", "平均分", "满分"])
+    q = book.sheet(gettext("各问题满意度"), widths={"B": 48})
+    q.append([gettext("题目编码"), gettext("题目"), gettext("回答数"), gettext("满意数"), gettext("满意度%"),
+              gettext("平均分"), gettext("满分")])
     for row in r.questions:
         q.append([row.key, row.text, row.answered, row.satisfied, row.pct, row.avg_rating, row.scale])
-    i = book.sheet("反映较多的问题", widths={"A": 48})
-    i.append(["问题", "不满意次数"])
+    i = book.sheet(gettext("反映较多的问题"), widths={"A": 48})
+    i.append([gettext("问题"), gettext("不满意次数")])
     for row in r.issues:
         i.append([row.text, row.unsatisfied])
     i.append([])
-    i.append(["投诉原因类别", "投诉数"])
+    i.append([gettext("投诉原因类别"), gettext("投诉数")])
     for label, n in r.causes:
         i.append([label, n])
     return book.to_bytes()
@@ -279,7 +280,8 @@ def report_xlsx(r: MonthlyReport, store_name: str) -> bytes:
 def chart_data(r: MonthlyReport) -> dict[str, Any]:
     """What the ECharts on the report page draw (json_script)."""
     return {
-        "funnel": {"labels": ["应回访", "实施回访", "成功回访"], "values": [r.due, r.made, r.successful]},
+        "funnel": {"labels": [gettext("应回访"), gettext("实施回访"), gettext("成功回访")],
+                   "values": [r.due, r.made, r.successful]},
         "questions": {"labels": [q.text[:16] for q in r.questions], "values": [q.pct for q in r.questions]},
         "causes": [{"name": label, "value": n} for label, n in r.causes],
     }

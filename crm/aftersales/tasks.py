@@ -9,17 +9,17 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from tenants.fanout import Work, fan_out_to_stores
+
+from .complaints import complaint_sla_sweep
+
 
 @shared_task(name="aftersales.sla_fanout", acks_late=True)
 def aftersales_sla_fanout() -> int:
-    from tenants.fanout import Work, fan_out_to_stores
-
     return fan_out_to_stores("aftersales.sla_sweep", work=Work.OUTBOUND, expires=600)
 
 
 @shared_task(name="aftersales.sla_sweep", acks_late=True)
 def aftersales_sla_sweep() -> int:
     """One store: escalate breached complaint deadlines (投诉超时升级)."""
-    from .complaints import complaint_sla_sweep
-
     return complaint_sla_sweep().breached

@@ -183,7 +183,7 @@ def return_visit_record(
     visit.save()
     ReturnVisitCall.objects.create(visit=visit, outcome=outcome, note=note.strip()[:500], called_at=now,
                                    called_by_id=member.user_id)
-    summary = f"回访：{CallOutcome(outcome).label}" + (f"，{visit.remark}" if visit.remark else "")
+    summary = f"回访：{CallOutcome(outcome).label}" + (f"，{visit.remark}" if visit.remark else "")  # zh-data: stored on the task as its outcome note
     if via == AnswerChannel.WEB:
         summary = f"{WEB_NOTE}，{summary}"
     # The call screen's outcomes stand whatever buttons the rule lists for its task page.

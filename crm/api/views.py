@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from django.http import Http404
 from django.utils.translation import gettext, gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
@@ -16,7 +17,7 @@ from rest_framework.views import APIView
 from tenants.access import HasStorePerm
 from tenants.models import StoreMembership
 from tenants.requests import member_of
-from tenants.roles import Perm
+from tenants.roles import Perm, role_allows
 
 from .. import services
 from ..access import (
@@ -292,11 +293,7 @@ class ServiceVisitViewSet(_Base, mixins.ListModelMixin, mixins.RetrieveModelMixi
         return ServiceVisit.objects.filter(customer__in=self.visible_customers()).order_by("-visited_on", "-pk")
 
     def create(self, request: Request) -> Response:
-        from tenants.roles import role_allows
-
         if not role_allows(self.member.role, Perm.SERVICE_ORDERS):
-            from django.http import Http404
-
             raise Http404
         ser = self.get_serializer(data=request.data)
         ser.is_valid(raise_exception=True)

@@ -113,7 +113,7 @@ def _close_came_in(customer_id: int | None = None) -> int:
     the one a kept appointment opens at check-in). After an event only that customer's are looked at."""
     with connection.cursor() as cursor:
         cursor.execute(
-            "UPDATE crm_followuptask t SET status = 'done', outcome = 'came_in', completed_at = %(now)s, "
+            "UPDATE crm_followuptask t SET status = 'done', outcome = 'came_in', completed_at = %(now)s, "  # zh-data: stored on the task as its outcome note
             "outcome_note = '客户已进站(系统自动关闭)' "
             "WHERE t.status IN ('open', 'overdue') AND t.trigger IN ('first_maintenance_due', 'maintenance_due') "
             "AND (%(customer_id)s::bigint IS NULL OR t.customer_id = %(customer_id)s) "
@@ -124,7 +124,7 @@ def _close_came_in(customer_id: int | None = None) -> int:
         return max(cursor.rowcount, 0)
 
 
-REGRADED_REASON = "意向级别已调整为{grade}级，按新级别重新安排跟进(系统自动关闭)"
+REGRADED_REASON = "意向级别已调整为{grade}级，按新级别重新安排跟进(系统自动关闭)"  # zh-data: stored on the task as its close reason
 # Built from constants of this module and sql.py only; every value is a bound parameter.
 _CLOSE_REGRADED = (
     "UPDATE crm_followuptask t SET status = 'skipped', completed_at = %(now)s, "  # noqa: S608  # nosec B608  # fixed SQL of this module's constants; every value is a bound parameter

@@ -31,6 +31,12 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext
 
+from hq.services.messaging import (
+    sms_provider_for_group,
+    sms_sent_record,
+    sms_template_for,
+    wecom_provider_for_group,
+)
 from tenants.messaging.base import (
     GiveUp,
     LogProvider,
@@ -112,8 +118,6 @@ class _Context:
 
 
 def _context(policy_body: dict[str, Any] | None, per_week: int | None) -> _Context:
-    from hq.services.messaging import sms_provider_for_group, wecom_provider_for_group
-
     tenant = getattr(connection, "tenant", None)
     store = tenant if isinstance(tenant, Store) else None
     body = policy_body or {}
@@ -176,7 +180,6 @@ def _outbound(msg: OutboxMessage, ctx: _Context, sender: MessageProvider) -> Out
     if msg.channel != "sms" or sender.vendor == Vendor.LOG or ctx.store is None:
         return OutboundMessage(channel=msg.channel, to=msg.to, text=msg.body, kind=msg.kind,
                                params={k: str(v) for k, v in (msg.params or {}).items()})
-    from hq.services.messaging import sms_template_for
 
     template = sms_template_for(ctx.store.group_id, msg.rule_key or APPOINTMENT_REMINDER)
     if template is None:
@@ -236,8 +239,6 @@ def _record_sent(msg: OutboxMessage, ctx: _Context, ref: str, now: dt.datetime) 
     _close_task(msg, now, done=True)
     # The daily volume counts messages to customers.
     if ctx.store is not None and msg.channel not in ctx.own and msg.customer_id is not None:
-        from hq.services.messaging import sms_sent_record
-
         sms_sent_record(store=ctx.store, vendor=msg.vendor, vendor_ref=ref, phone=msg.to, outbox_id=msg.pk,
                         channel=msg.channel, day=timezone.localdate(now))
 

@@ -124,7 +124,7 @@ FROM due d JOIN crm_customer c ON c.id = d.owner_id
 WHERE LEAST(d.by_time, COALESCE(d.by_km, d.by_time)) BETWEEN %(start)s AND %(end)s
   AND NOT EXISTS (SELECT 1 FROM crm_servicevisit sv WHERE sv.vehicle_id = d.vehicle_id AND sv.visited_on > d.since)
 ORDER BY due_on, c.name
-"""
+"""  # zh-data: the maintenance-due file's column value
     with connection.cursor() as cursor:
         cursor.execute(sql, {"start": start, "end": end, **m})
         rows = cursor.fetchall()

@@ -21,6 +21,7 @@ from tenants.roles import Perm, role_allows
 from ..aftersales.policy import retry_on, survey_current
 from ..models import Customer, FollowUpTask
 from ..models.cadence import TaskStatus
+from ..services.customers import customer_update
 from .engine import current_store
 
 CLOSED = (TaskStatus.DONE, TaskStatus.SKIPPED)
@@ -29,7 +30,7 @@ OPEN = (TaskStatus.OPEN, TaskStatus.OVERDUE)
 REFUSED = "refused"
 # A call nobody answered is dialled again by the survey template's retry rule (未接通重拨).
 NO_ANSWER = "no_answer"
-REFUSED_REASON = "客户拒绝回访"
+REFUSED_REASON = "客户拒绝回访"  # zh-data: stored on the customer as the refusal reason
 # A return-visit call that got through is recorded with its survey on the call screen (handbook 002),
 # never closed from the task list with a bare outcome.
 SURVEY_OUTCOMES = frozenset({"reached", "satisfied", "complaint", "booked"})
@@ -68,7 +69,6 @@ def customer_calls_refuse(*, member: StoreMembership, customer: Customer, reason
     through the customer service, every open call of theirs is skipped with the reason, and their
     open return visits end as "do not call"."""
     from ..aftersales.visits import return_visits_end_for_refusal  # aftersales builds on cadence (no cycle)
-    from ..services.customers import customer_update
 
     customer = customer_update(member=member, customer=customer, may_call=False)
     reason = (reason.strip() or REFUSED_REASON)[:200]

@@ -134,7 +134,7 @@ def event_source(trigger: str) -> str:
 
 _FIELD_SQL = {
     "customer_name": "c.name",
-    "title": "CASE c.gender WHEN 'm' THEN '先生' WHEN 'f' THEN '女士' ELSE '' END",
+    "title": "CASE c.gender WHEN 'm' THEN '先生' WHEN 'f' THEN '女士' ELSE '' END",  # zh-data: SMS text to the customer
     "plate": "COALESCE(v.plate, '')",
     "brand": "COALESCE(v.brand, '')",
     "model": "COALESCE(v.model, '')",
@@ -145,10 +145,10 @@ _FIELD_SQL = {
     "consultant_name": "COALESCE((%(user_names)s::text[])[array_position(%(user_ids)s::bigint[], "
                        "COALESCE(e.consultant_id, c.consultant_id))], '')",
     "advisor_name": "COALESCE((%(user_names)s::text[])[array_position(%(user_ids)s::bigint[], e.advisor_id)], '')",
-    "due_date": "to_char(e.event_date, 'YYYY年FMMM月FMDD日')",
+    "due_date": "to_char(e.event_date, 'YYYY年FMMM月FMDD日')",  # zh-data: SMS text to the customer
     "due_km": "COALESCE(e.due_km::text, '')",
-    "insurance_until": "COALESCE(to_char(v.insurance_until, 'YYYY年FMMM月FMDD日'), '')",
-    "warranty_until": "COALESCE(to_char(v.warranty_until, 'YYYY年FMMM月FMDD日'), '')",
+    "insurance_until": "COALESCE(to_char(v.insurance_until, 'YYYY年FMMM月FMDD日'), '')",  # zh-data: SMS text to the customer
+    "warranty_until": "COALESCE(to_char(v.warranty_until, 'YYYY年FMMM月FMDD日'), '')",  # zh-data: SMS text to the customer
     "holiday_name": "COALESCE(e.holiday_name, '')",
 }
 assert set(_FIELD_SQL) == set(MESSAGE_FIELDS)

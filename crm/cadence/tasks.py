@@ -14,14 +14,21 @@ import datetime as dt
 from celery import shared_task
 from django.conf import settings
 from django.db import connection, transaction
+from django.utils import timezone
+
+from hq.models import PolicyKind, SmsAccount
+from hq.selectors import policy_effective
+from tenants.fanout import Work, fan_out_to_stores
+from tenants.models import store_zone
+
+from ..messaging import receipts_poll_store, tencent_pull_group
+from .engine import cadence_run_customer, cadence_run_store, current_store
+from .monthly import is_month_end, maintenance_list_generate
+from .outbox import outbox_dispatch
 
 
 def store_run_day(zone_name: str | None, now: dt.datetime | None = None) -> str:
     """The daily run's date: the store's own "today" in its zone (not the server's date.today())."""
-    from django.utils import timezone
-
-    from tenants.models import store_zone
-
     return timezone.localdate(now, timezone=store_zone(zone_name)).isoformat()
 
 
@@ -30,8 +37,6 @@ def cadence_daily_fanout(run_on: str | None = None) -> int:
     """Enqueue the daily run of every active store (tenants.fanout), each in its schema, at a stable offset.
     The run's date is the store's own "today" (its zone) when beat fires, fixed now so the spread cannot
     move it."""
-    from tenants.fanout import Work, fan_out_to_stores
-
     spread = int(getattr(settings, "CADENCE_SPREAD_S", 3600))
     return fan_out_to_stores("cadence.store_run", work=Work.OUTBOUND,
                              args=lambda store: (run_on or store_run_day(store.time_zone),),
@@ -41,8 +46,6 @@ def cadence_daily_fanout(run_on: str | None = None) -> int:
 @shared_task(name="cadence.store_run", acks_late=True)
 def cadence_store_run(run_on: str | None = None) -> int:
     """One store's daily run (idempotent: a redelivered or repeated run adds nothing twice)."""
-    from .engine import cadence_run_store
-
     today = dt.date.fromisoformat(run_on) if run_on else None
     return cadence_run_store(today=today).created
 
@@ -50,8 +53,6 @@ def cadence_store_run(run_on: str | None = None) -> int:
 @shared_task(name="cadence.customer_run", acks_late=True)
 def cadence_customer_run(customer_id: int) -> int:
     """After an event is committed: that customer's tasks due today and the calls it plans ahead."""
-    from .engine import cadence_run_customer
-
     return cadence_run_customer(customer_id=customer_id)
 
 
@@ -64,20 +65,12 @@ def cadence_after_event(*, customer_id: int) -> None:
 
 @shared_task(name="cadence.outbox_fanout", acks_late=True)
 def cadence_outbox_fanout() -> int:
-    from tenants.fanout import Work, fan_out_to_stores
-
     return fan_out_to_stores("cadence.outbox_dispatch", work=Work.OUTBOUND)
 
 
 @shared_task(name="cadence.outbox_dispatch", acks_late=True)
 def cadence_outbox_dispatch() -> int:
     """Send the store's due messages, outside its quiet hours."""
-    from hq.models import PolicyKind
-    from hq.selectors import policy_effective
-
-    from .engine import current_store
-    from .outbox import outbox_dispatch
-
     policy = policy_effective(current_store(), PolicyKind.CADENCE)
     return outbox_dispatch(policy_body=policy.body if policy else None)
 
@@ -86,24 +79,16 @@ def cadence_outbox_dispatch() -> int:
 def cadence_maintenance_list_month_end(run_on: str | None = None) -> int:
     """每月底导出: on the last day of the month, every active store makes next month's list (fan-out
     spread over CADENCE_MONTHLY_SPREAD_S). Other days (beat fires on 28-31) do nothing."""
-    from django.utils import timezone
-
-    from tenants.tasks import fan_out_to_stores
-
-    from .monthly import is_month_end
-
     today = dt.date.fromisoformat(run_on) if run_on else timezone.localdate()
     if not is_month_end(today):
         return 0
     spread = int(getattr(settings, "CADENCE_MONTHLY_SPREAD_S", 1800))
-    return int(fan_out_to_stores("cadence.maintenance_list_store", spread))
+    return fan_out_to_stores("cadence.maintenance_list_store", work=Work.OUTBOUND, spread_seconds=spread)
 
 
 @shared_task(name="cadence.maintenance_list_store", acks_late=True)
 def cadence_maintenance_list_store(month: str | None = None) -> int:
     """One store's month-end list (in its schema); idempotent. Returns how many cars are on it."""
-    from .monthly import maintenance_list_generate
-
     row = maintenance_list_generate(month=dt.date.fromisoformat(month) if month else None)
     return row.rows if row is not None else 0
 
@@ -112,9 +97,6 @@ def cadence_maintenance_list_store(month: str | None = None) -> int:
 def cadence_sms_receipts_fanout() -> int:
     """回执轮询: every store asks its group's Aliyun account for receipts still missing (QuerySendDetails);
     every group on Tencent Cloud pulls its receipts and replies (PullSmsSendStatus / PullSmsReplyStatus)."""
-    from hq.models import SmsAccount
-    from tenants.fanout import Work, fan_out_to_stores
-
     sent = 0
     for group_id, vendor in SmsAccount.objects.filter(is_active=True).values_list("group_id", "vendor"):
         if vendor == "tencent":
@@ -127,14 +109,10 @@ def cadence_sms_receipts_fanout() -> int:
 
 @shared_task(name="cadence.sms_receipts_store", acks_late=True)
 def cadence_sms_receipts_store() -> int:
-    from ..messaging import receipts_poll_store
-
     return receipts_poll_store()
 
 
 @shared_task(name="cadence.sms_tencent_pull", acks_late=True)
 def cadence_sms_tencent_pull(group_id: int) -> int:
-    from ..messaging import tencent_pull_group
-
     receipts, replies = tencent_pull_group(group_id=group_id)
     return receipts + replies

@@ -28,6 +28,7 @@ from tenants.roles import Perm, role_allows
 
 from ..aftersales.selectors import visit_ids_for_calls
 from ..models import AccessAction, FollowUpTask, Lead
+from ..models.choices import Grade, LeadStatus
 from ..privacy import Origin, access_record
 from ..selectors.overdue import overdue_count_for, overdue_leads, overdue_tasks
 from . import export, monthly
@@ -72,7 +73,6 @@ def _may_grade(request: HttpRequest) -> bool:
 def _task_ctx(task: FollowUpTask, leads: dict[int, Any] | None = None, visit_id: int | None = None) -> dict[str, Any]:
     # The task's open lead, so the evening call can regrade it or mark a key customer from the row; a
     # return-visit call links to its call screen (the survey).
-    from ..models.choices import Grade, LeadStatus
 
     if leads is None:
         leads = Lead.objects.filter(pk=task.lead_id, status=LeadStatus.OPEN).in_bulk() if task.lead_id else {}
@@ -91,7 +91,6 @@ def my_tasks(request: HttpRequest) -> HttpResponse:
     """我的任务: the day's calls and messages, overdue ones first, each done with one click."""
     day = _day(request)
     tasks = list(task_queue_for(member_of(request).user_id, day))
-    from ..models.choices import LeadStatus
 
     leads = Lead.objects.filter(pk__in={t.lead_id for t in tasks if t.lead_id}, status=LeadStatus.OPEN).in_bulk() \
         if _may_grade(request) else {}

@@ -10,8 +10,11 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tenants.errors import DomainError
+
 from ..models import Customer
 from ..models.personal_info import IdentityCheck, RequesterRelation, RequestKind
+from ..validators import clean_mobile
 
 _SM = {"class": "form-control"}
 _SEL = {"class": "form-select"}
@@ -45,10 +48,6 @@ class RequestRegisterForm(forms.Form):
         self.fields["received_on"].initial = timezone.localdate()
 
     def clean_mobile(self) -> Customer:
-        from tenants.errors import DomainError
-
-        from ..validators import clean_mobile
-
         try:
             mobile = clean_mobile(self.cleaned_data.get("mobile") or "")
         except DomainError as exc:

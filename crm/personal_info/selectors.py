@@ -13,11 +13,13 @@ from typing import Any
 from django.conf import settings
 from django.db.models import DateField, Exists, Max, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Cast, Greatest, TruncDate
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hq.calendar import WorkCalendar, add_working_days
 from hq.selectors import work_calendar_for_group
+from tenants.exports import CellStyle, XlsxBook
 from tenants.requests import current_store
 
 from ..access import staff_names
@@ -37,7 +39,7 @@ from ..models import (
 from ..models.aftersales import ComplaintState, CorrectiveAction, Notification, StaffNegligence
 from ..models.appointments import AppointmentStatus, KeyReviewItem
 from ..models.choices import LeadStatus
-from ..models.personal_info import Anonymisation, RequestStatus
+from ..models.personal_info import Anonymisation, RequestStatus, RetentionRun
 from ..services.store_export import store_tables
 
 # 15 个工作日: the time limit regulators hold a personal-information handler to for answering a person's
@@ -107,8 +109,6 @@ def closed_requests(limit: int = 50) -> list[PersonalInfoRequest]:
 
 def get_request(pk: int | str) -> PersonalInfoRequest:
     """One request of this store; 404 (the same answer as "not yours") otherwise."""
-    from django.http import Http404
-
     try:
         return PersonalInfoRequest.objects.select_related("customer").get(pk=int(pk))
     except (PersonalInfoRequest.DoesNotExist, ValueError, TypeError):
@@ -297,8 +297,6 @@ def past_retention(cutoff: dt.date) -> QuerySet[Customer]:
 def retention_overview(*, today: dt.date | None = None) -> dict[str, Any]:
     """The GM's dry run: how many customers the next nightly run would anonymise, and how many are past
     the period but held by open business."""
-    from ..models.personal_info import RetentionRun
-
     today = today or timezone.localdate()
     years = retention_years()
     cutoff = retention_cutoff(today, years)
@@ -312,8 +310,6 @@ def retention_overview(*, today: dt.date | None = None) -> dict[str, Any]:
 def customer_file_xlsx(customer: Customer, *, store_name: str) -> bytes:
     """个人信息副本 as an XLSX a person can read (through the one export helper): a cover sheet (store,
     time, the customer, what each sheet holds, consents), then one sheet per table of customer_dossier."""
-    from tenants.exports import CellStyle, XlsxBook
-
     sections = customer_dossier(customer)
     book = XlsxBook()
     bold = CellStyle(bold=True)

@@ -11,6 +11,8 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from crm.aftersales.selectors import customer_planned_calls, customer_return_visit_events
+from crm.models import Complaint, OutboxMessage
 from tenants.errors import DomainError
 from tenants.models import StoreMembership
 
@@ -143,7 +145,6 @@ def customer_360(*, member: StoreMembership, pk: int | str, store_id: int) -> di
                        "staff": names.get(a.by_user_id),
                        "text": f"{names.get(a.from_consultant_id or 0, gettext('无'))} → {names.get(a.to_consultant_id, '?')} "
                                f"{a.reason}".strip()})
-    from crm.models import Complaint, OutboxMessage
 
     for m in OutboxMessage.objects.filter(customer=customer).order_by("-created_at")[:50]:
         events.append({"at": m.sent_at or m.created_at, "kind": gettext("消息·%(channel)s") % {"channel": m.channel.upper()}, "icon": "envelope",
@@ -151,7 +152,6 @@ def customer_360(*, member: StoreMembership, pk: int | str, store_id: int) -> di
     for c in Complaint.objects.filter(customer=customer).exclude(state="draft").order_by("-reported_at")[:20]:
         events.append({"at": c.reported_at, "kind": gettext("投诉·%(state)s") % {"state": c.get_state_display()}, "icon": "exclamation-diamond",
                        "staff": None, "text": c.description[:120]})
-    from crm.aftersales.selectors import customer_planned_calls, customer_return_visit_events
 
     events.extend(customer_return_visit_events(customer.pk, names))  # 回访 calls with their answers
     events.sort(key=lambda e: _sort_key(e["at"]), reverse=True)

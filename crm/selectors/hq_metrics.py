@@ -14,6 +14,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from crm.leads.metrics import first_response_figures
+from crm.models import Lead
 from crm.models.choices import DefeatReason
 from crm.models.leads import LeadSource
 from hq.metrics.catalogue import (
@@ -40,8 +41,6 @@ register_prefix_label(DEFEAT_REASON_PREFIX, _defeat_label)
 
 def _source_labels() -> dict[str, str]:
     """线索来源 labels, for the defeat-by-source metric keys."""
-    from crm.models import Lead
-
     return {str(k): str(v) for k, v in Lead._meta.get_field("source").choices or ()}
 
 

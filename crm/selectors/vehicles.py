@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.http import Http404
 from django.utils.translation import gettext
 
 from tenants.models import StoreMembership
@@ -40,8 +41,6 @@ def vehicle_file(*, member: StoreMembership, pk: int | str, store_id: int) -> di
 def vehicle_document_for_member(*, member: StoreMembership, vehicle_pk: int | str,
                                 pk: int | str) -> VehicleDocument:
     """One document of a car the member may see; 404 for another car's, another store's or a missing one."""
-    from django.http import Http404
-
     vehicle = get_vehicle_for_member(member, vehicle_pk)
     document = VehicleDocument.objects.filter(vehicle=vehicle, pk=int(pk)).first()
     if document is None:

@@ -10,11 +10,16 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from hq.selectors import policy_notices_for_store
 from tenants.models import StoreMembership
+from tenants.roles import Perm, role_allows
 
 from ..access import consultants, customers_for_member, leads_for_member, sees_all
-from ..models import FollowUp, Lead, Reception
+from ..aftersales.selectors import actions_list, complaint_list, visit_queue
+from ..cadence.selectors import task_queue_for
+from ..models import FollowUp, Lead, Reception, ServiceVisit
 from ..models.choices import Grade, LeadStatus
+from ..nav import entry_perm, may_open
 from .overdue import overdue_counts, overdue_leads, overdue_tasks
 
 
@@ -116,8 +121,6 @@ def store_home_summary(*, member: StoreMembership) -> dict[str, Any]:
 def _card(key: str, title: Any, url_name: str, count: int, items: list[dict[str, Any]], *,
           empty: Any, member: StoreMembership, query: str = "") -> dict[str, Any] | None:
     """One card of the home page; its "all" link only when the role may open that page (crm.nav)."""
-    from ..nav import entry_perm, may_open
-
     found = entry_perm(url_name) if url_name else None
     url = found[0] + query if found and may_open(member, url_name) else ""
     return {"key": key, "title": title, "url": url, "count": count, "items": items, "empty": empty}
@@ -125,8 +128,6 @@ def _card(key: str, title: Any, url_name: str, count: int, items: list[dict[str,
 
 def _service_orders(member: StoreMembership, today: Any) -> dict[str, Any] | None:
     """维修工单: the last week's repair orders — the advisor's own, all of them for the service manager."""
-    from ..models import ServiceVisit
-
     qs = ServiceVisit.objects.filter(visited_on__gte=today - timedelta(days=6)).select_related("customer", "vehicle")
     if member.role == "service_advisor":
         qs = qs.filter(advisor_id=member.user_id)
@@ -146,8 +147,6 @@ def _appointments(member: StoreMembership) -> dict[str, Any] | None:
 
 
 def _my_tasks(member: StoreMembership, today: Any) -> dict[str, Any] | None:
-    from ..cadence.selectors import task_queue_for
-
     tasks = list(task_queue_for(member.user_id, today)[:200])
     open_ = [t for t in tasks if t.status in ("open", "overdue")]
     items = [{"label": f"{t.customer.name} · {t.rule_name}", "sub": f"{t.due_date:%m-%d}",
@@ -157,8 +156,6 @@ def _my_tasks(member: StoreMembership, today: Any) -> dict[str, Any] | None:
 
 
 def _return_visits(member: StoreMembership, today: Any) -> dict[str, Any] | None:
-    from ..aftersales.selectors import visit_queue
-
     qs = visit_queue(day=today)
     # visit_queue annotates each visit with its open call's day (call_on) and the customer's window.
     items = [{"label": f"{v.customer.name} · {v.rule_name}",
@@ -169,8 +166,6 @@ def _return_visits(member: StoreMembership, today: Any) -> dict[str, Any] | None
 
 
 def _complaints(member: StoreMembership) -> dict[str, Any] | None:
-    from ..aftersales.selectors import complaint_list
-
     qs = complaint_list(member=member, state="open").exclude(state="draft")
     items = [{"label": f"TS{c.pk:06d} · {c.customer.name}", "sub": c.get_state_display(),
               "url": f"/aftersales/complaints/{c.pk}/", "alert": c.escalated} for c in qs[:8]]
@@ -179,8 +174,6 @@ def _complaints(member: StoreMembership) -> dict[str, Any] | None:
 
 
 def _approvals(member: StoreMembership, today: Any) -> dict[str, Any] | None:
-    from ..aftersales.selectors import actions_list
-
     qs = actions_list(status="proposed", today=today)
     items = [{"label": a.description[:40], "sub": f"{a.get_kind_display()} · {a.deadline or ''}",
               "url": "/aftersales/gm/"} for a in qs[:8]]
@@ -243,9 +236,6 @@ def role_home(*, member: StoreMembership) -> list[dict[str, Any]]:
 def policy_notices_for(*, member: StoreMembership) -> list[Any]:
     """政策变更通知 for the store's managers (those who supervise): what HQ's new versions changed,
     for the last 30 days; nobody else is shown them."""
-    from hq.selectors import policy_notices_for_store
-    from tenants.roles import Perm, role_allows
-
     if not role_allows(member.role, Perm.SUPERVISE):
         return []
     return policy_notices_for_store(member.store)

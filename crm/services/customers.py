@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from tenants.errors import DomainError
 from tenants.models import StoreMembership
@@ -30,7 +31,8 @@ from ..validators import clean_mobile, not_in_future
 _CHOICES: dict[str, Any] = {
     "gender": Gender, "region": Region, "occupation": Occupation, "age_cohort": AgeCohort, "source": Source,
 }
-_LABELS = {"gender": "性别", "region": "所在区域", "occupation": "职业", "age_cohort": "年龄段", "source": "客户来源"}
+_LABELS = {"gender": gettext_lazy("性别"), "region": gettext_lazy("所在区域"), "occupation": gettext_lazy("职业"),
+           "age_cohort": gettext_lazy("年龄段"), "source": gettext_lazy("客户来源")}
 EDITABLE = (
     "name", "mobile", "mobile2", "wechat", "gender", "birthday", "region", "occupation", "age_cohort", "source",
     "may_call", "call_time", "call_number", "channels", "tags", "notes", "email", "email_consent",
@@ -68,12 +70,12 @@ def email_clean(value: str | None) -> str:
     if not email:
         return ""
     if len(email) > 254:
-        raise DomainError("电子邮箱不能超过 254 个字符。", field="email")
+        raise DomainError(_("电子邮箱不能超过 254 个字符。"), field="email")
     try:
         validate_email(email)
     except ValidationError:
-        raise DomainError("电子邮箱格式不正确，例如 zhang.san@example.com。", field="email") from None
-    local, _, domain = email.rpartition("@")
+        raise DomainError(_("电子邮箱格式不正确，例如 zhang.san@example.com。"), field="email") from None
+    local, _at, domain = email.rpartition("@")
     return f"{local}@{domain.lower()}"
 
 
@@ -83,9 +85,9 @@ def _clean(data: dict[str, Any], *, exclude_pk: int | None,
     if "name" in out:
         out["name"] = (out["name"] or "").strip()
         if not out["name"]:
-            raise DomainError("请填写客户姓名。", field="name")
+            raise DomainError(_("请填写客户姓名。"), field="name")
         if len(out["name"]) > 50:
-            raise DomainError("客户姓名不能超过 50 个字。", field="name")
+            raise DomainError(_("客户姓名不能超过 50 个字。"), field="name")
         out["name_pinyin"], out["name_initials"] = name_pinyin_keys(out["name"])
     for key in ("mobile", "mobile2", "call_number"):
         if key in out:
@@ -97,24 +99,24 @@ def _clean(data: dict[str, Any], *, exclude_pk: int | None,
             mobile_check(out[key], field=key, exclude_pk=exclude_pk, member=member)
     for key, enum in _CHOICES.items():
         if out.get(key) and out[key] not in enum.values:
-            raise DomainError(f"{_LABELS[key]}取值无效。", field=key)
+            raise DomainError(_("%(label)s取值无效。") % {"label": _LABELS[key]}, field=key)
     if "channels" in out:
         bad = [c for c in out["channels"] or [] if c not in Channel.values]
         if bad:
-            raise DomainError("联系方式取值无效。", field="channels")
+            raise DomainError(_("联系方式取值无效。"), field="channels")
     if "email" in out:
         out["email"] = email_clean(out["email"])
     if "email_consent" in out:
         out["email_consent"] = bool(out["email_consent"])
         if out["email_consent"] and "email" in out and not out["email"]:
-            raise DomainError("请先填写电子邮箱，再勾选同意接收邮件。", field="email")
+            raise DomainError(_("请先填写电子邮箱，再勾选同意接收邮件。"), field="email")
     if "email" in out and not out["email"]:
         out["email_consent"] = False  # no address, nothing to consent to
     if "tags" in out:
         out["tags"] = sorted({t.strip()[:20] for t in out["tags"] or [] if t and t.strip()})
     birthday = out.get("birthday")
     if isinstance(birthday, date):
-        not_in_future(birthday, field="birthday", label="生日")
+        not_in_future(birthday, field="birthday", label=_("生日"))
     return out
 
 
@@ -128,7 +130,7 @@ def customer_create(
     Recorded in the access log (个人信息访问记录) with the fields given."""
     unknown = set(fields) - set(EDITABLE)
     if unknown:
-        raise DomainError(f"未知字段：{', '.join(sorted(unknown))}")
+        raise DomainError(_("未知字段：%(fields)s") % {"fields": ", ".join(sorted(unknown))})
     if not sees_all(member) or consultant_id is None:
         consultant_id = member.user_id if member.role in (StoreRole.SALES_CONSULTANT, StoreRole.SALES_MANAGER) \
             else consultant_id
@@ -153,7 +155,7 @@ def customer_update(*, member: StoreMembership, customer: Customer, origin: Orig
         raise DomainError(_("该客户已匿名化，不能修改资料。"))
     unknown = set(fields) - set(EDITABLE)
     if unknown:
-        raise DomainError(f"不能修改字段：{', '.join(sorted(unknown))}")
+        raise DomainError(_("不能修改字段：%(fields)s") % {"fields": ", ".join(sorted(unknown))})
     data = _clean(fields, exclude_pk=customer.pk, member=member)
     before = {key: getattr(customer, key) for key in data}
     consent_before = {"email_consent": customer.email_consent, "may_call": customer.may_call}
@@ -179,9 +181,9 @@ def customer_reassign(
 ) -> Customer:
     """客户转移: a manager hands the customer (and their open leads) to a named colleague."""
     if not role_allows(member.role, Perm.REASSIGN_CUSTOMERS):
-        raise DomainError("只有经理可以转移客户。")
+        raise DomainError(_("只有经理可以转移客户。"))
     if customer.consultant_id == consultant_id:
-        raise DomainError("客户已归属该销售顾问。", field="consultant_id")
+        raise DomainError(_("客户已归属该销售顾问。"), field="consultant_id")
     customers_move(customer_ids=[customer.pk], consultant_id=consultant_id, by_user_id=member.user_id, reason=reason)
     customer.refresh_from_db(fields=["consultant_id", "updated_at"])
     return customer

@@ -26,6 +26,7 @@ from ..models.customers import Lifecycle
 from ..models.pool import DefeatDecision, DefeatReview
 from ..notifications import notify
 from .funnel import _open
+from .pool import pool_recycle_defeated
 
 
 def may_approve_defeats(member: StoreMembership) -> bool:
@@ -99,8 +100,6 @@ def _decide(review: DefeatReview, member: StoreMembership, decision: str, commen
 def lead_defeat_approve(*, member: StoreMembership, lead: Lead, comment: str = "") -> Lead:
     """批准战败: the lead closes as 战败 with the reason it was submitted with; a prospect with no other lead in
     progress becomes a 战败客户, and is recycled to the shared pool when the policy says so."""
-    from .pool import pool_recycle_defeated
-
     lead = Lead.objects.select_for_update().select_related("customer").get(pk=lead.pk)
     review = _pending_review(lead)
     _decider_check(member, lead, review)

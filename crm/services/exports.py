@@ -14,7 +14,7 @@ from tenants.validators import mask_cn_mobile
 
 from ..models import Customer, Vehicle
 
-HEADERS = ["姓名", "手机号", "性别", "所在区域", "价值等级", "忠诚度", "标签", "车架号", "车牌号", "品牌", "车型", "购车日期"]
+HEADERS = ["姓名", "手机号", "性别", "所在区域", "价值等级", "忠诚度", "标签", "车架号", "车牌号", "品牌", "车型", "购车日期"]  # zh-data: the customer file's column names, which the import reads back
 
 
 EXPORT_LIMIT = 100_000

@@ -28,9 +28,9 @@ from ..validators import clean_mobile, clean_plate, clean_vin
 
 # Column header → field. Headers are what Chinese stores' spreadsheets use.
 COLUMNS = {
-    "姓名": "name", "手机号": "mobile", "性别": "gender", "微信": "wechat", "所在区域": "region", "标签": "tags",
-    "备注": "notes", "车架号": "vin", "车牌号": "plate", "品牌": "brand", "车型": "model", "颜色": "colour",
-    "购车日期": "purchased_on",
+    "姓名": "name", "手机号": "mobile", "性别": "gender", "微信": "wechat", "所在区域": "region", "标签": "tags",  # zh-data: the column names of stores' spreadsheets
+    "备注": "notes", "车架号": "vin", "车牌号": "plate", "品牌": "brand", "车型": "model", "颜色": "colour",  # zh-data: the column names of stores' spreadsheets
+    "购车日期": "purchased_on",  # zh-data: the column names of stores' spreadsheets
 }
 HEADER_OF = {v: k for k, v in COLUMNS.items()}
 CHUNK = 2000

@@ -33,17 +33,17 @@ from tenants.errors import DomainError
 from tenants.models import StoreMembership
 from tenants.roles import StoreRole
 
+from ..cadence.engine import current_store
 from ..models import Customer, Lead
 from ..models.choices import Grade, LeadStatus, PoolReason
 from ..models.customers import Lifecycle
 from ..models.pool import PoolClaim
 from .customers import customers_move
+from .funnel import lead_create
 
 
 def pool_policy() -> dict[str, Any]:
     """The store's 公海规则 from its effective cadence policy (read only); the default without one."""
-    from ..cadence.engine import current_store
-
     eff = policy_effective(current_store(), PolicyKind.CADENCE)
     return pool_clean((eff.body if eff is not None else {}).get("pool"))
 
@@ -113,8 +113,6 @@ def pool_claims_today(user_id: int) -> ClaimsToday:
 def pool_claim(*, member: StoreMembership, customer_id: int) -> Customer:
     """领取: the consultant takes a customer from the pool and becomes the owner (recorded as a 客户转移);
     a customer with no lead in progress gets a new C-grade lead, due for follow-up by its cadence."""
-    from .funnel import lead_create
-
     if member.role not in (StoreRole.SALES_CONSULTANT, StoreRole.SALES_MANAGER):
         raise DomainError(gettext("只有销售顾问可以从公海领取客户。"))
     # One consultant's claims are counted one at a time (two tabs cannot both take the last one).

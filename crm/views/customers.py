@@ -67,6 +67,7 @@ from ..services import (
     vehicle_transfer,
 )
 from .common import store_id
+from .sales_context import sales_360_context
 
 CHOICES = {
     "genders": Gender.choices, "regions": Region.choices, "occupations": Occupation.choices,
@@ -182,8 +183,6 @@ def customer_360_response(request: HttpRequest, pk: int, extra: dict[str, object
 
     Every rendering is recorded in the access log (个人信息访问记录): one INSERT, the one write a GET of
     this page makes (a customer the member may not see is a 404 before it, and is not recorded)."""
-    from .sales_context import sales_360_context
-
     member = member_of(request)
     data = customer_360(member=member, pk=pk, store_id=store_id())
     access_record(member=member, action=AccessAction.VIEW, customer_ids=[data["customer"].pk],

@@ -89,7 +89,7 @@ def today_page(request: HttpRequest) -> HttpResponse:
 @store_view(Perm.SUPERVISE)
 def supervision_page(request: HttpRequest) -> HttpResponse:
     """跟进督查."""
-    days = as_int((request.GET.get("days") or "7")[:3], "天数") if (request.GET.get("days") or "7").isdigit() else 7
+    days = as_int((request.GET.get("days") or "7")[:3], _("天数")) if (request.GET.get("days") or "7").isdigit() else 7
     return render(request, "crm/supervision.html",
                   supervision_data(member=member_of(request), store_id=store_id(), days=days or 7))
 

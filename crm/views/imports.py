@@ -25,6 +25,7 @@ from ..privacy import Origin, access_record
 from ..selectors import CustomerFilters, customer_list
 from ..services import import_preview, import_run
 from ..services.exports import EXPORT_LIMIT, HEADERS, export_rows
+from ..tasks import import_job_run
 
 INLINE_LIMIT = 500  # rows imported within the request; larger files go to the worker
 
@@ -92,8 +93,6 @@ def import_job_confirm(request: HttpRequest, pk: int) -> HttpResponse:
         except DomainError as exc:
             messages.error(request, exc.message)
     else:
-        from ..tasks import import_job_run
-
         ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.QUEUED)
         origin = Origin.of(request)
         transaction.on_commit(lambda: import_job_run.delay(job.pk, None, origin.ip, origin.user_agent))

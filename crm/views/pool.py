@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tenants.access import store_view
+from tenants.errors import DomainError
 from tenants.roles import Perm
 
 from ..access import get_customer_for_member, staff_names
@@ -72,8 +73,6 @@ def pool_page(request: HttpRequest) -> HttpResponse:
 @store_view(Perm.MANAGE_LEADS)
 def pool_claim_view(request: HttpRequest, pk: int) -> HttpResponse:
     """领取 one customer from the pool (within the day's limit); the claimer opens their file next."""
-    from tenants.errors import DomainError
-
     if not pool_customers().filter(pk=pk).exists():  # not in this store's pool: the same 404 as no such id
         raise Http404(_("页面不存在"))
     try:
@@ -91,8 +90,6 @@ def pool_claim_view(request: HttpRequest, pk: int) -> HttpResponse:
 def customer_merge_page(request: HttpRequest, pk: int) -> HttpResponse:
     """客户合并: GET ?other=<id> previews (each field side by side, what moves); POST merges into this customer.
     Both customers are opened through the one access check, so another store's id is a 404."""
-    from tenants.errors import DomainError
-
     member = member_of(request)
     survivor = get_customer_for_member(member, pk)
     form = MergeForm(request.POST if request.method == "POST" else (request.GET if "other" in request.GET else None))

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tenants.access import store_view
+from tenants.errors import DomainError
 from tenants.exports import download, xlsx_bytes
 from tenants.requests import StoreRequest, member_of
 from tenants.roles import Perm, role_allows
@@ -86,8 +87,6 @@ def appointment_new(request: HttpRequest, pk: int) -> HttpResponse:
     def book(d: dict[str, object]) -> Appointment:
         vehicle = next((v for v in vehicles if v.pk == d["vehicle"]), None)
         if vehicle is None:
-            from tenants.errors import DomainError
-
             raise DomainError(_("请选择该客户的车辆。"), field="vehicle")
         return appointment_book(member=member, customer=customer, vehicle=vehicle, kind=str(d["kind"]),
                                 starts_at=form.starts_at(), advisor_id=d["advisor_id"],  # type: ignore[arg-type]
@@ -124,8 +123,6 @@ def appointment_board(request: HttpRequest) -> HttpResponse:
 @store_view(Perm.SERVICE_ORDERS)
 def appointment_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     """到店登记 / 未到店 / 取消."""
-    from tenants.errors import DomainError
-
     member = member_of(request)
     appt = Appointment.objects.filter(pk=pk, customer__in=customers_for_member(member)).first()
     if appt is None or action not in ("arrive", "no-show", "cancel"):

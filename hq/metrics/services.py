@@ -15,7 +15,7 @@ from django_tenants.utils import tenant_context
 
 from tenants.models import Store
 
-from ..models import MetricSnapshot, SnapshotRun
+from ..models import MetricSnapshot, SnapshotRun, StorePolicyAdoption
 from .periods import Period
 
 log = logging.getLogger(__name__)
@@ -27,8 +27,6 @@ def _providers() -> list[Callable[[Period], dict[str, float]]]:
 
 def store_policy_version(store: Store) -> str:
     """The policy versions in force at the store, e.g. 'cadence v3 · complaint v1'."""
-    from ..models import StorePolicyAdoption
-
     rows = StorePolicyAdoption.objects.filter(store=store).select_related("version").order_by("kind")
     return " · ".join(f"{r.kind} v{r.version.number}" for r in rows)
 

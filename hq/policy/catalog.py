@@ -94,13 +94,13 @@ MESSAGE_FIELDS: dict[str, StrOrPromise] = {
 
 # China's statutory holidays (chinese-calendar's English names → the Chinese term).
 HOLIDAYS: dict[str, str] = {
-    "New Year's Day": "元旦",
-    "Spring Festival": "春节",
-    "Tomb-sweeping Day": "清明节",
-    "Labour Day": "劳动节",
-    "Dragon Boat Festival": "端午节",
-    "Mid-autumn Festival": "中秋节",
-    "National Day": "国庆节",
+    "New Year's Day": "元旦",  # zh-data: holiday names stored in policy documents
+    "Spring Festival": "春节",  # zh-data: holiday names stored in policy documents
+    "Tomb-sweeping Day": "清明节",  # zh-data: holiday names stored in policy documents
+    "Labour Day": "劳动节",  # zh-data: holiday names stored in policy documents
+    "Dragon Boat Festival": "端午节",  # zh-data: holiday names stored in policy documents
+    "Mid-autumn Festival": "中秋节",  # zh-data: holiday names stored in policy documents
+    "National Day": "国庆节",  # zh-data: holiday names stored in policy documents
 }
 HOLIDAY_NAMES = list(HOLIDAYS.values())
 

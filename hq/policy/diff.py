@@ -25,6 +25,7 @@ from .catalog import (
     TRIGGERS,
     VALUE_CLASSES,
 )
+from .fields import get_path
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -108,8 +109,6 @@ def _rule_item(rule: dict[str, Any]) -> _Item:
 
 
 def _settings_item(body: dict[str, Any], paths: list[str]) -> _Item:
-    from .fields import get_path
-
     fields = {str(FIELD_LABELS.get(p, p)): _fmt(get_path(body, p)) for p in paths}
     opened = body.get("open") or {}
     fields[gettext("门店可调整")] = "；".join(
@@ -119,8 +118,6 @@ def _settings_item(body: dict[str, Any], paths: list[str]) -> _Item:
 
 def _pool_item(pool: dict[str, Any]) -> _Item:
     """公海规则 of a cadence body, one row per setting."""
-    from django.utils.translation import gettext
-
     return _Item(gettext("公海规则"), "_pool", gettext("公海规则"), {
         gettext("未跟进退回公海(天)"): _fmt(pool.get("return_after_days")),
         gettext("每人每天领取上限"): _fmt(pool.get("daily_claim_limit")),
@@ -175,13 +172,13 @@ def policy_diff(kind: str, old: dict[str, Any] | None, new: dict[str, Any]) -> l
     for key, item in new_items.items():
         before = old_items.get(key)
         if before is None:
-            rows.append(DiffRow(item.section, item.label, gettext("整条"), "—", _summary(item), "新增"))
+            rows.append(DiffRow(item.section, item.label, gettext("整条"), "—", _summary(item), "新增"))  # zh-data: change code; templates compare it and translate it
             continue
         for field, value in item.fields.items():
             was = before.fields.get(field, "—")
             if was != value:
-                rows.append(DiffRow(item.section, item.label, field, was, value, "修改"))
+                rows.append(DiffRow(item.section, item.label, field, was, value, "修改"))  # zh-data: change code; templates compare it and translate it
     for key, item in old_items.items():
         if key not in new_items:
-            rows.append(DiffRow(item.section, item.label, gettext("整条"), _summary(item), "—", "删除"))
+            rows.append(DiffRow(item.section, item.label, gettext("整条"), _summary(item), "—", "删除"))  # zh-data: change code; templates compare it and translate it
     return rows

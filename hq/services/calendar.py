@@ -25,9 +25,9 @@ def _parse_line(line: str, year: int) -> tuple[dt.date, bool, str]:
     if day.year != year:
         raise DomainError(gettext("%(day)s 不属于 %(year)s 年。") % {"day": day, "year": year}, field="days")
     kind = parts[1].strip()
-    if kind not in ("放假", "上班"):
+    if kind not in ("放假", "上班"):  # zh-data: keywords of the pasted calendar format
         raise DomainError(gettext("「%(line)s」：第二项只能是「放假」或「上班」(调休)。") % {"line": line}, field="days")
-    return day, kind == "上班", (parts[2].strip() if len(parts) > 2 else "")[:40]
+    return day, kind == "上班", (parts[2].strip() if len(parts) > 2 else "")[:40]  # zh-data: keywords of the pasted calendar format
 
 
 def calendar_lines_parse(text: str, year: int) -> list[tuple[dt.date, bool, str]]:

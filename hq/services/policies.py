@@ -14,7 +14,7 @@ from django.db.models import Max, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from tenants.errors import DomainError
+from tenants.errors import DomainError, NotFound
 from tenants.models import DealerGroup, Store, User
 
 from ..errors import PolicyNotEditable
@@ -23,14 +23,13 @@ from ..policy.diff import policy_diff
 from ..policy.overrides import overrides_clean, overrides_split
 from ..policy.rules import policy_body_clean, tasks_per_year
 from ..policy.starter import starter_body
+from ..tasks import policy_fanout
 from .messaging import sms_templates_check
 
 log = logging.getLogger(__name__)
 
 
 def _enqueue_fanout(version_id: int) -> None:
-    from ..tasks import policy_fanout
-
     policy_fanout.delay(version_id)
 
 
@@ -208,8 +207,6 @@ def store_policy_adopt_current(*, store: Store) -> list[StorePolicyAdoption]:
 def store_policy_override_set(*, store: Store, kind: str, overrides: dict[str, Any], actor: User | None = None
                               ) -> StorePolicyAdoption:
     """门店调整: set the store's overrides (replacing the previous ones), only within the open fields."""
-    from tenants.errors import NotFound
-
     adoption = (StorePolicyAdoption.objects.select_for_update().select_related("version")
                 .filter(store=store, kind=kind).first())
     if adoption is None:

@@ -16,13 +16,15 @@ from tenants.access import group_for_hq, hq_view
 from tenants.errors import DomainError
 from tenants.exports import download
 from tenants.forms import form_errors_as_messages, run_form
-from tenants.selectors import store_list_for_group
+from tenants.selectors import store_for_group, store_list_for_group
 
 from ..forms import MetricRefreshForm
 from ..metrics import selectors
 from ..metrics.catalogue import CATALOGUE, format_value, metric
 from ..metrics.export import comparison_xlsx
 from ..metrics.periods import current_month, month_range, parse_period
+from ..metrics.tasks import snapshot_refresh_store
+from ..models import StorePolicyAdoption
 
 
 def store_escalations(store: Any) -> dict[str, Any]:
@@ -98,7 +100,6 @@ def store_detail(request: HttpRequest, store_id: int) -> HttpResponse:
         m = metric(key)
         if m is not None:
             figures.append({"area": m.area, "label": m.label, "text": format_value(m, value)})
-    from ..models import StorePolicyAdoption
 
     adoptions = StorePolicyAdoption.objects.filter(store=data["store"]).select_related("version").order_by("kind")
     return render(request, "hq/store_detail.html", {
@@ -111,10 +112,6 @@ def store_detail(request: HttpRequest, store_id: int) -> HttpResponse:
 @require_POST
 def store_refresh(request: HttpRequest, store_id: int) -> HttpResponse:
     """On-demand refresh of one store's current month (queued; the page shows it as soon as it lands)."""
-    from tenants.selectors import store_for_group
-
-    from ..metrics.tasks import snapshot_refresh_store
-
     group = group_for_hq(request)
     store = store_for_group(group, store_id)
     if store is None:

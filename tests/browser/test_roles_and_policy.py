@@ -20,6 +20,7 @@ from django.db import connection
 from hq.models import PolicyChangeNotice, PolicyKind, PolicyTemplate, PolicyVersion, StorePolicyAdoption
 from tenants.models import DealerGroup, GroupMembership, Store, StoreMembership, User
 from tenants.roles import GroupRole, StoreRole
+from tests.browser.conftest import sign_in
 from tests.world import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -74,14 +75,6 @@ def roles_store(live_app: Any) -> Iterator[dict[str, Any]]:
         _cleanup()
 
 
-def _sign_in(page: Any, live_app: Any, user: User) -> None:
-    page.context.clear_cookies()
-    page.goto(f"{live_app.base}/signin/")
-    page.fill("#id_username", user.mobile)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-
-
 def test_each_roles_home_shows_its_own_work(page: Any, live_app: Any, roles_store: dict[str, Any]) -> None:
     from tests.crm.test_role_home import seed_store_work
 
@@ -100,7 +93,7 @@ def test_each_roles_home_shows_its_own_work(page: Any, live_app: Any, roles_stor
             "general_manager": [("#card-approvals", "交车前增加试车检查"), ("#card-complaints", code)],
         }
         for role, cards in expected.items():
-            _sign_in(page, live_app, users[role])
+            sign_in(page, live_app, users[role].mobile, fresh=True)
             page.wait_for_url(re.compile(rf"{SLUG}\.localhost:\d+/$"))
             for selector, text in cards:
                 assert text in page.locator(selector).inner_text(), (role, selector)
@@ -112,7 +105,7 @@ def test_each_roles_home_shows_its_own_work(page: Any, live_app: Any, roles_stor
                 assert page.locator("#nav-leads").count() == 0
         # A page the role may not open (a consultant typing the supervision address) is the product's
         # own page, with a way back to the home page.
-        _sign_in(page, live_app, users["sales_consultant"])
+        sign_in(page, live_app, users["sales_consultant"].mobile, fresh=True)
         page.wait_for_url(re.compile(rf"{SLUG}\.localhost:\d+/$"))
         page.goto(live_app.store_url(store, "/supervision/"))
         assert "页面不存在或无权访问" in page.locator("#error-page").inner_text()
@@ -130,7 +123,7 @@ def test_hq_edits_a_rule_publishes_with_an_effective_date_and_the_store_adopts_i
     v1 = StorePolicyAdoption.objects.get(store=store, kind=PolicyKind.CADENCE).version
     page.on("dialog", lambda dialog: dialog.accept())
     with time_machine.travel(MORNING, tick=True) as clock:
-        _sign_in(page, live_app, users["hq_admin"])
+        sign_in(page, live_app, users["hq_admin"].mobile, fresh=True)
         page.wait_for_url(re.compile(r"/hq/"))
         page.goto(f"{live_app.base}/hq/policies/")
         page.click("[data-kind=cadence] >> text=起草新版本")
@@ -182,13 +175,13 @@ def test_hq_edits_a_rule_publishes_with_an_effective_date_and_the_store_adopts_i
             app.conf.update(CELERY_TASK_ALWAYS_EAGER=old)
         assert StorePolicyAdoption.objects.get(store=store, kind=PolicyKind.CADENCE).version_id == v2.pk
 
-        _sign_in(page, live_app, users["hq_admin"])
+        sign_in(page, live_app, users["hq_admin"].mobile, fresh=True)
         page.goto(f"{live_app.base}/hq/policies/cadence/stores/")
         row = page.locator("#adoption-table tr", has_text="角色测试店")
         assert "v2" in row.inner_text() and "最新" in row.inner_text()
 
         # The store's general manager is told what changed.
-        _sign_in(page, live_app, users["general_manager"])
+        sign_in(page, live_app, users["general_manager"].mobile, fresh=True)
         page.wait_for_url(re.compile(rf"{SLUG}\.localhost:\d+/$"))
         notice = page.locator("[id^=policy-notice-]").first
         text = notice.inner_text()

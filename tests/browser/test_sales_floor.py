@@ -18,7 +18,8 @@ import pytest
 import time_machine
 from django_tenants.utils import tenant_context
 
-from tests.world import PASSWORD, World
+from tests.browser.conftest import sign_in_at_store
+from tests.world import World
 
 pytestmark = pytest.mark.browser
 
@@ -62,19 +63,6 @@ def sales_floor(live_app: Any, world: World) -> Iterator[None]:
             PolicyTemplate.objects.filter(group=world.group_x).delete()
 
 
-def _sign_in(page: Any, live_app: Any, world: World, key: str, path: str = "/") -> None:
-    page.context.clear_cookies()
-    page.goto(f"{live_app.base}/signin/")
-    page.fill("#id_username", world.user(key).mobile)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
-    if key.startswith("ab."):  # works in two stores: picks A from the list, as in the menu
-        page.click("main >> text=A店")
-        page.wait_for_url(re.compile(r"store-a\.localhost"))
-    page.goto(live_app.store_url(world.store_a, path))
-
-
 def _alert(page: Any) -> str:
     return str(page.locator(".alert").first.inner_text())
 
@@ -91,7 +79,7 @@ def _receive(page: Any, mobile: str, name: str, grade: str, model: str) -> None:
 def test_the_visitor_day_end_to_end(page: Any, live_app: Any, world: World, sales_floor: None) -> None:
     with time_machine.travel(MONDAY, tick=True) as clock:
         # 展厅接待: two visitors on Monday morning, entered in seconds.
-        _sign_in(page, live_app, world, "a.sales_consultant", "/reception/")
+        sign_in_at_store(page, live_app, world, "a.sales_consultant", "/reception/")
         _receive(page, "139 5550 0001", "陈先生", "B", "帕萨特")
         assert "已登记接待：陈先生。今晚请完成回访。" in _alert(page)
         _receive(page, "13955500002", "周女士", "A", "途观L")
@@ -136,7 +124,7 @@ def test_the_visitor_day_end_to_end(page: Any, live_app: Any, world: World, sale
 
         # Wednesday: he comes, drives (licence checked), and buys for 23.58万.
         clock.move_to(dt.datetime(2026, 10, 14, 15, 50, tzinfo=SH))
-        _sign_in(page, live_app, world, "a.sales_consultant")
+        sign_in_at_store(page, live_app, world, "a.sales_consultant")
         page.goto(chen_url)
         drive = page.locator(".booked-drive")
         drive.locator("input[name=licence_checked]").check()
@@ -192,11 +180,11 @@ def test_the_monday_key_customer_review(page: Any, live_app: Any, world: World, 
             assert key_review_monday() == 2
 
         clock.move_to(dt.datetime(2026, 10, 19, 9, 0, tzinfo=SH))
-        _sign_in(page, live_app, world, "a.sales_manager", "/aftersales/notifications/")
+        sign_in_at_store(page, live_app, world, "a.sales_manager", "/aftersales/notifications/")
         assert "重点客户周报（10月19日起）已生成" in page.content() and "A销售顾问 2 位" in page.content()
 
         # The consultant records how each week ends: 钱二 bought a Toyota, 孙三 waits for year-end offers.
-        _sign_in(page, live_app, world, "a.sales_consultant", "/key-customers/")
+        sign_in_at_store(page, live_app, world, "a.sales_consultant", "/key-customers/")
         qian = page.locator(".key-item", has_text="钱二")
         qian.locator("select[name=outcome]").select_option("defeated")
         qian.locator("input[name=competitor_brand]").fill("丰田")
@@ -232,7 +220,7 @@ def test_the_monday_key_customer_review(page: Any, live_app: Any, world: World, 
         assert "已记录：成交" in _alert(page)
 
         # The manager reads the figures: 3 key customers, 1 each → 成交率 1/3 = 33%, and coaches.
-        _sign_in(page, live_app, world, "a.sales_manager", "/key-customers/")
+        sign_in_at_store(page, live_app, world, "a.sales_manager", "/key-customers/")
         row = page.locator("#review-stats tr[data-consultant='A销售顾问']")
         cells = [row.locator("td").nth(i).inner_text() for i in range(7)]
         assert cells == ["A销售顾问", "3", "1", "1", "1", "0", "33%"]
@@ -258,7 +246,7 @@ def test_receiving_a_colleagues_customer(page: Any, live_app: Any, world: World,
                                                  models_of_interest="帕萨特").customer
         # A week later he walks in and the colleague at the door takes him.
     with time_machine.travel(dt.datetime(2026, 10, 19, 10, 0, tzinfo=SH), tick=True):
-        _sign_in(page, live_app, world, "ab.sales_consultant", "/reception/")
+        sign_in_at_store(page, live_app, world, "ab.sales_consultant", "/reception/")
         _receive(page, "13955500001", "陈", "H", "途观L")
         text = _alert(page)
         assert "撞单" in text and "A销售顾问" in text
@@ -272,20 +260,20 @@ def test_receiving_a_colleagues_customer(page: Any, live_app: Any, world: World,
         assert "陈先生" not in page.content()
 
         # The owner is told and has tonight's call; the sales manager is told too.
-        _sign_in(page, live_app, world, "a.sales_consultant", "/aftersales/notifications/")
+        sign_in_at_store(page, live_app, world, "a.sales_consultant", "/aftersales/notifications/")
         assert "撞单：客户「陈先生」由两店顾问接待" in page.content()
         page.goto(live_app.store_url(world.store_a, "/cadence/tasks/"))
         # Two evening calls, both the owner's: tonight's (19 Oct, the colleague's reception) and last Monday's
         # (12 Oct, never made), which 我的任务 keeps in its overdue backlog.
         assert page.locator("tr", has_text="当晚回访").filter(has_text="陈先生").count() == 2
-        _sign_in(page, live_app, world, "a.sales_manager", "/aftersales/notifications/")
+        sign_in_at_store(page, live_app, world, "a.sales_manager", "/aftersales/notifications/")
         assert "撞单：客户「陈先生」由两店顾问接待" in page.content()
 
 
 def test_a_reception_form_error_keeps_every_typed_value(page: Any, live_app: Any, world: World,
                                                         sales_floor: None) -> None:
     with time_machine.travel(MONDAY, tick=True):
-        _sign_in(page, live_app, world, "a.sales_consultant", "/reception/")
+        sign_in_at_store(page, live_app, world, "a.sales_consultant", "/reception/")
         page.fill("#id_mobile", "1395550")
         page.fill("#id_name", "吴先生")
         page.select_option("#id_grade", "A")

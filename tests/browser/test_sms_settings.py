@@ -15,7 +15,8 @@ from django_tenants.utils import tenant_context
 
 from crm.models import Suppression
 from hq.models import SmsAccount, SmsSignature, SmsTemplate
-from tests.world import PASSWORD, World
+from tests.browser.conftest import new_page, sign_in
+from tests.world import World
 
 pytestmark = pytest.mark.browser
 
@@ -37,21 +38,9 @@ def clean(live_app: Any, world: World) -> Iterator[None]:
     _drop(world)
 
 
-def _sign_in(browser: Any, live_app: Any, world: World, key: str) -> Any:
-    context = browser.new_context(locale="zh-CN")
-    page = context.new_page()
-    page.set_default_timeout(15000)
-    page.goto(f"{live_app.base}/signin/")
-    page.fill("#id_username", world.user(key).mobile)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
-    return page
-
-
 def test_hq_enters_the_key_and_registers_a_template_and_service_suppresses_a_number(
         browser: Any, live_app: Any, world: World, clean: None) -> None:
-    hq = _sign_in(browser, live_app, world, "x.hq_admin")
+    hq = sign_in(new_page(browser), live_app, world.user("x.hq_admin").mobile)
     hq.goto(f"{live_app.base}/hq/sms/")
     assert "尚未配置" in hq.inner_text("#sms-account")
     hq.select_option("#id_vendor", "aliyun")
@@ -78,7 +67,7 @@ def test_hq_enters_the_key_and_registers_a_template_and_service_suppresses_a_num
     row = hq.inner_text("#sms-templates")
     assert "SMS_400001" in row and "departure_sms" in row and "已通过" in row
 
-    cs = _sign_in(browser, live_app, world, "a.customer_service")
+    cs = sign_in(new_page(browser), live_app, world.user("a.customer_service").mobile)
     cs.goto(live_app.store_url(world.store_a, "/suppression/"))
     cs.fill("#id_phone", "1380013800")
     cs.click("#suppression-form button")

@@ -22,7 +22,8 @@ from django_tenants.utils import tenant_context
 from crm import services
 from crm.models import Customer, FollowUpTask
 from tenants.models import Store, StoreMembership, User
-from tests.world import PASSWORD, World
+from tests.browser.conftest import sign_in
+from tests.world import World
 
 pytestmark = pytest.mark.browser
 
@@ -45,13 +46,6 @@ def clean(live_app: Any) -> Iterator[None]:
     _drop()
     yield
     _drop()
-
-
-def _sign_in(page: Any, live_app: Any, login: str, password: str = PASSWORD) -> None:
-    page.goto(f"{live_app.base}/signin/")
-    page.fill("#id_username", login)
-    page.fill("#id_password", password)
-    page.click("button[type=submit]")
 
 
 def _accept(browser: Any, link: str, name: str) -> Any:
@@ -81,7 +75,7 @@ def test_a_new_store_gets_its_people_in_and_one_leaves(page: Any, browser: Any, 
                                                        clean: None, caplog: Any) -> None:
     with time_machine.travel(NOW, tick=True):
         # HQ onboards the store and copies the GM's one-time link.
-        _sign_in(page, live_app, world.user("x.hq_admin").email)
+        sign_in(page, live_app, world.user("x.hq_admin").email)
         page.wait_for_url(re.compile(r"/hq/"))
         page.click("#add-store")
         page.fill("#id_name", "宁波北仑大众4S店")
@@ -153,7 +147,7 @@ def test_a_new_store_gets_its_people_in_and_one_leaves(page: Any, browser: Any, 
         # does not let them back into the store.
         leaver.goto(live_app.store_url(store, f"/customers/{first_customer.pk}/"))
         assert leaver.url.startswith(f"{live_app.base}/signin/")
-        _sign_in(leaver, live_app, MOBILES["leaver"], NEW_PASSWORD)
+        sign_in(leaver, live_app, MOBILES["leaver"], NEW_PASSWORD)
         leaver.goto(live_app.store_url(store, f"/customers/{first_customer.pk}/"))
         assert "客户1" not in leaver.content() and not leaver.url.startswith(live_app.store_url(store))
 
@@ -182,6 +176,6 @@ def test_a_new_store_gets_its_people_in_and_one_leaves(page: Any, browser: Any, 
         cs.fill("#id_password2", "Another-Pass-2026!")
         cs.click("button[type=submit]")
         cs.wait_for_url(re.compile(r"/signin/"))
-        _sign_in(cs, live_app, MOBILES["cs"], "Another-Pass-2026!")
+        sign_in(cs, live_app, MOBILES["cs"], "Another-Pass-2026!")
         cs.wait_for_url(re.compile(rf"{SLUG}\.localhost:\d+/$"))
         gm.screenshot(path="/tmp/staff-page.png", full_page=True)

@@ -20,7 +20,8 @@ from django_tenants.utils import tenant_context
 from crm.models import Customer
 from crm.models.aftersales import Complaint, ReturnVisit, SurveyInvitation
 from tenants.models import Store, StoreMembership
-from tests.browser.test_return_visits import _sign_in, eager_cadence, rv_store  # noqa: F401 - fixtures
+from tests.browser.conftest import new_page, sign_in_at_store
+from tests.browser.test_return_visits import eager_cadence, rv_store  # noqa: F401 - fixtures
 from tests.crm.aftersales.conftest import return_visit
 from tests.world import World
 
@@ -39,7 +40,7 @@ def test_a_customer_answers_the_survey_on_a_phone(browser: Any, live_app: Any, w
     clock = time_machine.travel(WED, tick=True)
     clock.start()
     try:
-        cs = _sign_in(browser, live_app, world, "a.customer_service", rv_store, f"/aftersales/visits/{visit.pk}/")
+        cs = sign_in_at_store(new_page(browser), live_app, world, "a.customer_service", f"/aftersales/visits/{visit.pk}/", store=rv_store)
         cs.click("#send-survey-link")
         cs.wait_for_selector("#survey-waiting")
         assert "待客户填写" in cs.inner_text("#survey-link")
@@ -79,7 +80,7 @@ def test_a_customer_answers_the_survey_on_a_phone(browser: Any, live_app: Any, w
         # Answered about 10:00: half a working day (4.75 h) later is about 14:45 the same day.
         assert draft.state == "draft" and "异响还在" in draft.description
         assert first - draft.reported_at == dt.timedelta(hours=4, minutes=45)
-        sm = _sign_in(browser, live_app, world, "a.service_manager", rv_store, "/aftersales/complaints/?state=draft")
+        sm = sign_in_at_store(new_page(browser), live_app, world, "a.service_manager", "/aftersales/complaints/?state=draft", store=rv_store)
         assert draft.code in sm.content()
         sm.goto(live_app.store_url(rv_store, f"/aftersales/complaints/{draft.pk}/"))
         assert "异响还在" in sm.content()

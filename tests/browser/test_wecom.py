@@ -21,9 +21,10 @@ from django_tenants.utils import tenant_context
 
 from hq.models import WeComAccount
 from tenants.models import StoreMembership
+from tests.browser.conftest import new_page, sign_in
 from tests.browser.test_aftersales_complaints import store_a_policies  # noqa: F401 - cleans store A afterwards
 from tests.vendors.wecom_server import WeComPeer
-from tests.world import PASSWORD, World
+from tests.world import World
 
 pytestmark = pytest.mark.browser
 SH = ZoneInfo("Asia/Shanghai")
@@ -48,15 +49,7 @@ def peer(live_app: Any, world: World) -> Iterator[WeComPeer]:
 
 
 def _sign_in(browser: Any, live_app: Any, world: World, key: str) -> Any:
-    context = browser.new_context(locale="zh-CN")
-    page = context.new_page()
-    page.set_default_timeout(15000)
-    page.goto(f"{live_app.base}/signin/")
-    page.fill("#id_username", world.user(key).mobile)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
-    return page
+    return sign_in(new_page(browser), live_app, world.user(key).mobile)
 
 
 @pytest.mark.usefixtures("store_a_policies")

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import uuid
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from django.db import connection
 
 from crm.demo import make_vin
-from tenants.models import StoreMembership
+from hq.models import StorePolicyAdoption
+from tenants.models import DealerGroup, Store, StoreMembership
+from tenants.services.onboarding import store_onboard
 from tests.world import World
 
 _serial = [100]
@@ -32,3 +36,30 @@ def member(world: World, db: Any) -> Callable[[str], StoreMembership]:
         return StoreMembership.objects.select_related("user", "store").get(user=world.user(key), store=store)
 
     return get
+
+
+@pytest.fixture
+def committed(django_db_setup: Any, django_db_blocker: Any, request: pytest.FixtureRequest) -> Iterator[None]:
+    """Real commits (a worker is another process), only ever into this run's test database."""
+    with django_db_blocker.unblock():
+        assert connection.settings_dict["NAME"] == connection.settings_dict["TEST"]["NAME"]
+        request.getfixturevalue("world")
+        yield
+
+
+@pytest.fixture
+def own_store(committed: None) -> Iterator[Store]:
+    """A committed store of a group of its own (committed data must not change what other tests count),
+    removed again afterwards with its schema."""
+    code = f"own-{uuid.uuid4().hex[:8]}"
+    group = DealerGroup.objects.create(code=code, name=f"测试集团{code}")
+    store = store_onboard(group=group, name=f"测试店{code}", slug=code, city="杭州", gm_name="经理",
+                          gm_mobile="13700000000").store
+    try:
+        yield store
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f'DROP SCHEMA IF EXISTS "{store.schema_name}" CASCADE')
+        StorePolicyAdoption.objects.filter(group=group).delete()
+        Store.objects.filter(pk=store.pk).delete()
+        group.delete()

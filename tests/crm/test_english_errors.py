@@ -69,3 +69,28 @@ def test_a_second_file_for_a_vin_and_a_duplicate_mobile_in_the_api_are_refused_i
     api = client.post("/api/customers/", {"name": "API", "mobile": "13911112222"}, content_type="application/json")
     assert api.status_code == 409
     assert not CJK.search(api.json()["detail"].replace("王小明", "")), api.json()["detail"]
+
+
+def test_the_customer_form_refuses_bad_input_in_english(world: Any, db: Any) -> None:
+    client = _client(world, "a.sales_consultant", "en")
+    blank = client.post("/customers/new/", {"name": "", "mobile": "13955556666"}).content.decode()
+    assert "Enter the customer&#x27;s name." in blank and "请填写客户姓名" not in blank
+    assert 'value="13955556666"' in blank  # what was typed is kept
+    email = client.post("/customers/new/", {"name": "Li Lei", "mobile": "13955556666", "email": "li@"}).content.decode()
+    assert "The e-mail address is not valid" in email and "电子邮箱格式不正确" not in email
+    consent = client.post("/customers/new/", {"name": "Li Lei", "mobile": "13955556666",
+                                              "email_consent": "on"}).content.decode()
+    assert "Enter an e-mail address before ticking consent to e-mail." in consent
+
+
+def test_the_customer_pages_show_no_chinese_notice_in_english(world: Any, db: Any) -> None:
+    customer = a_customer(world)
+    client = _client(world, "a.sales_consultant", "en")
+    for path in ("/customers/", f"/customers/{customer.pk}/", "/customers/new/"):
+        body = client.get(path).content.decode()
+        # Records are data and stay as typed: the customer (name, plate, car model), stores, staff.
+        data = ["王小明", "浙AD12345", "途观L", *(s.name for s in (world.store_a, world.store_b, world.store_c)),
+                *sorted((u.name for u in world.users.values()), key=len, reverse=True)]
+        for text in data:
+            body = body.replace(text, "")
+        assert not CJK.search(body), (path, CJK.findall(body)[:20], body[CJK.search(body).start() - 200:][:400])

@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 
 from tenants.models import Store
-from tests.world import PASSWORD, World
+from tests.browser.conftest import sign_in
+from tests.world import World
 
 pytestmark = pytest.mark.browser
 
@@ -21,16 +22,9 @@ def _watch(page: Any) -> list[str]:
     return seen
 
 
-def _sign_in(page: Any, live_app: Any, login: str) -> None:
-    page.goto(f"{live_app.base}/signin/")
-    page.fill("#id_username", login)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-
-
 def test_store_pages_charts_and_swagger_run_under_the_csp(page: Any, live_app: Any, world: World) -> None:
     violations = _watch(page)
-    _sign_in(page, live_app, world.user("a.general_manager").mobile)
+    sign_in(page, live_app, world.user("a.general_manager").mobile)
     page.wait_for_url(re.compile(r"store-a\.localhost:\d+/$"))
     for path in ("/", "/customers/", "/customers/import/", "/aftersales/report/?month=2026-11",
                  "/aftersales/report/print/?month=2026-11", "/aftersales/actions/"):
@@ -46,7 +40,7 @@ def test_store_pages_charts_and_swagger_run_under_the_csp(page: Any, live_app: A
 def test_the_confirm_and_language_switch_work_without_inline_handlers(page: Any, live_app: Any,
                                                                       world: World) -> None:
     violations = _watch(page)
-    _sign_in(page, live_app, world.user("x.hq_admin").mobile)
+    sign_in(page, live_app, world.user("x.hq_admin").mobile)
     page.wait_for_url(re.compile(r"/hq/"))
     page.goto(f"{live_app.base}/hq/?group={world.group_x.code}")
     asked: list[str] = []
@@ -61,7 +55,8 @@ def test_the_confirm_and_language_switch_work_without_inline_handlers(page: Any,
     assert asked and "归档后门店将停止服务" in asked[0]
     assert not Store.objects.filter(group=world.group_x, status=Store.Status.ARCHIVED).exists()
     page.click("text=" + world.user("x.hq_admin").name)
-    page.select_option("select[name=language]", "en")  # data-autosubmit submits the form
+    with page.expect_navigation():
+        page.select_option("select[name=language]", "en")  # data-autosubmit submits the form
     page.wait_for_load_state("networkidle")
     assert page.locator("html").get_attribute("lang") == "en"
     page.goto(f"{live_app.base}/hq/trends/?group={world.group_x.code}")

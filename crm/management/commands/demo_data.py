@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils import timezone
+from django_tenants.utils import tenant_context
 
+from crm.cadence.engine import cadence_run_store
 from crm.demo_group import DEMO_PASSWORD, demo_group_create
-from tenants.models import User
+from hq.metrics.periods import Period, add_months, current_month
+from hq.metrics.services import snapshot_refresh_store
+from tenants.models import Store, User
 
 
 class Command(BaseCommand):
@@ -55,11 +60,6 @@ class Command(BaseCommand):
     def _daily_work(self) -> None:
         """Run each demo store's daily cadence run and fill the return-visit queue now, so staff see
         today's tasks and calls at once (in production beat runs these every morning)."""
-        from django_tenants.utils import tenant_context
-
-        from crm.cadence.engine import cadence_run_store
-        from tenants.models import Store
-
         for store in Store.objects.filter(status=Store.Status.ACTIVE, group__code__in=["huadong", "huanan"]):
             with tenant_context(store):
                 cadence_run_store()
@@ -67,12 +67,6 @@ class Command(BaseCommand):
     def _snapshots(self) -> None:
         """HQ pages read snapshots only: compute the demo stores' last 12 months and 7 days now
         (in production the nightly job does this)."""
-        import datetime as dt
-
-        from hq.metrics.periods import Period, add_months, current_month
-        from hq.metrics.services import snapshot_refresh_store
-        from tenants.models import Store
-
         this_month = current_month().start
         today = timezone.localdate()
         periods = [Period("month", add_months(this_month, -k)) for k in range(12)]

@@ -14,7 +14,7 @@ from tenants.services.onboarding import store_onboard, store_url
 
 
 class Command(BaseCommand):
-    help = "开通门店: create a store (schema, domain, GM invitation) in a dealer group."
+    help = "Create a store (schema, domain, GM invitation) in a dealer group."
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--group", required=True, help="dealer group code")
@@ -40,8 +40,8 @@ class Command(BaseCommand):
             )
         except DomainError as exc:
             raise CommandError(exc.message) from exc
-        verb = "已开通" if result.created else "已存在（同一请求）"
+        verb = gettext("已开通") if result.created else gettext("已存在（同一请求）")
         self.stdout.write(f"{verb}: {result.store.name} → {store_url(result.store)}")
         if result.invitation is not None:
             base = f"{settings.SITE_SCHEME}://{settings.BASE_DOMAIN}{settings.SITE_PORT}"
-            self.stdout.write(f"总经理邀请链接: {base}/invite/{result.invitation.token}/")
+            self.stdout.write(gettext("总经理邀请链接：%(url)s") % {"url": f"{base}/invite/{result.invitation.token}/"})

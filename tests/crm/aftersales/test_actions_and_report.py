@@ -214,6 +214,25 @@ def test_the_report_page_xlsx_and_print(store_a: Any, m: Any, world: Any) -> Non
 
 
 @time_machine.travel(NOW, tick=False)
+def test_the_report_page_and_xlsx_speak_english_with_the_language_cookie(store_a: Any, m: Any, world: Any) -> None:
+    from django.conf import settings
+
+    _known_month(m)
+    client = client_for(world.user("a.customer_service"), world.host(world.store_a))
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    html = client.get("/aftersales/report/?month=2026-11").content.decode()
+    assert "Return visits due this period" in html and "Overall return-visit satisfaction" in html
+    for chinese in ("本期应回访数量", "回访总体满意度", "投诉时限达成率", "当前逾期未完成的整改措施", "实施回访"):
+        assert chinese not in html, chinese
+    wb = load_workbook(io.BytesIO(client.get("/aftersales/report.xlsx?month=2026-11").content))
+    assert "Satisfaction by question" in wb.sheetnames and "Most raised issues" in wb.sheetnames
+    summary = {row[0]: row[1] for row in wb.worksheets[0].iter_rows(min_row=4, values_only=True)}
+    # The same figures as in Chinese (test_the_report_page_xlsx_and_print), under English labels.
+    assert summary["Return visits due this period"] == 5 and summary["Successful visits (successful / due)"] == "60.0%"
+    assert [c.value for c in wb["Satisfaction by question"][1]][:3] == ["Question code", "Question", "Answers"]
+
+
+@time_machine.travel(NOW, tick=False)
 def test_the_hq_provider_reports_the_same_figures(store_a: Any, m: Any) -> None:
     from crm.aftersales.metrics import compute
     from hq.metrics.catalogue import metric

@@ -111,15 +111,17 @@ def test_the_generated_lists_are_listed_and_downloaded_through_the_store_access_
 
 
 def test_beat_fans_the_list_out_only_on_the_last_day_of_the_month(monkeypatch: pytest.MonkeyPatch) -> None:
-    import tenants.tasks
+    import crm.cadence.tasks
+    from tenants.fanout import Work
 
     calls: list[tuple[str, int]] = []
 
-    def fan_out(name: str, spread: int) -> int:
-        calls.append((name, spread))
+    def fan_out(name: str, *, work: Work, spread_seconds: int) -> int:
+        assert work is Work.OUTBOUND
+        calls.append((name, spread_seconds))
         return 3
 
-    monkeypatch.setattr(tenants.tasks, "fan_out_to_stores", fan_out)
+    monkeypatch.setattr(crm.cadence.tasks, "fan_out_to_stores", fan_out)
     assert cadence_maintenance_list_month_end("2026-11-29") == 0 and calls == []
     assert cadence_maintenance_list_month_end("2026-11-30") == 3
     assert cadence_maintenance_list_month_end("2027-02-28") == 3

@@ -12,7 +12,6 @@ import os
 import signal
 import subprocess
 import sys
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -23,11 +22,9 @@ from django.utils import timezone
 from django_tenants.utils import tenant_context
 
 from crm.models import CadenceRun, FollowUpTask, OutboxMessage
-from hq.models import StorePolicyAdoption
 from hq.services.policies import group_policy_bootstrap, store_policy_adopt_current
-from tenants.models import DealerGroup, Store
-from tenants.services.onboarding import store_onboard
-from tests.conftest import wait_for, worker_process
+from tenants.models import Store
+from tests.conftest import wait_for, worker_children, worker_process
 from tests.world import World
 
 from .conftest import at, customer, reception, vehicle
@@ -44,41 +41,9 @@ def test_this_module_runs_on_the_test_database(db: Any) -> None:
 
 
 @pytest.fixture
-def committed(django_db_setup: Any, django_db_blocker: Any, request: pytest.FixtureRequest) -> Iterator[None]:
-    """Real commits (the worker is another process), only ever into this run's test database."""
-    with django_db_blocker.unblock():
-        assert connection.settings_dict["NAME"] == connection.settings_dict["TEST"]["NAME"]
-        request.getfixturevalue("world")
-        yield
-
-
-@pytest.fixture
 def worker(committed: None) -> Iterator[subprocess.Popen[bytes]]:
     with worker_process({"CADENCE_RULE_PAUSE_S": "0.4"}, pool="prefork") as proc:
         yield proc
-
-
-def _children(pid: int) -> list[int]:
-    path = Path(f"/proc/{pid}/task/{pid}/children")
-    return [int(p) for p in path.read_text().split()] if path.exists() else []
-
-
-@pytest.fixture
-def own_store(committed: None) -> Iterator[Store]:
-    """A store of a group of its own (committed data must not change what other tests count),
-    removed again afterwards."""
-    code = f"kill-{uuid.uuid4().hex[:8]}"
-    group = DealerGroup.objects.create(code=code, name=f"测试集团{code}")
-    store = store_onboard(group=group, name=f"测试店{code}", slug=code, city="杭州", gm_name="经理",
-                          gm_mobile="13700000000").store
-    try:
-        yield store
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute(f'DROP SCHEMA IF EXISTS "{store.schema_name}" CASCADE')
-        StorePolicyAdoption.objects.filter(group=group).delete()
-        Store.objects.filter(pk=store.pk).delete()
-        group.delete()
 
 
 def _fill(store: Store, world: World) -> Store:
@@ -109,7 +74,7 @@ def test_a_killed_run_is_redelivered_and_completes_exactly_once(
             return len(run.rules_done) if run and run.finished_at is None else 0
 
     wait_for(lambda: progress() >= 3, timeout=60, what="the run to be half-way")
-    children = _children(worker.pid)
+    children = worker_children(worker.pid)
     assert len(children) == 1
     with tenant_context(store):
         partial = FollowUpTask.objects.count()
@@ -120,7 +85,7 @@ def test_a_killed_run_is_redelivered_and_completes_exactly_once(
             return CadenceRun.objects.filter(run_on=today, finished_at__isnull=False).exists()
 
     wait_for(finished, timeout=120, what="the redelivered run to finish")
-    assert _children(worker.pid) and _children(worker.pid)[0] != children[0]  # a new child did it
+    assert worker_children(worker.pid) and worker_children(worker.pid)[0] != children[0]  # a new child did it
     with tenant_context(store):
         by_rule = dict(FollowUpTask.objects.values_list("rule_key").annotate(n=__import__(
             "django.db.models", fromlist=["Count"]).Count("id")).values_list("rule_key", "n"))

@@ -12,10 +12,8 @@ import os
 import signal
 import subprocess
 import time
-import uuid
 from collections import Counter
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -24,7 +22,7 @@ from django.utils import timezone
 from django_tenants.utils import tenant_context
 
 from crm.models import OutboxMessage
-from hq.models import PolicyKind, PolicyVersion, ReviewStatus, StorePolicyAdoption
+from hq.models import PolicyKind, PolicyVersion, ReviewStatus
 from hq.services.messaging import sms_account_save, sms_signature_save, sms_template_save
 from hq.services.policies import (
     group_policy_bootstrap,
@@ -33,9 +31,8 @@ from hq.services.policies import (
     policy_version_publish,
     store_policy_adopt_current,
 )
-from tenants.models import DealerGroup, Store
-from tenants.services.onboarding import store_onboard
-from tests.conftest import wait_for, worker_process
+from tenants.models import Store
+from tests.conftest import wait_for, worker_children, worker_process
 from tests.crm.cadence.conftest import customer, reception
 from tests.vendors.aliyun_server import AliyunPeer, Template
 from tests.world import World
@@ -52,14 +49,6 @@ def test_this_module_runs_on_the_test_database(db: Any) -> None:
 
 
 @pytest.fixture
-def committed(django_db_setup: Any, django_db_blocker: Any, request: pytest.FixtureRequest) -> Iterator[None]:
-    with django_db_blocker.unblock():
-        assert connection.settings_dict["NAME"] == connection.settings_dict["TEST"]["NAME"]
-        request.getfixturevalue("world")
-        yield
-
-
-@pytest.fixture
 def peer(committed: None) -> Iterator[AliyunPeer]:
     vendor = AliyunPeer(keys={ALIYUN_KEY: ALIYUN_SECRET}, signatures={SIGN},
                         templates={DEPARTURE_ALIYUN: Template(VARS)}, delay_s=0.5)
@@ -69,30 +58,9 @@ def peer(committed: None) -> Iterator[AliyunPeer]:
 
 
 @pytest.fixture
-def own_store(committed: None, peer: AliyunPeer) -> Iterator[Store]:
-    code = f"smskill-{uuid.uuid4().hex[:8]}"
-    group = DealerGroup.objects.create(code=code, name=f"短信集团{code}")
-    store = store_onboard(group=group, name=f"短信店{code}", slug=code, city="杭州", gm_name="经理",
-                          gm_mobile="13700000000").store
-    try:
-        yield store
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute(f'DROP SCHEMA IF EXISTS "{store.schema_name}" CASCADE')
-        StorePolicyAdoption.objects.filter(group=group).delete()
-        Store.objects.filter(pk=store.pk).delete()
-        group.delete()
-
-
-@pytest.fixture
-def worker(own_store: Store) -> Iterator[subprocess.Popen[bytes]]:
+def worker(own_store: Store, peer: AliyunPeer) -> Iterator[subprocess.Popen[bytes]]:
     with worker_process({"OUTBOX_RECONCILE_AFTER_S": "10"}, pool="prefork") as proc:
         yield proc
-
-
-def _children(pid: int) -> list[int]:
-    path = Path(f"/proc/{pid}/task/{pid}/children")
-    return [int(p) for p in path.read_text().split()] if path.exists() else []
 
 
 def _setup(store: Store, peer: AliyunPeer, world: World) -> None:
@@ -132,7 +100,7 @@ def test_a_worker_killed_while_the_vendor_holds_a_message_sends_each_exactly_onc
     # Kill while the vendor holds the fourth request (it takes the message; its answer never arrives).
     wait_for(lambda: len(peer.sent) >= 3 and peer.in_flight == 1, timeout=60, interval=0.05,
              what="three messages at the vendor and the fourth in its hands")
-    [child] = _children(worker.pid)
+    [child] = worker_children(worker.pid)
     killed = peer.holding
     os.kill(child, signal.SIGKILL)
 
@@ -152,7 +120,7 @@ def test_a_worker_killed_while_the_vendor_holds_a_message_sends_each_exactly_onc
             return OutboxMessage.objects.filter(status="sent").count() == MESSAGES
 
     wait_for(all_sent, timeout=60, what="every message recorded as sent")
-    assert _children(worker.pid) and _children(worker.pid)[0] != child
+    assert worker_children(worker.pid) and worker_children(worker.pid)[0] != child
     with tenant_context(own_store):
         keys = {f"{own_store.schema_name}-{pk}" for pk in OutboxMessage.objects.values_list("pk", flat=True)}
     at_vendor = Counter(s["out_id"] for s in peer.sent)

@@ -29,7 +29,7 @@ from hq.services.messaging import wecom_account_save
 from tenants.models import DealerGroup, Store, StoreMembership
 from tenants.services.onboarding import store_onboard
 from tests.conftest import wait_for, worker_process
-from tests.crm.sms.test_outbox_worker_kill import _children
+from tests.conftest import worker_children as _children
 from tests.vendors.wecom_server import WeComPeer
 from tests.world import World
 
