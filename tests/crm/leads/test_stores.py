@@ -60,4 +60,4 @@ def test_hqs_metric_picker_offers_defeats_by_source_and_reason(world: Any, db: A
         assert f'value="{key}"' in page, key
     picked = client_for(world.user("x.hq_admin")).get(
         "/hq/compare/?metrics=defeat_rate_source.dongchedi&metrics=defeat_reason.price").content.decode()
-    assert "战败率：懂车帝" in picked and "战败原因：价格因素" in picked
+    assert "战败率（来源：懂车帝）" in picked and "战败原因：价格因素" in picked
