@@ -11,14 +11,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from celery import current_app
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils.translation import gettext
 
+from hq.services.messaging import wecom_enabled
 from tenants.messaging.wecom import CHANNEL as WECOM
 from tenants.models import Store
 from tenants.selectors import store_wecom_userids
+from tenants.services.onboarding import store_url
 
 from .models import OutboxMessage
 from .models.aftersales import Notification
@@ -45,8 +48,6 @@ def _insert_new(notices: list[Notification]) -> list[Notification]:
 
 def notices_link(store: Store) -> str:
     """The store's 站内通知 page, absolute: what a WeCom card opens."""
-    from tenants.services.onboarding import store_url
-
     return store_url(store).rstrip("/") + reverse("aftersales_notifications", urlconf=settings.ROOT_URLCONF)
 
 
@@ -69,7 +70,6 @@ def notify(notices: Iterable[Notification], *, exclude: int | None = None,
 
 
 def _queue_wecom(created: list[Notification]) -> None:
-    from hq.services.messaging import wecom_enabled
 
     store = _store()
     if store is None or not created or not wecom_enabled(store.group_id):
@@ -88,8 +88,6 @@ def _queue_wecom(created: list[Notification]) -> None:
     schema = store.schema_name
 
     def kick() -> None:  # the store's outbox now, not at the next five-minute beat (crm.cadence.tasks)
-        from celery import current_app
-
         current_app.send_task("cadence.outbox_dispatch", headers={"_schema_name": schema})
 
     transaction.on_commit(kick)

@@ -30,6 +30,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext, gettext_noop
 
+from hq.services.messaging import sms_template_for, sms_vendor_live
 from tenants.access import read_only_reason
 from tenants.errors import Conflict, DomainError
 from tenants.messaging.base import MessageKind
@@ -62,7 +63,6 @@ CODE_TEXT = gettext_noop("%(store)s邀请您评价本次服务：请打开 %(lin
 
 class SurveyLinkRefused(DomainError):
     """The link (or code) cannot be used; `reason` picks the page the customer sees."""
-
     STATUS = {"invalid": 404, "expired": 410, "used": 410, "closed": 410, "consent": 403, "throttled": 429,
               "unavailable": 503}
 
@@ -97,7 +97,6 @@ def survey_delivery_for(group_id: int) -> str:
     """Personal link or fixed page + code? The personal link where an approved `survey_link` template
     exists for the group's live vendor (or no vendor is live: the log provider); else the code variant on
     an approved notification template; with neither, sending is refused (HQ registers one on /hq/sms/)."""
-    from hq.services.messaging import sms_template_for, sms_vendor_live
 
     if not sms_vendor_live(group_id) or sms_template_for(group_id, LINK_RULE) is not None:
         return SurveyDelivery.LINK

@@ -13,6 +13,8 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext
 
+from tenants.models import User
+
 from ..models import Complaint, CorrectiveAction, Customer, FollowUpTask, Lead
 from ..models.aftersales import ActionStatus, ComplaintState, Notification
 from ..models.cadence import TaskStatus
@@ -65,7 +67,6 @@ def _notify_handover(from_user_id: int, to_user_id: int, by_user_id: int, moved:
     """交接: the colleague who takes the work over is told what came to them."""
     if not any(moved.values()):
         return
-    from tenants.models import User
 
     names = dict(User.objects.filter(pk=from_user_id).values_list("pk", "name"))
     counts = gettext("客户 %(customers)s 位、线索 %(leads)s 条、待办 %(tasks)s 项、投诉 %(complaints)s 件、"

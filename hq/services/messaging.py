@@ -18,7 +18,18 @@ from django.utils.translation import gettext
 
 from tenants.errors import DomainError
 from tenants.messaging import secrets
-from tenants.messaging.base import MessageKind, MessageProvider, Vendor, unsubscribe_wording
+from tenants.messaging.aliyun import AliyunSms
+from tenants.messaging.base import (
+    GiveUp,
+    MessageKind,
+    MessageProvider,
+    OutboundMessage,
+    RetryLater,
+    Vendor,
+    unsubscribe_wording,
+)
+from tenants.messaging.tencent import TencentSms
+from tenants.messaging.wecom import WeComApp
 from tenants.models import DealerGroup, Store, User
 
 from ..errors import PolicyInvalid
@@ -38,7 +49,6 @@ VAR_NAME_MAX = 30
 @dataclass(frozen=True)
 class AccountView:
     """What a page may show of the account: never the secret, the key id only masked (LTAI****abcd)."""
-
     vendor: str
     key_id_masked: str
     has_secret: bool
@@ -104,11 +114,8 @@ def sms_provider_for_group(group_id: int) -> MessageProvider | None:
 def provider_for_account(account: SmsAccount) -> MessageProvider:
     key_id, secret = secrets.decrypt(account.key_id_encrypted), secrets.decrypt(account.secret_encrypted)
     if account.vendor == Vendor.ALIYUN:
-        from tenants.messaging.aliyun import AliyunSms
-
         return AliyunSms(access_key_id=key_id, access_key_secret=secret, endpoint=account.endpoint,
                          protocol=account.protocol)
-    from tenants.messaging.tencent import TencentSms
 
     return TencentSms(secret_id=key_id, secret_key=secret, app_id=account.app_id, endpoint=account.endpoint,
                       protocol=account.protocol)
@@ -129,8 +136,6 @@ def sms_signature_save(*, group: DealerGroup, name: str, status: str = ReviewSta
 
 def _variables(content: str) -> list[str]:
     """${name} (Aliyun) or {1} (Tencent) placeholders, in order of first use."""
-    import re
-
     names = re.findall(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\{([0-9]{1,2})\}", content)
     out: list[str] = []
     for named, numbered in names:
@@ -260,7 +265,6 @@ APP_SECRET = re.compile(r"^[0-9A-Za-z_-]{20,64}$")
 @dataclass(frozen=True)
 class WeComView:
     """What a page may show of the group's WeCom application: never the secret, only masked."""
-
     corp_id: str
     agent_id: str
     secret_masked: str
@@ -305,7 +309,6 @@ def wecom_account_save(*, group: DealerGroup, actor: User | None, corp_id: str, 
 
 
 def _wecom_app(account: WeComAccount) -> MessageProvider:
-    from tenants.messaging.wecom import WeComApp
 
     return WeComApp(corp_id=account.corp_id, agent_id=account.agent_id,
                     secret=secrets.decrypt(account.secret_encrypted), api_base=account.api_base)
@@ -327,7 +330,6 @@ def wecom_enabled(group_id: int) -> bool:
 def wecom_test_send(*, group: DealerGroup, userid: str, text: str) -> str:
     """发送测试消息 to one WeCom user id with the saved application; returns WeCom's msgid. Raises DomainError
     with WeCom's errcode (never the secret or the token) when WeCom refuses."""
-    from tenants.messaging.base import GiveUp, OutboundMessage, RetryLater
 
     userid = userid.strip()
     if not re.match(r"^[0-9A-Za-z_@.-]{1,64}$", userid):

@@ -12,6 +12,7 @@ from django_tenants.utils import tenant_context
 
 from crm.cadence.engine import cadence_run_store
 from crm.demo_group import DEMO_PASSWORD, demo_group_create
+from crm.demo_leads import demo_leads_push
 from hq.metrics.periods import Period, add_months, current_month
 from hq.metrics.services import snapshot_refresh_store
 from tenants.models import Store, User
@@ -47,10 +48,7 @@ class Command(BaseCommand):
     def _pushed_leads(self) -> None:
         """Each demo store receives its platform, DCC and 400 leads through the intake service, some
         contacted, overdue, defeated or pooled (crm.leads.demo), so the inbox, the pool and 战败审核 show work."""
-        from django_tenants.utils import tenant_context
 
-        from crm.demo_leads import demo_leads_push
-        from tenants.models import Store
 
         stores = Store.objects.filter(status=Store.Status.ACTIVE, group__code__in=["huadong", "huanan"]).order_by("pk")
         for number, store in enumerate(stores):
