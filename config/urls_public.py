@@ -42,25 +42,41 @@ hq_patterns = (
     "hq",
 )
 
+# public: the base domain's own pages (sign-in, password, store switch, health, SMS callbacks).
+public_patterns = (
+    [
+        path("", public.home, name="home"),
+        path("signin/", public.signin, name="signin"),
+        path("signout/", public.signout, name="signout"),
+        path("switch/<int:store_id>/", public.switch_store, name="switch_store"),
+        path("invite/<uuid:token>/", public.invitation, name="invitation"),
+        path("password/forgot/", password.forgot, name="password_forgot"),
+        path("password/reset/", password.reset_by_code, name="password_reset"),
+        path("password/reset/<int:user_id>/<str:token>/", password.reset_by_link, name="password_reset_link"),
+        path("password/change/", password.change, name="password_change"),
+        path("healthz", public.healthz, name="healthz"),
+        path("sms/callback/<str:vendor>/<str:token>/<str:kind>/", sms_callback, name="sms_callback"),
+    ],
+    "public",
+)
+
+# api: the HQ API roots and the schema (billing and policies keep their API in their own namespaces).
+api_patterns = (
+    [
+        path("hq/stores/", StoreListCreate.as_view(), name="hq_stores"),
+        path("hq/metrics/catalogue/", hq_metrics_api.CatalogueView.as_view(), name="hq_metric_catalogue"),
+        path("hq/metrics/compare/", hq_metrics_api.CompareView.as_view(), name="hq_compare"),
+        path("hq/metrics/trend/", hq_metrics_api.TrendView.as_view(), name="hq_trend"),
+        path("schema/", HqSchemaView.as_view(urlconf="config.urls_public"), name="schema"),
+        path("docs/", HqSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    ],
+    "api",
+)
+
 urlpatterns = [
-    path("", public.home, name="home"),
-    path("signin/", public.signin, name="signin"),
-    path("signout/", public.signout, name="signout"),
-    path("switch/<int:store_id>/", public.switch_store, name="switch_store"),
-    path("invite/<uuid:token>/", public.invitation, name="invitation"),
-    path("password/forgot/", password.forgot, name="password_forgot"),
-    path("password/reset/", password.reset_by_code, name="password_reset"),
-    path("password/reset/<int:user_id>/<str:token>/", password.reset_by_link, name="password_reset_link"),
-    path("password/change/", password.change, name="password_change"),
-    path("healthz", public.healthz, name="healthz"),
-    path("sms/callback/<str:vendor>/<str:token>/<str:kind>/", sms_callback, name="sms_callback"),
+    path("", include(public_patterns)),
     path("hq/", include(hq_patterns)),
-    path("api/hq/stores/", StoreListCreate.as_view(), name="api_hq_stores"),
-    path("api/hq/metrics/catalogue/", hq_metrics_api.CatalogueView.as_view(), name="api_hq_metric_catalogue"),
-    path("api/hq/metrics/compare/", hq_metrics_api.CompareView.as_view(), name="api_hq_compare"),
-    path("api/hq/metrics/trend/", hq_metrics_api.TrendView.as_view(), name="api_hq_trend"),
-    path("api/schema/", HqSchemaView.as_view(urlconf="config.urls_public"), name="schema"),
-    path("api/docs/", HqSwaggerView.as_view(url_name="schema"), name="api_docs"),
+    path("api/", include(api_patterns)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

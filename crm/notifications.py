@@ -48,7 +48,7 @@ def _insert_new(notices: list[Notification]) -> list[Notification]:
 
 def notices_link(store: Store) -> str:
     """The store's 站内通知 page, absolute: what a WeCom card opens."""
-    return store_url(store).rstrip("/") + reverse("aftersales_notifications", urlconf=settings.ROOT_URLCONF)
+    return store_url(store).rstrip("/") + reverse("aftersales:notifications", urlconf=settings.ROOT_URLCONF)
 
 
 @transaction.atomic

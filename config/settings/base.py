@@ -151,8 +151,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "tenants.passwords.BreachedPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "signin"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_URL = "public:signin"
+LOGIN_REDIRECT_URL = "public:home"
 
 # django-axes: lock an (account, address) pair after AXES_FAILURE_LIMIT failures; an address alone
 # only after ADDRESS_FAILURE_LIMIT (tenants.throttle), so one typo does not lock a showroom out.

@@ -68,7 +68,7 @@ def survey_answer_page(request: HttpRequest, token: str) -> HttpResponse:
         except DomainError as exc:
             ctx = {"error": exc.message, "field": exc.field, "posted": request.POST}
         else:
-            return redirect("survey_thanks")
+            return redirect("crm:survey_thanks")
     return render(request, "crm/survey/answer.html", {
         **ctx, "survey": opened.survey, "store_name": opened.store_name, "visit": opened.visit,
         "persons": PersonCalled.choices,
@@ -89,7 +89,7 @@ def survey_code_page(request: HttpRequest) -> HttpResponse:
         except DomainError as exc:
             ctx.update(error=exc.message, code=code)
             return render(request, "crm/survey/code.html", ctx, status=400)
-        return redirect("survey_answer", token=token)
+        return redirect("crm:survey_answer", token=token)
     return render(request, "crm/survey/code.html", ctx)
 
 

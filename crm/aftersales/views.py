@@ -133,9 +133,9 @@ def visit_call_page(request: HttpRequest, pk: int) -> HttpResponse:
             if request.POST.get("then") == "complaint" and visit.status == "completed":
                 c = complaint_services.complaint_draft_from_visit(member=member_of(request), visit=visit)
                 messages.success(request, gettext("已记录回访并生成投诉草稿 %(code)s，请补充后提交总经理。") % {"code": c.code})
-                return redirect("aftersales_complaint_detail", pk=c.pk)
+                return redirect("aftersales:complaint_detail", pk=c.pk)
             messages.success(request, gettext("已记录：%(status)s") % {"status": visit.get_status_display()})
-            return redirect("aftersales_visit", pk=visit.pk)
+            return redirect("aftersales:visit", pk=visit.pk)
     done = visit.status not in OPEN_STATUSES
     survey = (survey_version(visit.survey_version_id) if done and visit.survey_version_id else None)
     if survey is None and not done:
@@ -171,7 +171,7 @@ def visit_survey_link(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, gettext("问卷链接已排队发送，有效至 %(until)s；客户填写后本回访自动完成。")
                          % {"until": timezone.localtime(inv.expires_at).strftime("%Y-%m-%d %H:%M")})
-    return redirect("aftersales_visit", pk=visit.pk)
+    return redirect("aftersales:visit", pk=visit.pk)
 
 
 @store_view(Perm.COMPLAINTS)
@@ -183,9 +183,9 @@ def visit_complaint_draft(request: HttpRequest, pk: int) -> HttpResponse:
         c = complaint_services.complaint_draft_from_visit(member=member_of(request), visit=visit)
     except DomainError as exc:
         messages.error(request, exc.message)
-        return redirect("aftersales_visit", pk=visit.pk)
+        return redirect("aftersales:visit", pk=visit.pk)
     messages.success(request, gettext("已生成投诉草稿 %(code)s。") % {"code": c.code})
-    return redirect("aftersales_complaint_detail", pk=c.pk)
+    return redirect("aftersales:complaint_detail", pk=c.pk)
 
 
 # ------------------------------------------------------------------ complaints
@@ -252,7 +252,7 @@ def complaint_new(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, (gettext("投诉 %(code)s 已受理并递交总经理。") if c.state != "draft"
                                       else gettext("投诉 %(code)s 已保存为草稿。")) % {"code": c.code})
-            return redirect("aftersales_complaint_detail", pk=c.pk)
+            return redirect("aftersales:complaint_detail", pk=c.pk)
     elif request.method == "POST":
         ctx.setdefault("error", gettext("请先选择投诉的客户。"))
     return render(request, "crm/aftersales/complaint_new.html", ctx, status=400 if ctx.get("error") else 200)
@@ -290,7 +290,7 @@ def complaint_edit(request: HttpRequest, pk: int) -> HttpResponse:
     except DomainError as exc:
         ctx = _detail_ctx(request, pk) | {"error": exc.message, "field": exc.field}
         return render(request, "crm/aftersales/complaint_detail.html", ctx, status=400)
-    return redirect("aftersales_complaint_detail", pk=c.pk)
+    return redirect("aftersales:complaint_detail", pk=c.pk)
 
 
 @store_view(Perm.COMPLAINTS)
@@ -302,7 +302,7 @@ def complaint_transition_view(request: HttpRequest, pk: int) -> HttpResponse:
         if action == "delete_draft":
             complaint_services.complaint_draft_delete(member=member_of(request), complaint=c)
             messages.success(request, gettext("草稿已删除。"))
-            return redirect("aftersales_complaints")
+            return redirect("aftersales:complaints")
         c = complaint_services.complaint_transition(
             member=member_of(request), complaint=c, action=action, note=s(request, "note"),
             apologised=request.POST.get("apologised") == "on",
@@ -316,7 +316,7 @@ def complaint_transition_view(request: HttpRequest, pk: int) -> HttpResponse:
         ctx = _detail_ctx(request, pk) | {"error": exc.message, "field": exc.field, "posted": request.POST}
         return render(request, "crm/aftersales/complaint_detail.html", ctx, status=400)
     messages.success(request, gettext("投诉 %(code)s：%(state)s") % {"code": c.code, "state": c.get_state_display()})
-    return redirect("aftersales_complaint_detail", pk=c.pk)
+    return redirect("aftersales:complaint_detail", pk=c.pk)
 
 
 @store_view(Perm.VIEW_STORE)
@@ -348,7 +348,7 @@ def actions_page(request: HttpRequest) -> HttpResponse:
             complaint=get_complaint_for_member(member, d["complaint"]) if d["complaint"] else None))
         if done is not None:
             messages.success(request, gettext("措施已提交，等待总经理批准。"))
-            return redirect_next(request, "aftersales_actions")
+            return redirect_next(request, "aftersales:actions")
     ctx: dict[str, Any] = {"form": form}
     ctx.update({"rows": list(actions_list(status=request.GET.get("status", ""))[:300]),
                 "names": staff_names(store_id()), "today": timezone.localdate(),
@@ -386,7 +386,7 @@ def _review(request: HttpRequest, pk: int, review: Any, done: str) -> HttpRespon
         messages.success(request, done)
     except DomainError as exc:
         messages.error(request, exc.message)
-    return redirect_next(request, "aftersales_actions")
+    return redirect_next(request, "aftersales:actions")
 
 
 @store_view(Perm.VIEW_STORE)
@@ -397,7 +397,7 @@ def action_revise(request: HttpRequest, pk: int) -> HttpResponse:
     form = ReviseForm(request.POST)
     if not form.is_valid():
         messages.error(request, "；".join(str(e) for errs in form.errors.values() for e in errs))
-        return redirect("aftersales_my_actions")
+        return redirect("aftersales:my_actions")
     try:
         action_services.corrective_action_revise(member=member_of(request), action=action,
                                                  description=form.cleaned_data["description"],
@@ -405,7 +405,7 @@ def action_revise(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, gettext("已修改并重新提交审批。"))
     except DomainError as exc:
         messages.error(request, exc.message)
-    return redirect("aftersales_my_actions")
+    return redirect("aftersales:my_actions")
 
 
 @store_view(Perm.VIEW_STORE)
@@ -417,7 +417,7 @@ def action_complete(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, gettext("已填报完成情况。"))
     except DomainError as exc:
         messages.error(request, exc.message)
-    return redirect("aftersales_my_actions")
+    return redirect("aftersales:my_actions")
 
 
 class ReviewForm(forms.Form):
@@ -494,5 +494,5 @@ def notifications_page(request: HttpRequest) -> HttpResponse:
     uid = member_of(request).user_id
     if request.method == "POST":
         notifications_for(uid, unread_only=True).update(read_at=timezone.now())
-        return redirect("aftersales_notifications")
+        return redirect("aftersales:notifications")
     return render(request, "crm/aftersales/notifications.html", {"rows": list(notifications_for(uid)[:200])})

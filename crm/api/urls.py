@@ -7,21 +7,21 @@ from ..leads.api import LeadPushView
 from . import views
 
 router = SimpleRouter()
-router.register("customers", views.CustomerViewSet, basename="api_customer")
-router.register("vehicles", views.VehicleViewSet, basename="api_vehicle")
-router.register("mileage-readings", views.MileageViewSet, basename="api_mileage")
-router.register("receptions", views.ReceptionViewSet, basename="api_reception")
-router.register("leads", views.LeadViewSet, basename="api_lead")
-router.register("followups", views.FollowUpViewSet, basename="api_followup")
-router.register("test-drives", views.TestDriveViewSet, basename="api_test_drive")
-router.register("service-visits", views.ServiceVisitViewSet, basename="api_service_visit")
-router.register("assignments", views.AssignmentViewSet, basename="api_assignment")
+router.register("customers", views.CustomerViewSet, basename="customer")
+router.register("vehicles", views.VehicleViewSet, basename="vehicle")
+router.register("mileage-readings", views.MileageViewSet, basename="mileage")
+router.register("receptions", views.ReceptionViewSet, basename="reception")
+router.register("leads", views.LeadViewSet, basename="lead")
+router.register("followups", views.FollowUpViewSet, basename="followup")
+router.register("test-drives", views.TestDriveViewSet, basename="test_drive")
+router.register("service-visits", views.ServiceVisitViewSet, basename="service_visit")
+router.register("assignments", views.AssignmentViewSet, basename="assignment")
 
 urlpatterns = [
-    path("me/", MeView.as_view(), name="api_me"),
-    path("leads/intake/", LeadPushView.as_view(), name="api_lead_intake"),
-    path("customers/<int:pk>/reassign/", views.CustomerReassignView.as_view(), name="api_customer_reassign"),
-    path("customers/<int:pk>/reveal/", views.CustomerRevealView.as_view(), name="api_customer_reveal"),
+    path("me/", MeView.as_view(), name="me"),
+    path("leads/intake/", LeadPushView.as_view(), name="lead_intake"),
+    path("customers/<int:pk>/reassign/", views.CustomerReassignView.as_view(), name="customer_reassign"),
+    path("customers/<int:pk>/reveal/", views.CustomerRevealView.as_view(), name="customer_reveal"),
     *router.urls,
 ]
 

@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.core.files.storage import default_storage
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST
@@ -106,7 +107,7 @@ def my_tasks(request: HttpRequest) -> HttpResponse:
 def _row_or_redirect(request: HttpRequest, task: FollowUpTask) -> HttpResponse:
     if getattr(request, "htmx", False):
         return render(request, "crm/cadence/_task_row.html", _task_ctx(task, None if _may_grade(request) else {}))
-    return redirect(f"/cadence/tasks/?day={task.due_date.isoformat()}")
+    return redirect(reverse("cadence:tasks") + f"?day={task.due_date.isoformat()}")
 
 
 def _task_form_answer(request: HttpRequest, task: FollowUpTask, name: str, form: forms.Form,
@@ -212,7 +213,7 @@ def override_page(request: HttpRequest, kind: str) -> HttpResponse:
             error, status = exc.message, exc.status
         else:
             messages.success(request, gettext("门店调整已保存，明天起按新设置生成任务。"))
-            return redirect("cadence_policy")
+            return redirect("cadence:policy")
     fields = [{"f": f, "value": values[p]} for p, f in eff.open.items()]
     return render(request, "crm/cadence/override.html", {
         "kind": kind, "label": PolicyKind(kind).label, "eff": eff, "fields": fields, "error": error,

@@ -72,7 +72,7 @@ def request_new(request: HttpRequest) -> HttpResponse:
             identity_note=d["identity_note"], details=d["details"], received_on=d["received_on"]))
         if created is not None:
             messages.success(request, _("请求已登记，办理期限 %(day)s。") % {"day": created.due_on.isoformat()})
-            return redirect(f"/privacy/requests/{created.pk}/")
+            return redirect("crm:privacy_request", pk=created.pk)
     return render(request, "crm/privacy/request_new.html", {"form": form, "working_days": REQUEST_WORKING_DAYS},
                   status=400 if request.method == "POST" else 200)
 
@@ -120,7 +120,7 @@ def _act(request: HttpRequest, pk: int, form_key: str, form: ReasonForm | Correc
     if result is None:
         return _detail(request, pk, forms={form_key: form}, status=400)
     messages.success(request, done)
-    return redirect(f"/privacy/requests/{pk}/")
+    return redirect("crm:privacy_request", pk=pk)
 
 
 @require_POST

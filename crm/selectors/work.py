@@ -142,7 +142,7 @@ def _service_orders(member: StoreMembership, today: Any) -> dict[str, Any] | Non
 def _appointments(member: StoreMembership) -> dict[str, Any] | None:
     """SLOT (sales-floor branch): 服务预约 — today's service appointments go here once that page exists;
     until then the card says so and links nowhere (crm.nav leaves a missing URL out)."""
-    return _card("appointments", _("今日服务预约"), "crm_appointments", 0, [],
+    return _card("appointments", _("今日服务预约"), "crm:appointments", 0, [],
                  empty=_("预约功能上线后，今日预约到店的客户会显示在这里。"), member=member)
 
 
@@ -151,7 +151,7 @@ def _my_tasks(member: StoreMembership, today: Any) -> dict[str, Any] | None:
     open_ = [t for t in tasks if t.status in ("open", "overdue")]
     items = [{"label": f"{t.customer.name} · {t.rule_name}", "sub": f"{t.due_date:%m-%d}",
               "url": "/cadence/tasks/"} for t in open_[:8]]
-    return _card("tasks", _("今日任务"), "cadence_tasks", len(open_), items, empty=_("今天没有待办任务"),
+    return _card("tasks", _("今日任务"), "cadence:tasks", len(open_), items, empty=_("今天没有待办任务"),
                  member=member)
 
 
@@ -161,7 +161,7 @@ def _return_visits(member: StoreMembership, today: Any) -> dict[str, Any] | None
     items = [{"label": f"{v.customer.name} · {v.rule_name}",
               "sub": getattr(v, "call_window", "") or f"{getattr(v, 'call_on', v.due_date):%m-%d}",
               "url": f"/aftersales/visits/{v.pk}/"} for v in qs[:8]]
-    return _card("visits", _("今日回访电话"), "aftersales_visits", qs.count(), items, empty=_("今天没有待回访"),
+    return _card("visits", _("今日回访电话"), "aftersales:visits", qs.count(), items, empty=_("今天没有待回访"),
                  member=member)
 
 
@@ -169,7 +169,7 @@ def _complaints(member: StoreMembership) -> dict[str, Any] | None:
     qs = complaint_list(member=member, state="open").exclude(state="draft")
     items = [{"label": f"TS{c.pk:06d} · {c.customer.name}", "sub": c.get_state_display(),
               "url": f"/aftersales/complaints/{c.pk}/", "alert": c.escalated} for c in qs[:8]]
-    return _card("complaints", _("待处理投诉"), "aftersales_complaints", qs.count(), items,
+    return _card("complaints", _("待处理投诉"), "aftersales:complaints", qs.count(), items,
                  empty=_("没有未结案的投诉"), member=member, query="?state=open")
 
 
@@ -177,7 +177,7 @@ def _approvals(member: StoreMembership, today: Any) -> dict[str, Any] | None:
     qs = actions_list(status="proposed", today=today)
     items = [{"label": a.description[:40], "sub": f"{a.get_kind_display()} · {a.deadline or ''}",
               "url": "/aftersales/gm/"} for a in qs[:8]]
-    return _card("approvals", _("待审批整改措施"), "aftersales_gm", qs.count(), items, empty=_("没有待审批的措施"),
+    return _card("approvals", _("待审批整改措施"), "aftersales:gm", qs.count(), items, empty=_("没有待审批的措施"),
                  member=member)
 
 
@@ -185,14 +185,14 @@ def _due_leads(member: StoreMembership, today: Any) -> dict[str, Any] | None:
     mine = _open_leads(member).filter(consultant_id=member.user_id, next_followup_on=today)
     items = [{"label": f"{lead.customer.name} · " + gettext("%(grade)s级") % {"grade": lead.grade}, "sub": lead.model_of_interest,
               "url": f"/customers/{lead.customer_id}/"} for lead in mine.order_by("grade")[:8]]
-    return _card("due", _("今日应跟进"), "crm_today", mine.count(), items, empty=_("今天没有到期的跟进"),
+    return _card("due", _("今日应跟进"), "crm:today", mine.count(), items, empty=_("今天没有到期的跟进"),
                  member=member)
 
 
 def _lead_grades(member: StoreMembership) -> dict[str, Any] | None:
     counts = dict(_open_leads(member).values_list("grade").annotate(n=Count("pk")).order_by())
     items = [{"label": gettext("%(grade)s级") % {"grade": g}, "sub": str(counts.get(g, 0)), "url": "/leads/"} for g in Grade.values]
-    return _card("leads", _("线索（按意向级别）"), "crm_lead_board", sum(counts.values()), items,
+    return _card("leads", _("线索（按意向级别）"), "crm:lead_board", sum(counts.values()), items,
                  empty=_("暂无跟进中线索"), member=member)
 
 
@@ -204,7 +204,7 @@ def _team(member: StoreMembership, today: Any) -> dict[str, Any] | None:
                  .annotate(n=Count("pk")).order_by())
     items = [{"label": m.user.name, "sub": f"{open_.get(m.user_id, 0)} / {behind.get(m.user_id, 0)}",
               "url": "/supervision/", "alert": bool(behind.get(m.user_id))} for m in staff[:12]]
-    return _card("team", _("团队（跟进中 / 逾期）"), "crm_supervision", sum(behind.values()), items,
+    return _card("team", _("团队（跟进中 / 逾期）"), "crm:supervision", sum(behind.values()), items,
                  empty=_("门店还没有销售顾问"), member=member)
 
 

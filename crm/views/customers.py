@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
@@ -103,9 +104,9 @@ def saved_view_create(request: HttpRequest) -> HttpResponse:
                                                      query=d["query"]))
     if saved is None:
         form_errors_as_messages(request, form)
-        return redirect("/customers/")
+        return redirect("crm:customer_list")
     messages.success(request, gettext("已保存筛选「%(name)s」。") % {"name": saved.name})
-    return redirect(f"/customers/?{saved.query}")
+    return redirect(reverse("crm:customer_list") + f"?{saved.query}")
 
 
 @store_view(Perm.VIEW_STORE)
@@ -117,7 +118,7 @@ def search_page(request: StoreRequest) -> HttpResponse:
     # A VIN with no exact match: offer the visible car whose VIN has two characters swapped (您要找的是不是).
     suggestions = vin_near_matches(member=member, q=q) if q and not results else []
     if len(results) == 1 and not request.htmx:
-        return redirect(f"/customers/{results[0]['customer_id']}/")
+        return redirect(reverse("crm:customer_detail", kwargs={"pk": results[0]['customer_id']}))
     template = "crm/_search_results.html" if request.htmx else "crm/search.html"
     return render(request, template, {"q": q, "results": results, "suggestions": suggestions})
 
@@ -147,7 +148,7 @@ def customer_new(request: HttpRequest) -> HttpResponse:
         customer = run_form(form, lambda d: _offering_the_existing(duplicate, lambda: customer_create(
             member=member, consultant_id=d["consultant_id"], origin=Origin.of(request), **form.customer_fields())))
         if customer is not None:
-            return redirect(f"/customers/{customer.pk}/")
+            return redirect("crm:customer_detail", pk=customer.pk)
     return _customer_form_page(request, form, duplicate)
 
 
@@ -167,7 +168,7 @@ def customer_edit(request: HttpRequest, pk: int) -> HttpResponse:
             member=member, customer=customer, origin=Origin.of(request), **form.customer_fields())))
         if done is not None:
             messages.success(request, gettext("客户资料已保存。"))
-            return redirect(f"/customers/{customer.pk}/")
+            return redirect("crm:customer_detail", pk=customer.pk)
     return _customer_form_page(request, form, duplicate, customer)
 
 
@@ -218,7 +219,7 @@ def customer_reassign_view(request: HttpRequest, pk: int) -> HttpResponse:
     if done is None:
         return customer_360_response(request, pk, {"reassign_form": form}, status=400)
     messages.success(request, gettext("客户已转移。"))
-    return redirect(f"/customers/{customer.pk}/")
+    return redirect("crm:customer_detail", pk=customer.pk)
 
 
 @require_POST
@@ -231,7 +232,7 @@ def vehicle_new(request: HttpRequest, pk: int) -> HttpResponse:
     if done is None:
         return customer_360_response(request, pk, {"vehicle_form": form, "vehicle_form_open": True}, status=400)
     messages.success(request, gettext("车辆已建档。"))
-    return redirect(f"/customers/{customer.pk}/")
+    return redirect("crm:customer_detail", pk=customer.pk)
 
 
 @require_POST
@@ -241,7 +242,7 @@ def mileage_new(request: HttpRequest, pk: int, vehicle_pk: int) -> HttpResponse:
     customer = get_customer_for_member(member_of(request), pk)
     vehicle = customer.vehicles.filter(pk=vehicle_pk).first()
     if vehicle is None:
-        return redirect(f"/customers/{customer.pk}/")
+        return redirect("crm:customer_detail", pk=customer.pk)
     form = MileageForm(request.POST)
     from_car = request.POST.get("back") == "vehicle"
     done = run_form(form, lambda d: mileage_record(vehicle=vehicle, km=d["km"],
@@ -252,7 +253,7 @@ def mileage_new(request: HttpRequest, pk: int, vehicle_pk: int) -> HttpResponse:
         form_errors_as_messages(request, form)
     else:
         messages.success(request, gettext("里程已记录。"))
-    return redirect(f"/vehicles/{vehicle.pk}/#mileage" if from_car else f"/customers/{customer.pk}/")
+    return redirect(reverse("crm:vehicle_detail", kwargs={"pk": vehicle.pk}) + "#mileage" if from_car else reverse("crm:customer_detail", kwargs={"pk": customer.pk}))
 
 
 @store_view(Perm.EDIT_CUSTOMERS)
@@ -274,7 +275,7 @@ def vehicle_transfer_page(request: HttpRequest, pk: int, vehicle_pk: int) -> Htt
         if ownership is not None:
             messages.success(request, gettext("车辆 %(vehicle)s 已过户给 %(owner)s。")
                              % {"vehicle": vehicle, "owner": ownership.customer.name})
-            return redirect(f"/customers/{customer.pk}/")
+            return redirect("crm:customer_detail", pk=customer.pk)
     return render(request, "crm/vehicle_transfer.html", {
         "customer": customer, "vehicle": vehicle, "q": q, "results": results, "form": form},
         status=400 if form.errors else 200)

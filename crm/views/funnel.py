@@ -69,7 +69,7 @@ def reception_new(request: HttpRequest) -> HttpResponse:
                                  % {"name": reception.customer.name, "owner": owner})
             else:
                 messages.success(request, _("已登记接待：%(name)s。今晚请完成回访。") % {"name": reception.customer.name})
-            return redirect("crm_reception_new")
+            return redirect("crm:reception_new")
     return render(request, "crm/reception_form.html", {"form": form}, status=400 if form.errors else 200)
 
 
@@ -111,7 +111,7 @@ def followup_new(request: HttpRequest, pk: int) -> HttpResponse:
     if done is None:
         return customer_360_response(request, pk, {"followup_form": form}, status=400)
     messages.success(request, _("跟进记录已保存。"))
-    return redirect(f"/customers/{customer.pk}/")
+    return redirect("crm:customer_detail", pk=customer.pk)
 
 
 @require_POST
@@ -127,7 +127,7 @@ def test_drive_new(request: HttpRequest, pk: int) -> HttpResponse:
     if done is None:
         return customer_360_response(request, pk, {"test_drive_form": form}, status=400)
     messages.success(request, _("试驾已预约。") if form.cleaned_data["book"] else _("试驾已登记。"))
-    return redirect(f"/customers/{customer.pk}/")
+    return redirect("crm:customer_detail", pk=customer.pk)
 
 
 _LEAD_FORMS = {"grade": LeadGradeForm, "key": LeadKeyForm, "deal": LeadDealForm, "defeat": LeadDefeatForm}
@@ -139,7 +139,7 @@ def lead_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     """线索操作: 调整级别 / 重点客户 / 成交 / 战败 — from the 360° page, the lead board or a task row."""
     member = member_of(request)
     lead = get_lead_for_member(member, pk)
-    back = next_url(request, f"/customers/{lead.customer_id}/")
+    back = next_url(request, "crm:customer_detail", lead.customer_id)
     if action not in _LEAD_FORMS:
         return redirect(back)
     form = _LEAD_FORMS[action](request.POST)
@@ -183,7 +183,7 @@ def service_visit_new(request: HttpRequest, pk: int) -> HttpResponse:
         return customer_360_response(request, pk, {"service_visit_form": form, "service_visit_form_open": True},
                                      status=400)
     messages.success(request, _("维修工单已登记。"))
-    return redirect(f"/customers/{customer.pk}/")
+    return redirect("crm:customer_detail", pk=customer.pk)
 
 
 __all__ = ["staff_names"]

@@ -62,7 +62,7 @@ def import_page(request: HttpRequest) -> HttpResponse:
         except DomainError as exc:
             form.add_error("file", exc.message)
         else:
-            return redirect(f"/customers/import/{job.pk}/")
+            return redirect("crm:import_job", pk=job.pk)
     jobs = list(ImportJob.objects.filter(user_id=member_of(request).user_id).defer("content")[:10])
     status = 400 if form.errors else 200
     return render(request, "crm/import.html", {"jobs": jobs, "form": form,
@@ -85,7 +85,7 @@ def import_job_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     """确认导入有效行."""
     job = _job(request, pk)
     if job.status != ImportJob.Status.PREVIEWED:
-        return redirect(f"/customers/import/{job.pk}/")
+        return redirect("crm:import_job", pk=job.pk)
     if job.valid_rows <= INLINE_LIMIT:
         full = ImportJob.objects.get(pk=job.pk)
         try:
@@ -96,7 +96,7 @@ def import_job_confirm(request: HttpRequest, pk: int) -> HttpResponse:
         ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.QUEUED)
         origin = Origin.of(request)
         transaction.on_commit(lambda: import_job_run.delay(job.pk, None, origin.ip, origin.user_agent))
-    return redirect(f"/customers/import/{job.pk}/")
+    return redirect("crm:import_job", pk=job.pk)
 
 
 @store_view(Perm.IMPORT_EXPORT)

@@ -61,7 +61,7 @@ _PK = 987654321  # a placeholder id: each row's links are the reversed URL with 
 def _with_links(rows: list[InboxRow]) -> list[tuple[InboxRow, str, str]]:
     """Each row with its claim and first-contact URLs, reversed once per page rather than twice per row
     (reversing is the costliest tag of a 50-row list)."""
-    claim, contact = reverse("lead_claim", args=[_PK]), reverse("lead_contact", args=[_PK])
+    claim, contact = reverse("crm:lead_claim", args=[_PK]), reverse("crm:lead_contact", args=[_PK])
     return [(row, claim.replace(str(_PK), str(row.lead.pk)), contact.replace(str(_PK), str(row.lead.pk)))
             for row in rows]
 
@@ -82,7 +82,7 @@ def inbox_page(request: StoreRequest) -> HttpResponse:
         names = staff_names(store_id())
         # One assignment menu for every row (rendered once: 50 copies of a form field cost a page budget).
         menu = AssignForm(consultants=_consultant_choices(), auto_id=False)["consultant_id"]
-        assign = reverse("lead_assign", args=[_PK])
+        assign = reverse("crm:lead_assign", args=[_PK])
         context.update(unclaimed=[(row, names.get(row.lead.consultant_id or 0, ""),
                                    assign.replace(str(_PK), str(row.lead.pk))) for row in inbox_rows(
             member=member, unclaimed_only=True, clock=clock, limit=UNCLAIMED_SHOWN)],
@@ -99,7 +99,7 @@ def claim_view(request: HttpRequest, pk: int) -> HttpResponse:
     done, _error = attempt(request, lambda: lead_claim(member=member, lead=lead))
     if done is not None:
         messages.success(request, _("已认领：%(name)s，请尽快联系。") % {"name": lead.customer.name})
-    return redirect("lead_inbox")
+    return redirect("crm:lead_inbox")
 
 
 def _outcome_message(result: IntakeResult) -> str:
@@ -129,7 +129,7 @@ def contact_view(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("已记录首次联系：%(name)s。") % {"name": lead.customer.name})
             else:
                 messages.warning(request, _("已记录，但未接通不算首次联系，请再次联系。"))
-            return redirect("lead_inbox")
+            return redirect("crm:lead_inbox")
     return render(request, "crm/leads/contact.html", {"lead": lead, "form": form},
                   status=400 if form.errors else 200)
 
@@ -144,7 +144,7 @@ def assign_view(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("已分配。"))
     else:
         form_errors_as_messages(request, form)
-    return redirect("lead_inbox")
+    return redirect("crm:lead_inbox")
 
 
 @require_POST
@@ -153,7 +153,7 @@ def duty_view(request: HttpRequest) -> HttpResponse:
     member = member_of(request)
     duty = duty_set(member=member, on_duty=request.POST.get("on_duty") == "1")
     messages.success(request, _("已设为在岗，会分到新线索。") if duty.on_duty else _("已设为离岗，不再分到新线索。"))
-    return redirect("lead_inbox")
+    return redirect("crm:lead_inbox")
 
 
 @store_view(Perm.EDIT_CUSTOMERS)
@@ -167,7 +167,7 @@ def hotline_page(request: HttpRequest) -> HttpResponse:
             model_of_interest=d["model_of_interest"])))
         if result is not None:
             messages.success(request, _outcome_message(result))
-            return redirect("lead_hotline")
+            return redirect("crm:lead_hotline")
     return render(request, "crm/leads/hotline.html", {"form": form}, status=400 if form.errors else 200)
 
 
@@ -182,7 +182,7 @@ def import_page(request: HttpRequest) -> HttpResponse:
         report = run_form(form, lambda d: lead_import(member=member, filename=upload.name, content=upload.read()))
         if report is not None and report.ok:
             messages.success(request, report.message)
-            return redirect("lead_import")
+            return redirect("crm:lead_import")
     status = 400 if form.errors or (report is not None and not report.ok) else 200
     return render(request, "crm/leads/import.html", {"form": form, "report": report}, status=status)
 
@@ -213,7 +213,7 @@ def settings_page(request: HttpRequest) -> HttpResponse:
                 member=member, source=d["source"], consultant_ids=d["consultant_ids"], hook_url=d["hook_url"],
                 hook_secret=d["hook_secret"], hook_enabled=d["hook_enabled"])) is not None:
             messages.success(request, _("线索设置已保存。"))
-            return redirect("lead_settings")
+            return redirect("crm:lead_settings")
     names = staff_names(store_id())
     rules = {r.source: [names.get(c, "") for c in r.consultant_ids] for r in LeadRoutingRule.objects.all()}
     hooks = {h.source: h for h in LeadSourceHook.objects.all()}
@@ -255,6 +255,6 @@ def schedule_edit_page(request: HttpRequest, user_id: int) -> HttpResponse:
             member=member, consultant_id=user_id, on_duty=d["on_duty"], hours=form.schedule()))
         if done is not None:
             messages.success(request, _("已保存 %(name)s 的排班。") % {"name": consultant.user.name})
-            return redirect("lead_schedule")
+            return redirect("crm:lead_schedule")
     return render(request, "crm/leads/schedule_edit.html", {"form": form, "consultant": consultant},
                   status=400 if form.errors else 200)

@@ -53,7 +53,7 @@ def defeat_decide(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         return render(request, "crm/defeat_review.html", ctx, status=400)
     messages.success(request, _("已批准战败：%(name)s。") % {"name": review.lead.customer.name} if action == "approve"
                      else _("已退回：%(name)s，已通知销售顾问继续跟进。") % {"name": review.lead.customer.name})
-    return redirect("crm_defeat_review")
+    return redirect("crm:defeat_review")
 
 
 @store_view(Perm.MANAGE_LEADS)
@@ -79,10 +79,10 @@ def pool_claim_view(request: HttpRequest, pk: int) -> HttpResponse:
         customer = pool_claim(member=member_of(request), customer_id=pk)
     except DomainError as exc:
         messages.error(request, exc.message)
-        return redirect("crm_pool")
+        return redirect("crm:pool")
     left = pool_claims_today(member_of(request).user_id).left
     messages.success(request, _("已领取：%(name)s。今天还可领取 %(left)s 位。") % {"name": customer.name, "left": left})
-    return redirect("crm_pool")
+    return redirect("crm:pool")
 
 
 @require_http_methods(["GET", "POST"])
@@ -102,7 +102,7 @@ def customer_merge_page(request: HttpRequest, pk: int) -> HttpResponse:
                 customer_merge(member=member, survivor=survivor, other=other, choices=form.choices())
                 messages.success(request, _("已合并：%(other)s 的车辆、线索、任务、回访、投诉和记录已并入本客户。") % {
                     "other": other.name})
-                return redirect(f"/customers/{survivor.pk}/")
+                return redirect("crm:customer_detail", pk=survivor.pk)
             preview = customer_merge_preview(member=member, survivor=survivor, other=other)
         except DomainError as exc:
             form.add_error("other" if exc.field == "other" else None, exc.message)

@@ -9,6 +9,7 @@ from typing import Any, cast
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -65,7 +66,7 @@ def test_drive_keep_view(request: HttpRequest, pk: int, outcome: str) -> HttpRes
         return customer_360_response(request, drive.customer_id, {"keep_form": form, "keep_drive": drive.pk},
                                      status=400)
     messages.success(request, _("已记为未到店。") if no_show else _("试驾已完成。"))
-    return redirect(f"/customers/{drive.customer_id}/")
+    return redirect("crm:customer_detail", pk=drive.customer_id)
 
 
 # ------------------------------------------------------------------ appointments
@@ -96,7 +97,7 @@ def appointment_new(request: HttpRequest, pk: int) -> HttpResponse:
     if done is None:
         return customer_360_response(request, pk, {"appointment_form": form}, status=400)
     messages.success(request, _("已预约，将提前一天短信提醒客户。"))
-    return redirect(f"/customers/{customer.pk}/#appointments")
+    return redirect(reverse("crm:customer_detail", kwargs={"pk": customer.pk}) + "#appointments")
 
 
 def _day(request: HttpRequest) -> date:
@@ -139,7 +140,7 @@ def appointment_action(request: HttpRequest, pk: int, action: str) -> HttpRespon
             messages.success(request, _("预约已取消。"))
     except DomainError as exc:
         messages.error(request, exc.message)
-    return redirect(f"/appointments/?day={timezone.localtime(appt.starts_at).date().isoformat()}")
+    return redirect(reverse("crm:appointments") + f"?day={timezone.localtime(appt.starts_at).date().isoformat()}")
 
 
 # ------------------------------------------------------------------ 重点客户周报
@@ -172,7 +173,7 @@ def key_review_page(request: HttpRequest) -> HttpResponse:
 def key_review_open(request: HttpRequest) -> HttpResponse:
     """生成本周名单 now (the Monday job does the same; running it twice adds nothing)."""
     key_review_open_week(store_id=store_id())
-    return redirect("/key-customers/")
+    return redirect("crm:key_review")
 
 
 def _item_for_member(request: HttpRequest, pk: int) -> KeyReviewItem:
@@ -200,7 +201,7 @@ def key_review_outcome(request: HttpRequest, pk: int) -> HttpResponse:
         ctx = _review_ctx(request, monday) | {"outcome_form": form, "form_item": item.pk}
         return render(request, "crm/key_review.html", ctx, status=400)
     messages.success(request, _("已记录：%(outcome)s。") % {"outcome": item.get_outcome_display()})
-    return redirect(f"/key-customers/?week={monday.isoformat()}")
+    return redirect(reverse("crm:key_review") + f"?week={monday.isoformat()}")
 
 
 @require_POST
@@ -217,7 +218,7 @@ def key_review_coach_view(request: HttpRequest, week_pk: int, consultant_id: int
         ctx = _review_ctx(request, week.week_start) | {"coach_form": form, "form_consultant": consultant_id}
         return render(request, "crm/key_review.html", ctx, status=400)
     messages.success(request, _("辅导意见已保存。"))
-    return redirect(f"/key-customers/?week={week.week_start.isoformat()}")
+    return redirect(reverse("crm:key_review") + f"?week={week.week_start.isoformat()}")
 
 
 @store_view(Perm.SUPERVISE)

@@ -47,7 +47,7 @@ def suppression_page(request: HttpRequest) -> HttpResponse:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
             messages.success(request, gettext("已加入免打扰名单，此号码不会再收到任何消息。"))
-            return redirect("crm_suppression")
+            return redirect("crm:suppression")
     return _page(request, form, status=400)
 
 
@@ -57,4 +57,4 @@ def suppression_remove(request: HttpRequest, pk: int) -> HttpResponse:
     row = get_object_or_404(Suppression, pk=pk)  # another store's id: not found here, like any unknown id
     unsuppress(phone=row.phone, recorded_by_id=member_of(request).user_id)
     messages.success(request, gettext("已移出免打扰名单。"))
-    return redirect("crm_suppression")
+    return redirect("crm:suppression")

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.files.storage import default_storage
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -54,7 +55,7 @@ def vehicle_document_new(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
             messages.success(request, _("已上传「%(name)s」。") % {"name": document.original_name})
-            return redirect(f"/vehicles/{vehicle.pk}/#documents")
+            return redirect(reverse("crm:vehicle_detail", kwargs={"pk": vehicle.pk}) + "#documents")
     return _page(request, pk, form, status=400)
 
 
@@ -79,4 +80,4 @@ def vehicle_document_remove(request: HttpRequest, pk: int, doc_pk: int) -> HttpR
     name = document.original_name
     vehicle_document_delete(member=member, document=document)
     messages.success(request, _("已删除「%(name)s」。") % {"name": name})
-    return redirect(f"/vehicles/{pk}/#documents")
+    return redirect(reverse("crm:vehicle_detail", kwargs={"pk": pk}) + "#documents")

@@ -9,6 +9,7 @@ from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
@@ -64,9 +65,9 @@ def forgot(request: HttpRequest) -> HttpResponse:
         else:
             if "@" in login:
                 messages.success(request, _("如果该邮箱已注册，重置链接已发送，请在 10 分钟内打开。"))
-                return redirect("signin")
+                return redirect("public:signin")
             messages.success(request, _("如果该手机号已注册，验证码已发送，10 分钟内有效。"))
-            return redirect(f"/password/reset/?login={login}")
+            return redirect(reverse("public:password_reset") + f"?login={login}")
     return render(request, "tenants/password_forgot.html", {"form": form}, status=_status(form))
 
 
@@ -81,7 +82,7 @@ def reset_by_code(request: HttpRequest) -> HttpResponse:
             _fail(form, exc)
         else:
             messages.success(request, _("密码已重置，请用新密码登录。"))
-            return redirect("signin")
+            return redirect("public:signin")
     return render(request, "tenants/password_reset.html", {"form": form}, status=_status(form))
 
 
@@ -97,7 +98,7 @@ def reset_by_link(request: HttpRequest, user_id: int, token: str) -> HttpRespons
                 form.add_error(None, exc.message)
         else:
             messages.success(request, _("密码已重置，请用新密码登录。"))
-            return redirect("signin")
+            return redirect("public:signin")
     return render(request, "tenants/password_reset.html", {"form": form}, status=_status(form))
 
 
@@ -114,7 +115,7 @@ def change(request: HttpRequest) -> HttpResponse:
         else:
             update_session_auth_hash(request, user)  # this session stays; the password hash changed for others
             messages.success(request, _("密码已修改。"))
-            return redirect("home")
+            return redirect("public:home")
     return render(request, "tenants/password_change.html", {"form": form}, status=_status(form))
 
 

@@ -61,15 +61,15 @@ def _after_signin(request: HttpRequest, next_url: str) -> HttpResponse:
     # A store URL (from a store page that sent the user here): hand over to that store.
     for store in stores_for_user(request.user):  # type: ignore[arg-type]
         if next_url.startswith(store_url(store)) or f"//{store_domain(store.slug)}" in next_url:
-            return redirect("switch_store", store_id=store.pk)
-    return redirect("home")
+            return redirect("public:switch_store", store_id=store.pk)
+    return redirect("public:home")
 
 
 def signout(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         user_sign_out_everywhere(user=request.user)  # type: ignore[arg-type]
     logout(request)
-    return redirect("signin")
+    return redirect("public:signin")
 
 
 @login_required
@@ -79,7 +79,7 @@ def home(request: HttpRequest) -> HttpResponse:
     if groups and not stores:
         return redirect("hq:stores")
     if len(stores) == 1 and not groups:
-        return redirect("switch_store", store_id=stores[0].pk)
+        return redirect("public:switch_store", store_id=stores[0].pk)
     return render(
         request, "tenants/choose.html", {"stores": [(s, store_url(s)) for s in stores], "groups": groups}
     )
@@ -121,13 +121,13 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
         try:
             if signed_in:
                 invitation_accept(token=token, user=request.user)  # type: ignore[arg-type]
-                return redirect("switch_store", store_id=invite.store_id)
+                return redirect("public:switch_store", store_id=invite.store_id)
             if form.is_valid():
                 user = invitation_accept(
                     token=token, name=form.cleaned_data["name"], password=form.cleaned_data["password"]
                 )
                 login(request, user, backend="tenants.auth.MobileOrEmailBackend")
-                return redirect("switch_store", store_id=invite.store_id)
+                return redirect("public:switch_store", store_id=invite.store_id)
         except DomainError as exc:
             if signed_in or not form.is_bound:
                 refusal = exc.message  # bound to another mobile, or already used: nothing typed to keep

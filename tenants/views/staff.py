@@ -230,7 +230,7 @@ def work_reassign_page(request: StoreRequest) -> HttpResponse:
         else:
             summary = "、".join(f"{label} {n}" for label, n in _labelled(moved)) or _("无")
             messages.success(request, _("已转移：%(summary)s。") % {"summary": summary})
-            return redirect("/staff/")
+            return redirect("store:staff")
     return render(request, "tenants/staff_reassign.html", {"form": form}, status=400 if form.errors else 200)
 
 

@@ -22,7 +22,7 @@ def handoff(request: HttpRequest) -> HttpResponse:
     if user is None:
         raise Http404(gettext("页面不存在"))
     login(request, user, backend="tenants.auth.MobileOrEmailBackend")
-    return redirect("store_home")
+    return redirect("store:home")
 
 
 def signout(request: HttpRequest) -> HttpResponse:

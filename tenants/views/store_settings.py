@@ -102,6 +102,6 @@ def hours_page(request: StoreRequest) -> HttpResponse:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
             messages.success(request, _("营业时间已保存。"))
-            return redirect("store_home")
+            return redirect("store:home")
     return render(request, "tenants/store_hours.html", {"form": form, "store": store, "zones": ZONE_SUGGESTIONS},
                   status=400 if form.errors else 200)

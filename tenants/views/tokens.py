@@ -69,7 +69,7 @@ def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
     except DomainError as exc:
         raise Http404(_("页面不存在")) from exc
     messages.success(request, _("令牌已吊销。"))
-    return redirect("/staff/tokens/")
+    return redirect("store:staff_tokens")
 
 
 # ---------------------------------------------------------------- HQ API tokens (the group's HQ admin)
@@ -105,4 +105,4 @@ def hq_token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
     except DomainError as exc:
         raise Http404(_("页面不存在")) from exc
     messages.success(request, _("令牌已吊销。"))
-    return redirect("/hq/tokens/")
+    return redirect("hq:tokens")
