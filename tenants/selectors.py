@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from .models import AccountEvent, DealerGroup, GroupMembership, Invitation, Store, StoreMembership, User
@@ -84,11 +85,11 @@ def first_day_checklist(*, store: Store, customers: int) -> list[ChecklistItem]:
                      or store.memberships.exclude(role=StoreRole.GENERAL_MANAGER).exists())
     return [
         ChecklistItem("hours", str(_("确认营业时间（所有时限按营业时间计算）")), store.hours_confirmed_at is not None,
-                      "/store/hours/"),
-        ChecklistItem("staff", str(_("邀请员工")), staff_invited, "/staff/"),
-        ChecklistItem("customers", str(_("导入客户")), customers > 0, "/customers/import/"),
+                      reverse("store:hours")),
+        ChecklistItem("staff", str(_("邀请员工")), staff_invited, reverse("store:staff")),
+        ChecklistItem("customers", str(_("导入客户")), customers > 0, reverse("crm:import")),
         ChecklistItem("policy", str(_("集团政策已生效")), store.policy_adoptions.exists(),
-                      "/cadence/policy/"),
+                      reverse("cadence:policy")),
     ]
 
 

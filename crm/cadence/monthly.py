@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone, translation
 
 from hq.models import PolicyKind
@@ -53,7 +54,7 @@ def list_path(store: Store, month: dt.date) -> str:
 
 
 def download_url(row: MaintenanceDueList) -> str:
-    return f"/cadence/maintenance-due/lists/{row.pk}/download/"
+    return reverse("cadence:maintenance_list_download", kwargs={"pk": row.pk}, urlconf=settings.ROOT_URLCONF)  # also from a task
 
 
 def _recipients(store: Store) -> list[int]:

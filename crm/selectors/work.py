@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.db.models import Count, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -132,7 +133,7 @@ def _service_orders(member: StoreMembership, today: Any) -> dict[str, Any] | Non
     if member.role == "service_advisor":
         qs = qs.filter(advisor_id=member.user_id)
     items = [{"label": f"{v.vehicle.plate or v.vehicle.vin_tail} · {v.customer.name}",
-              "sub": f"{v.get_kind_display()} · {v.visited_on:%m-%d}", "url": f"/customers/{v.customer_id}/"}
+              "sub": f"{v.get_kind_display()} · {v.visited_on:%m-%d}", "url": reverse("crm:customer_detail", kwargs={"pk": v.customer_id})}
              for v in qs.order_by("-visited_on", "-id")[:8]]
     # No repair-order list page yet: each order opens its customer's 360° page (一车一档).
     return _card("service_orders", _("维修工单（近7天）"), "", qs.count(), items,
@@ -150,7 +151,7 @@ def _my_tasks(member: StoreMembership, today: Any) -> dict[str, Any] | None:
     tasks = list(task_queue_for(member.user_id, today)[:200])
     open_ = [t for t in tasks if t.status in ("open", "overdue")]
     items = [{"label": f"{t.customer.name} · {t.rule_name}", "sub": f"{t.due_date:%m-%d}",
-              "url": "/cadence/tasks/"} for t in open_[:8]]
+              "url": reverse("cadence:tasks")} for t in open_[:8]]
     return _card("tasks", _("今日任务"), "cadence:tasks", len(open_), items, empty=_("今天没有待办任务"),
                  member=member)
 
@@ -160,7 +161,7 @@ def _return_visits(member: StoreMembership, today: Any) -> dict[str, Any] | None
     # visit_queue annotates each visit with its open call's day (call_on) and the customer's window.
     items = [{"label": f"{v.customer.name} · {v.rule_name}",
               "sub": getattr(v, "call_window", "") or f"{getattr(v, 'call_on', v.due_date):%m-%d}",
-              "url": f"/aftersales/visits/{v.pk}/"} for v in qs[:8]]
+              "url": reverse("aftersales:visit", kwargs={"pk": v.pk})} for v in qs[:8]]
     return _card("visits", _("今日回访电话"), "aftersales:visits", qs.count(), items, empty=_("今天没有待回访"),
                  member=member)
 
@@ -168,7 +169,7 @@ def _return_visits(member: StoreMembership, today: Any) -> dict[str, Any] | None
 def _complaints(member: StoreMembership) -> dict[str, Any] | None:
     qs = complaint_list(member=member, state="open").exclude(state="draft")
     items = [{"label": f"TS{c.pk:06d} · {c.customer.name}", "sub": c.get_state_display(),
-              "url": f"/aftersales/complaints/{c.pk}/", "alert": c.escalated} for c in qs[:8]]
+              "url": reverse("aftersales:complaint_detail", kwargs={"pk": c.pk}), "alert": c.escalated} for c in qs[:8]]
     return _card("complaints", _("待处理投诉"), "aftersales:complaints", qs.count(), items,
                  empty=_("没有未结案的投诉"), member=member, query="?state=open")
 
@@ -176,7 +177,7 @@ def _complaints(member: StoreMembership) -> dict[str, Any] | None:
 def _approvals(member: StoreMembership, today: Any) -> dict[str, Any] | None:
     qs = actions_list(status="proposed", today=today)
     items = [{"label": a.description[:40], "sub": f"{a.get_kind_display()} · {a.deadline or ''}",
-              "url": "/aftersales/gm/"} for a in qs[:8]]
+              "url": reverse("aftersales:gm")} for a in qs[:8]]
     return _card("approvals", _("待审批整改措施"), "aftersales:gm", qs.count(), items, empty=_("没有待审批的措施"),
                  member=member)
 
@@ -184,14 +185,14 @@ def _approvals(member: StoreMembership, today: Any) -> dict[str, Any] | None:
 def _due_leads(member: StoreMembership, today: Any) -> dict[str, Any] | None:
     mine = _open_leads(member).filter(consultant_id=member.user_id, next_followup_on=today)
     items = [{"label": f"{lead.customer.name} · " + gettext("%(grade)s级") % {"grade": lead.grade}, "sub": lead.model_of_interest,
-              "url": f"/customers/{lead.customer_id}/"} for lead in mine.order_by("grade")[:8]]
+              "url": reverse("crm:customer_detail", kwargs={"pk": lead.customer_id})} for lead in mine.order_by("grade")[:8]]
     return _card("due", _("今日应跟进"), "crm:today", mine.count(), items, empty=_("今天没有到期的跟进"),
                  member=member)
 
 
 def _lead_grades(member: StoreMembership) -> dict[str, Any] | None:
     counts = dict(_open_leads(member).values_list("grade").annotate(n=Count("pk")).order_by())
-    items = [{"label": gettext("%(grade)s级") % {"grade": g}, "sub": str(counts.get(g, 0)), "url": "/leads/"} for g in Grade.values]
+    items = [{"label": gettext("%(grade)s级") % {"grade": g}, "sub": str(counts.get(g, 0)), "url": reverse("crm:lead_board")} for g in Grade.values]
     return _card("leads", _("线索（按意向级别）"), "crm:lead_board", sum(counts.values()), items,
                  empty=_("暂无跟进中线索"), member=member)
 

@@ -11,6 +11,7 @@ from typing import Any, cast
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
@@ -53,11 +54,11 @@ def _labelled(counts: dict[str, int]) -> list[tuple[str, int]]:
 def _store_of(request: HttpRequest, store_id: int | None) -> tuple[Store, str]:
     """The store being managed and the URL prefix of its staff pages (store domain or HQ)."""
     if store_id is None:
-        return cast(StoreRequest, request).tenant, "/staff/"  # a store page: store_view checked it
+        return cast(StoreRequest, request).tenant, reverse("store:staff")  # a store page: store_view checked it
     store = store_for_group(group_for_hq(request), store_id)
     if store is None or store.status == Store.Status.ARCHIVED:
         raise Http404(_("页面不存在"))
-    return store, f"/hq/stores/{store.pk}/staff/"
+    return store, reverse("hq:store_staff", kwargs={"store_id": store.pk})
 
 
 def _actor(request: HttpRequest) -> User:

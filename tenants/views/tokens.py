@@ -9,6 +9,7 @@ from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -56,7 +57,7 @@ def token_page(request: StoreRequest) -> HttpResponse:
         else:
             form = TokenForm()
     tokens = ApiToken.objects.filter(store=store).select_related("user").order_by("-created_at")[:100]
-    return render(request, "tenants/tokens.html", {"form": form, "secret": secret, "tokens": tokens, "base": "/staff/tokens/",
+    return render(request, "tenants/tokens.html", {"form": form, "secret": secret, "tokens": tokens, "base": reverse("store:staff_tokens"),
                                                    "title": store.name, "now": timezone.now()},
                   status=400 if form.errors else 200)
 
@@ -93,7 +94,7 @@ def hq_token_page(request: HttpRequest) -> HttpResponse:
             form = TokenForm()
     tokens = ApiToken.objects.filter(group=group).select_related("user").order_by("-created_at")[:100]
     return render(request, "tenants/tokens.html", {"form": form, "secret": secret, "tokens": tokens,
-                                                   "base": "/hq/tokens/", "title": group.name, "now": timezone.now()},
+                                                   "base": reverse("hq:tokens"), "title": group.name, "now": timezone.now()},
                   status=400 if form.errors else 200)
 
 
