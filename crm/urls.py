@@ -1,4 +1,4 @@
-"""Store CRM pages (included at the store domain's root by config.urls_tenants)."""
+"""Store CRM pages, namespace `crm:` (included at the store domain's root by config.urls_tenants)."""
 
 from django.urls import URLPattern, URLResolver, include, path
 

@@ -1,6 +1,7 @@
 """After-sales pages (`/aftersales/...`) and API (`/api/aftersales/...`) on a store's domain.
 
-crm/urls.py includes `urlpatterns` and crm/api/urls.py includes `crm.aftersales.urls_api`, each at "aftersales/".
+config/urls_tenants includes `urlpatterns` at "aftersales/" (namespace `aftersales:`, from app_name); crm/api/urls.py
+includes `crm.aftersales.urls_api` at "aftersales/", in the `api:` namespace (`api:aftersales_visits`).
 """
 
 from django.urls import URLPattern, path

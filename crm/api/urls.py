@@ -1,3 +1,5 @@
+"""The store API, namespace `api:` (config.urls_tenants `api_patterns`, at "api/"): names without a prefix."""
+
 from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 

@@ -1,6 +1,7 @@
 """Cadence pages (`/cadence/...`) and API (`/api/cadence/...`) on a store's domain.
 
-crm/urls.py includes `urlpatterns` and crm/api/urls.py includes `api_urlpatterns`, each at "cadence/".
+config/urls_tenants includes `urlpatterns` at "cadence/" (namespace `cadence:`, from app_name); crm/api/urls.py
+includes `api_urlpatterns` at "cadence/" through urls_api.py, in the `api:` namespace (`api:cadence_tasks`).
 """
 
 from django.urls import path

@@ -18,5 +18,5 @@ def store_menu(context: Any) -> list[NavLink | NavMenu]:
 
 @register.simple_tag(takes_context=True)
 def may_open_page(context: Any, url_name: str) -> bool:
-    """`{% may_open_page "crm_lead_board" as ok %}`: a home-page link only where the role may follow it."""
+    """`{% may_open_page "crm:lead_board" as ok %}`: a home-page link only where the role may follow it."""
     return may_open(context.get("current_membership"), url_name)
