@@ -14,6 +14,7 @@ from django.db import connection
 from django.http import HttpRequest
 
 from .models import Store
+from .roles import GroupRole
 
 if TYPE_CHECKING:
     from django_htmx.middleware import HtmxDetails
@@ -63,3 +64,8 @@ def current_store() -> Store:
     if not isinstance(store, Store):
         raise RuntimeError("this code runs inside a store's schema (a store request, tenant_context or a TenantTask)")
     return store
+
+
+def is_hq_admin(request: HttpRequest | Request) -> bool:
+    """集团管理员: whether the HQ caller may change what the group's pages show (analysts read only)."""
+    return hq_membership_of(request).role == GroupRole.HQ_ADMIN

@@ -245,7 +245,7 @@ def _notify_submitted(c: Complaint) -> None:
     store = current_store()
     roles = {m.user_id: m.role
              for m in store_members(store.pk, roles=(StoreRole.GENERAL_MANAGER, StoreRole.SERVICE_MANAGER))}
-    title = f"投诉处理表 {c.code}：{c.get_channel_display()}投诉待处理"
+    title = gettext("投诉处理表 %(code)s：%(channel)s投诉待处理") % {"code": c.code, "channel": c.get_channel_display()}
     notify([
         Notification(recipient_id=uid, kind="submitted", is_cc=role != StoreRole.GENERAL_MANAGER, complaint=c,
                      title=title, body=c.description[:200]) for uid, role in roles.items()
@@ -409,7 +409,8 @@ def complaint_sla_sweep(*, now: dt.datetime | None = None) -> SweepResult:
     gm = members.get(StoreRole.GENERAL_MANAGER, [])
     notices = []
     for deadline_id, complaint_id, _step, name, within, to_role, cc_roles in rows:
-        title = f"投诉 {complaint_code(complaint_id)} 超时升级：{name}（时限 {within.normalize()} 个工作日）"
+        title = gettext("投诉 %(code)s 超时升级：%(step)s（时限 %(days)s 个工作日）") % {
+            "code": complaint_code(complaint_id), "step": name, "days": within.normalize()}
         recipients = {uid: False for uid in (members.get(to_role) or gm)}
         # Django reads jsonb as text on raw cursors.
         for role in (json.loads(cc_roles) if isinstance(cc_roles, str) else cc_roles) or []:

@@ -15,6 +15,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from hq.models import PolicyKind
 from hq.selectors import policy_effective
@@ -94,10 +95,11 @@ def maintenance_list_generate(*, month: dt.date | None = None, today: dt.date | 
         row.save(update_fields=list(values))
         return row
     row = MaintenanceDueList.objects.create(month=first, **values)
-    title = f"{first.year}年{first.month}月到期保养名单已生成：{len(items)} 辆未进站"
+    title = gettext("%(year)s年%(month)s月到期保养名单已生成：%(n)s 辆未进站") % {
+        "year": first.year, "month": first.month, "n": len(items)}
     notify([
         Notification(recipient_id=uid, kind=NOTICE_KIND, title=title[:120],
-                     body=f"请邀约客户进站保养。下载：{download_url(row)}")
+                     body=gettext("请邀约客户进站保养。下载：%(url)s") % {"url": download_url(row)})
         for uid in _recipients(store)
     ])
     return row

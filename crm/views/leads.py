@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from tenants.access import store_view
 from tenants.forms import form_errors_as_messages
-from tenants.requests import StoreRequest
+from tenants.requests import StoreRequest, current_store
 from tenants.roles import Perm, StoreRole
 from tenants.services.store_settings import WEEKDAYS
 from tenants.views.store_settings import DAY_LABELS, hours_initial
@@ -232,7 +232,7 @@ def schedule_page(request: HttpRequest) -> HttpResponse:
     staff = store_staff(store_id(), roles=(StoreRole.SALES_CONSULTANT,))
     if not editor:
         staff = [m for m in staff if m.user_id == member.user_id]
-    store = request.tenant  # type: ignore[attr-defined]
+    store = current_store()
     return render(request, "crm/leads/schedule.html", {
         "rows": schedule_rows(store=store, members=staff, today=timezone.localdate()), "editor": editor,
         "day_labels": [DAY_LABELS[d] for d in WEEKDAYS]})
@@ -247,7 +247,7 @@ def schedule_edit_page(request: HttpRequest, user_id: int) -> HttpResponse:
     if consultant is None:
         raise Http404(_("页面不存在"))
     on_duty, own = schedule_of(user_id)
-    store = request.tenant  # type: ignore[attr-defined]
+    store = current_store()
     initial = {**hours_initial(own or store.working_hours), "on_duty": on_duty, "same_as_store": not own}
     form = ScheduleForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST":

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from tenants.access import group_for_hq, hq_view
 from tenants.forms import run_form
-from tenants.requests import hq_membership_of
+from tenants.requests import is_hq_admin
 
 from ..forms import CalendarYearForm
 from ..selectors import calendar_days_for_group, work_calendar_for_group
@@ -39,7 +39,7 @@ def _calendar_page(request: HttpRequest, form: CalendarYearForm) -> HttpResponse
     years = [{"year": y, "source": cal.source(y), "label": SOURCE_LABELS[cal.source(y)],
               "days": list(calendar_days_for_group(group, y))} for y in _years()]
     return render(request, "hq/policies/calendar.html", {
-        "group": group, "years": years, "is_admin": hq_membership_of(request).role == "hq_admin",
+        "group": group, "years": years, "is_admin": is_hq_admin(request),
         "missing": cal.missing_years(_years()[1:3]), "form": form,
     }, status=400 if form.errors else 200)
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext
 
 from tenants.access import group_for_hq, hq_view
 from tenants.errors import DomainError
+from tenants.requests import is_hq_admin
 
 from ..forms import SmsAccountForm, SmsSignatureForm, SmsTemplateForm, WeComAccountForm, WeComTestForm
 from ..services.messaging import (
@@ -26,10 +27,6 @@ from ..services.messaging import (
     wecom_account_view,
     wecom_test_send,
 )
-
-
-def _is_admin(request: HttpRequest) -> bool:
-    return bool(request.hq_membership.role == "hq_admin")  # type: ignore[attr-defined]
 
 
 def _page(request: HttpRequest, *, account_form: SmsAccountForm | None = None,
@@ -48,7 +45,7 @@ def _page(request: HttpRequest, *, account_form: SmsAccountForm | None = None,
                                      "is_active": wecom.is_active} if wecom else {}
     return render(request, "hq/sms.html", {
         "group": group, "account": account, "signatures": signatures, "templates": templates, "volume": volume,
-        "volume_total": sum(r["n"] for r in volume), "volume_days": sms_volume_days(group), "is_admin": _is_admin(request),
+        "volume_total": sum(r["n"] for r in volume), "volume_days": sms_volume_days(group), "is_admin": is_hq_admin(request),
         "account_form": account_form or SmsAccountForm(initial=initial),
         "signature_form": signature_form or SmsSignatureForm(),
         "template_form": template_form or SmsTemplateForm(signatures=choices),

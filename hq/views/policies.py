@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from tenants.access import group_for_hq, hq_view
 from tenants.errors import DomainError
-from tenants.requests import hq_membership_of
+from tenants.requests import is_hq_admin
 
 from ..errors import PolicyTooManyTasks
 from ..forms import CadenceRuleForm, CadenceRuleFormSet, LeadsPolicyForm, PolicyPublishForm, PoolPolicyForm
@@ -58,16 +58,13 @@ def _version_or_404(request: HttpRequest, version_id: int) -> PolicyVersion:
     return version
 
 
-def _is_admin(request: HttpRequest) -> bool:
-    return bool(hq_membership_of(request).role == "hq_admin")
-
 
 @hq_view()
 def policy_list(request: HttpRequest) -> HttpResponse:
     group = group_for_hq(request)
     calendar = work_calendar_for_group(group.pk)
     return render(request, "hq/policies/list.html", {
-        "group": group, "summaries": policy_template_summaries(group), "is_admin": _is_admin(request),
+        "group": group, "summaries": policy_template_summaries(group), "is_admin": is_hq_admin(request),
         "missing_years": calendar.missing_years(calendar_years_to_check()),
     })
 
@@ -78,7 +75,7 @@ def policy_versions(request: HttpRequest, kind: str) -> HttpResponse:
     kind = _kind_or_404(kind)
     return render(request, "hq/policies/versions.html", {
         "group": group, "kind": kind, "kind_label": PolicyKind(kind).label,
-        "versions": policy_versions_for_group(group, kind), "is_admin": _is_admin(request),
+        "versions": policy_versions_for_group(group, kind), "is_admin": is_hq_admin(request),
     })
 
 
@@ -214,7 +211,7 @@ def policy_version(request: HttpRequest, version_id: int) -> HttpResponse:
     return render(request, "hq/policies/version.html", {
         "preview": preview, "publish_form": PolicyPublishForm(),
         "version": version, "previous": previous, "rows": rows, "kind_label": PolicyKind(version.template.kind).label,
-        "is_admin": _is_admin(request), "bound": bound, "bound_error": bound_error,
+        "is_admin": is_hq_admin(request), "bound": bound, "bound_error": bound_error,
         "max_tasks": MAX_TASKS_PER_CUSTOMER_YEAR,
         "body_json": json.dumps(version.body, ensure_ascii=False, indent=2),
     })
