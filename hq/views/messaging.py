@@ -3,8 +3,10 @@ group's WeCom application (企业微信, staff notices; its Secret masked)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -12,6 +14,7 @@ from django.utils.translation import gettext
 
 from tenants.access import group_for_hq, hq_view
 from tenants.errors import DomainError
+from tenants.forms import run_form
 from tenants.requests import is_hq_admin
 
 from ..forms import SmsAccountForm, SmsSignatureForm, SmsTemplateForm, WeComAccountForm, WeComTestForm
@@ -60,36 +63,32 @@ def sms_page(request: HttpRequest) -> HttpResponse:
     return _page(request)
 
 
+def _submit(request: HttpRequest, form: forms.Form, save: Callable[[dict[str, Any]], object], *, slot: str,
+            done: str) -> HttpResponse:
+    """Every form of this page: the one service through run_form; refused, the page again with the bound
+    form in its card (400), what was typed kept and each error at its field."""
+    if run_form(form, lambda d: save(d) or True) is None:
+        return _page(request, status=400, **{slot: form})  # type: ignore[arg-type]  # slot names the form's own card
+    messages.success(request, done)
+    return redirect("hq:sms")
+
+
 @hq_view(admin=True)
 def sms_account_edit(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         return redirect("hq:sms")
-    form = SmsAccountForm(request.POST)
-    if form.is_valid():
-        try:
-            sms_account_save(group=group_for_hq(request), actor=request.user, **form.cleaned_data)  # type: ignore[arg-type]
-        except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-        else:
-            messages.success(request, gettext("短信账号已保存。"))
-            return redirect("hq:sms")
-    return _page(request, account_form=form, status=400)
+    return _submit(request, SmsAccountForm(request.POST),
+                   lambda d: sms_account_save(group=group_for_hq(request), actor=request.user, **d),  # type: ignore[arg-type]
+                   slot="account_form", done=gettext("短信账号已保存。"))
 
 
 @hq_view(admin=True)
 def sms_signature_add(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         return redirect("hq:sms")
-    form = SmsSignatureForm(request.POST)
-    if form.is_valid():
-        try:
-            sms_signature_save(group=group_for_hq(request), **form.cleaned_data)
-        except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-        else:
-            messages.success(request, gettext("签名已保存。"))
-            return redirect("hq:sms")
-    return _page(request, signature_form=form, status=400)
+    return _submit(request, SmsSignatureForm(request.POST),
+                   lambda d: sms_signature_save(group=group_for_hq(request), **d),
+                   slot="signature_form", done=gettext("签名已保存。"))
 
 
 @hq_view(admin=True)
@@ -97,20 +96,11 @@ def sms_template_add(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         return redirect("hq:sms")
     group = group_for_hq(request)
-    choices = [(s.pk, s.name) for s in sms_registry(group)[0]]
-    form = SmsTemplateForm(request.POST, signatures=choices)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            sms_template_save(group=group, signature_id=data["signature"], code=data["code"], name=data["name"],
-                              kind=data["kind"], content=data["content"], status=data["status"],
-                              rule_keys=form.split(data["rule_keys"]), variables=form.split(data["variables"]))
-        except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-        else:
-            messages.success(request, gettext("短信模板已保存。"))
-            return redirect("hq:sms")
-    return _page(request, template_form=form, status=400)
+    form = SmsTemplateForm(request.POST, signatures=[(s.pk, s.name) for s in sms_registry(group)[0]])
+    return _submit(request, form, lambda d: sms_template_save(
+        group=group, signature_id=d["signature"], code=d["code"], name=d["name"], kind=d["kind"],
+        content=d["content"], status=d["status"], rule_keys=form.split(d["rule_keys"]),
+        variables=form.split(d["variables"])), slot="template_form", done=gettext("短信模板已保存。"))
 
 
 @hq_view(admin=True)
@@ -118,16 +108,9 @@ def wecom_account_edit(request: HttpRequest) -> HttpResponse:
     """保存企业微信应用 (corp id, agent id, Secret; 启用)."""
     if request.method != "POST":
         return redirect("hq:sms")
-    form = WeComAccountForm(request.POST)
-    if form.is_valid():
-        try:
-            wecom_account_save(group=group_for_hq(request), actor=request.user, **form.cleaned_data)  # type: ignore[arg-type]
-        except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-        else:
-            messages.success(request, gettext("企业微信应用已保存。"))
-            return redirect("hq:sms")
-    return _page(request, wecom_form=form, status=400)
+    return _submit(request, WeComAccountForm(request.POST),
+                   lambda d: wecom_account_save(group=group_for_hq(request), actor=request.user, **d),  # type: ignore[arg-type]
+                   slot="wecom_form", done=gettext("企业微信应用已保存。"))
 
 
 @hq_view(admin=True)

@@ -12,7 +12,6 @@ import os
 import signal
 import subprocess
 import time
-import uuid
 from collections import Counter
 from collections.abc import Iterator
 from typing import Any
@@ -24,10 +23,8 @@ from django_tenants.utils import tenant_context
 from crm.models import OutboxMessage
 from crm.models.aftersales import Notification
 from crm.notifications import notify
-from hq.models import StorePolicyAdoption
 from hq.services.messaging import wecom_account_save
-from tenants.models import DealerGroup, Store, StoreMembership
-from tenants.services.onboarding import store_onboard
+from tenants.models import Store, StoreMembership
 from tests.conftest import wait_for, worker_process
 from tests.conftest import worker_children as _children
 from tests.vendors.wecom_server import WeComPeer
@@ -44,14 +41,6 @@ def test_this_module_runs_on_the_test_database(db: Any) -> None:
 
 
 @pytest.fixture
-def committed(django_db_setup: Any, django_db_blocker: Any, request: pytest.FixtureRequest) -> Iterator[None]:
-    with django_db_blocker.unblock():
-        assert connection.settings_dict["NAME"] == connection.settings_dict["TEST"]["NAME"]
-        request.getfixturevalue("world")
-        yield
-
-
-@pytest.fixture
 def peer(committed: None) -> Iterator[WeComPeer]:
     wecom = WeComPeer(corp_id=CORP_ID, secret=SECRET, agent_id=AGENT_ID, users={GM_USERID}, delay_s=0.5)
     server = wecom.start()
@@ -60,23 +49,7 @@ def peer(committed: None) -> Iterator[WeComPeer]:
 
 
 @pytest.fixture
-def own_store(committed: None, peer: WeComPeer) -> Iterator[Store]:
-    code = f"wxkill-{uuid.uuid4().hex[:8]}"
-    group = DealerGroup.objects.create(code=code, name=f"企微集团{code}")
-    store = store_onboard(group=group, name=f"企微店{code}", slug=code, city="杭州", gm_name="经理",
-                          gm_mobile="13700000000").store
-    try:
-        yield store
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute(f'DROP SCHEMA IF EXISTS "{store.schema_name}" CASCADE')
-        StorePolicyAdoption.objects.filter(group=group).delete()
-        Store.objects.filter(pk=store.pk).delete()
-        group.delete()
-
-
-@pytest.fixture
-def worker(own_store: Store) -> Iterator[subprocess.Popen[bytes]]:
+def worker(own_store: Store, peer: WeComPeer) -> Iterator[subprocess.Popen[bytes]]:
     with worker_process({"OUTBOX_RECONCILE_AFTER_S": "10"}, pool="prefork") as proc:
         yield proc
 
