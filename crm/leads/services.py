@@ -17,9 +17,10 @@ from tenants.roles import Perm, StoreRole, role_allows
 from tenants.selectors import store_role_members
 from tenants.staff import store_staff_check
 
-from ..models import ConsultantDuty, Customer, Lead
+from ..models import ConsultantDuty, Customer, Lead, LeadRoutingRule, LeadSourceHook
 from ..models.aftersales import Notification
 from ..models.choices import LeadStatus
+from ..models.leads import LeadSource
 from ..notifications import notify
 from .routing import RoundRobin
 from .sla import lead_clock
@@ -134,8 +135,6 @@ def lead_settings_save(*, member: StoreMembership, source: str, consultant_ids: 
                        hook_secret: str = "", hook_enabled: bool = True) -> str:
     """线索设置 of one source: who its leads go to (none chosen = every consultant on duty), and its status
     webhook (an empty URL removes it; an empty secret keeps the one set before)."""
-    from ..models import LeadRoutingRule, LeadSourceHook
-    from ..models.leads import LeadSource
 
     if not role_allows(member.role, Perm.REASSIGN_CUSTOMERS):
         raise DomainError(gettext("只有经理可以修改线索设置。"))

@@ -44,6 +44,7 @@ from ..leads.selectors import (
 )
 from ..leads.services import duty_set, lead_assign, lead_claim, lead_settings_save
 from ..leads.sla import lead_clock, lead_policy
+from ..models import LeadRoutingRule, LeadSourceHook
 from ..models.leads import IntakeOutcome, LeadSource
 from ..services import followup_create
 from .common import attempt, member_of, store_id
@@ -204,8 +205,6 @@ def response_page(request: StoreRequest) -> HttpResponse:
 @store_view(Perm.REASSIGN_CUSTOMERS)
 def settings_page(request: HttpRequest) -> HttpResponse:
     """线索设置: per source, who its leads go to and where its status goes back (signed webhook)."""
-    from ..models import LeadRoutingRule, LeadSourceHook
-
     member = member_of(request)
     form = LeadSettingsForm(request.POST or None, consultants=_consultant_choices())
     if request.method == "POST":

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from django.conf import settings
 
-from .base import MessageProvider, OutboundMessage, Vendor
+from .aliyun import AliyunSms
+from .base import LogProvider, MessageProvider, OutboundMessage, Vendor
+from .tencent import TencentSms
 
 
 class PlatformSms:
@@ -19,18 +21,12 @@ class PlatformSms:
         protocol = getattr(settings, "PLATFORM_SMS_PROTOCOL", "https")
         self._client: MessageProvider
         if vendor == Vendor.ALIYUN:
-            from .aliyun import AliyunSms
-
             self._client = AliyunSms(access_key_id=key_id, access_key_secret=secret, endpoint=endpoint,
                                      protocol=protocol)
         elif vendor == Vendor.TENCENT:
-            from .tencent import TencentSms
-
             self._client = TencentSms(secret_id=key_id, secret_key=secret, app_id=getattr(settings, "PLATFORM_SMS_APP_ID", ""),
                                       endpoint=endpoint, protocol=protocol)
         else:
-            from .base import LogProvider
-
             self._client = LogProvider()
         self.vendor = self._client.vendor
 
